@@ -1,0 +1,154 @@
+"""What the document screens (parts, returns, approvals) share: running a service call from a
+form and showing its Chinese error, reading form values, the timeline and deadline rows, an
+Excel download."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from aftersales.approvals import audit_timeline, selectors
+from aftersales.approvals.services import deadlines
+from aftersales.approvals.workflow import Transition
+from aftersales.core.errors import DomainError, NotFound
+
+VERBS = {
+    "create": "创建",
+    "update": "修改",
+    "approval_submitted": "提交审批",
+    "approval_approve": "审批同意",
+    "approval_reject": "审批驳回",
+    "approval_return": "退回修改",
+    "approval_cancelled": "撤销审批",
+    "receipt_accepted": "入库检查合格",
+    "receipt_refused": "入库检查不合格",
+    "credit_requested": "提出冲账申请",
+    "closing_enforced": "宽限期满判定逾期",
+    "deadline_overdue": "时限超时",
+}
+
+
+def run(request: HttpRequest, fn: Callable[[], Any], success: str) -> Any:
+    """Call a service; its ``DomainError`` becomes an error message instead of a crash."""
+    try:
+        result = fn()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def or_404(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def post(request: HttpRequest, name: str, default: str = "") -> str:
+    return str(request.POST.get(name, default) or "").strip()
+
+
+def flag(request: HttpRequest, name: str) -> bool:
+    return request.POST.get(name) in ("1", "on", "true", "yes")
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def timeline(document: Any, table: dict[str, Transition], states: Any) -> list[dict[str, Any]]:
+    rows = []
+    labels = dict(states.choices)
+    for e in audit_timeline.events(document):
+        tr = table.get(e.verb)
+        label = tr.label if tr and e.action == "transition" else VERBS.get(e.verb, e.verb)
+        change = ""
+        if e.from_state or e.to_state:
+            change = (
+                f"{labels.get(e.from_state, e.from_state)} → {labels.get(e.to_state, e.to_state)}"
+            )
+        step = (e.payload or {}).get("step", "")
+        dept = (e.payload or {}).get("department", "")
+        rows.append(
+            {
+                "at": e.at,
+                "who": e.actor_repr,
+                "label": label,
+                "change": change,
+                "detail": f"{step}{f'（{dept}）' if dept else ''}",
+                "reason": e.reason,
+            }
+        )
+    return rows
+
+
+def document_panels(document: Any, user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Approval history, the task the user may decide now, and the deadlines."""
+    now = now or timezone.now()
+    return {
+        "approvals": selectors.history(document),
+        "my_task": selectors.pending_task_for(document, user),
+        "deadlines": [
+            {
+                "d": d,
+                "colour": d.colour(now),
+                "status": d.status_label(now),
+                "overdue": d.is_overdue(now),
+            }
+            for d in deadlines.of(document)
+            if d.cancelled_at is None
+        ],
+    }
+
+
+def list_deadlines(model: type[Any], rows: Iterable[Any], now: dt.datetime) -> dict[int, Any]:
+    ids = [r.pk for r in rows]
+    by_doc = selectors.deadlines_by_document(model, ids)
+    return {pk: selectors.headline(by_doc.get(pk, []), now) for pk in ids}
+
+
+def xlsx(filename: str, title: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title[:31]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+    from openpyxl.utils import get_column_letter
+
+    for index, col in enumerate(ws.columns, start=1):
+        width = max(len(str(c.value or "")) for c in col)
+        ws.column_dimensions[get_column_letter(index)].width = min(max(10, width * 2), 60)
+    buf = io.BytesIO()
+    wb.save(buf)
+    resp = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,1 @@
+"""Shared infrastructure: base models, audit trail, errors, numbering, row-level visibility."""

@@ -1,0 +1,96 @@
+"""Admin base: Chinese, audited saves, archive instead of delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import models
+from django.http import HttpRequest
+
+from aftersales.core import audit, services
+from aftersales.core.models import AuditEvent, Region, WorkerHeartbeat
+
+
+class BusinessAdmin(admin.ModelAdmin):
+    """Every save writes an audit row (before/after); records are archived, never deleted."""
+
+    actions = ["archive_selected", "restore_selected"]
+    list_per_page = 50
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "archived_at")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj)
+        if before is None:
+            audit.record(obj, actor=request.user, action="create", after=after, verb="admin_create")
+        else:
+            old, new = audit.diff(before, after)
+            if old or new:
+                audit.record(
+                    obj,
+                    actor=request.user,
+                    action="update",
+                    before=old,
+                    after=new,
+                    verb="admin_update",
+                )
+
+    @admin.action(description="归档所选记录")
+    def archive_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.archive_record(obj, actor=request.user, reason="后台归档")
+        messages.success(request, f"已归档 {queryset.count()} 条记录")
+
+    @admin.action(description="恢复所选记录")
+    def restore_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.restore_record(obj, actor=request.user, reason="后台恢复")
+        messages.success(request, f"已恢复 {queryset.count()} 条记录")
+
+
+@admin.register(Region)
+class RegionAdmin(BusinessAdmin):
+    list_display = ["code", "name", "province", "archived_at"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["neighbours"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "at",
+        "actor_repr",
+        "action",
+        "verb",
+        "content_type",
+        "object_repr",
+        "from_state",
+        "to_state",
+    ]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_repr", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["processed_at", "requested_at", "worker", "token"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

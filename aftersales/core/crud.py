@@ -1,0 +1,158 @@
+"""Typed CRUD endpoints for master and reference data, built once for every such model.
+
+Each model still declares its own input and output schemas and filters; this module wires
+them to the visibility-aware selectors and the audited generic services. (No
+``from __future__ import annotations`` here: ninja reads the annotations at definition time.)
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import FilterSchema, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from aftersales.core import audit, services
+from aftersales.core.visibility import get_visible, visible
+
+
+class ArchiveIn(Schema):
+    reason: str = ""
+
+
+class AuditOut(Schema):
+    at: dt.datetime
+    action: str
+    verb: str
+    actor: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    from_state: str
+    to_state: str
+    reason: str
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return str(obj.actor_repr)
+
+
+class Page(PageNumberPagination):
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 20
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
+        pagination.page_size = max(1, min(int(pagination.page_size or 20), 200))
+        self.page_size = pagination.page_size
+        return super().paginate_queryset(queryset, pagination, **params)
+
+
+class CappedPage(Page):
+    """Pages without an exact total past ``CAP`` rows: counting a million rows for every
+    first page is what makes a big queue slow. ``count`` is then ``CAP`` and
+    ``count_capped`` is true."""
+
+    CAP = 10000
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        count_capped: bool
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
+        size = max(1, min(int(pagination.page_size or 20), 200))
+        page = max(1, int(pagination.page or 1))
+        offset = (page - 1) * size
+        capped = queryset.order_by()[: self.CAP + 1].count()
+        return {
+            "items": list(queryset[offset : offset + size]),
+            "count": min(capped, self.CAP),
+            "count_capped": capped > self.CAP,
+        }
+
+
+def search_q(term: str, fields: list[str]) -> Q:
+    q = Q()
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": term})
+    return q
+
+
+def register_crud(
+    router: Router,
+    *,
+    model: type[models.Model],
+    path: str,
+    out: type[Schema],
+    create: type[Schema],
+    update: type[Schema],
+    filters: type[FilterSchema],
+    search: list[str],
+    prepare: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = lambda qs: qs,
+) -> None:
+    name = model._meta.model_name
+    label = str(model._meta.verbose_name)
+
+    def selector(request: HttpRequest) -> models.QuerySet[Any]:
+        return prepare(visible(model, request.user))
+
+    @router.get(f"/{path}", response=list[out], operation_id=f"{name}_list", summary=f"{label}列表")
+    @paginate(Page)
+    def list_(
+        request: HttpRequest,
+        filters: filters = Query(...),  # type: ignore[valid-type]  # noqa: B008
+        q: str | None = None,
+        include_archived: bool = False,
+    ) -> Any:
+        qs = selector(request)
+        if not include_archived:
+            qs = qs.filter(archived_at__isnull=True)
+        qs = filters.filter(qs)
+        if q:
+            qs = qs.filter(search_q(q.strip(), search))
+        return qs.order_by(*model._meta.ordering or ["pk"], "pk")
+
+    @router.get(
+        f"/{path}/{{int:pk}}", response=out, operation_id=f"{name}_get", summary=f"{label}详情"
+    )
+    def get(request: HttpRequest, pk: int) -> Any:
+        return get_visible(selector(request), request.user, pk=pk)
+
+    @router.post(
+        f"/{path}", response={201: out}, operation_id=f"{name}_create", summary=f"新建{label}"
+    )
+    def create_(request: HttpRequest, payload: create) -> Any:  # type: ignore[valid-type]
+        obj = services.create_record(model, actor=request.user, data=payload.dict())
+        return 201, selector(request).get(pk=obj.pk)
+
+    @router.patch(
+        f"/{path}/{{int:pk}}", response=out, operation_id=f"{name}_update", summary=f"修改{label}"
+    )
+    def update_(request: HttpRequest, pk: int, payload: update) -> Any:  # type: ignore[valid-type]
+        obj = get_visible(model, request.user, pk=pk)
+        services.update_record(obj, actor=request.user, changes=payload.dict(exclude_unset=True))
+        return selector(request).get(pk=pk)
+
+    @router.post(
+        f"/{path}/{{int:pk}}/archive",
+        response=out,
+        operation_id=f"{name}_archive",
+        summary=f"归档{label}",
+    )
+    def archive(request: HttpRequest, pk: int, payload: ArchiveIn) -> Any:
+        obj = get_visible(model, request.user, pk=pk)
+        services.archive_record(obj, actor=request.user, reason=payload.reason)
+        return selector(request).get(pk=pk)
+
+    @router.get(
+        f"/{path}/{{int:pk}}/history",
+        response=list[AuditOut],
+        operation_id=f"{name}_history",
+        summary=f"{label}变更记录",
+    )
+    def history(request: HttpRequest, pk: int) -> Any:
+        obj = get_visible(model, request.user, pk=pk)
+        return list(audit.history(obj))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DispatchConfig(AppConfig):
+    name = "aftersales.dispatch"
+    label = "dispatch"
+    verbose_name = "智能派工"

@@ -1,0 +1,429 @@
+"""The planning model of one day, built from the database.
+
+Open work to be visited that day (region optional):
+
+* tickets waiting for a technician (登记 / 受理 / 重开, no live work order, not remote);
+* offered or accepted work orders not yet on site whose appointment is on that day, or
+  that have no appointment yet;
+* work already started that day (到场 / 完成): fixed visits that block the technician's
+  time and place (they never move).
+
+A job's time window is the customer's appointment when there is one (预约), else the SLA
+"on site" due time (a breach if it falls on the day and is missed); a job due on a later
+day, or with no on-site target (低 severity without appointment), is optional: planned when
+there is room. An accepted work order stays with its technician (pinned), its time is free.
+
+Technicians: field engineers (维修工程师) with a profile, on duty that day
+(``roster.day_shift``), starting and ending at their home base; skills are the product
+categories of their profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from aftersales.accounts.roles import ROLE_BY_CODE
+from aftersales.bizcalendar.rules import periods_on
+from aftersales.bizcalendar.selectors import business_calendar
+from aftersales.core.models import Region
+from aftersales.dispatch.conf import PlannerConfig
+from aftersales.dispatch.planning.model import (
+    SEVERITY_WEIGHTS,
+    FixedVisit,
+    Job,
+    Place,
+    PlanningProblem,
+    Severity,
+    Technician,
+    TimeWindow,
+    WindowKind,
+)
+from aftersales.dispatch.planning.travel import build_travel_matrix
+from aftersales.dispatch.roster import DAY_MINUTES, RosterShift, day_shift, lunch_break
+from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderState
+from aftersales.service.models.work import LIVE_WO_STATES
+from aftersales.staff.models import DutyShift, StaffProfile
+
+AWAITING_STATES = (TicketState.REGISTERED, TicketState.ACKNOWLEDGED, TicketState.REOPENED)
+PLANNABLE_WO_STATES = (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED)
+STARTED_WO_STATES = (WorkOrderState.ON_SITE, WorkOrderState.DONE)
+NO_LOCATION = "no_location"
+NO_LOCATION_LABEL = "现场缺少坐标，无法计算路程"
+
+
+def day_origin(day: dt.date) -> dt.datetime:
+    """00:00 of ``day`` in the project's time zone: minute 0 of the planning model."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def to_minute(day: dt.date, instant: dt.datetime) -> int:
+    return int((instant - day_origin(day)).total_seconds() // 60)
+
+
+def to_instant(day: dt.date, minute: int) -> dt.datetime:
+    return day_origin(day) + dt.timedelta(minutes=minute)
+
+
+def job_id_of(ticket_id: int) -> str:
+    return f"T{ticket_id}"
+
+
+def tech_id_of(user_id: int) -> str:
+    return f"U{user_id}"
+
+
+def user_id_of(tech_id: str) -> int:
+    return int(tech_id[1:])
+
+
+@dataclass(frozen=True)
+class JobRef:
+    """What a planning job stands for."""
+
+    job_id: str
+    ticket_id: int
+    work_order_id: int | None
+    started: bool = False
+
+
+@dataclass(frozen=True)
+class Unplannable:
+    """Open work that cannot enter the model (no coordinates at all)."""
+
+    ref: JobRef
+    window: TimeWindow
+    window_kind: WindowKind
+    must_do: bool
+
+
+@dataclass
+class DayProblem:
+    day: dt.date
+    problem: PlanningProblem
+    refs: dict[str, JobRef]
+    unplannable: list[Unplannable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    ref: JobRef
+    place: Place | None
+    job: Job
+    fixed: tuple[str, FixedVisit] | None = None
+
+
+def build_day(
+    *,
+    day: dt.date,
+    region: Region | None,
+    now: dt.datetime | None,
+    config: PlannerConfig,
+    fixed: Mapping[str, tuple[str, int]] | None = None,
+) -> DayProblem:
+    """The planning problem of ``day`` (from ``now`` on when it is today).
+
+    ``fixed``: job id → (technician id, start minute) of visits the dispatcher fixed in a
+    published plan; they stay exactly there when the job is still open and the technician
+    on duty."""
+    now_minute = to_minute(day, now) if now is not None and now > day_origin(day) else None
+    if now_minute is not None and now_minute >= DAY_MINUTES:
+        now_minute = DAY_MINUTES
+    notes: list[str] = []
+    techs, homes = _technicians(day, region, config, notes)
+    tech_ids = {t.id for t in techs}
+    drafts = _open_work(day, region, config, now_minute)
+    drafts += _started_work(day, tech_ids, config, now_minute)
+
+    fixed_by_tech: dict[str, list[FixedVisit]] = {}
+    places: list[Place] = list(homes)
+    jobs: list[Job] = []
+    refs: dict[str, JobRef] = {}
+    unplannable: list[Unplannable] = []
+    for draft in drafts:
+        if draft.place is None:
+            unplannable.append(
+                Unplannable(draft.ref, draft.job.window, draft.job.window_kind, draft.job.must_do)
+            )
+            continue
+        job = Job(
+            id=draft.job.id,
+            location=len(places),
+            service_minutes=draft.job.service_minutes,
+            window=draft.job.window,
+            weight=draft.job.weight,
+            required_skill=draft.job.required_skill,
+            must_do=draft.job.must_do,
+            window_kind=draft.job.window_kind,
+            fixed_technician=draft.job.fixed_technician,
+        )
+        places.append(draft.place)
+        jobs.append(job)
+        refs[job.id] = draft.ref
+        pin = draft.fixed
+        if pin is None and fixed and job.id in fixed and fixed[job.id][0] in tech_ids:
+            tech_id, start = fixed[job.id]
+            pin = (tech_id, FixedVisit(job.id, start))
+        if pin is not None and pin[0] in tech_ids:
+            fixed_by_tech.setdefault(pin[0], []).append(pin[1])
+    technicians = tuple(
+        Technician(
+            id=t.id,
+            start_location=t.start_location,
+            end_location=t.end_location,
+            shift=t.shift,
+            skills=t.skills,
+            lunch=t.lunch,
+            fixed_visits=tuple(sorted(fixed_by_tech.get(t.id, []), key=lambda v: v.start)),
+        )
+        for t in techs
+    )
+    matrix = build_travel_matrix(places, config.travel)
+    problem = PlanningProblem(
+        jobs=tuple(jobs),
+        technicians=technicians,
+        travel=matrix,
+        places=tuple(places),
+        now=now_minute,
+    )
+    return DayProblem(day, problem, refs, unplannable, notes)
+
+
+def _technicians(
+    day: dt.date, region: Region | None, config: PlannerConfig, notes: list[str]
+) -> tuple[list[Technician], list[Place]]:
+    cal = business_calendar()
+    working = [(p.start_minute, p.end_minute) for p in periods_on(cal, day)]
+    normal = [(p.start_minute, p.end_minute) for p in cal.normal_day]
+    profiles = (
+        StaffProfile.objects.active()
+        .filter(user__is_active=True, user__groups__name=ROLE_BY_CODE["technician"].name)
+        .select_related("user", "region")
+        .prefetch_related("skills")
+        .order_by("employee_no")
+    )
+    if region is not None:
+        profiles = profiles.filter(region=region)
+    profile_list = list(profiles)
+    user_ids = [p.user_id for p in profile_list]
+    start, end = day_origin(day), day_origin(day + dt.timedelta(days=1))
+    rows: dict[int, list[RosterShift]] = {}
+    for shift in DutyShift.objects.active().filter(
+        user_id__in=user_ids, starts_at__lt=end, ends_at__gt=start
+    ):
+        rows.setdefault(shift.user_id, []).append(
+            RosterShift(shift.kind, to_minute(day, shift.starts_at), to_minute(day, shift.ends_at))
+        )
+    rostered = set(
+        DutyShift.objects.active()
+        .filter(user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    techs: list[Technician] = []
+    homes: list[Place] = []
+    for profile in profile_list:
+        hours = day_shift(
+            rows.get(profile.user_id, []),
+            working_periods=working,
+            normal_periods=normal,
+            has_roster=profile.user_id in rostered,
+        )
+        if hours is None:
+            continue
+        home = _home(profile)
+        if home is None:
+            notes.append(f"工程师{profile.user}缺少驻地坐标，未纳入方案")
+            continue
+        lunch = lunch_break(hours, working or normal, config.lunch_flex_minutes)
+        index = len(homes)
+        homes.append(home)
+        techs.append(
+            Technician(
+                id=tech_id_of(profile.user_id),
+                start_location=index,
+                end_location=index,
+                shift=hours,
+                skills=frozenset(s.code for s in profile.skills.all()),
+                lunch=lunch,
+            )
+        )
+    return techs, homes
+
+
+def _home(profile: StaffProfile) -> Place | None:
+    code = profile.region.code if profile.region else ""
+    if profile.home_lat is not None and profile.home_lng is not None:
+        return Place(float(profile.home_lat), float(profile.home_lng), code)
+    return _centre(profile.region)
+
+
+def _centre(region: Region | None) -> Place | None:
+    if region is None or region.centre_lat is None or region.centre_lng is None:
+        return None
+    return Place(float(region.centre_lat), float(region.centre_lng), region.code)
+
+
+def _site_place(ticket: Ticket) -> Place | None:
+    site = ticket.site
+    if site is not None and site.lat is not None and site.lng is not None:
+        return Place(float(site.lat), float(site.lng), site.region.code)
+    return _centre(site.region if site is not None else ticket.customer.region)
+
+
+def _region_q(region: Region | None, prefix: str = "") -> Q:
+    if region is None:
+        return Q()
+    return Q(**{f"{prefix}site__region": region}) | Q(
+        **{f"{prefix}site__isnull": True, f"{prefix}customer__region": region}
+    )
+
+
+TICKET_RELATED = (
+    "site__region",
+    "customer__region",
+    "equipment__model__category",
+)
+
+
+def _open_work(
+    day: dt.date, region: Region | None, config: PlannerConfig, now_minute: int | None
+) -> list[_Draft]:
+    tickets = (
+        Ticket.objects.active()
+        .filter(_region_q(region), state__in=AWAITING_STATES, remote=False)
+        .exclude(work_orders__state__in=LIVE_WO_STATES)
+        .select_related(*TICKET_RELATED)
+        .prefetch_related("clocks")
+        .order_by("received_at", "id")
+    )
+    drafts = [_draft(day, t, None, config) for t in tickets]
+    start, end = day_origin(day), day_origin(day + dt.timedelta(days=1))
+    orders = (
+        WorkOrder.objects.active()
+        .filter(_region_q(region, "ticket__"), state__in=PLANNABLE_WO_STATES, remote=False)
+        .filter(Q(window_start__isnull=True) | Q(window_start__gte=start, window_start__lt=end))
+        .select_related(*(f"ticket__{r}" for r in TICKET_RELATED))
+        .prefetch_related("ticket__clocks")
+        .order_by("dispatched_at", "id")
+    )
+    seen = {d.ref.ticket_id for d in drafts}
+    for wo in orders:
+        if wo.ticket_id in seen:
+            continue
+        seen.add(wo.ticket_id)
+        drafts.append(_draft(day, wo.ticket, wo, config))
+    return drafts
+
+
+def _started_work(
+    day: dt.date, tech_ids: set[str], config: PlannerConfig, now_minute: int | None
+) -> list[_Draft]:
+    start, end = day_origin(day), day_origin(day + dt.timedelta(days=1))
+    user_ids = [user_id_of(t) for t in tech_ids]
+    orders = (
+        WorkOrder.objects.filter(
+            state__in=STARTED_WO_STATES,
+            technician_id__in=user_ids,
+            check_in_at__gte=start,
+            check_in_at__lt=end,
+        )
+        .select_related(*(f"ticket__{r}" for r in TICKET_RELATED))
+        .order_by("check_in_at", "id")
+    )
+    drafts = []
+    for wo in orders:
+        draft = _draft(day, wo.ticket, wo, config, started=True)
+        assert wo.check_in_at is not None
+        begin = to_minute(day, wo.check_in_at)
+        if wo.check_out_at is not None:
+            minutes = max(1, to_minute(day, wo.check_out_at) - begin)
+        else:
+            minutes = max(draft.job.service_minutes, (now_minute or begin) - begin)
+        job = Job(
+            id=f"W{wo.pk}",
+            location=0,
+            service_minutes=minutes,
+            window=TimeWindow(0, DAY_MINUTES),
+            weight=draft.job.weight,
+            required_skill=draft.job.required_skill,
+            must_do=False,
+        )
+        draft.job = job
+        draft.ref = JobRef(job.id, wo.ticket_id, wo.pk, started=True)
+        draft.fixed = (
+            tech_id_of(wo.technician_id or 0),
+            FixedVisit(job.id, begin, arrival=begin, started=True),
+        )
+        drafts.append(draft)
+    return drafts
+
+
+def _draft(
+    day: dt.date,
+    ticket: Ticket,
+    wo: WorkOrder | None,
+    config: PlannerConfig,
+    *,
+    started: bool = False,
+) -> _Draft:
+    skill = None
+    if ticket.equipment_id and ticket.equipment is not None:
+        skill = ticket.equipment.model.category.code
+    window, kind, must_do = _window(day, ticket, wo)
+    pin = None
+    if wo is not None and wo.state == WorkOrderState.ACCEPTED and wo.technician_id:
+        pin = tech_id_of(wo.technician_id)
+    job = Job(
+        id=job_id_of(ticket.pk),
+        location=0,
+        service_minutes=config.service_minutes_for(skill),
+        window=window,
+        weight=SEVERITY_WEIGHTS[Severity(ticket.severity)],
+        required_skill=skill,
+        must_do=must_do,
+        window_kind=kind,
+        fixed_technician=pin,
+    )
+    ref = JobRef(job.id, ticket.pk, wo.pk if wo is not None else None, started)
+    return _Draft(ref, _site_place(ticket), job)
+
+
+def _window(
+    day: dt.date, ticket: Ticket, wo: WorkOrder | None
+) -> tuple[TimeWindow, WindowKind, bool]:
+    if wo is not None and wo.window_start is not None and wo.window_end is not None:
+        earliest = max(0, to_minute(day, wo.window_start))
+        latest = max(earliest, min(DAY_MINUTES, to_minute(day, wo.window_end)))
+        return TimeWindow(earliest, latest), WindowKind.APPOINTMENT, True
+    clock = next(
+        (
+            c
+            for c in _clocks(ticket)
+            if c.metric == "on_site" and c.status in ("running", "paused", "breached")
+        ),
+        None,
+    )
+    if clock is None:
+        return TimeWindow(0, DAY_MINUTES), WindowKind.SLA, False
+    due = to_minute(day, clock.due_at)
+    if due >= DAY_MINUTES:
+        return TimeWindow(0, DAY_MINUTES), WindowKind.SLA, False
+    return TimeWindow(0, max(0, due)), WindowKind.SLA, True
+
+
+def _clocks(ticket: Ticket) -> Iterable[Any]:
+    return ticket.clocks.all()
+
+
+def technician_names(tech_ids: Iterable[str]) -> dict[str, str]:
+    users = get_user_model().objects.filter(pk__in=[user_id_of(t) for t in tech_ids])
+    return {tech_id_of(u.pk): str(u) for u in users}

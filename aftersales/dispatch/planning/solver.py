@@ -1,0 +1,547 @@
+"""智能派工: plan a day with PyVRP — fewest severity-weighted SLA breaches, then least travel.
+
+``solve`` works in three phases within one time budget:
+
+1. **On time** (55 %). Every job is a prize-collecting client with its hard window; the
+   prize of a must-do job (weight × a unit larger than any possible total travel) makes
+   serving it on time lexicographically more important than travel. What cannot be served
+   on time is left out rather than planned late. The search starts from the dispatcher's
+   greedy plan (its on-time visits), so it never ends with more weighted breaches.
+2. **Late** (to 70 %). When ``schedule_late_visits`` is set, the jobs left out get their
+   window opened to the end of the shift and a prize, the jobs planned on time become
+   required, and the search continues from the tier-1 routes: late visits fill the
+   remaining time without making any on-time visit late.
+3. **Polish** (the rest). Every planned visit is required, nothing else is worth adding,
+   and the penalties can adapt freely: only travel is left to optimise.
+
+Jobs still left out are reported with a reason (``UnassignedReason``). In ``hard_windows``
+mode (benchmarks) must-do jobs are required clients and no visit is ever late; if PyVRP
+finds no feasible plan that way, the prize model is used instead.
+
+``replan`` keeps what has started (and what the dispatcher fixed) exactly in place, keeps
+the jobs of undisturbed routes on their technician, and re-optimises the rest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from pyvrp import Activity, ActivityType, Result, Solution
+from pyvrp import Route as PyvrpRoute
+
+from aftersales.dispatch.planning.encoding import (
+    UNBOUNDED,
+    ClientSpec,
+    Encoding,
+    Segment,
+    default_prize_unit,
+    encode,
+    fixed_items,
+    segments_of,
+)
+from aftersales.dispatch.planning.greedy import greedy_plan
+from aftersales.dispatch.planning.model import (
+    BreakSlot,
+    FixedVisit,
+    Job,
+    Plan,
+    PlanningProblem,
+    Route,
+    Technician,
+    Unassigned,
+    UnassignedReason,
+    Visit,
+    clock,
+)
+from aftersales.dispatch.planning.search import run_search
+from aftersales.dispatch.planning.timeline import (
+    BreakStop,
+    JobStop,
+    Stop,
+    insert_lunch,
+    lunch_required,
+    time_route,
+)
+
+# Shares of the budget: tier 1 (on time) ends at 55 %, tier 2 (late visits) at 70 %; the
+# rest polishes travel with every planned visit required.
+TIER_ONE_SHARE = 0.55
+TIER_TWO_SHARE = 0.7
+
+
+def solve(problem: PlanningProblem, time_budget_seconds: float = 30.0, seed: int = 0) -> Plan:
+    """Plan ``problem`` within about ``time_budget_seconds`` (deterministic for a seed,
+    up to the time limit)."""
+    # leave time to turn the routes into a plan (about a millisecond per job)
+    reserve = min(0.1 * time_budget_seconds, 0.05 + 0.001 * len(problem.jobs))
+    deadline = time.perf_counter() + time_budget_seconds - reserve
+    setup = _Setup.of(problem)
+    if not setup.candidates:
+        return _plan(problem, setup, None, None)
+    unit = default_prize_unit(problem, setup.segments, len(setup.candidates))
+
+    if problem.hard_windows:
+        encoding = encode(problem, setup.segments, setup.specs(unit, hard=True), prize_unit=unit)
+        result = _run(encoding, _left(deadline), seed, None)
+        if result.is_feasible():
+            return _plan(problem, setup, encoding, result.best)
+
+    late_visits = problem.schedule_late_visits and not problem.hard_windows
+    first = encode(problem, setup.segments, setup.specs(unit, hard=False), prize_unit=unit)
+    budget = _left(deadline)
+    tier_one_end = deadline - budget * (1 - TIER_ONE_SHARE)
+    tier_two_end = deadline - budget * (1 - TIER_TWO_SHARE)
+    result = _run(first, _left(tier_one_end), seed, _greedy_start(problem, first))
+    best, encoding = result.best, first
+    on_time = first.served_jobs(best)
+    late: set[str] = set()
+
+    missed = [job for job in setup.candidates if job.must_do and job.id not in on_time]
+    if missed and late_visits:
+        second = encode(problem, setup.segments, setup.late_specs(unit, on_time), prize_unit=unit)
+        tier_two = _run(second, _left(tier_two_end), seed + 1, second.warm_start(best))
+        if tier_two.is_feasible():
+            best, encoding = tier_two.best, second
+            late = second.served_jobs(best) - on_time
+
+    if _left(deadline) > 0.2:
+        polish = encode(
+            problem,
+            setup.segments,
+            setup.polish_specs(on_time, late),
+            prize_unit=unit,
+            break_prize=unit,
+        )
+        final = _run(polish, _left(deadline), seed + 2, polish.warm_start(best))
+        if final.is_feasible():
+            best, encoding = final.best, polish
+    return _plan(problem, setup, encoding, best)
+
+
+def replan(
+    previous: Plan,
+    problem: PlanningProblem,
+    now_minute: int,
+    time_budget_seconds: float = 10.0,
+    seed: int = 0,
+    *,
+    reassign: bool = True,
+) -> Plan:
+    """Re-plan the rest of the day at ``now_minute``.
+
+    Visits already started (or on their way: the technician has left for them) and the
+    lunch breaks begun stay exactly as they were, as do the dispatcher's fixed visits in
+    ``problem``. Jobs whose route is still valid stay with their technician (order and
+    times may change to make room); new jobs, jobs of absent or no longer qualified
+    technicians and jobs of routes that no longer work are re-assigned. Only when that
+    still leaves breaches (and ``reassign`` allows it) is a free re-assignment tried, with
+    the other half of the budget, and kept only if it has fewer weighted breaches.
+    """
+    deadline = time.perf_counter() + time_budget_seconds
+    frozen = frozen_problem(previous, problem, now_minute)
+    keep = _undisturbed(previous, frozen)
+    pinned = replace(
+        frozen,
+        jobs=tuple(
+            replace(job, fixed_technician=keep[job.id])
+            if job.id in keep and job.fixed_technician is None
+            else job
+            for job in frozen.jobs
+        ),
+    )
+    local = solve(pinned, _left(deadline) / 2, seed)
+    local = _unpinned(local, frozen)
+    local_breaches = breach_weight(frozen, local)
+    if not reassign or local_breaches == 0 or _left(deadline) < 0.2:
+        return local
+    wide = solve(frozen, _left(deadline), seed + 7)
+    return wide if breach_weight(frozen, wide) < local_breaches else local
+
+
+def frozen_problem(previous: Plan, problem: PlanningProblem, now_minute: int) -> PlanningProblem:
+    """``problem`` as seen at ``now_minute``: every visit of ``previous`` whose trip has
+    begun becomes a started fixed visit, and a lunch break begun is recorded as taken."""
+    technicians = []
+    for tech in problem.technicians:
+        route = previous.route_of(tech.id)
+        frozen: list[FixedVisit] = []
+        lunch = tech.lunch
+        if route is not None:
+            visits, slot = under_way(route, now_minute)
+            frozen = [
+                FixedVisit(v.job_id, v.start, v.arrival, started=True)
+                for v in visits
+                if v.job_id in problem.jobs_by_id
+            ]
+            if lunch is not None and lunch.taken_start is None and slot is not None:
+                lunch = replace(lunch, taken_start=slot.start, taken_location=slot.location)
+        started = {v.job_id for v in frozen}
+        kept = [v for v in tech.fixed_visits if v.job_id not in started]
+        fixed = tuple(sorted([*frozen, *kept], key=lambda v: v.start))
+        technicians.append(replace(tech, fixed_visits=fixed, lunch=lunch))
+    taken = {v.job_id: t.id for t in technicians for v in t.fixed_visits if v.started}
+    technicians = [
+        replace(
+            t,
+            fixed_visits=tuple(
+                v for v in t.fixed_visits if v.started or taken.get(v.job_id, t.id) == t.id
+            ),
+        )
+        for t in technicians
+    ]
+    return replace(problem, technicians=tuple(technicians), now=now_minute)
+
+
+def under_way(route: Route, now_minute: int) -> tuple[list[Visit], BreakSlot | None]:
+    """The visits of ``route`` (and its lunch break) that have begun at ``now_minute``:
+    the technician has left for them or is there already."""
+    visits: list[Visit] = []
+    leave = route.departure
+    for index in range(len(route.visits) + 1):
+        slot = route.lunch
+        if slot is not None and slot.after_visits == index:
+            if min(leave, slot.start) >= now_minute:
+                return visits, None
+            leave = slot.end
+        if index == len(route.visits):
+            break
+        visit = route.visits[index]
+        if min(leave, visit.start) >= now_minute:
+            break
+        visits.append(visit)
+        leave = visit.end
+    began = route.lunch is not None and route.lunch.after_visits <= len(visits)
+    return visits, route.lunch if began else None
+
+
+def breach_weight(problem: PlanningProblem, plan: Plan) -> int:
+    """Severity-weighted count of must-do jobs not started inside their window."""
+    on_time = {v.job_id for r in plan.routes for v in r.visits if v.late_minutes == 0}
+    return sum(job.weight for job in problem.jobs if job.must_do and job.id not in on_time)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    problem: PlanningProblem
+    segments: tuple[Segment, ...]
+    candidates: tuple[Job, ...]
+    rejected: tuple[Unassigned, ...]
+
+    @classmethod
+    def of(cls, problem: PlanningProblem) -> _Setup:
+        segments = tuple(s for tech in problem.technicians for s in segments_of(problem, tech))
+        open_techs = {s.technician.id for s in segments}
+        candidates: list[Job] = []
+        rejected: list[Unassigned] = []
+        for job in problem.jobs:
+            if job.id in problem.fixed_job_ids:
+                continue
+            reason = _rejection(problem, job, open_techs)
+            if reason is None:
+                candidates.append(job)
+            else:
+                rejected.append(reason)
+        return cls(problem, segments, tuple(candidates), tuple(rejected))
+
+    def specs(self, unit: int, *, hard: bool) -> list[ClientSpec]:
+        return [
+            ClientSpec(
+                job,
+                job.window.earliest,
+                job.window.latest,
+                0 if hard and job.must_do else self._prize(job, unit),
+                hard and job.must_do,
+            )
+            for job in self.candidates
+        ]
+
+    def late_specs(self, unit: int, served: set[str]) -> list[ClientSpec]:
+        specs = []
+        for job in self.candidates:
+            if job.id in served:
+                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, True)
+            elif job.must_do:
+                spec = ClientSpec(
+                    job, job.window.earliest, UNBOUNDED, self._prize(job, unit), False
+                )
+            else:
+                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, False)
+            specs.append(spec)
+        return specs
+
+    def polish_specs(self, on_time: set[str], late: set[str]) -> list[ClientSpec]:
+        """Every planned visit required (late ones with their window left open), nothing
+        else worth adding: only travel is left to optimise."""
+        specs = []
+        for job in self.candidates:
+            if job.id in on_time:
+                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, True)
+            elif job.id in late:
+                spec = ClientSpec(job, job.window.earliest, UNBOUNDED, 0, True)
+            else:
+                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, False)
+            specs.append(spec)
+        return specs
+
+    def _prize(self, job: Job, unit: int) -> int:
+        return job.weight * (unit if job.must_do else self.problem.optional_value)
+
+
+def _rejection(problem: PlanningProblem, job: Job, open_techs: set[str]) -> Unassigned | None:
+    skilled = [
+        t
+        for t in problem.technicians
+        if job.required_skill is None or job.required_skill in t.skills
+    ]
+    if not skilled:
+        return Unassigned(job.id, UnassignedReason.NO_SKILL, f"所需技能：{job.required_skill}")
+    if job.fixed_technician is not None:
+        if job.fixed_technician not in problem.technicians_by_id:
+            detail = f"指定工程师：{job.fixed_technician}"
+            return Unassigned(job.id, UnassignedReason.TECHNICIAN_ABSENT, detail)
+        if problem.technician(job.fixed_technician) not in skilled:
+            return Unassigned(job.id, UnassignedReason.NO_SKILL, "指定工程师不具备所需技能")
+    able = [t for t in skilled if t.can_do(job)]
+    if not able:
+        return Unassigned(job.id, UnassignedReason.OVER_CAPACITY, f"需求量：{job.demand}")
+    if not any(t.id in open_techs for t in able):
+        return Unassigned(job.id, UnassignedReason.FULLY_BOOKED, "具备技能的工程师已无空闲时段")
+    return None
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.perf_counter())
+
+
+def _run(encoding: Encoding, seconds: float, seed: int, initial: Solution | None) -> Result:
+    if not any(client.prize for client in encoding.data.clients()):
+        return run_search(encoding.data, seconds, seed, initial=initial)
+    floors, ceilings = encoding.penalty_floors()
+    return run_search(
+        encoding.data, seconds, seed, floors=floors, ceilings=ceilings, initial=initial
+    )
+
+
+def _greedy_start(problem: PlanningProblem, encoding: Encoding) -> Solution | None:
+    """The dispatcher heuristic's on-time visits (and its lunch breaks) as a first
+    solution: the optimiser then never ends with more weighted breaches than it."""
+    if problem.fixed_job_ids or any(
+        t.lunch is not None and t.lunch.taken_start is not None for t in problem.technicians
+    ):
+        return None
+    plan = greedy_plan(problem)
+    client_of = {job.id: index for index, job in enumerate(encoding.jobs)}
+    break_of = {
+        (place, lunch): len(encoding.jobs) + index
+        for index, (place, lunch) in enumerate(encoding.breaks)
+    }
+    routes = []
+    for vehicle_type, group in enumerate(encoding.vehicle_segments):
+        for segment in group:
+            route = plan.route_of(segment.technician.id)
+            if route is None or not route.visits:
+                continue
+            clients: list[int] = []
+            for index in range(len(route.visits) + 1):
+                slot = route.lunch
+                if slot is not None and slot.after_visits == index and segment.lunch:
+                    brk = break_of.get((slot.location, segment.lunch))
+                    if brk is not None:
+                        clients.append(brk)
+                if index < len(route.visits):
+                    visit = route.visits[index]
+                    if visit.late_minutes == 0 and visit.job_id in client_of:
+                        clients.append(client_of[visit.job_id])
+            lunch = segment.lunch
+            if lunch is not None and route.lunch is None:
+                # the day ends before (or starts after) lunch: take it at the base
+                if route.return_time <= lunch.window.latest:
+                    clients.append(break_of[(segment.end_location, lunch)])
+                else:
+                    clients.insert(0, break_of[(segment.start_location, lunch)])
+            if clients:
+                activities = [Activity(ActivityType.CLIENT, c) for c in clients]
+                routes.append(PyvrpRoute(encoding.data, activities, vehicle_type))
+    return Solution(encoding.data, routes)
+
+
+def _plan(
+    problem: PlanningProblem,
+    setup: _Setup,
+    encoding: Encoding | None,
+    solution: Solution | None,
+) -> Plan:
+    decoded = encoding.decode(solution) if encoding and solution else {}
+    routes: list[Route] = []
+    notes: list[str] = []
+    for tech in problem.technicians:
+        route = _route(problem, tech, decoded)
+        if route is None:
+            route, dropped = _make_room_for_lunch(problem, tech, _stops(problem, tech, decoded))
+            notes.append(f"{tech.id}：为安排午休移出 {len(dropped)} 个工单")
+        routes.append(route)
+    planned = {v.job_id for r in routes for v in r.visits}
+    unassigned = list(setup.rejected)
+    unassigned.extend(
+        _reason(problem, setup.segments, job) for job in setup.candidates if job.id not in planned
+    )
+    return Plan(tuple(routes), tuple(unassigned), tuple(notes))
+
+
+def _stops(
+    problem: PlanningProblem, tech: Technician, decoded: Mapping[tuple[str, int], list[Stop]]
+) -> list[Stop]:
+    items = fixed_items(problem, tech)
+    stops: list[Stop] = []
+    for position in range(len(items) + 1):
+        stops.extend(decoded.get((tech.id, position), []))
+        if position < len(items):
+            stops.append(items[position].stop)
+    return stops
+
+
+def _route(
+    problem: PlanningProblem, tech: Technician, decoded: Mapping[tuple[str, int], list[Stop]]
+) -> Route | None:
+    """The technician's timed route; the lunch break is moved next to the visit where it
+    costs least (PyVRP may leave it at a detour), or added when PyVRP could not fit it."""
+    stops = _stops(problem, tech, decoded)
+    if not any(isinstance(stop, JobStop) for stop in stops):
+        stops = [s for s in stops if isinstance(s, BreakStop) and s.taken]
+    route = time_route(problem, tech, stops, not_before=problem.now).route
+    if tech.lunch is None or tech.lunch.taken_start is not None:
+        return route
+    without = [s for s in stops if not isinstance(s, BreakStop)]
+    had_break = len(without) < len(stops)
+    if not had_break and not lunch_required(tech, route.departure, route.return_time, bool(stops)):
+        return route
+    moved = insert_lunch(problem, tech, without, not_before=problem.now)
+    if moved is None:
+        return route if had_break else None
+    if had_break and _lateness(problem, route) < _lateness(problem, moved.route):
+        return route
+    return moved.route
+
+
+def _make_room_for_lunch(
+    problem: PlanningProblem, tech: Technician, stops: Sequence[Stop]
+) -> tuple[Route, list[str]]:
+    """Drop the cheapest movable visits until the break fits (rarely needed: only when
+    PyVRP paid the break's penalty instead of planning it)."""
+    remaining = [s for s in stops if not (isinstance(s, BreakStop) and not s.taken)]
+    dropped: list[str] = []
+    while True:
+        fitted = insert_lunch(problem, tech, remaining, not_before=problem.now)
+        if fitted is not None:
+            return fitted.route, dropped
+        movable = [i for i, s in enumerate(remaining) if isinstance(s, JobStop) and s.fixed is None]
+        if not movable:
+            return time_route(problem, tech, remaining, not_before=problem.now).route, dropped
+
+        def loss(index: int) -> tuple[int, int, int]:
+            trial = [*remaining[:index], *remaining[index + 1 :]]
+            fits = insert_lunch(problem, tech, trial, not_before=problem.now) is not None
+            stop = remaining[index]
+            weight = stop.job.weight if isinstance(stop, JobStop) else 0
+            return (0 if fits else 1, weight, index)
+
+        victim = min(movable, key=loss)
+        stop = remaining.pop(victim)
+        if isinstance(stop, JobStop):
+            dropped.append(stop.job.id)
+
+
+def _lateness(problem: PlanningProblem, route: Route) -> tuple[int, int]:
+    late = sum(problem.job(v.job_id).weight * v.late_minutes for v in route.visits)
+    return late, route.travel_minutes
+
+
+def _reason(problem: PlanningProblem, segments: Sequence[Segment], job: Job) -> Unassigned:
+    if not job.must_do:
+        return Unassigned(job.id, UnassignedReason.OPTIONAL_DEFERRED)
+    travel = problem.travel
+    soonest: int | None = None
+    for segment in segments:
+        if not segment.technician.can_do(job):
+            continue
+        arrival = segment.earliest + travel(segment.start_location, job.location)
+        start = max(arrival, job.window.earliest)
+        back = start + job.service_minutes + travel(job.location, segment.end_location)
+        if back > segment.latest:
+            continue
+        if start <= job.window.latest:
+            return Unassigned(job.id, UnassignedReason.FULLY_BOOKED)
+        soonest = arrival if soonest is None else min(soonest, arrival)
+    if soonest is None:
+        detail = "具备技能的工程师班次内无法完成"
+    else:
+        detail = f"最早 {clock(soonest)} 到达，时间窗截止 {clock(job.window.latest)}"
+    return Unassigned(job.id, UnassignedReason.WINDOW_UNREACHABLE, detail)
+
+
+def _undisturbed(previous: Plan, frozen: PlanningProblem) -> dict[str, str]:
+    """Jobs (not started) of previous routes that still work as they were: job id →
+    technician id."""
+    keep: dict[str, str] = {}
+    for route in previous.routes:
+        tech = frozen.technicians_by_id.get(route.technician_id)
+        if tech is None:
+            continue
+        jobs = [
+            frozen.jobs_by_id[v.job_id]
+            for v in route.visits
+            if v.job_id in frozen.jobs_by_id and v.job_id not in frozen.fixed_job_ids
+        ]
+        if not jobs or not all(tech.can_do(replace(job, fixed_technician=None)) for job in jobs):
+            continue
+        retimed = _retime(frozen, tech, route)
+        if retimed is None:
+            continue
+        was_late = {v.job_id for v in route.visits if v.late_minutes}
+        if any(v.late_minutes and v.job_id not in was_late for v in retimed.visits):
+            continue
+        keep.update({job.id: tech.id for job in jobs})
+    return keep
+
+
+def _retime(problem: PlanningProblem, tech: Technician, previous: Route) -> Route | None:
+    """The previous route re-timed on today's data from now; ``None`` when it no longer
+    works (a fixed visit it does not contain, a missed fixed start, the shift, lunch)."""
+    fixed = {v.job_id: v for v in tech.fixed_visits}
+    if not set(fixed) <= set(previous.job_ids):
+        return None
+    lunch = tech.lunch
+    taken = lunch is not None and lunch.taken_start is not None
+    stops: list[Stop] = []
+    for index, visit in enumerate(previous.visits):
+        if taken and lunch is not None and previous.lunch and previous.lunch.after_visits == index:
+            stops.append(BreakStop(previous.lunch.location, lunch))
+        job = problem.jobs_by_id.get(visit.job_id)
+        if job is not None:
+            stops.append(JobStop(job, fixed.get(job.id)))
+    end = previous.lunch
+    if taken and lunch is not None and end is not None and end.after_visits == len(previous.visits):
+        stops.append(BreakStop(end.location, lunch))
+    timing = time_route(problem, tech, stops, not_before=problem.now)
+    if not timing.feasible:
+        return None
+    route = timing.route
+    if not taken and lunch_required(tech, route.departure, route.return_time, bool(stops)):
+        repaired = insert_lunch(problem, tech, stops, not_before=problem.now)
+        return None if repaired is None else repaired.route
+    return route
+
+
+def _explain(problem: PlanningProblem, segments: Sequence[Segment], job: Job) -> Unassigned:
+    rejection = _rejection(problem, job, {s.technician.id for s in segments})
+    return rejection if rejection is not None else _reason(problem, segments, job)
+
+
+def _unpinned(plan: Plan, frozen: PlanningProblem) -> Plan:
+    """The pinned pass explains its left-overs in terms of pins the caller never set:
+    explain them again on the problem as given."""
+    segments = [s for t in frozen.technicians for s in segments_of(frozen, t)]
+    unassigned = tuple(_explain(frozen, segments, frozen.job(u.job_id)) for u in plan.unassigned)
+    return replace(plan, unassigned=unassigned)

@@ -1,0 +1,46 @@
+"""Reads for the installed base: the policy that applies to a piece of equipment and its
+warranty status for display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from aftersales.installed_base.models import Equipment, WarrantyPolicy
+
+
+def category_policies(category_id: int) -> dict[str, WarrantyPolicy]:
+    """The active policies of a category by component code ("" = the whole unit)."""
+    return {
+        p.component_code: p for p in WarrantyPolicy.objects.active().filter(category_id=category_id)
+    }
+
+
+def policy_for(
+    equipment: Equipment,
+    component_code: str = "",
+    policies: dict[str, WarrantyPolicy] | None = None,
+) -> WarrantyPolicy | None:
+    """Model's own policy, else the category's policy for the component, else for the unit."""
+    if not component_code and equipment.model.warranty_policy_id:
+        return equipment.model.warranty_policy
+    if policies is None:
+        policies = category_policies(equipment.model.category_id)
+    return policies.get(component_code) or policies.get("")
+
+
+@dataclass
+class WarrantyStatus:
+    label: str
+    css: str
+    policy: WarrantyPolicy | None = None
+    start: date | None = None
+    end: date | None = None
+    latent_until: date | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def warranty_status(equipment: Equipment, today: date | None = None) -> WarrantyStatus:
+    from aftersales.installed_base.warranty_facts import status_for
+
+    return status_for(equipment, policy_for(equipment), today)

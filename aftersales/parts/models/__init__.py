@@ -1,0 +1,47 @@
+from aftersales.parts.models.closing import ClosingItem, ClosingRun, MonthlyAnalysis, ReviewState
+from aftersales.parts.models.request import (
+    CLOSED_STATES,
+    OUTSTANDING_STATES,
+    QUALITY_CAUSES,
+    Cause,
+    ChargeType,
+    Group,
+    PartsRequest,
+    PartsRequestLine,
+    PartsRequestState,
+    Source,
+)
+from aftersales.parts.models.shipping import (
+    BorrowingState,
+    LoadingList,
+    LoadingListItem,
+    LoadingListKind,
+    LoadingListState,
+    PackBorrowing,
+)
+from aftersales.parts.models.store import PartsReceipt, Supplier
+
+__all__ = [
+    "CLOSED_STATES",
+    "OUTSTANDING_STATES",
+    "QUALITY_CAUSES",
+    "BorrowingState",
+    "Cause",
+    "ChargeType",
+    "ClosingItem",
+    "ClosingRun",
+    "Group",
+    "LoadingList",
+    "LoadingListItem",
+    "LoadingListKind",
+    "LoadingListState",
+    "MonthlyAnalysis",
+    "PackBorrowing",
+    "PartsReceipt",
+    "PartsRequest",
+    "PartsRequestLine",
+    "PartsRequestState",
+    "ReviewState",
+    "Source",
+    "Supplier",
+]

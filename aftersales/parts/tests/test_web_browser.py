@@ -1,0 +1,65 @@
+"""The parts and approvals screens in real headless Chromium: an agent files a request, the
+amount with a comma is refused on the page, the coordinator approves from the inbox, the
+list shows the request with its deadline colour."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from aftersales.approvals.models import ApprovalTask
+from aftersales.approvals.testing import build
+from aftersales.parts.models import PartsRequest
+from conftest import browser_login
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
+
+
+def test_agent_files_a_request_and_the_coordinator_approves_from_the_inbox(page: Any) -> None:
+    w = build()
+    browser_login(page, "agent")
+    page.goto(page.base_url + "/parts/")
+    page.click('[data-testid="new-request"]')
+    page.select_option("select[name=customer_id]", str(w.cust_a.pk))
+    page.fill("textarea[name=reason]", "柜门运输变形")
+    page.locator("input[name=part_code]").first.fill("DOOR-01")
+    page.locator("input[name=quantity]").first.fill("2")
+    page.click('[data-testid="new-request-form"] button[type=submit]')
+    page.wait_for_url("**/parts/requests/*/")
+    r = PartsRequest.objects.get()
+    assert page.locator('[data-testid="number"]').inner_text() == r.number
+    page.select_option("select[name=cause]", "customer_damage")
+    page.fill("input[name=amount]", "1,000")
+    page.click("text=保存分析")
+    assert "含逗号" in page.locator(".messages").inner_text()
+    page.select_option("select[name=cause]", "process")
+    page.fill("input[name=amount]", "")
+    page.click("text=保存分析")
+    page.fill(
+        "input[name=committed_date]", (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    )
+    page.fill('form[action$="/act/confirm/"] input[name=note]', "王经理电话确认")
+    page.click("text=确认并回传客户")
+    page.click("text=提交审核审批（售后主办 → 品质办主任）")
+    assert page.locator('[data-testid="state"]').get_attribute("data-state") == "in_review"
+    page.context.clear_cookies()
+    browser_login(page, "coord")
+    page.goto(page.base_url + "/approvals/")
+    row = page.locator(f'[data-testid="inbox-row"][data-number="{r.number}"]')
+    row.locator("button[value=approve]").click()
+    assert "已同意" in page.locator(".messages").inner_text()
+    r.refresh_from_db()
+    task_states = list(
+        ApprovalTask.objects.filter(request__object_id=r.pk)
+        .order_by("order")
+        .values_list("state", flat=True)
+    )
+    assert task_states == ["approved", "pending"]
+    page.goto(page.base_url + "/parts/")
+    cell = page.locator(
+        f'[data-testid="request-row"][data-number="{r.number}"] [data-testid="deadline-cell"]'
+    )
+    assert cell.get_attribute("data-colour") in ("sla-ok", "sla-warn")

@@ -1,0 +1,66 @@
+"""What the returns domain tells whom, through the notification outbox (inside the
+transaction of the event; the key makes each message unique)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aftersales.approvals.documents import users_with_roles
+from aftersales.returns.models import CreditNote, ReturnRequest
+
+
+def _notify(key: str, people: list[Any], subject: str, body: str, link: str) -> int:
+    from aftersales.notifications.services import notify
+
+    people = [p for p in people if p is not None]
+    if not people:
+        return 0
+    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
+
+
+def customer(ret: ReturnRequest, event: str, subject: str, body: str) -> int:
+    from aftersales.notifications.services import notify_customer
+
+    return len(
+        notify_customer(
+            key=f"return:{ret.pk}:customer:{event}",
+            customer=ret.customer,
+            customer_contact_name=ret.contact_name or ret.customer.name,
+            phone=ret.contact_phone,
+            email="",
+            subject=subject,
+            body=body,
+        )
+    )
+
+
+def roles(ret: ReturnRequest, event: str, role_codes: list[str], subject: str, body: str) -> int:
+    return _notify(
+        f"return:{ret.pk}:{event}",
+        users_with_roles(role_codes),
+        subject,
+        body,
+        ret.get_absolute_url(),
+    )
+
+
+def approval_outcome(document: Any, action: str, comment: str) -> int:
+    if isinstance(document, CreditNote):
+        if action != "approve":
+            return 0
+        return _notify(
+            f"credit:{document.pk}:approved",
+            users_with_roles(["finance"]),
+            f"【待冲账】{document.number} {document.amount}元",
+            f"冲账申请 {document.number} 已经主管领导批准，请财务冲账。",
+            document.get_absolute_url(),
+        )
+    ret: ReturnRequest = document
+    label = {"approve": "已批准", "refuse": "不予退货", "return": "需补充资料"}[action]
+    note = f"意见：{comment}" if comment else ""
+    return customer(
+        ret,
+        f"approval:{action}:{ret.updated_at:%Y%m%d%H%M%S}",
+        f"退货申请 {ret.number} {label}",
+        f"您的退货申请 {ret.number} {label}。{note}",
+    )

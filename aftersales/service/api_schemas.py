@@ -1,0 +1,314 @@
+"""Input and output schemas of the service API."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class TicketIn(Schema):
+    description: str = Field(..., min_length=1, max_length=2000)
+    contact_name: str = Field(..., min_length=1, max_length=50)
+    contact_phone: str = Field(..., min_length=7, max_length=20)
+    channel: str = "phone"
+    customer_id: int | None = None
+    site_id: int | None = None
+    equipment_id: int | None = None
+    type: str = "repair"
+    severity: str = "normal"
+    address: str = ""
+    environment: str = ""
+    customer_request: str = ""
+    fault_category: str = ""
+    allow_duplicate: bool = False
+
+
+class ClockOut(Schema):
+    metric: str
+    target_minutes: int
+    working_time: bool
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    status: str
+    breach_minutes: int
+    paused_minutes: int
+
+
+class WarrantyOut(Schema):
+    outcome: str
+    outcome_label: str
+    parts_charge: str
+    labour_charge: str
+    travel_charge: str
+    warranty_start: dt.date | None
+    warranty_end: dt.date | None
+    in_warranty: bool
+    replace_component: bool
+    replace_unit: bool
+    provisional: bool
+    contract_no: str
+    reasons: list[dict[str, str]]
+    override_reason: str
+
+
+class WorkOrderOut(Schema):
+    id: int
+    number: str
+    ticket_id: int
+    ticket_number: str = Field(..., alias="ticket.number")
+    state: str
+    technician_id: int | None
+    remote: bool
+    window_start: dt.datetime | None
+    window_end: dt.datetime | None
+    accepted_at: dt.datetime | None
+    check_in_at: dt.datetime | None
+    check_out_at: dt.datetime | None
+    late_minutes: int
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    type: str
+    channel: str
+    severity: str
+    state: str
+    customer_id: int
+    customer_name: str = Field(..., alias="customer.name")
+    site_id: int | None
+    equipment_id: int | None
+    contact_name: str
+    contact_phone: str
+    description: str
+    owner_id: int | None
+    coordinator_id: int | None
+    received_at: dt.datetime
+    resolved_at: dt.datetime | None
+    reopen_count: int
+    sla_policy_source: str
+    next_due: dict[str, Any] | None = None
+
+    @staticmethod
+    def resolve_next_due(obj: Any) -> dict[str, Any] | None:
+        from aftersales.service.selectors import next_due
+
+        return next_due(obj)
+
+
+class TicketDetailOut(TicketOut):
+    clocks: list[ClockOut]
+    warranty: WarrantyOut | None
+    work_orders: list[WorkOrderOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_clocks(obj: Any) -> Any:
+        clocks = getattr(obj, "_clocks_list", None)
+        return sorted(obj.clocks.all() if clocks is None else clocks, key=lambda c: c.due_at)
+
+    @staticmethod
+    def resolve_warranty(obj: Any) -> Any:
+        from aftersales.service.services.warranty import current
+
+        return current(obj)
+
+    @staticmethod
+    def resolve_work_orders(obj: Any) -> Any:
+        if getattr(obj, "_fresh", False):
+            return []  # just registered: no work orders yet
+        return sorted(obj.work_orders.all(), key=lambda w: w.dispatched_at, reverse=True)
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any) -> list[str]:
+        return list(getattr(obj, "allowed_actions_for_user", []))
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class WaitIn(Schema):
+    for_: str = Field(..., alias="for")
+    reason: str
+
+
+class SolutionIn(Schema):
+    solution: str
+
+
+class CauseIn(Schema):
+    cause: str
+
+
+class HandOverIn(Schema):
+    to_user_id: int
+    reason: str
+
+
+class DecideIn(Schema):
+    cause: str | None = None
+    latent_defect: bool = False
+    abnormal_life: bool = False
+    component_code: str = ""
+
+
+class OverrideIn(Schema):
+    outcome: str
+    reason: str
+
+
+class QuotePartIn(Schema):
+    part_code: str
+    quantity: int = Field(..., ge=1)
+
+
+class QuoteIn(Schema):
+    parts: list[QuotePartIn] = []
+    labour_hours: Decimal = Field(Decimal("0"), ge=0, max_digits=6, decimal_places=2)
+    distance_km: Decimal = Field(Decimal("0"), ge=0, max_digits=8, decimal_places=1)
+
+
+class QuoteLineOut(Schema):
+    kind: str
+    code: str
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    amount: Decimal
+    waived_amount: Decimal
+
+
+class QuoteOut(Schema):
+    id: int
+    state: str
+    parts_total: Decimal
+    labour_total: Decimal
+    travel_total: Decimal
+    waived_total: Decimal
+    total: Decimal
+    accept_token: str
+    lines: list[QuoteLineOut]
+
+
+class QuoteDecisionIn(Schema):
+    accept: bool
+    by_name: str
+
+
+class CandidateOut(Schema):
+    user_id: int
+    name: str
+    eligible: bool
+    score: float
+    distance_km: float | None
+    reasons: list[str]
+
+
+class DispatchIn(Schema):
+    technician_ids: list[int]
+    remote: bool = False
+    note: str = ""
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+
+
+class ReassignIn(Schema):
+    technician_ids: list[int]
+    reason: str
+
+
+class WindowIn(Schema):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class CheckInIn(Schema):
+    lat: Decimal | None = Field(None, ge=-90, le=90)
+    lng: Decimal | None = Field(None, ge=-180, le=180)
+
+
+class ReportPartIn(Schema):
+    part_code: str
+    quantity: int = Field(1, ge=1)
+    keep_old_part: bool = True
+
+
+class ReportIn(Schema):
+    phenomenon: str = ""
+    environment: str = ""
+    cause: str = ""
+    cause_class: str = ""
+    fault_category: str = ""
+    component_code: str = ""
+    responsibility: str = ""
+    actions: str = ""
+    remote: bool = False
+    minutes_spent: int = Field(0, ge=0)
+    no_parts_used: bool = False
+    customer_opinion: str = ""
+    quick_rating: int | None = Field(None, ge=1, le=5)
+    parts: list[ReportPartIn] = []
+
+
+class ReportOut(Schema):
+    id: int
+    work_order_id: int
+    phenomenon: str
+    cause: str
+    responsibility: str
+    actions: str
+    customer_opinion: str
+    signed_by: str
+    signed_at: dt.datetime | None
+    filed_at: dt.datetime | None
+    filed_late: bool
+    repeat_of_id: int | None
+    confirm_token: str
+    missing: list[str]
+
+    @staticmethod
+    def resolve_missing(obj: Any) -> list[str]:
+        return list(obj.missing_fields())
+
+
+class SignIn(Schema):
+    signature_png: str
+    signed_by: str
+
+
+class CallbackIn(Schema):
+    attitude: int
+    quality: int
+    solved: bool
+    score: int
+    comment: str = ""
+    dissatisfaction_cause: str = ""
+    channel: str = "phone"
+
+
+class CallbackOut(Schema):
+    id: int
+    kind: str
+    ticket_id: int | None
+    customer_id: int
+    due_date: dt.date
+    state: str
+    score: int | None
+    solved: bool | None
+    dissatisfaction_cause: str
+
+
+class QrTicketIn(Schema):
+    phone: str
+    contact_name: str
+    description: str = Field(..., min_length=2, max_length=2000)
+    severity: str = "normal"
+
+
+class QrEquipmentOut(Schema):
+    serial_no: str
+    model: str
+    site: str
+    customer: str

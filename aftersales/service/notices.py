@@ -1,0 +1,176 @@
+"""What the service domain tells whom (SPEC §14), through the notification outbox.
+
+Every call runs inside the transaction of the change it reports; the key makes each message
+unique per event, so a retried job or a second worker can never send it twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aftersales.service.models import LoanerTask, SlaClock, Ticket, WorkOrder
+
+
+def _notify(key: str, recipients: list[Any], subject: str, body: str, link: str) -> int:
+    from aftersales.notifications.services import notify
+
+    people = [r for r in recipients if r is not None]
+    if not people:
+        return 0
+    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
+
+
+def _customer(ticket: Ticket, event: str, subject: str, body: str, link: str = "") -> int:
+    from aftersales.notifications.services import notify_customer
+
+    return len(
+        notify_customer(
+            key=f"ticket:{ticket.pk}:customer:{event}",
+            customer=ticket.customer,
+            customer_contact_name=ticket.contact_name,
+            phone=ticket.contact_phone,
+            email="",
+            subject=subject,
+            body=body,
+            link=link,
+        )
+    )
+
+
+def _link(ticket: Ticket) -> str:
+    return f"/service/tickets/{ticket.pk}/"
+
+
+def _role_users(*roles: str) -> list[Any]:
+    from aftersales.accounts.roles import ROLE_BY_CODE
+
+    names = [ROLE_BY_CODE[r].name for r in roles]
+    return list(get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct())
+
+
+def _technicians(ticket: Ticket) -> list[Any]:
+    return [
+        wo.technician
+        for wo in ticket.work_orders.filter(state__in=["offered", "accepted", "on_site"])
+        if wo.technician is not None
+    ]
+
+
+def _fmt(when: Any) -> str:
+    return timezone.localtime(when).strftime("%m-%d %H:%M")
+
+
+def sla_warning(ticket: Ticket, clock: SlaClock, state: Any) -> int:
+    return _notify(
+        f"ticket:{ticket.pk}:sla:{clock.metric}:warn",
+        [ticket.owner, *_technicians(ticket)],
+        f"【SLA预警】{ticket.number} {clock.get_metric_display()}即将超时",
+        f"报修单 {ticket.number}（{ticket.customer}）的{clock.get_metric_display()}时限将于 "
+        f"{_fmt(state.due)} 到期，已用 {int(state.elapsed_share * 100)}%。",
+        _link(ticket),
+    )
+
+
+def sla_breach(ticket: Ticket, clock: SlaClock, state: Any) -> int:
+    coordinators = [ticket.coordinator] if ticket.coordinator else _role_users("coordinator")
+    return _notify(
+        f"ticket:{ticket.pk}:sla:{clock.metric}:breach",
+        coordinators,
+        f"【SLA超时】{ticket.number} {clock.get_metric_display()}已超时",
+        f"报修单 {ticket.number}（{ticket.customer}）的{clock.get_metric_display()}已于 "
+        f"{_fmt(state.due)} 超时，请立即跟进。",
+        _link(ticket),
+    )
+
+
+def sla_manager(ticket: Ticket, clock: SlaClock, state: Any) -> int:
+    return _notify(
+        f"ticket:{ticket.pk}:sla:{clock.metric}:manager",
+        _role_users("manager"),
+        f"【升级】{ticket.number} {clock.get_metric_display()}超时未处理",
+        f"报修单 {ticket.number}（{ticket.customer}）{clock.get_metric_display()}超时已超过规定时间，"
+        f"已升级至主管领导。",
+        _link(ticket),
+    )
+
+
+def loaner_needed(ticket: Ticket, task: LoanerTask) -> int:
+    return _notify(
+        f"ticket:{ticket.pk}:loaner",
+        [ticket.owner, *_role_users("warehouse", "coordinator")],
+        f"【备用机】{ticket.number} 需提供备用设备",
+        f"{ticket.number}：{task.note}",
+        _link(ticket),
+    )
+
+
+def ticket_received(ticket: Ticket) -> int:
+    return _customer(
+        ticket,
+        "received",
+        "报修已受理",
+        f"您的报修（单号 {ticket.number}）已登记，我们将尽快与您联系。",
+    )
+
+
+def work_order_offered(wo: WorkOrder, technicians: list[Any]) -> int:
+    t = wo.ticket
+    return _notify(
+        f"wo:{wo.pk}:offered",
+        technicians,
+        f"【新工单】{t.number} {t.customer}",
+        f"{t.get_severity_display()}｜{t.site or t.address}｜{t.description[:60]}",
+        "/service/my-jobs/",
+    )
+
+
+def appointment_set(wo: WorkOrder) -> int:
+    assert wo.window_start is not None and wo.window_end is not None
+    return _customer(
+        wo.ticket,
+        f"appointment:{wo.pk}:{wo.window_start:%Y%m%d%H%M}",
+        "服务预约确认",
+        f"工程师 {wo.technician} 将于 {_fmt(wo.window_start)}–{_fmt(wo.window_end)} 上门服务"
+        f"（单号 {wo.ticket.number}）。",
+    )
+
+
+def on_the_way(wo: WorkOrder) -> int:
+    return _customer(
+        wo.ticket,
+        f"on_the_way:{wo.pk}",
+        "工程师已出发",
+        f"工程师 {wo.technician} 已出发前往现场（单号 {wo.ticket.number}）。",
+    )
+
+
+def completed(ticket: Ticket) -> int:
+    return _customer(
+        ticket,
+        f"completed:{ticket.reopen_count}",
+        "服务已完成",
+        f"您的报修（单号 {ticket.number}）已处理完成，稍后我们将进行回访。",
+    )
+
+
+def survey(ticket: Ticket, link: str, round_: int) -> int:
+    return _customer(
+        ticket,
+        f"survey:{round_}",
+        "服务满意度评价",
+        f"请对本次服务（单号 {ticket.number}）进行评价。",
+        link,
+    )
+
+
+def reopened(ticket: Ticket, cause: str) -> int:
+    return _notify(
+        f"ticket:{ticket.pk}:reopened:{ticket.reopen_count}",
+        [ticket.coordinator, ticket.owner],
+        f"【重开】{ticket.number} 客户不满意",
+        f"回访不满意，报修单已重开：{cause}",
+        _link(ticket),
+    )

@@ -1,0 +1,1 @@
+"""Every write of the service domain goes through a function in this package."""

@@ -1,0 +1,199 @@
+"""Callbacks (回访, SPEC §3.6): one per resolved ticket; a dissatisfied answer re-opens the
+ticket under the coordinator; periodic plans by customer tier and for projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.visibility import visibility_q
+from aftersales.customers.models import Customer, Site
+from aftersales.service import notices
+from aftersales.service.models import Callback, CallbackPlan, Ticket
+from aftersales.warranty.periods import add_months
+
+CALLBACK_AFTER_DAYS = 1
+
+
+def create_for_ticket(ticket: Ticket) -> Callback:
+    cb = Callback.objects.create(
+        kind=Callback.Kind.TICKET,
+        ticket=ticket,
+        customer=ticket.customer,
+        site=ticket.site,
+        due_date=timezone.localdate() + dt.timedelta(days=CALLBACK_AFTER_DAYS),
+        survey_token=secrets.token_urlsafe(16),
+    )
+    audit.record(
+        cb, actor=None, action="create", verb="callback_task", after={"ticket": ticket.number}
+    )
+    notices.survey(ticket, f"/s/{cb.survey_token}/", ticket.reopen_count)
+    return cb
+
+
+def _score(value: Any, label: str) -> int:
+    try:
+        v = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"{label}应为1到5的整数") from exc
+    if not 1 <= v <= 5:
+        raise ValidationFailed(f"{label}应为1到5的整数")
+    return v
+
+
+@transaction.atomic
+def record_result(
+    *,
+    actor: Any,
+    callback: Callback | None = None,
+    survey_token: str | None = None,
+    attitude: Any,
+    quality: Any,
+    solved: bool,
+    score: Any,
+    comment: str = "",
+    dissatisfaction_cause: str = "",
+    channel: str = "phone",
+) -> Callback:
+    """Record the answers (by an agent on the phone, or by the customer through the link).
+    Dissatisfied (not solved, or overall below 3) re-opens the ticket under the coordinator."""
+    qs = Callback.objects.select_for_update()
+    try:
+        cb = (
+            qs.get(survey_token=survey_token)
+            if survey_token
+            else qs.get(pk=callback.pk if callback else 0)
+        )
+    except Callback.DoesNotExist as exc:
+        raise NotFound("回访任务不存在") from exc
+    if actor is not None and getattr(actor, "pk", None):
+        q = visibility_q(Callback, actor)
+        if q is not None and not Callback.objects.filter(q, pk=cb.pk).exists():
+            raise NotFound("回访任务不存在")
+        if getattr(actor, "org_kind", "") == "company" and not actor.has_role(
+            "agent", "coordinator", "manager", "admin"
+        ):
+            raise PermissionDenied("只有客服专员可以登记回访")
+    if cb.state == Callback.State.DONE:
+        raise Conflict("该回访已完成")
+    cb.attitude, cb.quality, cb.score = (
+        _score(attitude, "服务态度"),
+        _score(quality, "服务质量"),
+        _score(score, "总体评分"),
+    )
+    cb.solved, cb.comment, cb.channel = bool(solved), comment, channel
+    cb.state, cb.done_at = Callback.State.DONE, timezone.now()
+    cb.done_by = (
+        actor if actor is not None and getattr(actor, "org_kind", "") == "company" else None
+    )
+    if not cb.satisfied:
+        cause = dissatisfaction_cause.strip() or comment.strip()
+        if not cause:
+            raise ValidationFailed("客户不满意时必须记录原因", field="dissatisfaction_cause")
+        cb.dissatisfaction_cause = cause[:200]
+    cb.save()
+    audit.record(
+        cb,
+        actor=actor,
+        action="transition",
+        verb="callback_done",
+        from_state="due",
+        to_state="done",
+        payload={"score": cb.score, "solved": cb.solved},
+    )
+    if cb.ticket_id and not cb.satisfied:
+        from aftersales.service.services import lifecycle
+
+        lifecycle.reopen(
+            actor=actor,
+            ticket=cb.ticket,  # type: ignore[arg-type]
+            cause=f"回访不满意（{cb.score}/5）：{cb.dissatisfaction_cause}",
+        )
+    elif (
+        cb.ticket_id
+        and cb.satisfied
+        and actor is not None
+        and getattr(actor, "org_kind", "") == "company"
+    ):
+        from aftersales.service.services import lifecycle
+
+        lifecycle.close(actor=actor, ticket=cb.ticket)  # type: ignore[arg-type]
+    return cb
+
+
+PLAN_KEY_MONTHS = 6
+PLAN_NORMAL_MONTHS = 12
+PROJECT_MONTHS = 6
+
+
+def ensure_plans(today: dt.date | None = None) -> int:
+    """Periodic plans: key customers every 6 months, others yearly; projects in warranty
+    twice a year with the first within 6 months of handover (acceptance). Idempotent."""
+    today = today or timezone.localdate()
+    made = 0
+    for c in Customer.objects.filter(archived_at__isnull=True):
+        months = PLAN_KEY_MONTHS if c.tier == Customer.Tier.KEY else PLAN_NORMAL_MONTHS
+        _, created = CallbackPlan.objects.get_or_create(
+            customer=c,
+            site=None,
+            archived_at=None,
+            defaults={
+                "interval_months": months,
+                "next_due": add_months(today, months),
+                "reason": "重点客户每半年回访" if months == 6 else "普通客户每年回访",
+            },
+        )
+        made += created
+    for s in Site.objects.filter(
+        archived_at__isnull=True, is_project=True, acceptance_date__isnull=False
+    ):
+        assert s.acceptance_date is not None
+        first = add_months(s.acceptance_date, PROJECT_MONTHS)
+        ends = add_months(s.acceptance_date, 24)
+        if ends < today:
+            continue
+        _, created = CallbackPlan.objects.get_or_create(
+            customer_id=s.customer_id,
+            site=s,
+            archived_at=None,
+            defaults={
+                "interval_months": PROJECT_MONTHS,
+                "next_due": max(first, today),
+                "ends_on": ends,
+                "reason": "保修期内项目每半年回访，首次在交接后6个月内",
+            },
+        )
+        made += created
+    return made
+
+
+@transaction.atomic
+def generate_due(today: dt.date | None = None, horizon_days: int = 7) -> int:
+    """Create the callback tasks of plans due within the horizon; move the plans on."""
+    today = today or timezone.localdate()
+    made = 0
+    for plan in CallbackPlan.objects.select_for_update(skip_locked=True).filter(
+        archived_at__isnull=True, next_due__lte=today + dt.timedelta(days=horizon_days)
+    ):
+        if plan.ends_on and plan.next_due > plan.ends_on:
+            continue
+        _, created = Callback.objects.get_or_create(
+            plan=plan,
+            due_date=plan.next_due,
+            defaults={
+                "kind": Callback.Kind.PROJECT if plan.site_id else Callback.Kind.PERIODIC,
+                "customer_id": plan.customer_id,
+                "site_id": plan.site_id,
+                "survey_token": secrets.token_urlsafe(16),
+            },
+        )
+        made += created
+        plan.next_due = add_months(plan.next_due, plan.interval_months)
+        plan.save(update_fields=["next_due", "updated_at"])
+    return made

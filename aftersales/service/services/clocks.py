@@ -1,0 +1,381 @@
+"""SLA clocks of a ticket (SPEC §3.3): started at registration from the resolved policy,
+met by the ticket's own transitions, paused while waiting for the customer or parts, and
+checked by jobs for the 75 % warning, the breach and the escalation to the manager."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aftersales.bizcalendar.rules import TWENTY_FOUR_SEVEN, BusinessCalendar, working_day_minutes
+from aftersales.bizcalendar.selectors import business_calendar
+from aftersales.core import audit
+from aftersales.service import notices
+from aftersales.service.models import LoanerTask, SlaClock, Ticket, TicketPause, TicketState
+from aftersales.service.models.ticket import PAUSE_STATES
+from aftersales.sla import rules as sla_rules
+from aftersales.sla.models import Metric, Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
+
+DISPATCH_CONFIRM_MINUTES = 10  # urgent / major: dispatcher confirms within 10 minutes [003#12 §二]
+MET_BY_STATE = {
+    TicketState.ACKNOWLEDGED: ("response",),
+    TicketState.DISPATCHED: ("response", "dispatch"),
+    TicketState.ON_SITE: ("response", "dispatch", "on_site"),
+    TicketState.RESOLVED: ("response", "dispatch", "resolution"),
+}
+
+
+POLICY_CACHE_SECONDS = 60
+_policy_cache: dict[str, tuple[float, list[SlaPolicy]]] = {}
+
+
+def active_policies() -> list[SlaPolicy]:
+    """Every active policy with its targets (cached for a minute: read on every registration,
+    edited by an administrator a few times a year)."""
+    import time
+
+    hit = _policy_cache.get("all")
+    if hit and time.monotonic() - hit[0] < POLICY_CACHE_SECONDS:
+        return hit[1]
+    policies = list(
+        SlaPolicy.objects.active()
+        .select_related("pattern")
+        .prefetch_related("targets", "regional_targets")
+        .order_by("id")
+    )
+    _policy_cache["all"] = (time.monotonic(), policies)
+    return policies
+
+
+def resolve_policy(ticket: Ticket) -> tuple[SlaPolicy | None, str]:
+    """Contract → customer tier → default (SPEC §3.3)."""
+    contract = ticket.contract
+    policies = active_policies()
+    if contract is not None and contract.sla_policy_id:
+        chosen = next((p for p in policies if p.pk == contract.sla_policy_id), None)
+        if chosen is None:
+            chosen = SlaPolicy.objects.select_related("pattern").get(pk=contract.sla_policy_id)
+        return chosen, "contract"
+    if contract is not None and contract.is_7x24:
+        for p in policies:
+            if p.code == "7x24":
+                return p, "contract"
+    tier = ticket.customer.tier
+    for p in policies:
+        if p.customer_tier and p.customer_tier == tier:
+            return p, "tier"
+    return next((p for p in policies if p.is_default), None), "default"
+
+
+def calendar_for(policy: SlaPolicy, working_time: bool) -> BusinessCalendar:
+    if not working_time:
+        return TWENTY_FOUR_SEVEN
+    return business_calendar(policy.pattern.code if policy.pattern_id and policy.pattern else None)
+
+
+_geo_cache: dict[str, tuple[float, Any]] = {}
+GEO_CACHE_SECONDS = 60
+
+
+def _staffed_geography() -> tuple[frozenset[int | None], dict[int, frozenset[int]]]:
+    """Regions with field engineers, and every region's neighbours (cached for a minute:
+    read on every registration, changed a few times a year)."""
+    import time
+
+    from aftersales.core.models import Region
+    from aftersales.staff.models import StaffProfile
+
+    hit = _geo_cache.get("geo")
+    if hit and time.monotonic() - hit[0] < GEO_CACHE_SECONDS:
+        return hit[1]  # type: ignore[no-any-return]
+    staffed = frozenset(
+        StaffProfile.objects.active()
+        .filter(is_field_engineer=True)
+        .values_list("region_id", flat=True)
+    )
+    neighbours: dict[int, set[int]] = {}
+    for a, b in Region.neighbours.through.objects.values_list("from_region_id", "to_region_id"):
+        neighbours.setdefault(a, set()).add(b)
+    value = (staffed, {k: frozenset(v) for k, v in neighbours.items()})
+    _geo_cache["geo"] = (time.monotonic(), value)
+    return value
+
+
+def _region_relation(ticket: Ticket) -> str:
+    """local: we have field engineers in the site's region; neighbour: in a neighbouring one."""
+    site = ticket.site
+    if site is None:
+        return SlaRegionalTarget.Relation.LOCAL
+    staffed, neighbours = _staffed_geography()
+    if site.region_id in staffed:
+        return SlaRegionalTarget.Relation.LOCAL
+    if neighbours.get(site.region_id, frozenset()) & staffed:
+        return SlaRegionalTarget.Relation.NEIGHBOUR
+    return SlaRegionalTarget.Relation.OTHER
+
+
+def _targets(ticket: Ticket, policy: SlaPolicy) -> list[tuple[str, int, bool]]:
+    out: list[tuple[str, int, bool]] = []
+    for t in [t for t in policy.targets.all() if t.severity == ticket.severity]:
+        working = t.working_time
+        if t.unit == SlaTarget.Unit.WORKING_DAYS:
+            day = working_day_minutes(calendar_for(policy, True)) if working else 24 * 60
+            minutes = int((t.amount * Decimal(day)).to_integral_value())
+        else:
+            minutes = int(t.amount)
+        if t.metric == Metric.ON_SITE:
+            relation = _region_relation(ticket)
+            if relation != SlaRegionalTarget.Relation.LOCAL:
+                regional = next(
+                    (r for r in policy.regional_targets.all() if r.relation == relation), None
+                )
+                if regional and regional.minutes > minutes:
+                    minutes, working = regional.minutes, regional.working_time
+        out.append((t.metric, minutes, working))
+    if ticket.severity in (Severity.MAJOR, Severity.URGENT):
+        out.append(("dispatch", DISPATCH_CONFIRM_MINUTES, False))
+    return out
+
+
+def start_clocks(ticket: Ticket) -> list[SlaClock]:
+    policy = ticket.sla_policy
+    if policy is None:
+        policy, source = resolve_policy(ticket)
+        if policy is None:
+            return []
+        Ticket.objects.filter(pk=ticket.pk).update(sla_policy=policy, sla_policy_source=source)
+        ticket.sla_policy, ticket.sla_policy_source = policy, source
+    clocks = []
+    for metric, minutes, working in _targets(ticket, policy):
+        cal = calendar_for(policy, working)
+        due = sla_rules.due(ticket.received_at, minutes, cal)
+        clocks.append(
+            SlaClock(
+                ticket=ticket,
+                metric=metric,
+                target_minutes=minutes,
+                working_time=working,
+                started_at=ticket.received_at,
+                due_at=due,
+                next_check_at=ticket.received_at,
+            )
+        )
+    SlaClock.objects.bulk_create(clocks)
+    ticket._clocks_list = clocks  # type: ignore[attr-defined]
+    schedule_check(ticket, min((c.due_at for c in clocks), default=None))
+    return clocks
+
+
+def _pauses(ticket: Ticket) -> list[sla_rules.Pause]:
+    return [sla_rules.Pause(p.started_at, p.ended_at, p.reason) for p in ticket.pauses.all()]
+
+
+def evaluate(
+    clock: SlaClock, ticket: Ticket, now: dt.datetime, pauses: list[sla_rules.Pause] | None = None
+) -> sla_rules.SlaClockState:
+    policy = ticket.sla_policy
+    assert policy is not None
+    return sla_rules.evaluate_clock(
+        start=clock.started_at,
+        target_minutes=clock.target_minutes,
+        calendar=calendar_for(policy, clock.working_time),
+        now=now,
+        pauses=_pauses(ticket) if pauses is None else pauses,
+        met_at=clock.met_at,
+        warning_share=policy.warn_share,
+        manager_escalation_minutes=policy.manager_after_breach_minutes,
+    )
+
+
+def _apply(clock: SlaClock, state: sla_rules.SlaClockState, now: dt.datetime) -> None:
+    clock.due_at = state.due
+    clock.paused_minutes = state.paused_minutes
+    clock.breach_minutes = state.breach_minutes
+    if clock.status != SlaClock.Status.CANCELLED:
+        clock.status = state.status.value
+    upcoming = [
+        t
+        for t, done in (
+            (state.warning_at, clock.warned_at),
+            (state.due, clock.breach_notified_at),
+            (state.manager_escalation_at, clock.manager_notified_at),
+        )
+        if done is None
+    ]
+    open_clock = clock.met_at is None and clock.status != SlaClock.Status.CANCELLED
+    clock.next_check_at = min(upcoming) if open_clock and upcoming else None
+
+
+def on_state_change(ticket: Ticket, before: str, after: str) -> None:
+    """Called by ``base.move`` inside the transaction of every transition."""
+    now = timezone.now()
+    if after in PAUSE_STATES and before not in PAUSE_STATES:
+        reason = (
+            TicketPause.Reason.PARTS
+            if after == TicketState.WAITING_PARTS
+            else TicketPause.Reason.CUSTOMER
+        )
+        TicketPause.objects.create(ticket=ticket, reason=reason, started_at=now)
+    if before in PAUSE_STATES and after not in PAUSE_STATES:
+        TicketPause.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
+    if after == TicketState.REOPENED and ticket.resolved_at:
+        # the time between resolution and reopening does not count against the team
+        TicketPause.objects.create(
+            ticket=ticket,
+            reason=TicketPause.Reason.CUSTOMER,
+            note="已解决待回访期间",
+            started_at=ticket.resolved_at,
+            ended_at=now,
+        )
+        SlaClock.objects.filter(ticket=ticket, metric="resolution").update(met_at=None)
+    clocks = list(ticket.clocks.all())
+    if not clocks or ticket.sla_policy_id is None:
+        return
+    met = set(MET_BY_STATE.get(TicketState(after), ()))
+    pauses = _pauses(ticket)
+    for clock in clocks:
+        if after == TicketState.CANCELLED or (
+            after == TicketState.RESOLVED and clock.metric == "on_site" and clock.met_at is None
+        ):
+            clock.status = SlaClock.Status.CANCELLED
+            clock.next_check_at = None
+        elif clock.metric in met and clock.met_at is None:
+            clock.met_at = now
+        if after == TicketState.REOPENED and clock.metric == "resolution":
+            clock.met_at = None
+        _apply(clock, evaluate(clock, ticket, now, pauses), now)
+    SlaClock.objects.bulk_update(
+        clocks, ["due_at", "met_at", "status", "paused_minutes", "breach_minutes", "next_check_at"]
+    )
+    schedule_check(ticket, min((c.next_check_at for c in clocks if c.next_check_at), default=None))
+
+
+def schedule_check(ticket: Ticket, at: dt.datetime | None) -> None:
+    """Defer the precise-time check in the caller's transaction; the sweep is the safety net."""
+    if at is None:
+        return
+    from aftersales.service.tasks import sla_check
+
+    sla_check.configure(schedule_at=max(at, timezone.now())).defer(ticket_id=ticket.pk)
+
+
+def process_ticket(ticket_id: int, now: dt.datetime | None = None) -> int:
+    """Warnings, breaches and escalations that are due, each exactly once. Returns how many
+    notifications were raised. Safe to run concurrently: clock rows are locked."""
+    now = now or timezone.now()
+    raised = 0
+    with transaction.atomic():
+        ticket = Ticket.objects.select_related("sla_policy", "owner", "coordinator").get(
+            pk=ticket_id
+        )
+        clocks = list(
+            SlaClock.objects.select_for_update(skip_locked=True).filter(
+                ticket_id=ticket_id, next_check_at__isnull=False, next_check_at__lte=now
+            )
+        )
+        pauses = _pauses(ticket)
+        for clock in clocks:
+            state = evaluate(clock, ticket, now, pauses)
+            if state.warning and clock.warned_at is None and clock.met_at is None:
+                clock.warned_at = now
+                raised += notices.sla_warning(ticket, clock, state)
+            if state.breached and clock.breach_notified_at is None and clock.met_at is None:
+                clock.breach_notified_at = now
+                raised += notices.sla_breach(ticket, clock, state)
+                audit.record(
+                    ticket,
+                    actor=None,
+                    action="action",
+                    verb="sla_breach",
+                    payload={"metric": clock.metric, "due": state.due},
+                )
+            if (
+                state.escalate_to_manager
+                and clock.manager_notified_at is None
+                and clock.met_at is None
+            ):
+                clock.manager_notified_at = now
+                raised += notices.sla_manager(ticket, clock, state)
+            _apply(clock, state, now)
+            clock.save()
+        raised += _loaner_rule(ticket, now)
+    return raised
+
+
+def _loaner_rule(ticket: Ticket, now: dt.datetime) -> int:
+    """Major / urgent tickets not fixed within the policy's time get loaner equipment."""
+    policy = ticket.sla_policy
+    if (
+        policy is None
+        or ticket.severity not in (Severity.MAJOR, Severity.URGENT)
+        or ticket.resolved_at is not None
+        or ticket.state in (TicketState.CANCELLED,)
+    ):
+        return 0
+    if now < ticket.received_at + dt.timedelta(minutes=policy.loaner_after_minutes):
+        return 0
+    task, created = LoanerTask.objects.get_or_create(
+        ticket=ticket,
+        defaults={"note": f"{policy.loaner_after_minutes // 60}小时内未修复，需提供备用机"},
+    )
+    if not created:
+        return 0
+    audit.record(task, actor=None, action="create", verb="loaner_task", after=audit.snapshot(task))
+    return notices.loaner_needed(ticket, task)
+
+
+def sweep(now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Safety net for lost or early jobs: every ticket with a clock check due."""
+    now = now or timezone.now()
+    ids = list(
+        SlaClock.objects.filter(next_check_at__lte=now)
+        .values_list("ticket_id", flat=True)
+        .distinct()[:limit]
+    )
+    loaner = list(
+        Ticket.objects.filter(
+            Q(severity__in=[Severity.MAJOR, Severity.URGENT]),
+            resolved_at__isnull=True,
+            loaner_task__isnull=True,
+            received_at__lte=now - dt.timedelta(minutes=240),
+            state__in=[
+                s for s in TicketState.values if s not in ("cancelled", "closed", "resolved")
+            ],
+        ).values_list("id", flat=True)[:limit]
+    )
+    return sum(process_ticket(tid, now) for tid in sorted(set(ids) | set(loaner)))
+
+
+def clock_summary(ticket: Ticket, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """For screens: each clock with its due time, remaining minutes and a colour."""
+    now = now or timezone.now()
+    out = []
+    pauses = _pauses(ticket)
+    for clock in ticket.clocks.all():
+        if ticket.sla_policy_id is None:
+            break
+        state = evaluate(clock, ticket, now, pauses)
+        colour = (
+            "sla-ok"
+            if clock.met_at and not state.breached
+            else "sla-bad"
+            if state.breached
+            else "sla-warn"
+            if state.warning
+            else "sla-ok"
+        )
+        out.append(
+            {"clock": clock, "state": state, "colour": colour, "label": clock.get_metric_display()}
+        )
+    return out
+
+
+def invalidate_caches(**_: Any) -> None:
+    """Drop the cached policies and geography (connected to their models' saves)."""
+    _policy_cache.clear()
+    _geo_cache.clear()

@@ -1,0 +1,229 @@
+"""Registering a request (受理) from any channel, the duplicate guard, 首问负责 hand-over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.visibility import visibility_q
+from aftersales.customers.models import Customer, ServiceContract, Site
+from aftersales.installed_base.models import Equipment
+from aftersales.service import notices
+from aftersales.service.models import Channel, Ticket, TicketType
+from aftersales.service.models.ticket import OPEN_STATES
+from aftersales.service.services import clocks, warranty
+from aftersales.service.services.base import lock_ticket, require_visible
+from aftersales.sla.models import Severity
+
+
+@dataclass
+class TicketInput:
+    description: str
+    contact_name: str
+    contact_phone: str
+    channel: str
+    customer_id: int | None = None
+    site_id: int | None = None
+    equipment_id: int | None = None
+    type: str = TicketType.REPAIR
+    severity: str = Severity.NORMAL
+    address: str = ""
+    environment: str = ""
+    customer_request: str = ""
+    fault_category: str = ""
+    received_at: dt.datetime | None = None
+    allow_duplicate: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+RELATED = {
+    Equipment: ("model__category", "site__customer", "site__region"),
+    Site: ("customer", "region"),
+}
+
+
+def _get(model: Any, pk: int | None, actor: Any, label: str, field_name: str) -> Any:
+    if pk is None:
+        return None
+    qs = model.objects.filter(archived_at__isnull=True).select_related(*RELATED.get(model, ()))
+    q = visibility_q(model, actor) if actor is not None else None
+    if q is not None:
+        qs = qs.filter(q)
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"{label}不存在或无权使用", field=field_name)
+    return obj
+
+
+def open_duplicates(equipment: Equipment | None, customer: Customer | None = None) -> list[Ticket]:
+    """Open tickets for the same equipment (shown before a new one is created)."""
+    if equipment is None:
+        return []
+    return list(
+        Ticket.objects.filter(equipment=equipment, state__in=OPEN_STATES).order_by("-received_at")[
+            :5
+        ]
+    )
+
+
+def _validate(data: TicketInput) -> None:
+    errors = {}
+    if not data.description.strip():
+        errors["description"] = "请填写故障描述"
+    if not data.contact_name.strip():
+        errors["contact_name"] = "请填写联系人"
+    phone = data.contact_phone.strip().replace("-", "").replace(" ", "")
+    if not (phone.isdigit() and 7 <= len(phone) <= 13):
+        errors["contact_phone"] = "联系电话格式不正确"
+    if data.channel not in Channel.values:
+        errors["channel"] = "受理渠道无效"
+    if data.type not in TicketType.values:
+        errors["type"] = "报修类型无效"
+    if data.severity not in Severity.values:
+        errors["severity"] = "严重程度无效"
+    if errors:
+        name, msg = next(iter(errors.items()))
+        raise ValidationFailed(msg, field=name, details=errors)
+
+
+def active_contract(customer: Customer, site: Site | None, on: dt.date) -> ServiceContract | None:
+    qs = ServiceContract.objects.filter(
+        customer=customer, archived_at__isnull=True, start_date__lte=on, end_date__gte=on
+    )
+    if site is not None:
+        qs = qs.filter(Q(sites__isnull=True) | Q(sites=site))
+    return qs.order_by("-is_7x24", "-start_date").first()
+
+
+@transaction.atomic
+def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
+    """Register a request. The receiving person owns it until closure (首问负责制)."""
+    _validate(data)
+    if actor is not None and not actor.has_perm("service.add_ticket"):
+        raise PermissionDenied("无权登记报修")
+    equipment = _get(Equipment, data.equipment_id, actor, "设备", "equipment_id")
+    if equipment is not None and data.site_id in (None, equipment.site_id):
+        site = equipment.site  # already loaded and visible with the equipment
+    else:
+        site = _get(Site, data.site_id, actor, "项目", "site_id")
+    customer_id = data.customer_id or (site.customer_id if site else None)
+    if actor is not None and getattr(actor, "org_kind", "") == "customer":
+        customer_id = actor.customer_id
+    if customer_id is None:
+        raise ValidationFailed("请选择客户、项目或设备", field="customer_id")
+    if site is not None and site.customer_id == customer_id:
+        customer = site.customer
+    else:
+        customer = _get(Customer, customer_id, actor, "客户", "customer_id")
+    if site is not None and site.customer_id != customer.pk:
+        raise ValidationFailed("项目不属于该客户", field="site_id")
+    if equipment is not None and site is not None and equipment.site_id != site.pk:
+        raise ValidationFailed("设备不在该项目", field="equipment_id")
+    dupes = open_duplicates(equipment)
+    if dupes and not data.allow_duplicate:
+        raise Conflict(
+            f"该设备已有未关闭的报修单：{'、'.join(t.number for t in dupes)}",
+            code="duplicate_ticket",
+            details=[t.number for t in dupes],
+        )
+    now = timezone.now()
+    received = data.received_at or now
+    company_actor = actor is not None and getattr(actor, "org_kind", "company") == "company"
+    ticket = Ticket(
+        number=next_number("BX", on=received),
+        type=data.type,
+        channel=data.channel,
+        severity=data.severity,
+        customer=customer,
+        site=site,
+        equipment=equipment,
+        contact_name=data.contact_name.strip(),
+        contact_phone=data.contact_phone.strip(),
+        address=data.address or (site.address if site else customer.address),
+        description=data.description.strip(),
+        environment=data.environment,
+        customer_request=data.customer_request,
+        fault_category=data.fault_category,
+        received_at=received,
+        received_by=actor if actor is not None and actor.pk else None,
+        owner=actor if company_actor else None,
+        dealer=actor.dealer
+        if actor is not None and getattr(actor, "org_kind", "") == "dealer"
+        else customer.dealer,
+        contract=active_contract(customer, site, timezone.localdate(received)),
+        duplicate_of=dupes[0] if dupes else None,
+    )
+    policy, source = clocks.resolve_policy(ticket)
+    ticket.sla_policy, ticket.sla_policy_source = policy, source
+    ticket.save(force_insert=True)
+    audit.record(
+        ticket,
+        actor=actor,
+        action="create",
+        verb="ticket_create",
+        after=audit.snapshot(ticket),
+        to_state=ticket.state,
+    )
+    if equipment is not None:
+        warranty.decide(ticket, actor=None, first=True)
+    clocks.start_clocks(ticket)
+    notices.ticket_received(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_hand_over(*, actor: Any, ticket: Ticket, to_user: Any, reason: str) -> Ticket:
+    """Ownership changes only by explicit hand-over with a reason."""
+    ticket = lock_ticket(ticket)
+    require_visible(ticket, actor)
+    if not reason.strip():
+        raise ValidationFailed("移交必须填写原因", field="reason")
+    if not (
+        actor.is_superuser or actor == ticket.owner or actor.has_role("coordinator", "manager")
+    ):
+        raise PermissionDenied("只有首问负责人或主办可以移交报修单")
+    if to_user is None or getattr(to_user, "org_kind", "") != "company" or not to_user.is_active:
+        raise ValidationFailed("接收人必须是本公司在职员工", field="to_user_id")
+    before = ticket.owner_id
+    ticket.owner = to_user
+    ticket.save(update_fields=["owner", "updated_at"])
+    audit.record(
+        ticket,
+        actor=actor,
+        action="update",
+        verb="hand_over",
+        before={"owner_id": before},
+        after={"owner_id": to_user.pk},
+        reason=reason,
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_claim_ownership(*, actor: Any, ticket: Ticket) -> Ticket:
+    """A portal / QR / dealer ticket has no company owner yet: the agent who takes it owns it."""
+    ticket = lock_ticket(ticket)
+    require_visible(ticket, actor)
+    if ticket.owner_id is not None:
+        raise Conflict(f"该报修单已由 {ticket.owner} 负责")
+    if not actor.has_role("agent", "coordinator", "team_leader", "manager", "admin"):
+        raise PermissionDenied("无权认领报修单")
+    ticket.owner = actor
+    ticket.save(update_fields=["owner", "updated_at"])
+    audit.record(
+        ticket,
+        actor=actor,
+        action="update",
+        verb="claim",
+        before={"owner_id": None},
+        after={"owner_id": actor.pk},
+    )
+    return ticket

@@ -1,0 +1,156 @@
+"""The ticket's own transitions: acknowledge, wait / resume, resolve (on site or remotely),
+cancel, reopen and close after the callback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.service import notices
+from aftersales.service.models import Callback, ServiceReport, Ticket, WorkOrder, WorkOrderState
+from aftersales.service.services import callbacks
+from aftersales.service.services.base import lock_ticket, move, require_transition
+
+
+@transaction.atomic
+def acknowledge(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
+    """First response (首次响应): the request is confirmed with the customer."""
+    ticket = lock_ticket(ticket)
+    fields = {}
+    if ticket.owner_id is None and getattr(actor, "org_kind", "") == "company":
+        fields["owner"] = actor
+    return move(ticket, "acknowledge", actor=actor, reason=note, fields=fields)
+
+
+@transaction.atomic
+def wait(*, actor: Any, ticket: Ticket, for_: str, reason: str) -> Ticket:
+    """Waiting for the customer or for parts: the SLA clocks pause (reason recorded)."""
+    ticket = lock_ticket(ticket)
+    if not reason.strip():
+        raise ValidationFailed("请填写等待原因", field="reason")
+    action = {"customer": "wait_customer", "parts": "wait_parts"}.get(for_)
+    if action is None:
+        raise ValidationFailed("等待类型无效", field="for")
+    move(ticket, action, actor=actor, reason=reason)
+    ticket.pauses.filter(ended_at__isnull=True).update(note=reason[:200])
+    return ticket
+
+
+@transaction.atomic
+def resume(*, actor: Any, ticket: Ticket) -> Ticket:
+    ticket = lock_ticket(ticket)
+    return move(ticket, "resume", actor=actor)
+
+
+def _last_visit(ticket: Ticket) -> WorkOrder | None:
+    return (
+        ticket.work_orders.exclude(
+            state__in=[WorkOrderState.REASSIGNED, WorkOrderState.CANCELLED, WorkOrderState.DECLINED]
+        )
+        .order_by("-dispatched_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
+    """Finished: needs the filed, complete service report of the visit."""
+    ticket = lock_ticket(ticket)
+    require_transition(ticket, "resolve")
+    wo = _last_visit(ticket)
+    report = ServiceReport.objects.filter(work_order=wo).first() if wo else None
+    if report is None:
+        raise Conflict("请先填写服务报告", code="report_missing")
+    missing = report.missing_fields()
+    if missing:
+        raise Conflict(
+            f"服务报告不完整，缺少：{'、'.join(missing)}", code="report_incomplete", details=missing
+        )
+    if report.filed_at is None:
+        raise Conflict("服务报告尚未提交", code="report_not_filed")
+    now = timezone.now()
+    move(ticket, "resolve", actor=actor, fields={"resolved_at": now, "remote": report.remote})
+    if wo is not None and wo.state == WorkOrderState.ON_SITE:
+        WorkOrder.objects.filter(pk=wo.pk).update(state=WorkOrderState.DONE, check_out_at=now)
+    callbacks.create_for_ticket(ticket)
+    notices.completed(ticket)
+    return ticket
+
+
+@transaction.atomic
+def resolve_remotely(*, actor: Any, ticket: Ticket, solution: str) -> Ticket:
+    """Remote service first: resolved by phone / remote desktop / video without dispatch."""
+    ticket = lock_ticket(ticket)
+    if len(solution.strip()) < 4:
+        raise ValidationFailed("请填写远程解决的处理措施", field="solution")
+    move(
+        ticket,
+        "resolve_remotely",
+        actor=actor,
+        reason=solution,
+        fields={"resolved_at": timezone.now(), "remote": True},
+    )
+    callbacks.create_for_ticket(ticket)
+    notices.completed(ticket)
+    return ticket
+
+
+@transaction.atomic
+def cancel(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
+    ticket = lock_ticket(ticket)
+    if not reason.strip():
+        raise ValidationFailed("取消必须填写原因", field="reason")
+    move(ticket, "cancel", actor=actor, reason=reason, fields={"cancel_reason": reason[:200]})
+    ticket.work_orders.filter(state__in=["offered", "accepted"]).update(
+        state=WorkOrderState.CANCELLED
+    )
+    return ticket
+
+
+def _coordinator_for(ticket: Ticket) -> Any:
+    if ticket.coordinator_id:
+        return ticket.coordinator
+    return (
+        get_user_model()
+        .objects.filter(groups__name="售后主办", is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+@transaction.atomic
+def reopen(*, actor: Any, ticket: Ticket, cause: str) -> Ticket:
+    """Dissatisfied: the ticket re-opens under the coordinator, who follows it to the end."""
+    ticket = lock_ticket(ticket)
+    if not cause.strip():
+        raise ValidationFailed("重开必须记录原因", field="cause")
+    coordinator = _coordinator_for(ticket)
+    move(
+        ticket,
+        "reopen",
+        actor=actor,
+        reason=cause,
+        fields={
+            "coordinator": coordinator,
+            "reopen_count": ticket.reopen_count + 1,
+            "resolved_at": None,
+            "closed_at": None,
+        },
+    )
+    notices.reopened(ticket, cause)
+    return ticket
+
+
+@transaction.atomic
+def close(*, actor: Any, ticket: Ticket) -> Ticket:
+    """Closed after a satisfied callback."""
+    ticket = lock_ticket(ticket)
+    require_transition(ticket, "close")
+    done = ticket.callbacks.filter(state=Callback.State.DONE).order_by("-done_at").first()
+    if done is None or not done.satisfied:
+        raise Conflict("回访完成且客户满意后才能关闭", code="callback_required")
+    return move(ticket, "close", actor=actor, fields={"closed_at": timezone.now()})

@@ -1,0 +1,90 @@
+"""扫码报修: the QR label on a piece of equipment opens a phone page pre-filled with it, no
+login needed. Abuse guard: the reporter's phone must be one registered for that customer,
+and a label accepts only a few submissions an hour."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aftersales.core.errors import DomainError, NotFound, PermissionDenied
+from aftersales.customers.models import Contact
+from aftersales.installed_base.models import Equipment
+from aftersales.service.models import Channel, Ticket
+from aftersales.service.services.intake import TicketInput, ticket_create
+
+MAX_PER_HOUR = 3
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+
+
+def equipment_for_token(token: str) -> Equipment:
+    eq = (
+        Equipment.objects.filter(qr_token=token, archived_at__isnull=True)
+        .select_related("model", "site__customer")
+        .first()
+    )
+    if eq is None:
+        raise NotFound("二维码无效或设备已停用")
+    return eq
+
+
+def _digits(phone: str) -> str:
+    d = re.sub(r"\D", "", phone or "")
+    return d[-11:] if len(d) > 11 else d
+
+
+def phone_matches(equipment: Equipment, phone: str) -> bool:
+    wanted = _digits(phone)
+    if len(wanted) < 7:
+        return False
+    customer = equipment.site.customer
+    numbers = [customer.phone]
+    numbers += [
+        n
+        for c in Contact.objects.filter(customer=customer, archived_at__isnull=True)
+        for n in (c.mobile, c.phone)
+    ]
+    return any(_digits(n) == wanted for n in numbers if n)
+
+
+@transaction.atomic
+def qr_submit(
+    *,
+    token: str,
+    phone: str,
+    contact_name: str,
+    description: str,
+    severity: str = "normal",
+    now: dt.datetime | None = None,
+) -> Ticket:
+    eq = equipment_for_token(token)
+    now = now or timezone.now()
+    if not phone_matches(eq, phone):
+        raise PermissionDenied(
+            "手机号与该设备登记的联系人不符，请拨打服务热线报修", code="phone_check_failed"
+        )
+    recent = Ticket.objects.filter(
+        Q(equipment=eq), channel=Channel.QR, received_at__gte=now - dt.timedelta(hours=1)
+    ).count()
+    if recent >= MAX_PER_HOUR:
+        raise TooManyRequests("提交过于频繁，请稍后再试或拨打服务热线")
+    return ticket_create(
+        actor=None,
+        data=TicketInput(
+            description=description,
+            contact_name=contact_name,
+            contact_phone=phone,
+            channel=Channel.QR,
+            equipment_id=eq.pk,
+            severity=severity if severity in ("normal", "low", "urgent") else "normal",
+            received_at=now,
+        ),
+    )

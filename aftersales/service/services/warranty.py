@@ -1,0 +1,357 @@
+"""Warranty decision of a ticket (SPEC §3.2), coordinator overrides, and quotes for
+chargeable work that the customer accepts before work starts."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from aftersales.catalog.models import Part, PriceList
+from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.installed_base.selectors import category_policies, policy_for
+from aftersales.installed_base.warranty_facts import facts_of, fitted_parts_of, rule_policy
+from aftersales.service.models import Quote, QuoteLine, Ticket, WarrantyRecord
+from aftersales.service.services.base import lock_ticket, require_visible
+from aftersales.warranty import quote as quote_rules
+from aftersales.warranty import rules
+
+OUTCOMES = {o.value for o in rules.Outcome}
+
+
+def current(ticket: Ticket) -> WarrantyRecord | None:
+    prefetched = getattr(ticket, "prefetched_warranty", None)
+    if prefetched is not None:
+        live = [r for r in prefetched if r.archived_at is None]
+        return max(live, key=lambda r: (r.created_at, r.id)) if live else None
+    return (
+        ticket.warranty_records.filter(archived_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _earlier_repairs(ticket: Ticket) -> list[rules.EarlierRepair]:
+    from aftersales.service.models import ServiceReport
+
+    reports = (
+        ServiceReport.objects.filter(
+            ticket__equipment=ticket.equipment,
+            filed_at__isnull=False,
+            archived_at__isnull=True,
+        )
+        .exclude(ticket=ticket)
+        .select_related("ticket")
+    )
+    out = []
+    for r in reports:
+        rec = current(r.ticket)
+        out.append(
+            rules.EarlierRepair(
+                repaired_on=timezone.localdate(r.filed_at),
+                component_code=r.component_code or None,
+                in_warranty=bool(rec and rec.in_warranty),
+            )
+        )
+    return out
+
+
+def _contract(ticket: Ticket) -> rules.ContractCoverage | None:
+    c = ticket.contract
+    if c is None:
+        return None
+    w, a = rules.Charge.WAIVED, rules.Charge.AT_COST
+    return rules.ContractCoverage(
+        contract_no=c.code,
+        valid_from=c.start_date,
+        valid_until=c.end_date,
+        charges=rules.ChargeFlags(
+            parts=w if c.covers_parts else a,
+            labour=w if c.covers_labour else rules.Charge.AT_PRICE,
+            travel=w if c.covers_travel else rules.Charge.AT_PRICE,
+        ),
+        covers_non_quality=c.covers_misuse,
+    )
+
+
+def decide(
+    ticket: Ticket,
+    *,
+    actor: Any,
+    cause: str | None = None,
+    latent_defect: bool = False,
+    abnormal_life: bool = False,
+    component_code: str = "",
+    first: bool = False,
+) -> WarrantyRecord | None:
+    """Run the rules for the ticket's equipment and store the decision with its reasons."""
+    equipment = ticket.equipment
+    if equipment is None:
+        return None
+    category = category_policies(equipment.model.category_id)
+    policy = policy_for(equipment, component_code, category)
+    if policy is None:
+        return None
+    try:
+        cause_class = rules.CauseClass(cause) if cause else None
+    except ValueError as exc:
+        raise ValidationFailed("故障原因分类无效", field="cause") from exc
+    decision = rules.decide_warranty(
+        policy=rule_policy(policy, category),
+        equipment=facts_of(equipment),
+        claim=rules.Claim(
+            failure_date=timezone.localdate(ticket.received_at),
+            cause=cause_class,
+            latent_defect=latent_defect,
+            abnormal_life_appraised=abnormal_life,
+            component_code=component_code or None,
+        ),
+        earlier_repairs=_earlier_repairs(ticket),
+        fitted_parts=fitted_parts_of(equipment),
+        contract=_contract(ticket),
+    )
+    if not first:
+        WarrantyRecord.objects.filter(ticket=ticket, archived_at__isnull=True).update(
+            archived_at=timezone.now()
+        )
+    record = WarrantyRecord.objects.create(
+        ticket=ticket,
+        outcome=decision.outcome.value,
+        parts_charge=decision.charges.parts.value,
+        labour_charge=decision.charges.labour.value,
+        travel_charge=decision.charges.travel.value,
+        warranty_start=decision.warranty_start,
+        warranty_end=decision.warranty_end,
+        in_warranty=decision.in_warranty,
+        replace_component=decision.replace_component,
+        replace_unit=decision.replace_unit,
+        free_replacement=decision.free_replacement,
+        provisional=decision.provisional,
+        contract_no=decision.contract_no or "",
+        cause=cause or "",
+        reasons=[{"code": r.code, "text": r.text} for r in decision.reasons],
+    )
+    ticket.prefetched_warranty = [record]  # type: ignore[attr-defined]
+    audit.record(
+        ticket,
+        actor=actor,
+        action="action",
+        verb="warranty_decision",
+        after={"outcome": record.outcome, "reasons": [r["text"] for r in record.reasons]},
+    )
+    return record
+
+
+@transaction.atomic
+def override(*, actor: Any, ticket: Ticket, outcome: str, reason: str) -> WarrantyRecord:
+    """A coordinator decides otherwise, with a reason (audited)."""
+    ticket = lock_ticket(ticket)
+    require_visible(ticket, actor)
+    if not actor.has_role("coordinator", "manager", "quality_director"):
+        raise PermissionDenied("只有售后主办可以调整保修判定")
+    if outcome not in OUTCOMES:
+        raise ValidationFailed("判定结果无效", field="outcome")
+    if not reason.strip():
+        raise ValidationFailed("调整保修判定必须填写原因", field="reason")
+    before = current(ticket)
+    charges = {
+        "free": rules.FREE_OF_CHARGE,
+        "parts_at_cost": rules.PARTS_AT_COST_ONLY,
+        "chargeable": rules.ChargeFlags(
+            rules.Charge.AT_COST, rules.Charge.AT_PRICE, rules.Charge.AT_PRICE
+        ),
+        "excluded": rules.ChargeFlags(
+            rules.Charge.AT_COST, rules.Charge.AT_PRICE, rules.Charge.AT_PRICE
+        ),
+    }[outcome]
+    WarrantyRecord.objects.filter(ticket=ticket, archived_at__isnull=True).update(
+        archived_at=timezone.now()
+    )
+    record = WarrantyRecord.objects.create(
+        ticket=ticket,
+        outcome=outcome,
+        parts_charge=charges.parts.value,
+        labour_charge=charges.labour.value,
+        travel_charge=charges.travel.value,
+        warranty_start=before.warranty_start if before else None,
+        warranty_end=before.warranty_end if before else None,
+        in_warranty=before.in_warranty if before else False,
+        reasons=[
+            *(before.reasons if before else []),
+            {
+                "code": "override",
+                "text": f"售后主办 {actor} 调整为「{WarrantyRecord.OUTCOME_LABELS[outcome]}」：{reason}",
+            },
+        ],
+        overridden_by=actor,
+        override_reason=reason,
+    )
+    audit.record(
+        ticket,
+        actor=actor,
+        action="update",
+        verb="warranty_override",
+        before={"outcome": before.outcome if before else None},
+        after={"outcome": outcome},
+        reason=reason,
+    )
+    return record
+
+
+@dataclass
+class QuotePart:
+    part_code: str
+    quantity: int
+
+
+def _money(value: Any, label: str) -> Decimal:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed(f"{label}应为数字（不要带逗号）") from exc
+    if d < 0:
+        raise ValidationFailed(f"{label}不能为负数")
+    return d
+
+
+@transaction.atomic
+def quote_create(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    parts: list[QuotePart],
+    labour_hours: Any = 0,
+    distance_km: Any = 0,
+) -> Quote:
+    """Price the work from the part master and the default price list, with the decision's
+    waivers; supersedes an earlier open quote."""
+    ticket = lock_ticket(ticket)
+    require_visible(ticket, actor)
+    if not actor.has_role("agent", "coordinator", "technician", "manager", "admin"):
+        raise PermissionDenied("无权编制报价")
+    record = current(ticket)
+    if record is None:
+        raise Conflict("尚无保修判定，不能报价")
+    prices = PriceList.objects.filter(is_default=True, archived_at__isnull=True).first()
+    if prices is None:
+        raise Conflict("未配置默认收费标准")
+    codes = [p.part_code for p in parts]
+    found = {p.code: p for p in Part.objects.filter(code__in=codes, archived_at__isnull=True)}
+    lines = []
+    for p in parts:
+        if p.part_code not in found:
+            raise ValidationFailed(f"配件编码 {p.part_code} 不存在", field="parts")
+        if p.quantity <= 0:
+            raise ValidationFailed("配件数量必须大于0", field="parts")
+        part = found[p.part_code]
+        lines.append(
+            quote_rules.PartLine(part.code, p.quantity, part.unit_cost, part.price, part.name)
+        )
+    hours = _money(labour_hours, "工时")
+    km = _money(distance_km, "里程")
+    charges = rules.ChargeFlags(
+        rules.Charge(record.parts_charge),
+        rules.Charge(record.labour_charge),
+        rules.Charge(record.travel_charge),
+    )
+    labour = (
+        quote_rules.Labour(
+            max(hours, prices.minimum_labour_hours) if hours else hours, prices.labour_rate_per_hour
+        )
+        if hours
+        else None
+    )
+    travel = (
+        quote_rules.Travel(distance_km=km, rate_per_km=prices.travel_rate_per_km) if km else None
+    )
+    q = quote_rules.build_quote(charges, parts=lines, labour=labour, travel=travel)
+    Quote.objects.filter(ticket=ticket, state=Quote.State.SENT).update(state=Quote.State.SUPERSEDED)
+    quote = Quote.objects.create(
+        ticket=ticket,
+        parts_total=q.parts_total,
+        labour_total=q.labour_total,
+        travel_total=q.travel_total,
+        waived_total=q.waived_total,
+        total=q.total,
+        accept_token=secrets.token_urlsafe(16),
+    )
+    QuoteLine.objects.bulk_create(
+        [
+            QuoteLine(
+                quote=quote,
+                kind=str(ln.kind),
+                code=ln.code,
+                description=ln.description,
+                quantity=ln.quantity,
+                unit_amount=ln.unit_amount,
+                amount=ln.amount,
+                waived_amount=ln.waived_amount,
+                basis=str(ln.basis),
+            )
+            for ln in q.lines
+        ]
+    )
+    audit.record(
+        quote,
+        actor=actor,
+        action="create",
+        verb="quote_create",
+        after={"total": q.total, "ticket": ticket.number},
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_decide(
+    *,
+    quote_token: str | None = None,
+    quote: Quote | None = None,
+    accept: bool,
+    by_name: str,
+    actor: Any = None,
+    via: str = "portal",
+) -> Quote:
+    """The customer accepts or rejects: by the portal link (token) or recorded by staff."""
+    qs = Quote.objects.select_for_update()
+    try:
+        q = qs.get(accept_token=quote_token) if quote_token else qs.get(pk=quote.pk if quote else 0)
+    except Quote.DoesNotExist as exc:
+        raise NotFound("报价单不存在") from exc
+    if actor is not None:
+        require_visible(q.ticket, actor)
+        via = "recorded" if getattr(actor, "org_kind", "") == "company" else via
+    if q.state != Quote.State.SENT:
+        raise Conflict(f"报价单已{q.get_state_display()}，不能再次确认")
+    if not by_name.strip():
+        raise ValidationFailed("请填写确认人姓名", field="by_name")
+    q.state = Quote.State.ACCEPTED if accept else Quote.State.REJECTED
+    q.decided_at = timezone.now()
+    q.decided_by_name = by_name.strip()
+    q.decided_via = via
+    q.recorded_by = actor if actor is not None and getattr(actor, "pk", None) else None
+    q.save()
+    audit.record(
+        q,
+        actor=actor,
+        action="transition",
+        verb="quote_decide",
+        from_state="sent",
+        to_state=q.state,
+        payload={"by": by_name, "via": via},
+    )
+    return q
+
+
+def work_may_start(ticket: Ticket) -> str | None:
+    """Why chargeable work may not start yet, or None."""
+    record = current(ticket)
+    if record is None or not record.needs_quote:
+        return None
+    if ticket.quotes.filter(state=Quote.State.ACCEPTED).exists():
+        return None
+    return f"保修判定为「{record.outcome_label}」，需客户确认报价后才能开始工作"

@@ -1,0 +1,288 @@
+"""The agent workspace: the ticket queue with SLA time left, the ticket page (timeline, SLA
+clocks, warranty, quotes, work orders, dispatch) and the ticket's action forms."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aftersales.accounts.roles import ROLE_BY_CODE
+from aftersales.core.errors import ValidationFailed
+from aftersales.service import selectors
+from aftersales.service.models import Callback, Ticket, TicketState, TicketType, WorkOrderState
+from aftersales.service.models.work import LIVE_WO_STATES
+from aftersales.service.services import callbacks, clocks, dispatch, intake, lifecycle, warranty
+from aftersales.service.transitions import allowed_actions
+from aftersales.service.views import display
+from aftersales.service.views.common import (
+    DISPATCH_ROLES,
+    OVERRIDE_ROLES,
+    STAFF_ROLES,
+    has_any,
+    is_htmx,
+    org_kind,
+    roles_of,
+    run,
+    sla_view,
+    text,
+    ticket_or_404,
+    visible_or_404,
+)
+from aftersales.sla.models import Severity
+
+PAGE_SIZE = 20
+CALLBACK_ROLES = frozenset({"agent", "coordinator", "manager", "admin"})
+# Actions offered on the ticket page (dispatch, schedule and check-in have their own forms).
+PAGE_ACTIONS = (
+    "acknowledge",
+    "start_work",
+    "resume",
+    "resolve",
+    "resolve_remotely",
+    "close",
+    "reopen",
+    "cancel",
+)
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if org_kind(user) == "customer":
+        return redirect("service:portal")
+    filters = selectors.QueueFilters(
+        state=request.GET.get("state") or "open",
+        severity=request.GET.get("severity") or None,
+        mine=request.GET.get("mine") == "1",
+        overdue=request.GET.get("overdue") == "1",
+        q=request.GET.get("q", "").strip() or None,
+    )
+    page = Paginator(selectors.ticket_queue(user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = {
+        k: v
+        for k, v in {
+            "state": filters.state if filters.state != "open" else "",
+            "severity": filters.severity or "",
+            "mine": "1" if filters.mine else "",
+            "overdue": "1" if filters.overdue else "",
+            "q": filters.q or "",
+        }.items()
+        if v
+    }
+    ctx = {
+        "page": page,
+        "rows": [
+            {"t": t, "sla": sla_view(t), "css": display.STATE_CSS.get(t.state, "")} for t in page
+        ],
+        "f": filters,
+        "query": urlencode(query),
+        "states": [("open", "未关闭"), ("all", "全部"), *TicketState.choices],
+        "severities": Severity.choices,
+        "can_create": user.has_perm("service.add_ticket"),
+        "callbacks_due": selectors.callbacks_due(user).count()
+        if has_any(user, CALLBACK_ROLES)
+        else 0,
+    }
+    if is_htmx(request) and request.headers.get("HX-Target") == "rows":
+        return render(request, "service/agent/_queue_rows.html", ctx)
+    return render(request, "service/agent/queue.html", ctx)
+
+
+def _staff_users() -> list[Any]:
+    names = [ROLE_BY_CODE[r].name for r in sorted(STAFF_ROLES)]
+    return list(
+        get_user_model()
+        .objects.filter(org_kind="company", is_active=True, groups__name__in=names)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _work_orders(ticket: Ticket) -> list[dict[str, Any]]:
+    wos = (
+        ticket.work_orders.select_related("technician", "report")
+        .prefetch_related("offers__technician")
+        .order_by("-dispatched_at")
+    )
+    rows = []
+    for wo in wos:
+        try:
+            report = wo.report
+        except ObjectDoesNotExist:
+            report = None
+        rows.append(
+            {
+                "wo": wo,
+                "css": display.WO_STATE_CSS.get(wo.state, ""),
+                "is_live": wo.state in LIVE_WO_STATES,
+                "offers": list(wo.offers.all()),
+                "report": report,
+            }
+        )
+    return rows
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    if org_kind(user) == "customer":
+        return redirect("service:portal_ticket", pk=pk)
+    t = ticket_or_404(user, pk)
+    roles = roles_of(user)
+    allowed = {a.action: a for a in allowed_actions(t.state, roles)}
+    work_orders = _work_orders(t)
+    live = next((row["wo"] for row in work_orders if row["is_live"]), None)
+    can_dispatch = has_any(user, DISPATCH_ROLES) or org_kind(user) == "dealer"
+    record = warranty.current(t)
+    ranked = dispatch.candidates(t) if can_dispatch and t.is_open else []
+    ctx = {
+        "t": t,
+        "sla": sla_view(t),
+        "clocks": sorted(clocks.clock_summary(t), key=lambda c: c["state"].due),
+        "pauses": list(t.pauses.all()),
+        "actions": [allowed[a] for a in PAGE_ACTIONS if a in allowed],
+        "can_wait": "wait_customer" in allowed or "wait_parts" in allowed,
+        "wait_parts": "wait_parts" in allowed,
+        "warranty": record,
+        "charge_labels": display.CHARGE_LABELS,
+        "can_override": has_any(user, OVERRIDE_ROLES),
+        "outcomes": display.OUTCOME_CHOICES,
+        "quotes": list(t.quotes.prefetch_related("lines").order_by("-created_at")),
+        "can_quote": record is not None
+        and has_any(user, STAFF_ROLES | {"technician"})
+        and t.is_open,
+        "work_orders": work_orders,
+        "live": live,
+        "can_dispatch": can_dispatch and "dispatch" in allowed and live is None,
+        "can_reassign": has_any(user, DISPATCH_ROLES)
+        and live is not None
+        and live.state in (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED),
+        "can_schedule": "schedule" in allowed
+        and live is not None
+        and live.state in (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED),
+        "candidates": ranked,
+        "can_claim": t.owner_id is None and has_any(user, STAFF_ROLES) and t.is_open,
+        "can_hand_over": t.is_open
+        and (
+            user.is_superuser
+            or t.owner_id == user.pk
+            or has_any(user, frozenset({"coordinator", "manager"}))
+        ),
+        "staff": _staff_users(),
+        "callbacks": list(t.callbacks.order_by("-due_date")),
+        "can_callback": has_any(user, CALLBACK_ROLES),
+        "timeline": display.timeline_items(selectors.timeline(t)),
+        "type_label": TicketType(t.type).label,
+    }
+    return render(request, "service/agent/ticket.html", ctx)
+
+
+def _hand_over(request: HttpRequest, user: Any, t: Ticket) -> Ticket:
+    to_id = request.POST.get("to_user_id", "")
+    to_user = get_user_model().objects.filter(pk=int(to_id)).first() if to_id.isdigit() else None
+    if to_user is None:
+        raise ValidationFailed("请选择接收人", field="to_user_id")
+    return intake.ticket_hand_over(
+        actor=user, ticket=t, to_user=to_user, reason=text(request, "reason")
+    )
+
+
+ACTION_MESSAGES = {
+    "acknowledge": "已受理（首次响应）",
+    "wait": "已暂停计时，等待中",
+    "resume": "已恢复处理",
+    "start_work": "已开始处理",
+    "resolve": "已完工",
+    "resolve_remotely": "已远程解决",
+    "cancel": "报修单已取消",
+    "reopen": "报修单已重开",
+    "close": "报修单已关闭",
+    "claim": "您已成为首问负责人",
+    "hand_over": "已移交首问负责人",
+}
+
+
+@require_POST
+@login_required
+def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One form per ticket action; each calls its service."""
+    user = request.user
+    t = ticket_or_404(user, pk)
+    calls = {
+        "acknowledge": lambda: lifecycle.acknowledge(
+            actor=user, ticket=t, note=text(request, "note")
+        ),
+        "wait": lambda: lifecycle.wait(
+            actor=user, ticket=t, for_=text(request, "for"), reason=text(request, "reason")
+        ),
+        "resume": lambda: lifecycle.resume(actor=user, ticket=t),
+        "start_work": lambda: dispatch.start_work(actor=user, ticket=t),
+        "resolve": lambda: lifecycle.resolve(actor=user, ticket=t),
+        "resolve_remotely": lambda: lifecycle.resolve_remotely(
+            actor=user, ticket=t, solution=text(request, "solution")
+        ),
+        "cancel": lambda: lifecycle.cancel(actor=user, ticket=t, reason=text(request, "reason")),
+        "reopen": lambda: lifecycle.reopen(actor=user, ticket=t, cause=text(request, "cause")),
+        "close": lambda: lifecycle.close(actor=user, ticket=t),
+        "claim": lambda: intake.ticket_claim_ownership(actor=user, ticket=t),
+        "hand_over": lambda: _hand_over(request, user, t),
+    }
+    if action not in calls:
+        raise Http404("未知操作")
+    back = reverse("service:ticket_detail", args=[t.pk])
+    return run(request, calls[action], success=f"{t.number}：{ACTION_MESSAGES[action]}", back=back)
+
+
+@require_POST
+@login_required
+def callback_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """回访登记 by an agent on the phone: satisfied closes the ticket, dissatisfied re-opens it."""
+    user = request.user
+    cb = visible_or_404(Callback.objects.select_related("ticket"), user, pk=pk)
+    back = (
+        reverse("service:ticket_detail", args=[cb.ticket_id])
+        if cb.ticket_id
+        else reverse("service:ticket_list")
+    )
+    return run(
+        request,
+        lambda: callbacks.record_result(
+            actor=user,
+            callback=cb,
+            attitude=request.POST.get("attitude"),
+            quality=request.POST.get("quality"),
+            solved=request.POST.get("solved") == "1",
+            score=request.POST.get("score"),
+            comment=text(request, "comment"),
+            dissatisfaction_cause=text(request, "dissatisfaction_cause"),
+            channel=text(request, "channel") or "phone",
+        ),
+        success="回访结果已登记",
+        back=back,
+    )
+
+
+@login_required
+def callback_list(request: HttpRequest) -> HttpResponse:
+    """回访 worklist: callbacks due, oldest first (the result is recorded on the ticket page)."""
+    user = request.user
+    if not has_any(user, CALLBACK_ROLES):
+        raise Http404("无权查看回访任务")
+    page = Paginator(selectors.callbacks_due(user).select_related("site"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "service/agent/callbacks.html", {"page": page, "today": timezone.localdate()}
+    )

@@ -1,0 +1,82 @@
+"""Staff profiles (skills, region, home base) and duty rosters (值班表, incl. holiday duty)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from aftersales.core.models import BusinessModel
+
+
+class StaffProfile(BusinessModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="staff_profile",
+        verbose_name="用户",
+    )
+    employee_no = models.CharField("工号", max_length=20, unique=True)
+    skills = models.ManyToManyField(
+        "installed_base.ProductCategory", blank=True, verbose_name="技能（产品类别）"
+    )
+    region = models.ForeignKey(
+        "core.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name="片区"
+    )
+    home_address = models.CharField("驻地", max_length=200, blank=True)
+    home_lat = models.DecimalField(
+        "驻地纬度", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    home_lng = models.DecimalField(
+        "驻地经度", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    is_field_engineer = models.BooleanField("外勤工程师", default=False)
+    daily_capacity = models.PositiveSmallIntegerField("每日可接单数", default=6)
+
+    visibility = {"public": "yes"}
+
+    class Meta:
+        verbose_name = "人员档案"
+        verbose_name_plural = "人员档案"
+        ordering = ["employee_no"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_no} {self.user}"
+
+
+class DutyShift(BusinessModel):
+    """One person on duty for a time span: normal shift, on-call (7×24) or holiday duty."""
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", "正常班"
+        ON_CALL = "on_call", "值班(7×24)"
+        HOLIDAY = "holiday", "节假日值班"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+        verbose_name="人员",
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.NORMAL)
+    starts_at = models.DateTimeField("开始")
+    ends_at = models.DateTimeField("结束")
+    region = models.ForeignKey(
+        "core.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name="片区"
+    )
+    note = models.CharField("备注", max_length=100, blank=True)
+
+    visibility = {"public": "yes"}
+
+    class Meta:
+        verbose_name = "值班排班"
+        verbose_name_plural = "值班排班"
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="shift_ends_after_start", condition=models.Q(ends_at__gt=models.F("starts_at"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()} {self.starts_at:%m-%d %H:%M}"

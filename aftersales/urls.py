@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from aftersales.api import api
+
+admin.site.site_header = "售后服务管理系统 · 后台管理"
+admin.site.site_title = "售后服务管理后台"
+admin.site.index_title = "配置与主数据"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("aftersales.notifications.urls")),
+    path("imports/", include("aftersales.imports.urls")),
+    path("dispatch/", include("aftersales.dispatch.urls")),
+    path("", include("aftersales.service.urls")),
+    path("parts/", include("aftersales.parts.urls")),
+    path("returns/", include("aftersales.returns.urls")),
+    path("approvals/", include("aftersales.approvals.urls")),
+    path("", include("aftersales.web.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,542 @@
+"""Warranty and charging decision (保修判定), SPEC §3.2.
+
+One pure function, ``decide_warranty``, evaluates the rules in the order of the precise
+semantics and explains every rule it applied as ``(rule code, Chinese sentence)``:
+
+1. proof checks — a card whose model / serial does not match, or that was altered →
+   excluded;
+2. dealer card deadline — a dealer sale whose card reached the company more than 20
+   calendar days after the sale → excluded (day 20 in time, day 21 late);
+3. warranty start — installed project with an acceptance date → acceptance date; dealer
+   sale with a card in time → sale date; otherwise the earliest of the completion and
+   acceptance dates present; none → excluded (no proof);
+4. warranty end — months (民法典 §201–202) or seasons; a component may have its own
+   period; a part fitted in an earlier warranty repair is covered until the later of the
+   warranty end and its own fresh period from the fitting date;
+5. outcome — in warranty: quality cause → free, other causes → parts at cost without
+   labour (configurable); out of warranty: latent defect within the latent-defect period
+   or abnormal life with appraisal (quality cause) → free replacement, else chargeable;
+6. replacement flags — more than 3 earlier in-warranty repairs of the component (unit)
+   → replace the component (unit), on free in-warranty quality repairs only;
+7. service contract — overrides every outcome, including excluded, per its coverage.
+
+Decisions of ours where the SPEC is silent:
+
+* an excluded decision is charged like an out-of-warranty repair (the policy's parts
+  basis and labour waiver apply);
+* a claim whose cause is not yet appraised (``cause=None``) is decided provisionally as
+  a quality cause in warranty (free), and as chargeable out of warranty (latent-defect
+  and abnormal-life rules need a confirmed quality cause); ``provisional`` is set;
+* "parts at cost, no labour fee" (只收取工本费) also waives travel;
+* a failure dated before the warranty start is treated as in warranty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+from aftersales.warranty.periods import WarrantyPeriod, add_months
+
+CARD_DEADLINE_DAYS = 20
+REPEAT_REPAIR_LIMIT = 3
+
+
+class CardStatus(StrEnum):
+    OK = "ok"  # 保修卡齐全一致
+    MISSING = "missing"  # 无保修卡
+    MISMATCH = "mismatch"  # 型号/出厂编号不符
+    ALTERED = "altered"  # 有涂改
+
+
+class CauseClass(StrEnum):
+    MANUFACTURING = "manufacturing"
+    ASSEMBLY = "assembly"
+    MATERIAL = "material"
+    INSTALLATION = "installation"
+    MISUSE = "misuse"
+    WRONG_OPERATION = "wrong_operation"
+    UNSTABLE_VOLTAGE = "unstable_voltage"
+    MODIFICATION = "modification"
+    FORCE_MAJEURE = "force_majeure"
+    TRANSPORT_STORAGE = "transport_storage"
+
+    @property
+    def is_quality(self) -> bool:
+        return self in QUALITY_CAUSES
+
+    @property
+    def label(self) -> str:
+        return CAUSE_LABELS[self]
+
+
+QUALITY_CAUSES = frozenset(
+    {CauseClass.MANUFACTURING, CauseClass.ASSEMBLY, CauseClass.MATERIAL, CauseClass.INSTALLATION}
+)
+CAUSE_LABELS: Mapping[CauseClass, str] = MappingProxyType(
+    {
+        CauseClass.MANUFACTURING: "制造",
+        CauseClass.ASSEMBLY: "装配",
+        CauseClass.MATERIAL: "材料",
+        CauseClass.INSTALLATION: "安装",
+        CauseClass.MISUSE: "使用不当",
+        CauseClass.WRONG_OPERATION: "操作错误",
+        CauseClass.UNSTABLE_VOLTAGE: "电源电压不稳",
+        CauseClass.MODIFICATION: "擅自改装",
+        CauseClass.FORCE_MAJEURE: "不可抗力",
+        CauseClass.TRANSPORT_STORAGE: "运输或储存损坏",
+    }
+)
+
+
+class Outcome(StrEnum):
+    FREE = "free"  # 免费
+    PARTS_AT_COST = "parts_at_cost"  # 只收取工本费
+    CHARGEABLE = "chargeable"  # 收费
+    EXCLUDED = "excluded"  # 不予保修
+
+
+class Charge(StrEnum):
+    """How one kind of charge is billed.  Labour and travel are billed at their rate
+    whenever they are not waived."""
+
+    WAIVED = "waived"
+    AT_COST = "at_cost"
+    AT_PRICE = "at_price"
+
+
+class NonQualityCharging(StrEnum):
+    PARTS_AT_COST = "parts_at_cost"  # 只收取工本费：配件按成本价，免人工费、差旅费
+    CHARGEABLE = "chargeable"  # 按保修期外收费
+
+
+@dataclass(frozen=True)
+class ChargeFlags:
+    parts: Charge
+    labour: Charge
+    travel: Charge
+
+    @property
+    def is_free(self) -> bool:
+        return self.parts is self.labour is self.travel is Charge.WAIVED
+
+    def describe(self) -> str:
+        parts = {
+            Charge.WAIVED: "配件免费",
+            Charge.AT_COST: "配件按成本价收费",
+            Charge.AT_PRICE: "配件按价目表价格收费",
+        }[self.parts]
+        labour = "免收人工费" if self.labour is Charge.WAIVED else "收取人工费"
+        travel = "免收差旅费" if self.travel is Charge.WAIVED else "收取差旅费"
+        return f"{parts}、{labour}、{travel}"
+
+
+FREE_OF_CHARGE = ChargeFlags(Charge.WAIVED, Charge.WAIVED, Charge.WAIVED)
+PARTS_AT_COST_ONLY = ChargeFlags(Charge.AT_COST, Charge.WAIVED, Charge.WAIVED)
+
+
+def outcome_for_charges(charges: ChargeFlags) -> Outcome:
+    """The outcome that a set of charges amounts to."""
+    if charges.is_free:
+        return Outcome.FREE
+    if charges == PARTS_AT_COST_ONLY:
+        return Outcome.PARTS_AT_COST
+    return Outcome.CHARGEABLE
+
+
+@dataclass(frozen=True)
+class WarrantyPolicy:
+    """The warranty policy of a product category (optionally per component)."""
+
+    period: WarrantyPeriod
+    latent_defect_months: int = 0
+    non_quality_charging: NonQualityCharging = NonQualityCharging.PARTS_AT_COST
+    waive_out_of_warranty_labour: bool = False
+    out_of_warranty_parts: Charge = Charge.AT_COST
+    component_periods: Mapping[str, WarrantyPeriod] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.latent_defect_months < 0:
+            raise ValueError("潜在缺陷保证期不能为负")
+        if self.out_of_warranty_parts is Charge.WAIVED:
+            raise ValueError("保修期外配件不能设为免费")
+        object.__setattr__(
+            self, "component_periods", MappingProxyType(dict(self.component_periods))
+        )
+
+    def period_for(self, component_code: str | None) -> WarrantyPeriod:
+        if component_code is not None and component_code in self.component_periods:
+            return self.component_periods[component_code]
+        return self.period
+
+
+@dataclass(frozen=True)
+class EquipmentFacts:
+    """What the file (档案) says about the unit."""
+
+    installed_project: bool = False
+    acceptance_date: date | None = None
+    sale_date: date | None = None
+    completion_date: date | None = None
+    dealer_sold: bool = False
+    card_received_on: date | None = None
+    card_status: CardStatus = CardStatus.MISSING
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The failure being decided.  ``cause=None``: not yet appraised."""
+
+    failure_date: date
+    cause: CauseClass | None = None
+    latent_defect: bool = False
+    abnormal_life_appraised: bool = False
+    component_code: str | None = None
+
+
+@dataclass(frozen=True)
+class EarlierRepair:
+    repaired_on: date
+    component_code: str | None = None
+    in_warranty: bool = True
+
+
+@dataclass(frozen=True)
+class FittedPart:
+    """A part fitted to the unit in an earlier repair."""
+
+    component_code: str
+    fitted_on: date
+    in_warranty_repair: bool = True
+
+
+@dataclass(frozen=True)
+class ContractCoverage:
+    """A service contract's coverage.  ``components`` empty: the whole unit."""
+
+    contract_no: str
+    valid_from: date
+    valid_until: date
+    charges: ChargeFlags = FREE_OF_CHARGE
+    covers_non_quality: bool = False
+    components: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.valid_until < self.valid_from:
+            raise ValueError("合同终止日不能早于起始日")
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WarrantyDecision:
+    outcome: Outcome
+    charges: ChargeFlags
+    warranty_start: date | None
+    warranty_end: date | None
+    in_warranty: bool
+    latent_defect_until: date | None
+    replace_component: bool
+    replace_unit: bool
+    free_replacement: bool
+    provisional: bool
+    contract_no: str | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        return tuple(reason.code for reason in self.reasons)
+
+
+@dataclass
+class _Draft:
+    reasons: list[Reason] = field(default_factory=list)
+    outcome: Outcome = Outcome.EXCLUDED
+    charges: ChargeFlags = FREE_OF_CHARGE
+    start: date | None = None
+    end: date | None = None
+    in_warranty: bool = False
+    latent_until: date | None = None
+    replace_component: bool = False
+    replace_unit: bool = False
+    free_replacement: bool = False
+    contract_no: str | None = None
+
+    def say(self, code: str, text: str) -> None:
+        self.reasons.append(Reason(code, text))
+
+
+def _chargeable(policy: WarrantyPolicy) -> ChargeFlags:
+    labour = Charge.WAIVED if policy.waive_out_of_warranty_labour else Charge.AT_PRICE
+    return ChargeFlags(policy.out_of_warranty_parts, labour, Charge.AT_PRICE)
+
+
+def _cause_text(cause: CauseClass | None) -> str:
+    if cause is None:
+        return "故障原因待鉴定，暂按质量原因"
+    kind = "质量原因" if cause.is_quality else "非质量原因"
+    return f"属{kind}（{cause.label}）"
+
+
+def _proof_excluded(equipment: EquipmentFacts, draft: _Draft) -> bool:
+    if equipment.card_status is CardStatus.MISMATCH:
+        draft.say("proof_mismatch", "保修卡所载型号或出厂编号与设备不符：不予保修")
+        return True
+    if equipment.card_status is CardStatus.ALTERED:
+        draft.say("proof_altered", "保修卡有涂改：不予保修")
+        return True
+    return False
+
+
+def _dealer_card_in_time(equipment: EquipmentFacts, draft: _Draft) -> bool | None:
+    """True: card in time; False: late (excluded); None: no card to check."""
+    if not equipment.dealer_sold:
+        return None
+    sale, received = equipment.sale_date, equipment.card_received_on
+    if equipment.card_status is not CardStatus.OK or sale is None or received is None:
+        draft.say("dealer_card_missing", "经销商销售，公司未收到有效的三包回执卡")
+        return None
+    days = (received - sale).days
+    if days > CARD_DEADLINE_DAYS:
+        draft.say(
+            "dealer_card_late",
+            f"三包回执卡于 {received} 收到，距销售日期 {sale} 已 {days} 天，"
+            f"超过 {CARD_DEADLINE_DAYS} 天：公司不予认定三包",
+        )
+        return False
+    draft.say(
+        "dealer_card_in_time",
+        f"三包回执卡于 {received} 收到，距销售日期 {sale} {days} 天，在 {CARD_DEADLINE_DAYS} 天内",
+    )
+    return True
+
+
+def _warranty_start(equipment: EquipmentFacts, card_in_time: bool, draft: _Draft) -> date | None:
+    if equipment.installed_project and equipment.acceptance_date is not None:
+        draft.say("start_acceptance", f"保修起始日为验收日期 {equipment.acceptance_date}")
+        return equipment.acceptance_date
+    if card_in_time and equipment.sale_date is not None:
+        draft.say("start_sale", f"保修起始日为三包回执卡所载销售日期 {equipment.sale_date}")
+        return equipment.sale_date
+    candidates = [
+        (day, label)
+        for day, label in (
+            (equipment.completion_date, "竣工日期"),
+            (equipment.acceptance_date, "验收日期"),
+        )
+        if day is not None
+    ]
+    if not candidates:
+        draft.say("no_proof", "无保修凭证，也无竣工或验收日期：不予保修")
+        return None
+    day, label = min(candidates, key=lambda candidate: candidate[0])
+    draft.say("start_completion", f"无有效保修卡，保修起始日为{label} {day}")
+    return day
+
+
+def _warranty_end(
+    policy: WarrantyPolicy,
+    start: date,
+    claim: Claim,
+    fitted_parts: Iterable[FittedPart],
+    draft: _Draft,
+) -> date:
+    component = claim.component_code
+    period = policy.period_for(component)
+    end = period.end_from(start)
+    if period is policy.period:
+        draft.say("period", f"保修期{period.describe()}，至 {end} 止")
+    else:
+        draft.say("component_period", f"部件 {component} 保修期{period.describe()}，至 {end} 止")
+    fitted = [
+        part
+        for part in fitted_parts
+        if part.in_warranty_repair
+        and part.component_code == component
+        and part.fitted_on <= claim.failure_date
+    ]
+    if fitted:
+        latest = max(fitted, key=lambda part: part.fitted_on)
+        part_end = period.end_from(latest.fitted_on)
+        if part_end > end:
+            draft.say(
+                "fitted_part",
+                f"部件 {component} 于 {latest.fitted_on} 保修更换，"
+                f"新件保修期{period.describe()}，延至 {part_end} 止",
+            )
+            end = part_end
+    return end
+
+
+def _in_warranty_outcome(policy: WarrantyPolicy, claim: Claim, draft: _Draft) -> None:
+    cause_text = _cause_text(claim.cause)
+    if claim.cause is None or claim.cause.is_quality:
+        draft.outcome, draft.charges = Outcome.FREE, FREE_OF_CHARGE
+        draft.say(
+            "in_warranty_quality",
+            f"故障日期在保修期内，{cause_text}：免费维修（配件、人工、差旅均免费）",
+        )
+        return
+    if policy.non_quality_charging is NonQualityCharging.PARTS_AT_COST:
+        draft.outcome, draft.charges = Outcome.PARTS_AT_COST, PARTS_AT_COST_ONLY
+        draft.say(
+            "in_warranty_non_quality",
+            f"故障日期在保修期内，但{cause_text}：只收取工本费（配件按成本价，免收人工费和差旅费）",
+        )
+        return
+    draft.outcome, draft.charges = Outcome.CHARGEABLE, _chargeable(policy)
+    draft.say(
+        "in_warranty_non_quality",
+        f"故障日期在保修期内，但{cause_text}：按价目表收费（{draft.charges.describe()}）",
+    )
+
+
+def _out_of_warranty_outcome(policy: WarrantyPolicy, claim: Claim, draft: _Draft) -> None:
+    quality = claim.cause is not None and claim.cause.is_quality
+    if claim.latent_defect and draft.latent_until is None:
+        draft.say("latent_defect_not_applicable", "潜在缺陷保证不适用：保修政策未设潜在缺陷保证期")
+    elif claim.latent_defect and draft.latent_until is not None:
+        if quality and claim.failure_date <= draft.latent_until:
+            draft.outcome, draft.charges = Outcome.FREE, FREE_OF_CHARGE
+            draft.free_replacement = True
+            draft.say(
+                "latent_defect",
+                f"{_cause_text(claim.cause)}且为潜在缺陷，在潜在缺陷保证期内"
+                f"（至 {draft.latent_until} 止）：免费更换",
+            )
+            return
+        why = (
+            "故障原因不属质量原因"
+            if not quality
+            else f"潜在缺陷保证期已于 {draft.latent_until} 届满"
+        )
+        draft.say("latent_defect_not_applicable", f"潜在缺陷保证不适用：{why}")
+    if claim.abnormal_life_appraised:
+        if quality:
+            draft.outcome, draft.charges = Outcome.FREE, FREE_OF_CHARGE
+            draft.free_replacement = True
+            draft.say(
+                "abnormal_life",
+                f"经鉴定部件寿命异常短，{_cause_text(claim.cause)}：免费更换（不受期限限制）",
+            )
+            return
+        draft.say("abnormal_life_not_applicable", "寿命异常鉴定不适用：故障原因不属质量原因")
+    draft.outcome, draft.charges = Outcome.CHARGEABLE, _chargeable(policy)
+    waiver = "；保修期外优惠服务，免收人工费" if policy.waive_out_of_warranty_labour else ""
+    draft.say(
+        "out_of_warranty",
+        f"故障日期 {claim.failure_date} 已超出保修期（至 {draft.end} 止）：按价目表收费"
+        f"（{draft.charges.describe()}），报价须经客户确认后施工{waiver}",
+    )
+
+
+def _replacement_flags(
+    claim: Claim, earlier_repairs: Iterable[EarlierRepair], draft: _Draft
+) -> None:
+    counted = [
+        repair
+        for repair in earlier_repairs
+        if repair.in_warranty and repair.repaired_on <= claim.failure_date
+    ]
+    component = claim.component_code
+    if component is not None:
+        times = sum(1 for repair in counted if repair.component_code == component)
+        if times > REPEAT_REPAIR_LIMIT:
+            draft.replace_component = True
+            draft.say(
+                "replace_component",
+                f"部件 {component} 在保修期内已维修 {times} 次（超过 {REPEAT_REPAIR_LIMIT} 次）："
+                "更换合格部件",
+            )
+    if len(counted) > REPEAT_REPAIR_LIMIT:
+        draft.replace_unit = True
+        draft.say(
+            "replace_unit",
+            f"整机在保修期内已维修 {len(counted)} 次（超过 {REPEAT_REPAIR_LIMIT} 次）：整机更换",
+        )
+
+
+def _apply_contract(contract: ContractCoverage, claim: Claim, draft: _Draft) -> None:
+    label = f"服务合同 {contract.contract_no}"
+    if not contract.valid_from <= claim.failure_date <= contract.valid_until:
+        draft.say(
+            "contract_not_applicable",
+            f"{label}有效期为 {contract.valid_from} 至 {contract.valid_until}，不含故障日期",
+        )
+        return
+    if contract.components and claim.component_code not in contract.components:
+        draft.say("contract_not_applicable", f"{label}不覆盖部件 {claim.component_code}")
+        return
+    if claim.cause is not None and not claim.cause.is_quality and not contract.covers_non_quality:
+        draft.say(
+            "contract_not_applicable", f"{label}不覆盖非质量原因（{claim.cause.label}）的故障"
+        )
+        return
+    draft.outcome = outcome_for_charges(contract.charges)
+    draft.charges = contract.charges
+    draft.contract_no = contract.contract_no
+    draft.say(
+        "contract",
+        f"{label}有效（{contract.valid_from} 至 {contract.valid_until}），"
+        f"按合同约定{contract.charges.describe()}，优先于保修判定",
+    )
+
+
+def decide_warranty(
+    *,
+    policy: WarrantyPolicy,
+    equipment: EquipmentFacts,
+    claim: Claim,
+    earlier_repairs: Iterable[EarlierRepair] = (),
+    fitted_parts: Iterable[FittedPart] = (),
+    contract: ContractCoverage | None = None,
+) -> WarrantyDecision:
+    """Decide warranty and charging for one claim, explaining each rule applied."""
+    draft = _Draft()
+    excluded = _proof_excluded(equipment, draft)
+    if not excluded:
+        card_in_time = _dealer_card_in_time(equipment, draft)
+        excluded = card_in_time is False
+        if not excluded:
+            draft.start = _warranty_start(equipment, card_in_time is True, draft)
+            excluded = draft.start is None
+    if excluded:
+        draft.outcome, draft.charges = Outcome.EXCLUDED, _chargeable(policy)
+        draft.say("excluded", f"不予保修，按保修期外收费（{draft.charges.describe()}）")
+    else:
+        assert draft.start is not None
+        draft.end = _warranty_end(policy, draft.start, claim, fitted_parts, draft)
+        if policy.latent_defect_months:
+            draft.latent_until = add_months(draft.end, policy.latent_defect_months)
+        draft.in_warranty = claim.failure_date <= draft.end
+        if claim.failure_date < draft.start:
+            draft.say("failure_before_start", "故障日期早于保修起始日，按保修期内处理")
+        if draft.in_warranty:
+            _in_warranty_outcome(policy, claim, draft)
+            if draft.outcome is Outcome.FREE:
+                _replacement_flags(claim, earlier_repairs, draft)
+        else:
+            _out_of_warranty_outcome(policy, claim, draft)
+    if contract is not None:
+        _apply_contract(contract, claim, draft)
+    return WarrantyDecision(
+        outcome=draft.outcome,
+        charges=draft.charges,
+        warranty_start=draft.start,
+        warranty_end=draft.end,
+        in_warranty=draft.in_warranty,
+        latent_defect_until=draft.latent_until,
+        replace_component=draft.replace_component,
+        replace_unit=draft.replace_unit,
+        free_replacement=draft.free_replacement,
+        provisional=claim.cause is None,
+        contract_no=draft.contract_no,
+        reasons=tuple(draft.reasons),
+    )

@@ -1,0 +1,85 @@
+"""Navigation by role, available to every template as ``nav``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, roles that see it; empty = everyone signed in)
+NAV: list[tuple[str, Any, frozenset[str]]] = [
+    ("web:home", _("工作台"), frozenset()),
+    ("web:customer_list", _("客户"), frozenset()),
+    ("web:site_list", _("项目/现场"), frozenset()),
+    ("web:equipment_list", _("设备"), frozenset()),
+    (
+        "service:ticket_list",
+        _("报修"),
+        frozenset({"agent", "coordinator", "team_leader", "manager", "admin", "dealer"}),
+    ),
+    (
+        "service:dispatch_board",
+        _("派工"),
+        frozenset({"coordinator", "team_leader", "manager", "admin"}),
+    ),
+    (
+        "dispatch:plan",
+        _("智能派工"),
+        frozenset({"coordinator", "team_leader", "manager", "admin"}),
+    ),
+    ("service:my_jobs", _("我的工单"), frozenset({"technician"})),
+    ("service:portal", _("我的报修"), frozenset({"customer"})),
+    ("notifications:list", _("通知"), frozenset()),
+    (
+        "parts:list",
+        _("补件"),
+        frozenset(
+            {"agent", "coordinator", "team_leader", "quality_director", "quality_centre_director"}
+            | {"warehouse", "finance", "manager", "admin", "dealer", "customer"}
+        ),
+    ),
+    (
+        "returns:list",
+        _("退货"),
+        frozenset(
+            {"agent", "coordinator", "team_leader", "quality_director", "quality_centre_director"}
+            | {"warehouse", "finance", "manager", "admin", "dealer", "customer"}
+        ),
+    ),
+    (
+        "approvals:inbox",
+        _("待审批"),
+        frozenset(
+            {"agent", "coordinator", "team_leader", "quality_director", "quality_centre_director"}
+            | {"warehouse", "finance", "manager", "admin"}
+        ),
+    ),
+    ("imports:list", _("导入导出"), frozenset({"agent", "coordinator", "admin", "dealer"})),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    roles = user.role_codes
+    items = []
+    for name, label, allowed in NAV:
+        if allowed and not (user.is_superuser or roles & allowed):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {
+                "url": url,
+                "label": label,
+                "active": (request.path.startswith(url) and url != "/") or request.path == url,
+            }
+        )
+    if user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _("后台配置"), "active": False})
+    return {"nav": items}

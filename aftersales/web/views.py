@@ -1,0 +1,177 @@
+"""Web pages: login, dashboard and the master-data lists and records (htmx-enhanced)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from aftersales.accounts.services import login_check
+from aftersales.core import audit
+from aftersales.core.crud import search_q
+from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.visibility import get_visible, visible
+from aftersales.customers.models import Customer, Site
+from aftersales.installed_base.models import Equipment
+from aftersales.installed_base.selectors import warranty_status
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            user = login_check(
+                username=request.POST.get("username", ""),
+                password=request.POST.get("password", ""),
+                ip=request.META.get("REMOTE_ADDR"),
+                channel="web",
+                request=request,
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            login(request, user, backend="aftersales.accounts.backends.CachedGroupsModelBackend")
+            nxt = request.POST.get("next") or request.GET.get("next") or "/"
+            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/")
+    return render(request, "web/login.html", {"error": error, "next": request.GET.get("next", "")})
+
+
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    counts = {
+        "customers": visible(Customer, user).filter(archived_at__isnull=True).count(),
+        "sites": visible(Site, user).filter(archived_at__isnull=True).count(),
+        "equipment": visible(Equipment, user).filter(archived_at__isnull=True).count(),
+    }
+    return render(request, "web/home.html", {"counts": counts})
+
+
+def _list(
+    request: HttpRequest,
+    qs: Any,
+    search: list[str],
+    template: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    term = request.GET.get("q", "").strip()
+    if term:
+        qs = qs.filter(search_q(term, search))
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    ctx = {"page": page, "q": term, **(extra or {})}
+    if request.headers.get("HX-Request"):
+        return render(request, f"web/{template}_rows.html", ctx)
+    return render(request, f"web/{template}.html", ctx)
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        visible(Customer, request.user)
+        .filter(archived_at__isnull=True)
+        .select_related("region", "dealer")
+    )
+    if tier := request.GET.get("tier"):
+        qs = qs.filter(tier=tier)
+    return _list(
+        request,
+        qs.order_by("code"),
+        ["name", "code", "name_initials", "phone"],
+        "customer_list",
+        {"tier": request.GET.get("tier", "")},
+    )
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get(Customer, request, pk)
+    sites = visible(Site, request.user).filter(customer=customer).select_related("region")
+    return render(
+        request,
+        "web/customer_detail.html",
+        {
+            "obj": customer,
+            "sites": sites,
+            "contacts": customer.contacts.filter(archived_at__isnull=True),
+            "history": audit.history(customer)[:50],
+        },
+    )
+
+
+@login_required
+def site_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        visible(Site, request.user)
+        .filter(archived_at__isnull=True)
+        .select_related("customer", "region")
+    )
+    return _list(
+        request, qs.order_by("code"), ["name", "code", "address", "customer__name"], "site_list"
+    )
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _get(Site, request, pk)
+    equipment = visible(Equipment, request.user).filter(site=site).select_related("model")
+    return render(
+        request,
+        "web/site_detail.html",
+        {
+            "obj": site,
+            "equipment": equipment,
+            "documents": site.documents.filter(archived_at__isnull=True),
+            "history": audit.history(site)[:50],
+        },
+    )
+
+
+@login_required
+def equipment_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        visible(Equipment, request.user)
+        .filter(archived_at__isnull=True)
+        .select_related("model__category", "site__customer")
+    )
+    return _list(
+        request,
+        qs.order_by("site__customer__code", "serial_no"),
+        ["serial_no", "model__code", "model__name", "site__name", "site__customer__name"],
+        "equipment_list",
+    )
+
+
+@login_required
+def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    eq = _get(Equipment, request, pk, related=["model__category", "site__customer", "dealer"])
+    return render(
+        request,
+        "web/equipment_detail.html",
+        {
+            "obj": eq,
+            "warranty": warranty_status(eq),
+            "components": eq.components.filter(archived_at__isnull=True),
+            "history": audit.history(eq)[:50],
+        },
+    )
+
+
+def _get(model: Any, request: HttpRequest, pk: int, related: list[str] | None = None) -> Any:
+    qs = model.objects.all()
+    if related:
+        qs = qs.select_related(*related)
+    try:
+        return get_visible(qs, request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc

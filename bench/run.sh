@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, each printing its ratios measured side by side in one run.
+# Runs under scripts/with_db.py (DATABASE_URL points at a throwaway or the given database).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+QUICK=${BENCH_QUICK:-}
+echo "### Service flow: ticket creation throughput, agent queue p95"
+$PY bench/service_bench.py ${QUICK:+--quick}
+echo
+echo "### Excel import: 10 000 rows"
+$PY bench/imports_bench.py
+echo
+echo "### Dispatch optimisation: Solomon VRPTW (DIMACS convention)"
+$PY bench/dispatch_solomon.py ${QUICK:+--quick}
+if [ -f bench/dispatch_field.py ]; then
+  echo
+  echo "### Dispatch optimisation: field-service days vs greedy baseline"
+  $PY bench/dispatch_field.py ${QUICK:+--quick}
+fi

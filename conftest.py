@@ -1,0 +1,93 @@
+"""Test setup shared by every app: real PostgreSQL (scripts/with_db.py), real services."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
+
+
+@pytest.fixture
+def api_client(client):  # type: ignore[no-untyped-def]
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():  # type: ignore[no-untyped-def]
+    """In-process caches (calendar, SLA policies, permissions) must not outlive a test's rows."""
+    from aftersales.accounts import backends
+    from aftersales.bizcalendar import selectors as calendar
+    from aftersales.service.services import clocks
+
+    for drop in (backends.invalidate, calendar.invalidate, clocks.invalidate_caches):
+        drop()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # argon2 is slow on purpose; tests that check it override this explicitly
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Real headless Chromium (Debian's), driven by Playwright."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    ctx.close()
+
+
+def browser_login(pg, username: str, password: str = "Passw0rd!x") -> None:  # type: ignore[no-untyped-def]
+    pg.goto(pg.base_url + "/login/")
+    pg.fill("input[name=username]", username)
+    pg.fill("input[name=password]", password)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(lambda url: "/login/" not in url)
