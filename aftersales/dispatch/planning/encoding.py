@@ -293,8 +293,10 @@ def encode(
 
 
 def default_prize_unit(problem: PlanningProblem, segments: Sequence[Segment], jobs: int) -> int:
-    """A prize per weight unit larger than any total travel of a plan: every job and every
-    vehicle's return leg is reached by one edge no longer than the longest segment."""
+    """A prize per weight unit larger than any total travel of a plan plus every optional
+    job's prize together: no saving in travel and no optional visit ever pays for an SLA
+    breach. (Every job and every vehicle's return leg is reached by one edge no longer
+    than the longest segment.)"""
     places = sorted(
         {p for s in segments for p in (s.start_location, s.end_location)}
         | {job.location for job in problem.jobs}
@@ -303,7 +305,8 @@ def default_prize_unit(problem: PlanningProblem, segments: Sequence[Segment], jo
     matrix = problem.travel.minutes[np.ix_(places, places)]
     usable = matrix[matrix <= span]
     longest = int(usable.max()) if usable.size else 0
-    return (jobs + 2 * len(segments)) * max(longest, 1) + 1
+    optional = sum(job.weight for job in problem.jobs if not job.must_do)
+    return (jobs + 2 * len(segments)) * max(longest, 1) + optional * problem.optional_value + 1
 
 
 def _location(problem: PlanningProblem, place: int) -> Location:

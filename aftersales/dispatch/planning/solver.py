@@ -61,6 +61,7 @@ from aftersales.dispatch.planning.timeline import (
     JobStop,
     Stop,
     insert_lunch,
+    lateness_key,
     lunch_required,
     time_route,
 )
@@ -420,7 +421,7 @@ def _route(
     moved = insert_lunch(problem, tech, without, not_before=problem.now)
     if moved is None:
         return route if had_break else None
-    if had_break and _lateness(problem, route) < _lateness(problem, moved.route):
+    if had_break and lateness_key(problem, route) <= lateness_key(problem, moved.route):
         return route
     return moved.route
 
@@ -451,11 +452,6 @@ def _make_room_for_lunch(
         stop = remaining.pop(victim)
         if isinstance(stop, JobStop):
             dropped.append(stop.job.id)
-
-
-def _lateness(problem: PlanningProblem, route: Route) -> tuple[int, int]:
-    late = sum(problem.job(v.job_id).weight * v.late_minutes for v in route.visits)
-    return late, route.travel_minutes
 
 
 def _reason(problem: PlanningProblem, segments: Sequence[Segment], job: Job) -> Unassigned:

@@ -135,15 +135,30 @@ def time_route(
     return Timing(route=route, feasible=not issue, issue=issue)
 
 
+def lateness_key(problem: PlanningProblem, route: Route) -> tuple[int, int, int, int]:
+    """How a route ranks, best first: the weight of must-do visits started late (an SLA
+    breach is never traded for fewer late minutes elsewhere), then the weighted late
+    minutes, the travel and the return time."""
+    breaches = late = 0
+    for visit in route.visits:
+        if visit.late_minutes:
+            job = problem.job(visit.job_id)
+            breaches += job.weight if job.must_do else 0
+            late += job.weight * visit.late_minutes
+    return breaches, late, route.travel_minutes, route.return_time
+
+
 def insert_lunch(
     problem: PlanningProblem, tech: Technician, stops: Sequence[Stop], *, not_before: int | None
 ) -> Timing | None:
-    """Best placement of the break into ``stops`` (fewest weighted late minutes, then least
-    travel, then the earliest return: no idle morning before an early lunch), taken at the place of the stop before or after it (with travel obeying the
-    triangle inequality, a break elsewhere is never better); ``None`` when nothing works."""
+    """Best placement of the break into ``stops`` (by ``lateness_key``: fewest weighted
+    breaches, then fewest weighted late minutes, least travel and the earliest return — no
+    idle morning before an early lunch), taken at the place of the stop before or after it
+    (with travel obeying the triangle inequality, a break elsewhere is never better);
+    ``None`` when nothing works."""
     if tech.lunch is None:
         return None
-    best: tuple[tuple[int, int, int], Timing] | None = None
+    best: tuple[tuple[int, int, int, int], Timing] | None = None
     past = [
         i
         for i, s in enumerate(stops)
@@ -159,8 +174,7 @@ def insert_lunch(
             timing = time_route(problem, tech, candidate, not_before=not_before)
             if not timing.feasible:
                 continue
-            late = sum(problem.job(v.job_id).weight * v.late_minutes for v in timing.route.visits)
-            key = (late, timing.route.travel_minutes, timing.route.return_time)
+            key = lateness_key(problem, timing.route)
             if best is None or key < best[0]:
                 best = (key, timing)
     return None if best is None else best[1]

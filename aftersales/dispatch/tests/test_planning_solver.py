@@ -230,3 +230,51 @@ def test_lunch_is_taken_inside_its_window() -> None:
         if route.visits and route.lunch is not None:
             assert 100 <= route.lunch.start <= 160
             assert route.lunch.end - route.lunch.start == 30
+
+
+def test_optional_visits_never_cost_an_on_time_must_do() -> None:
+    """Found by the property test: travel is so short that the prize unit (sized from
+    travel alone) fell below an optional job's value, and the solver traded an SLA breach
+    for an optional visit."""
+    matrix = [[0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 1], [1, 1, 1, 0]]
+    window = TimeWindow(480, 510)
+    jobs = (
+        Job("J0", 1, 15, window, weight=1, must_do=True),
+        Job("J1", 2, 15, window, weight=1, must_do=True),
+        Job("PM", 3, 15, window, weight=1, must_do=False),
+    )
+    tech = Technician("T0", 0, 0, TimeWindow(480, 1080))
+    problem = PlanningProblem(jobs, (tech,), TravelMatrix.from_rows(matrix), optional_value=60)
+    plan = solve(problem, time_budget_seconds=0.3, seed=2)
+    assert breach_weight(problem, plan) == 0
+    assert check_plan(problem, plan).feasible
+
+
+def test_moving_lunch_never_makes_an_on_time_visit_late() -> None:
+    """Found by the property test: the break was moved before an on-time visit because
+    that saved two weighted late minutes on visits that were late anyway."""
+    matrix = [
+        [0, 0, 0, 16, 31, 31],
+        [0, 0, 0, 16, 31, 31],
+        [0, 0, 0, 16, 31, 31],
+        [16, 16, 16, 0, 47, 15],
+        [31, 31, 31, 47, 0, 60],
+        [31, 31, 31, 15, 60, 0],
+    ]
+    jobs = (
+        Job("J0", 3, 15, TimeWindow(698, 728), weight=1, required_skill="led"),
+        Job("J1", 4, 15, TimeWindow(480, 510), weight=1, required_skill="led"),
+        Job("J2", 5, 60, TimeWindow(480, 510), weight=2, required_skill="led"),
+    )
+    shift, noon = TimeWindow(480, 1080), TimeWindow(690, 780)
+    techs = tuple(
+        Technician(f"T{k}", k, k, shift, frozenset({"led"}), LunchBreak(noon, length))
+        for k, length in enumerate((60, 30, 30))
+    )
+    problem = PlanningProblem(jobs, techs, TravelMatrix.from_rows(matrix))
+    plan = solve(problem, time_budget_seconds=0.3, seed=2)
+    assert check_plan(problem, plan).feasible
+    # J1 and J2 cannot start before 08:31; J0 can and must stay on time
+    assert breach_weight(problem, plan) == 3
+    visit = plan.visit("J0")
+    assert visit is not None and visit.late_minutes == 0
