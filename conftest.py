@@ -60,29 +60,36 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    pg = ctx.new_page()
-    pg.set_default_timeout(15000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
-    yield pg
-    ctx.close()
+def open_page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A factory of fresh browser pages (own context each: cookies apart), desktop or
+    phone-sized; every context is closed when the test ends, so no page keeps polling
+    the live server after its data is gone."""
+    made = []
+
+    def make(phone: bool = False, timeout: int = 15000):  # type: ignore[no-untyped-def]
+        opts: dict = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+        if phone:
+            opts.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        ctx = browser.new_context(**opts)
+        made.append(ctx)
+        pg = ctx.new_page()
+        pg.set_default_timeout(timeout)
+        pg.base_url = live_server.url
+        return pg
+
+    yield make
+    for ctx in made:
+        ctx.close()
 
 
 @pytest.fixture
-def phone_page(browser, live_server):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    pg = ctx.new_page()
-    pg.set_default_timeout(15000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
-    yield pg
-    ctx.close()
+def page(open_page):  # type: ignore[no-untyped-def]
+    return open_page()
+
+
+@pytest.fixture
+def phone_page(open_page):  # type: ignore[no-untyped-def]
+    return open_page(phone=True)
 
 
 def browser_login(pg, username: str, password: str = "Passw0rd!x") -> None:  # type: ignore[no-untyped-def]

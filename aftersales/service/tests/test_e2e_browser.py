@@ -16,15 +16,9 @@ from conftest import browser_login
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_qr_scan_to_reopened_ticket(browser: Any, live_server: Any, world: Any) -> None:
+def test_qr_scan_to_reopened_ticket(open_page: Any, live_server: Any, world: Any) -> None:
     def new_page(phone: bool) -> Any:
-        opts: dict[str, Any] = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-        if phone:
-            opts.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-        pg = browser.new_context(**opts).new_page()
-        pg.set_default_timeout(20000)
-        pg.base_url = live_server.url
-        return pg
+        return open_page(phone=phone, timeout=20000)
 
     # 1. the customer scans the label on the screen with a phone: no login
     customer = new_page(phone=True)
