@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_ticket(w, **kw):  # type: ignore[no-untyped-def]
+    kw.setdefault("equipment_id", w.equipment.id)
     return intake.ticket_create(
         actor=w.agent,
         data=intake.TicketInput(
@@ -25,7 +26,6 @@ def make_ticket(w, **kw):  # type: ignore[no-untyped-def]
             contact_name="王经理",
             contact_phone="13800138000",
             channel="phone",
-            equipment_id=w.equipment.id,
             **kw,
         ),
     )
@@ -86,3 +86,51 @@ def test_two_workers_over_the_same_breach_send_one_notification(world) -> None: 
     assert coordinators_told.count() == 1
     clock = SlaClock.objects.get(ticket=ticket, metric="response")
     assert clock.breach_notified_at is not None
+
+
+def test_concurrent_registrations_get_unique_numbers_and_bad_input_takes_none(world) -> None:  # type: ignore[no-untyped-def]
+    """Outside a transaction the number is taken in its own short transaction (ADR 0005):
+    registrations don't queue on the day's counter, numbers stay unique, and input refused
+    by the checks never consumes one."""
+    from aftersales.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        make_ticket(world, equipment_id=10**9)
+    barrier = threading.Barrier(4)
+    numbers: list[str] = []
+    failures: list[BaseException] = []
+
+    def register() -> None:
+        try:
+            barrier.wait()
+            numbers.append(make_ticket(world, allow_duplicate=True).number)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert failures == []
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == [1, 2, 3, 4]
+
+
+def test_failure_after_the_checks_writes_nothing_but_the_number(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.core.models import AuditEvent
+    from aftersales.service.models import Ticket
+    from aftersales.service.services import clocks
+
+    def broken(ticket):  # type: ignore[no-untyped-def]
+        raise RuntimeError("数据库故障")
+
+    monkeypatch.setattr(clocks, "start_clocks", broken)
+    with pytest.raises(RuntimeError):
+        make_ticket(world)
+    assert not Ticket.objects.exists()
+    assert not AuditEvent.objects.filter(content_type__model="ticket").exists()
+    monkeypatch.undo()
+    # the failed registration's number is a gap; the next one is unique and later
+    assert make_ticket(world).number.endswith("-0002")
