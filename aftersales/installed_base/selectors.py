@@ -6,14 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from aftersales.core.cache import TimedCache
 from aftersales.installed_base.models import Equipment, WarrantyPolicy
+
+_POLICIES: TimedCache[dict[str, WarrantyPolicy]] = TimedCache(WarrantyPolicy)
 
 
 def category_policies(category_id: int) -> dict[str, WarrantyPolicy]:
-    """The active policies of a category by component code ("" = the whole unit)."""
-    return {
-        p.component_code: p for p in WarrantyPolicy.objects.active().filter(category_id=category_id)
-    }
+    """The active policies of a category by component code ("" = the whole unit); read on
+    every registration, so kept a minute per process (dropped here on any policy edit)."""
+
+    def load() -> dict[str, WarrantyPolicy]:
+        active = WarrantyPolicy.objects.active().filter(category_id=category_id)
+        return {p.component_code: p for p in active}
+
+    return dict(_POLICIES.get(category_id, load))
 
 
 def policy_for(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from aftersales.accounts.models import OrgKind, User
 from aftersales.core import audit
+from aftersales.core.cache import TimedCache
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.notifications.models import (
     ROBOT_CHANNELS,
@@ -181,6 +182,15 @@ def _add_other(batch: _Batch, r: Recipient, chosen: frozenset[str]) -> None:
             batch.add(kind, f"webhook:{digest}", recipient_name=r.name, address=r.webhook)
 
 
+_SWITCHES: TimedCache[dict[str, bool]] = TimedCache(ChannelConfig)
+
+
+def _channel_switches() -> dict[str, bool]:
+    return dict(
+        ChannelConfig.objects.filter(archived_at__isnull=True).values_list("channel", "enabled")
+    )
+
+
 def _start(
     *, key: str, subject: str, body: str, link: str, payload: dict[str, Any] | None
 ) -> _Batch:
@@ -193,9 +203,7 @@ def _start(
         raise ValidationFailed("通知内容不能为空", field="body")
     if link and (not link.startswith("/") or link.startswith("//") or len(link) > 500):
         raise ValidationFailed("链接须为站内相对地址，如 /tickets/42/", field="link")
-    enabled = dict(
-        ChannelConfig.objects.filter(archived_at__isnull=True).values_list("channel", "enabled")
-    )
+    enabled = _SWITCHES.get("enabled", _channel_switches)
     return _Batch(
         key=key,
         subject=subject,
@@ -221,8 +229,9 @@ def _robots(chosen: frozenset[str]) -> list[WebhookRobot]:
 _FIELDS = [f for f in Notification._meta.concrete_fields if not f.primary_key]
 
 
-def _insert_new(rows: list[Notification]) -> list[int]:
-    """``INSERT … ON CONFLICT (key, channel, recipient_key) DO NOTHING RETURNING id``."""
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """``INSERT … ON CONFLICT (key, channel, recipient_key) DO NOTHING RETURNING``: the rows
+    that were new, with their ids (no second query to read them back)."""
     if not rows:
         return []
     qn = connection.ops.quote_name
@@ -235,11 +244,19 @@ def _insert_new(rows: list[Notification]) -> list[int]:
         f"INSERT INTO {qn(Notification._meta.db_table)} ({columns}) "
         f"VALUES {', '.join([one] * len(rows))} "
         f"ON CONFLICT ({qn('key')}, {qn('channel')}, {qn('recipient_key')}) DO NOTHING "
-        f"RETURNING {qn('id')}"
+        f"RETURNING {qn('id')}, {qn('channel')}, {qn('recipient_key')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [r[0] for r in cursor.fetchall()]
+        returned = cursor.fetchall()
+    by_ident = {(row.channel, row.recipient_key): row for row in rows}
+    created = []
+    for pk, channel, recipient_key in returned:
+        row = by_ident[(channel, recipient_key)]
+        row.pk = pk
+        row._state.adding, row._state.db = False, connection.alias
+        created.append(row)
+    return sorted(created, key=lambda row: row.pk)
 
 
 def _enqueue(batch: _Batch) -> list[Notification]:
@@ -247,9 +264,9 @@ def _enqueue(batch: _Batch) -> list[Notification]:
         if row.channel == Channel.IN_APP:
             # Committing the row delivers it: the inbox reads it. No job needed.
             row.status, row.sent_at = Status.SENT, batch.now
-    with transaction.atomic():
-        ids = _insert_new(list(batch.rows.values()))
-        created = list(Notification.objects.filter(pk__in=ids).order_by("pk"))
+    # one statement, then the jobs: no savepoint needed inside the caller's transaction
+    with transaction.atomic(savepoint=False):
+        created = _insert_new(list(batch.rows.values()))
         for row in created:
             if row.status == Status.PENDING:
                 deliver.defer(notification_id=row.pk)
