@@ -55,6 +55,11 @@ class Size:
     def contracts(self) -> int:
         return self._n(8, 2)
 
+    @property
+    def tickets(self) -> int:
+        """Service requests in every stage of the flow (at most 120: a demo, not a load)."""
+        return min(120, self._n(60, 10))
+
 
 def parse_size(text: str) -> Size:
     """``small`` / ``default`` / ``large`` or a scale factor such as ``0.5`` or ``3``."""

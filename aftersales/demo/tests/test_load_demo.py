@@ -222,3 +222,26 @@ def test_larger_factor_only_adds() -> None:
         == Equipment.objects.values("model", "serial_no").distinct().count()
     )
     assert parse_size("0.2").equipment <= Equipment.objects.count()
+
+
+def test_demo_has_requests_in_every_stage_made_through_the_services() -> None:
+    from aftersales.service.models import Ticket, WorkOrder
+
+    out = load(size="small")
+    assert "报修单：新增 10" in out
+    states = set(Ticket.objects.values_list("state", flat=True))
+    assert states >= {"registered", "acknowledged", "dispatched", "on_site", "resolved", "closed"}
+    # the services ran: numbers, SLA clocks, audit with from → to, callbacks, appointments
+    for ticket in Ticket.objects.all():
+        assert ticket.number.startswith("BX") and ticket.clocks.exists()
+        events = AuditEvent.objects.filter(content_type__model="ticket", object_id=str(ticket.pk))
+        assert events.filter(verb="ticket_create").exists()
+        if ticket.state != "registered":
+            assert events.filter(verb="acknowledge", to_state="acknowledged").exists()
+    for ticket in Ticket.objects.filter(state="resolved"):
+        assert ticket.callbacks.filter(state="due").exists()
+    offered = WorkOrder.objects.filter(state="offered")
+    assert offered and all(wo.window_start and wo.window_end for wo in offered)
+    # a second load (a second `make run`) adds no requests
+    load(size="small")
+    assert Ticket.objects.count() == 10

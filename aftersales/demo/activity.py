@@ -1,0 +1,221 @@
+"""Demo service activity (演示业务数据): requests in every stage of the flow — new, confirmed,
+dispatched with an appointment, on site, resolved and waiting for the callback, closed —
+made through the same service functions the users call, so the queues, the dispatch plan,
+the callback list and the audit trail have something to show on a fresh install."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aftersales.bizcalendar import rules as cal_rules
+from aftersales.bizcalendar import selectors as cal_selectors
+from aftersales.installed_base.models import Equipment
+from aftersales.service.models import Ticket
+from aftersales.service.services import callbacks, dispatch, intake, lifecycle
+
+# (category code) → (fault description, fault category)
+FAULTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "led": (
+        ("主屏左下角一块模组黑屏", "模组"),
+        ("整屏闪烁，重启控制器后仍有", "控制系统"),
+        ("画面有横向亮线", "模组"),
+        ("部分区域偏色发红", "模组"),
+    ),
+    "hvac": (
+        ("主机报高压故障停机", "主机"),
+        ("三楼会议室风机盘管不出冷风", "末端"),
+        ("冷却塔异响", "冷却系统"),
+    ),
+    "security": (
+        ("停车场两路摄像头无图像", "前端设备"),
+        ("门禁刷卡无反应", "门禁"),
+        ("录像机硬盘报警", "存储"),
+    ),
+    "agri": (
+        ("收割机液压系统漏油", "液压"),
+        ("拖拉机启动困难，冒黑烟", "发动机"),
+    ),
+    "window": (
+        ("幕墙玻璃密封胶开裂渗水", "密封"),
+        ("电动开窗器不动作", "五金"),
+    ),
+    "software": (
+        ("报表导出超时", "性能"),
+        ("升级后无法登录", "账号权限"),
+    ),
+}
+SEVERITIES = ("normal",) * 6 + ("urgent",) * 3 + ("major", "low")
+CHANNELS = ("phone",) * 5 + ("qr", "qr", "email", "portal", "walk_in")
+REMOTE_FIXES = (
+    "电话指导客户重启控制器后恢复",
+    "远程登录调整参数后恢复正常",
+    "视频指导客户更换保险管",
+)
+
+# how many requests end in each stage, per 10
+STAGES = (
+    ("new", 2),
+    ("acknowledged", 2),
+    ("dispatched", 2),
+    ("on_site", 1),
+    ("awaiting_callback", 2),
+    ("closed", 1),
+)
+
+
+@dataclass
+class ActivityReport:
+    tickets: int = 0
+    work_orders: int = 0
+    closed: int = 0
+
+
+def appointment_day(now: dt.datetime) -> dt.date:
+    """Today while there is still a working afternoon, else the next working day."""
+    cal = cal_selectors.build_calendar()
+    local = timezone.localtime(now)
+    day = local.date() if local.hour < 12 else local.date() + dt.timedelta(days=1)
+    for _ in range(30):
+        if cal_rules.periods_on(cal, day):
+            return day
+        day += dt.timedelta(days=1)
+    return day
+
+
+def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
+    """Create ``tickets`` requests spread over the stages of the flow (nothing when the
+    database already has requests: the demo never piles up on a second start)."""
+    report = ActivityReport()
+    if tickets <= 0 or Ticket.objects.exists():
+        return report
+    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
+    agent, coordinator = users.get("agent"), users.get("coordinator")
+    if agent is None or coordinator is None:
+        return report
+    rng = random.Random(seed)
+    now = timezone.now()
+    day = appointment_day(now)
+    pool = list(
+        Equipment.objects.filter(archived_at__isnull=True, site__customer__archived_at__isnull=True)
+        .select_related("model__category", "site__customer")
+        .order_by("pk")
+    )
+    rng.shuffle(pool)
+    stages = [name for name, share in STAGES for _ in range(share)]
+    for index, equipment in enumerate(pool[:tickets]):
+        stage = stages[index % len(stages)]
+        ticket = _register(rng, agent, equipment, now, stage)
+        report.tickets += 1
+        step = STEP[stage]
+        if step is not None:
+            made = step(rng, users, ticket, day)
+            report.work_orders += made
+        if stage == "closed":
+            report.closed += 1
+    return report
+
+
+def _register(
+    rng: random.Random, agent: Any, equipment: Equipment, now: dt.datetime, stage: str
+) -> Ticket:
+    faults = FAULTS.get(equipment.model.category.code) or FAULTS["led"]
+    description, fault_category = rng.choice(faults)
+    early = stage in ("awaiting_callback", "closed")
+    hours = rng.uniform(20, 70) if early else rng.uniform(0.2, 6)
+    site = equipment.site
+    return intake.ticket_create(
+        actor=agent,
+        data=intake.TicketInput(
+            description=description,
+            contact_name=site.customer.name[:2] + "先生",
+            contact_phone=f"1380013{rng.randrange(10000):04d}",
+            channel=rng.choice(CHANNELS),
+            equipment_id=equipment.pk,
+            severity=rng.choice(SEVERITIES),
+            fault_category=fault_category,
+            received_at=now - dt.timedelta(hours=hours),
+        ),
+    )
+
+
+def _acknowledge(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+    lifecycle.acknowledge(actor=users["agent"], ticket=ticket, note="已电话确认故障现象")
+    return 0
+
+
+def _dispatch(
+    rng: random.Random,
+    users: dict[str, Any],
+    ticket: Ticket,
+    day: dt.date,
+    start: dt.datetime | None = None,
+) -> int:
+    """Confirmed, then offered to the best-ranked eligible technician with a two-hour
+    appointment on ``day`` (what the dispatch plan of that day works on)."""
+    _acknowledge(rng, users, ticket, day)
+    ranked = [c for c in dispatch.candidates(ticket) if c.eligible]
+    if not ranked:
+        return 0
+    if start is None:
+        hour = rng.choice((9, 10, 13, 14, 15))
+        start = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+    dispatch.dispatch(
+        actor=users["coordinator"],
+        ticket=ticket,
+        technician_ids=[ranked[0].facts.user_id],
+        window_start=start,
+        window_end=start + dt.timedelta(hours=2),
+        note="已与客户预约",
+    )
+    return 1
+
+
+def _on_site(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+    now = timezone.now().replace(second=0, microsecond=0)
+    if not _dispatch(rng, users, ticket, day, start=now - dt.timedelta(hours=1)):
+        return 0
+    wo = ticket.work_orders.get()
+    tech = wo.offers.get().technician
+    dispatch.accept(actor=tech, work_order=wo)
+    dispatch.check_in(actor=tech, work_order=wo)
+    return 1
+
+
+def _resolve(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+    _acknowledge(rng, users, ticket, day)
+    lifecycle.resolve_remotely(
+        actor=users["agent"], ticket=ticket, solution=rng.choice(REMOTE_FIXES)
+    )
+    return 0
+
+
+def _close(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+    _resolve(rng, users, ticket, day)
+    callbacks.record_result(
+        actor=users["agent"],
+        callback=ticket.callbacks.get(),
+        attitude=5,
+        quality=rng.choice((4, 5)),
+        solved=True,
+        score=rng.choice((4, 5)),
+        comment="处理及时",
+    )
+    return 0
+
+
+Step = Callable[[random.Random, dict[str, Any], Ticket, dt.date], int]
+STEP: dict[str, Step | None] = {
+    "new": None,
+    "acknowledged": _acknowledge,
+    "dispatched": _dispatch,
+    "on_site": _on_site,
+    "awaiting_callback": _resolve,
+    "closed": _close,
+}
