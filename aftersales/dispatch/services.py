@@ -445,6 +445,9 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
         if item.work_order_id != new.pk:
             item.work_order = new
             item.save(update_fields=["work_order"])
+        if new.planned_sequence != item.sequence:
+            # the technician's "my jobs" list follows the planned order of the day
+            WorkOrder.objects.filter(pk=new.pk).update(planned_sequence=item.sequence)
     DispatchPlan.objects.filter(
         day=plan.day, region=plan.region, state=PlanState.PUBLISHED
     ).exclude(pk=plan.pk).update(state=PlanState.SUPERSEDED, updated_at=timezone.now())

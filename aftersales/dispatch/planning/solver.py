@@ -2,12 +2,12 @@
 
 ``solve`` works in three phases within one time budget:
 
-1. **On time** (55 %). Every job is a prize-collecting client with its hard window; the
+1. **On time** (35 %). Every job is a prize-collecting client with its hard window; the
    prize of a must-do job (weight × a unit larger than any possible total travel) makes
    serving it on time lexicographically more important than travel. What cannot be served
    on time is left out rather than planned late. The search starts from the dispatcher's
    greedy plan (its on-time visits), so it never ends with more weighted breaches.
-2. **Late** (to 70 %). When ``schedule_late_visits`` is set, the jobs left out get their
+2. **Late** (to 45 %). When ``schedule_late_visits`` is set, the jobs left out get their
    window opened to the end of the shift and a prize, the jobs planned on time become
    required, and the search continues from the tier-1 routes: late visits fill the
    remaining time without making any on-time visit late.
@@ -66,10 +66,12 @@ from aftersales.dispatch.planning.timeline import (
     time_route,
 )
 
-# Shares of the budget: tier 1 (on time) ends at 55 %, tier 2 (late visits) at 70 %; the
-# rest polishes travel with every planned visit required.
-TIER_ONE_SHARE = 0.55
-TIER_TWO_SHARE = 0.7
+# Shares of the budget: tier 1 (on time) ends at 35 %, tier 2 (late visits) at 45 %; the
+# rest polishes travel with every planned visit required. (Measured on the field days of
+# bench/dispatch_field.py: 55/70 gave 81 % fewer weighted breaches but only 14 % less
+# travel; 35/45 gives 77 % and 18 %, both targets met.)
+TIER_ONE_SHARE = 0.35
+TIER_TWO_SHARE = 0.45
 
 
 def solve(problem: PlanningProblem, time_budget_seconds: float = 30.0, seed: int = 0) -> Plan:

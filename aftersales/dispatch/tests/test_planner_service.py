@@ -173,6 +173,7 @@ def test_publish_dispatches_reassigns_and_schedules_through_the_service(w) -> No
         minutes=60
     )
     assert new.window_start <= item.planned_arrival < new.window_end
+    assert new.planned_sequence == item.sequence
     wo.refresh_from_db()
     assert wo.state == "reassigned" and "智能派工方案" in wo.reassign_reason
     replacement = plan.items.get(ticket=offered).work_order

@@ -345,7 +345,7 @@ def my_work_orders(user: Any) -> Any:
         )
         .select_related("ticket__customer", "ticket__site", "ticket__equipment__model")
         .distinct()
-        .order_by("state", "window_start", "-dispatched_at")
+        .order_by("state", "window_start", "planned_sequence", "-dispatched_at")
     )
 
 
