@@ -160,12 +160,13 @@ def _dispatch(
     """Confirmed, then offered to the best-ranked eligible technician with a two-hour
     appointment on ``day`` (what the dispatch plan of that day works on)."""
     _acknowledge(rng, users, ticket, day)
-    ranked = [c for c in dispatch.candidates(ticket) if c.eligible]
-    if not ranked:
-        return 0
     if start is None:
         hour = rng.choice((9, 10, 13, 14, 15))
         start = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+    # ranked for the appointment: who is on duty then, with the skill, not fully booked
+    ranked = [c for c in dispatch.candidates(ticket, at=start) if c.eligible]
+    if not ranked:
+        return 0
     dispatch.dispatch(
         actor=users["coordinator"],
         ticket=ticket,

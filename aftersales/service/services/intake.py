@@ -68,11 +68,9 @@ def open_duplicates(equipment: Equipment | None, customer: Customer | None = Non
     """Open tickets for the same equipment (shown before a new one is created)."""
     if equipment is None:
         return []
-    return list(
-        Ticket.objects.filter(equipment=equipment, state__in=OPEN_STATES).order_by("-received_at")[
-            :5
-        ]
-    )
+    open_ones = Ticket.objects.filter(equipment=equipment, state__in=OPEN_STATES)
+    # the guard shows numbers and links to the tickets: no need for their other columns
+    return list(open_ones.only("id", "number", "state", "received_at").order_by("-received_at")[:5])
 
 
 def _validate(data: TicketInput) -> None:

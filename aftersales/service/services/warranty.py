@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aftersales.catalog.models import Part, PriceList
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.installed_base.selectors import category_policies, policy_for
-from aftersales.installed_base.warranty_facts import facts_of, fitted_parts_of, rule_policy
+from aftersales.installed_base.warranty_facts import facts_of, rule_policy
 from aftersales.service.models import Quote, QuoteLine, Ticket, WarrantyRecord
 from aftersales.service.services.base import lock_ticket, require_visible
 from aftersales.warranty import quote as quote_rules
@@ -36,29 +36,53 @@ def current(ticket: Ticket) -> WarrantyRecord | None:
     )
 
 
-def _earlier_repairs(ticket: Ticket) -> list[rules.EarlierRepair]:
+_HISTORY_SQL = """
+SELECT 'repair', r.filed_at, NULL::date, r.component_code, COALESCE((
+         SELECT w.in_warranty FROM {warranty} w
+         WHERE w.ticket_id = r.ticket_id AND w.archived_at IS NULL
+         ORDER BY w.created_at DESC, w.id DESC LIMIT 1), false)
+  FROM {report} r JOIN {ticket} t ON t.id = r.ticket_id
+ WHERE t.equipment_id = %(equipment)s AND r.ticket_id <> %(ticket)s
+   AND r.filed_at IS NOT NULL AND r.archived_at IS NULL
+UNION ALL
+SELECT 'part', NULL, c.fitted_date, c.code, c.fitted_in_warranty_repair
+  FROM {component} c
+ WHERE c.equipment_id = %(equipment)s AND c.archived_at IS NULL
+   AND c.fitted_date IS NOT NULL AND c.fitted_in_warranty_repair
+"""
+
+
+def _history(ticket: Ticket) -> tuple[list[rules.EarlierRepair], list[rules.FittedPart]]:
+    """The equipment's earlier filed repairs (with whether each was a warranty repair) and
+    its parts fitted in a warranty repair — the facts of the repeat-repair and replaced-part
+    rules. One statement: read on every registration."""
+    from aftersales.installed_base.models import EquipmentComponent
     from aftersales.service.models import ServiceReport
 
-    reports = (
-        ServiceReport.objects.filter(
-            ticket__equipment=ticket.equipment,
-            filed_at__isnull=False,
-            archived_at__isnull=True,
-        )
-        .exclude(ticket=ticket)
-        .select_related("ticket")
+    sql = _HISTORY_SQL.format(
+        warranty=WarrantyRecord._meta.db_table,
+        report=ServiceReport._meta.db_table,
+        ticket=Ticket._meta.db_table,
+        component=EquipmentComponent._meta.db_table,
     )
-    out = []
-    for r in reports:
-        rec = current(r.ticket)
-        out.append(
-            rules.EarlierRepair(
-                repaired_on=timezone.localdate(r.filed_at),
-                component_code=r.component_code or None,
-                in_warranty=bool(rec and rec.in_warranty),
-            )
+    with connection.cursor() as cur:
+        cur.execute(sql, {"equipment": ticket.equipment_id, "ticket": ticket.pk or 0})
+        rows = cur.fetchall()
+    repairs = [
+        rules.EarlierRepair(
+            repaired_on=timezone.localdate(filed_at),
+            component_code=code or None,
+            in_warranty=bool(flag),
         )
-    return out
+        for kind, filed_at, _, code, flag in rows
+        if kind == "repair"
+    ]
+    parts = [
+        rules.FittedPart(component_code=code, fitted_on=fitted, in_warranty_repair=bool(flag))
+        for kind, _, fitted, code, flag in rows
+        if kind == "part"
+    ]
+    return repairs, parts
 
 
 def _contract(ticket: Ticket) -> rules.ContractCoverage | None:
@@ -101,6 +125,7 @@ def decide(
         cause_class = rules.CauseClass(cause) if cause else None
     except ValueError as exc:
         raise ValidationFailed("故障原因分类无效", field="cause") from exc
+    repairs, fitted_parts = _history(ticket)
     decision = rules.decide_warranty(
         policy=rule_policy(policy, category),
         equipment=facts_of(equipment),
@@ -111,8 +136,8 @@ def decide(
             abnormal_life_appraised=abnormal_life,
             component_code=component_code or None,
         ),
-        earlier_repairs=_earlier_repairs(ticket),
-        fitted_parts=fitted_parts_of(equipment),
+        earlier_repairs=repairs,
+        fitted_parts=fitted_parts,
         contract=_contract(ticket),
     )
     if not first:

@@ -438,3 +438,42 @@ def test_late_filing_is_flagged_and_repeat_repair_linked(world) -> None:  # type
     # outside the 30-day window it is not a repeat
     ServiceReport.objects.filter(pk=r1.pk).update(filed_at=timezone.now() - dt.timedelta(days=31))
     assert reports.find_repeat(r2, timezone.now()) is None
+
+
+def test_decision_reads_the_equipment_history_repairs_and_fitted_parts(world) -> None:  # type: ignore[no-untyped-def]
+    """The repeat-repair rule (more than 3 warranty repairs: replace the unit) and the
+    replaced-part rule (a part fitted in a warranty repair gets its own period) read the
+    equipment's history from the database, not only in the pure rule tests."""
+    from aftersales.installed_base.models import EquipmentComponent
+    from aftersales.service.models import ServiceReport
+
+    filed = timezone.now() - dt.timedelta(days=30)
+    for k in range(4):
+        earlier = new_ticket(world, allow_duplicate=True)
+        wo = dispatch.dispatch(
+            actor=world.coordinator, ticket=earlier, technician_ids=[world.tech1.id]
+        )
+        ServiceReport.objects.create(
+            work_order=wo, ticket=earlier, filed_at=filed + dt.timedelta(days=k), cause="模组损坏"
+        )
+    third = new_ticket(world, allow_duplicate=True)
+    record = warranty.current(third)
+    assert record is not None and record.replace_unit
+    assert any(r["code"] == "replace_unit" and "4 次" in r["text"] for r in record.reasons)
+
+    ServiceReport.objects.filter(ticket__equipment=world.equipment).update(
+        archived_at=timezone.now()
+    )
+    fresh = new_ticket(world, allow_duplicate=True)
+    assert not warranty.current(fresh).replace_unit
+
+    EquipmentComponent.objects.create(
+        equipment=world.equipment,
+        code="PSU",
+        name="电源",
+        fitted_date=dt.date(2026, 9, 1),
+        fitted_in_warranty_repair=True,
+    )
+    record = warranty.decide(fresh, actor=None, component_code="PSU")
+    assert record is not None and record.warranty_end == dt.date(2028, 9, 1)
+    assert any(r["code"] == "fitted_part" for r in record.reasons)
