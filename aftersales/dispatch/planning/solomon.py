@@ -10,6 +10,7 @@ capacity as parts capacity; demands are the jobs' ``demand``.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +30,15 @@ FAMILIES = ("C1", "C2", "R1", "R2", "RC1", "RC2")
 
 
 def data_root() -> Path:
-    """``/work/shared/data/solomon`` or the same folder next to the repository."""
+    """``$SOLOMON_DIR``, else ``../shared/data/solomon`` next to the repository, else
+    ``/work/shared/data/solomon`` (a clone elsewhere on the workplace machine)."""
+    configured = os.environ.get("SOLOMON_DIR")
+    if configured:
+        return Path(configured)
     repo = Path(__file__).resolve().parents[3]
-    return repo.parent / "shared" / "data" / "solomon"
+    beside = repo.parent / "shared" / "data" / "solomon"
+    workplace = Path("/work/shared/data/solomon")
+    return beside if beside.exists() or not workplace.exists() else workplace
 
 
 @dataclass(frozen=True)
