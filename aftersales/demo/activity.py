@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from aftersales.bizcalendar import rules as cal_rules
 from aftersales.bizcalendar import selectors as cal_selectors
+from aftersales.demo.paperwork import load_paperwork
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Ticket
 from aftersales.service.services import callbacks, dispatch, intake, lifecycle
@@ -75,6 +76,8 @@ class ActivityReport:
     tickets: int = 0
     work_orders: int = 0
     closed: int = 0
+    parts_requests: int = 0
+    returns: int = 0
 
 
 def appointment_day(now: dt.datetime) -> dt.date:
@@ -119,6 +122,8 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
             report.work_orders += made
         if stage == "closed":
             report.closed += 1
+    paperwork = load_paperwork(users=users, count=max(2, tickets // 6), seed=seed)
+    report.parts_requests, report.returns = paperwork.parts_requests, paperwork.returns
     return report
 
 

@@ -38,6 +38,8 @@ from aftersales.installed_base.models import (
     ProductModel,
     WarrantyPolicy,
 )
+from aftersales.parts.models import PartsRequest
+from aftersales.returns.models import ReturnRequest
 from aftersales.service.models import Ticket
 from aftersales.sla.models import SlaPolicy
 from aftersales.staff.models import DutyShift, StaffProfile
@@ -448,5 +450,7 @@ def load_demo(*, size: Size, seed: int = 2026, today: dt.date | None = None) -> 
     started = time.perf_counter()
     report.activity = load_activity(tickets=size.tickets, seed=seed)
     report.add(Ticket, report.activity.tickets)
-    report.timings.append(("报修单（各环节）", time.perf_counter() - started))
+    report.add(PartsRequest, report.activity.parts_requests)
+    report.add(ReturnRequest, report.activity.returns)
+    report.timings.append(("报修单、补件、退货", time.perf_counter() - started))
     return report

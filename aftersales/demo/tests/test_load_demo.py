@@ -242,6 +242,16 @@ def test_demo_has_requests_in_every_stage_made_through_the_services() -> None:
         assert ticket.callbacks.filter(state="due").exists()
     offered = WorkOrder.objects.filter(state="offered")
     assert offered and all(wo.window_start and wo.window_end for wo in offered)
+    # parts requests and returns, through their services (numbers, audit, states)
+    from aftersales.parts.models import PartsRequest
+    from aftersales.returns.models import ReturnRequest
+
+    assert PartsRequest.objects.count() == 2
+    assert set(PartsRequest.objects.values_list("state", flat=True)) == {"requested", "analysed"}
+    assert all(r.lines.exists() and r.number.startswith("BJ") for r in PartsRequest.objects.all())
+    kinds = set(ReturnRequest.objects.values_list("kind", flat=True))
+    assert ReturnRequest.objects.count() == 1 and kinds <= {"customer", "dealer_stock"}
+    assert AuditEvent.objects.filter(content_type__model="partsrequest").count() >= 3
     # a second load (a second `make run`) adds no requests
     load(size="small")
-    assert Ticket.objects.count() == 10
+    assert Ticket.objects.count() == 10 and PartsRequest.objects.count() == 2
