@@ -18,14 +18,10 @@ def api_client(client):  # type: ignore[no-untyped-def]
 def _fresh_process_caches():  # type: ignore[no-untyped-def]
     """In-process caches (calendar, SLA policies, permissions) must not outlive a test's rows."""
     from aftersales.accounts import backends
-    from aftersales.bizcalendar import selectors as calendar
     from aftersales.core import cache
-    from aftersales.service.services import clocks
 
     for drop in (
         backends.invalidate,
-        calendar.invalidate,
-        clocks.invalidate_caches,
         cache.clear_all,
     ):
         drop()

@@ -1,28 +1,24 @@
 """Reads of the business calendar: the pure ``BusinessCalendar`` built from the tables.
 
-Built once per process and kept for ``CACHE_SECONDS`` (it is read on every ticket); the
+Built once per process and kept a minute (``core.cache.TimedCache``) (it is read on every ticket); the
 services of this app drop the cache on change, other processes see a change within that time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
 from django.utils import timezone
 
 from aftersales.bizcalendar.models import CalendarDay, CalendarYear, WorkingPattern
 from aftersales.bizcalendar.rules import BusinessCalendar, DayRule, Period
+from aftersales.core.cache import TimedCache
 
-CACHE_SECONDS = 60
-_cache: dict[str, tuple[float, BusinessCalendar]] = {}
-_lock = threading.Lock()
+_CALENDARS: TimedCache[BusinessCalendar] = TimedCache()
 
 
 def invalidate() -> None:
-    with _lock:
-        _cache.clear()
+    _CALENDARS.clear()
 
 
 def _period(start: dt.time | str, end: dt.time | str) -> Period:
@@ -60,19 +56,11 @@ def build_calendar(pattern: WorkingPattern | None = None) -> BusinessCalendar:
 
 
 def business_calendar(pattern_code: str | None = None) -> BusinessCalendar:
-    key = pattern_code or ""
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    pattern = (
-        WorkingPattern.objects.active().filter(code=pattern_code).first() if pattern_code else None
-    )
-    cal = build_calendar(pattern)
-    with _lock:
-        _cache[key] = (now, cal)
-    return cal
+    def load() -> BusinessCalendar:
+        active = WorkingPattern.objects.active()
+        return build_calendar(active.filter(code=pattern_code).first() if pattern_code else None)
+
+    return _CALENDARS.get(pattern_code or "", load)
 
 
 def years_to_confirm(today: dt.date | None = None) -> list[int]:

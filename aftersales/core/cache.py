@@ -1,5 +1,6 @@
 """Short in-process caches for reference data read on every request and edited a few times a
-year (notification channel switches, warranty policies): kept ``seconds`` per process and
+year (SLA policies, the business calendar, notification channel switches, warranty
+policies): kept ``seconds`` per process and
 dropped in this process as soon as one of the ``models`` is saved or deleted. Other
 processes see an edit within ``seconds``."""
 
@@ -10,7 +11,7 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
@@ -18,13 +19,17 @@ _ALL: list[TimedCache[Any]] = []
 
 
 class TimedCache(Generic[T]):
-    def __init__(self, *models: Any, seconds: float = 60.0) -> None:
+    def __init__(self, *models: Any, m2m: tuple[Any, ...] = (), seconds: float = 60.0) -> None:
+        """Dropped when a row of ``models`` is saved or deleted, or a relation of the ``m2m``
+        through tables changes; ``clear()`` for changes made without signals."""
         self.seconds = seconds
         self._rows: dict[Hashable, tuple[float, T]] = {}
         self._lock = threading.Lock()
         for model in models:
             post_save.connect(self._drop, sender=model, weak=False)
             post_delete.connect(self._drop, sender=model, weak=False)
+        for through in m2m:
+            m2m_changed.connect(self._drop, sender=through, weak=False)
         _ALL.append(self)
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:

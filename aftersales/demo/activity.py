@@ -18,7 +18,7 @@ from aftersales.bizcalendar import rules as cal_rules
 from aftersales.bizcalendar import selectors as cal_selectors
 from aftersales.demo.paperwork import load_paperwork
 from aftersales.installed_base.models import Equipment
-from aftersales.service.models import Ticket
+from aftersales.service.models import Ticket, WorkOrder
 from aftersales.service.services import callbacks, dispatch, intake, lifecycle
 
 # (category code) → (fault description, fault category)
@@ -74,8 +74,6 @@ STAGES = (
 @dataclass
 class ActivityReport:
     tickets: int = 0
-    work_orders: int = 0
-    closed: int = 0
     parts_requests: int = 0
     returns: int = 0
 
@@ -118,10 +116,7 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
         report.tickets += 1
         step = STEP[stage]
         if step is not None:
-            made = step(rng, users, ticket, day)
-            report.work_orders += made
-        if stage == "closed":
-            report.closed += 1
+            step(rng, users, ticket, day)
     paperwork = load_paperwork(users=users, count=max(2, tickets // 6), seed=seed)
     report.parts_requests, report.returns = paperwork.parts_requests, paperwork.returns
     return report
@@ -150,9 +145,8 @@ def _register(
     )
 
 
-def _acknowledge(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+def _acknowledge(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> None:
     lifecycle.acknowledge(actor=users["agent"], ticket=ticket, note="已电话确认故障现象")
-    return 0
 
 
 def _dispatch(
@@ -161,7 +155,7 @@ def _dispatch(
     ticket: Ticket,
     day: dt.date,
     start: dt.datetime | None = None,
-) -> int:
+) -> WorkOrder | None:
     """Confirmed, then offered to the best-ranked eligible technician with a two-hour
     appointment on ``day`` (what the dispatch plan of that day works on)."""
     _acknowledge(rng, users, ticket, day)
@@ -171,8 +165,8 @@ def _dispatch(
     # ranked for the appointment: who is on duty then, with the skill, not fully booked
     ranked = [c for c in dispatch.candidates(ticket, at=start) if c.eligible]
     if not ranked:
-        return 0
-    dispatch.dispatch(
+        return None
+    return dispatch.dispatch(
         actor=users["coordinator"],
         ticket=ticket,
         technician_ids=[ranked[0].facts.user_id],
@@ -180,29 +174,25 @@ def _dispatch(
         window_end=start + dt.timedelta(hours=2),
         note="已与客户预约",
     )
-    return 1
 
 
-def _on_site(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+def _on_site(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> None:
     now = timezone.now().replace(second=0, microsecond=0)
-    if not _dispatch(rng, users, ticket, day, start=now - dt.timedelta(hours=1)):
-        return 0
-    wo = ticket.work_orders.get()
-    tech = wo.offers.get().technician
-    dispatch.accept(actor=tech, work_order=wo)
-    dispatch.check_in(actor=tech, work_order=wo)
-    return 1
+    wo = _dispatch(rng, users, ticket, day, start=now - dt.timedelta(hours=1))
+    if wo is not None:
+        tech = wo.offers.get().technician
+        dispatch.accept(actor=tech, work_order=wo)
+        dispatch.check_in(actor=tech, work_order=wo)
 
 
-def _resolve(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+def _resolve(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> None:
     _acknowledge(rng, users, ticket, day)
     lifecycle.resolve_remotely(
         actor=users["agent"], ticket=ticket, solution=rng.choice(REMOTE_FIXES)
     )
-    return 0
 
 
-def _close(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> int:
+def _close(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> None:
     _resolve(rng, users, ticket, day)
     callbacks.record_result(
         actor=users["agent"],
@@ -213,10 +203,9 @@ def _close(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.da
         score=rng.choice((4, 5)),
         comment="处理及时",
     )
-    return 0
 
 
-Step = Callable[[random.Random, dict[str, Any], Ticket, dt.date], int]
+Step = Callable[[random.Random, dict[str, Any], Ticket, dt.date], object]
 STEP: dict[str, Step | None] = {
     "new": None,
     "acknowledged": _acknowledge,

@@ -28,7 +28,7 @@ from aftersales.dealers.models import Dealer
 from aftersales.demo import catalog_data as cd
 from aftersales.demo import data as d
 from aftersales.demo import people
-from aftersales.demo.activity import ActivityReport, load_activity
+from aftersales.demo.activity import load_activity
 from aftersales.demo.defaults import POLICY_7X24, DefaultsReport, ensure_defaults
 from aftersales.demo.plan import DemoPlan, Size, make_plan
 from aftersales.installed_base.models import (
@@ -52,7 +52,6 @@ class LoadReport:
     created: dict[type[models.Model], int] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     defaults: DefaultsReport = field(default_factory=DefaultsReport)
-    activity: ActivityReport = field(default_factory=ActivityReport)
 
     def add(self, model: type[models.Model], count: int) -> None:
         if count:
@@ -448,9 +447,9 @@ def load_demo(*, size: Size, seed: int = 2026, today: dt.date | None = None) -> 
         with loader.step(name):
             step(loader)
     started = time.perf_counter()
-    report.activity = load_activity(tickets=size.tickets, seed=seed)
-    report.add(Ticket, report.activity.tickets)
-    report.add(PartsRequest, report.activity.parts_requests)
-    report.add(ReturnRequest, report.activity.returns)
+    activity = load_activity(tickets=size.tickets, seed=seed)
+    report.add(Ticket, activity.tickets)
+    report.add(PartsRequest, activity.parts_requests)
+    report.add(ReturnRequest, activity.returns)
     report.timings.append(("报修单、补件、退货", time.perf_counter() - started))
     return report

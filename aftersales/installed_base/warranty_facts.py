@@ -81,6 +81,8 @@ def facts_of(equipment: Equipment) -> rules.EquipmentFacts:
 
 
 def fitted_parts_of(equipment: Equipment) -> list[rules.FittedPart]:
+    """Parts fitted in a warranty repair (service.services.warranty._history reads the same
+    rows in SQL on the registration path: keep the two in step)."""
     return [
         rules.FittedPart(
             component_code=c.code,

@@ -15,11 +15,14 @@ from django.utils import timezone
 from aftersales.bizcalendar.rules import TWENTY_FOUR_SEVEN, BusinessCalendar, working_day_minutes
 from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core import audit
+from aftersales.core.cache import TimedCache
+from aftersales.core.models import Region
 from aftersales.service import notices
 from aftersales.service.models import LoanerTask, SlaClock, Ticket, TicketPause, TicketState
 from aftersales.service.models.ticket import PAUSE_STATES
 from aftersales.sla import rules as sla_rules
 from aftersales.sla.models import Metric, Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
+from aftersales.staff.models import StaffProfile
 
 DISPATCH_CONFIRM_MINUTES = 10  # urgent / major: dispatcher confirms within 10 minutes [003#12 §二]
 MET_BY_STATE = {
@@ -30,26 +33,22 @@ MET_BY_STATE = {
 }
 
 
-POLICY_CACHE_SECONDS = 60
-_policy_cache: dict[str, tuple[float, list[SlaPolicy]]] = {}
+_POLICIES: TimedCache[list[SlaPolicy]] = TimedCache(SlaPolicy, SlaTarget, SlaRegionalTarget)
 
 
 def active_policies() -> list[SlaPolicy]:
     """Every active policy with its targets (cached for a minute: read on every registration,
     edited by an administrator a few times a year)."""
-    import time
 
-    hit = _policy_cache.get("all")
-    if hit and time.monotonic() - hit[0] < POLICY_CACHE_SECONDS:
-        return hit[1]
-    policies = list(
-        SlaPolicy.objects.active()
-        .select_related("pattern")
-        .prefetch_related("targets", "regional_targets")
-        .order_by("id")
-    )
-    _policy_cache["all"] = (time.monotonic(), policies)
-    return policies
+    def load() -> list[SlaPolicy]:
+        return list(
+            SlaPolicy.objects.active()
+            .select_related("pattern")
+            .prefetch_related("targets", "regional_targets")
+            .order_by("id")
+        )
+
+    return _POLICIES.get("all", load)
 
 
 def resolve_policy(ticket: Ticket) -> tuple[SlaPolicy | None, str]:
@@ -78,32 +77,28 @@ def calendar_for(policy: SlaPolicy, working_time: bool) -> BusinessCalendar:
     return business_calendar(policy.pattern.code if policy.pattern_id and policy.pattern else None)
 
 
-_geo_cache: dict[str, tuple[float, Any]] = {}
-GEO_CACHE_SECONDS = 60
+_GEOGRAPHY: TimedCache[tuple[frozenset[int | None], dict[int, frozenset[int]]]] = TimedCache(
+    StaffProfile, Region, m2m=(Region.neighbours.through,)
+)
 
 
 def _staffed_geography() -> tuple[frozenset[int | None], dict[int, frozenset[int]]]:
     """Regions with field engineers, and every region's neighbours (cached for a minute:
     read on every registration, changed a few times a year)."""
-    import time
 
-    from aftersales.core.models import Region
-    from aftersales.staff.models import StaffProfile
+    def load() -> tuple[frozenset[int | None], dict[int, frozenset[int]]]:
+        staffed = frozenset(
+            StaffProfile.objects.active()
+            .filter(is_field_engineer=True)
+            .values_list("region_id", flat=True)
+        )
+        neighbours: dict[int, set[int]] = {}
+        through = Region.neighbours.through.objects.values_list("from_region_id", "to_region_id")
+        for a, b in through:
+            neighbours.setdefault(a, set()).add(b)
+        return staffed, {k: frozenset(v) for k, v in neighbours.items()}
 
-    hit = _geo_cache.get("geo")
-    if hit and time.monotonic() - hit[0] < GEO_CACHE_SECONDS:
-        return hit[1]  # type: ignore[no-any-return]
-    staffed = frozenset(
-        StaffProfile.objects.active()
-        .filter(is_field_engineer=True)
-        .values_list("region_id", flat=True)
-    )
-    neighbours: dict[int, set[int]] = {}
-    for a, b in Region.neighbours.through.objects.values_list("from_region_id", "to_region_id"):
-        neighbours.setdefault(a, set()).add(b)
-    value = (staffed, {k: frozenset(v) for k, v in neighbours.items()})
-    _geo_cache["geo"] = (time.monotonic(), value)
-    return value
+    return _GEOGRAPHY.get("geo", load)
 
 
 def _region_relation(ticket: Ticket) -> str:
@@ -373,9 +368,3 @@ def clock_summary(ticket: Ticket, now: dt.datetime | None = None) -> list[dict[s
             {"clock": clock, "state": state, "colour": colour, "label": clock.get_metric_display()}
         )
     return out
-
-
-def invalidate_caches(**_: Any) -> None:
-    """Drop the cached policies and geography (connected to their models' saves)."""
-    _policy_cache.clear()
-    _geo_cache.clear()

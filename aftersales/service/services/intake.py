@@ -57,8 +57,7 @@ def _get(model: Any, pk: int | None, actor: Any, label: str, field_name: str) ->
     q = visibility_q(model, actor) if actor is not None else None
     if q is not None:
         qs = qs.filter(q)
-    found = list(qs.filter(pk=pk)[:1])  # by primary key: no ORDER BY needed
-    obj = found[0] if found else None
+    obj = next(iter(qs.filter(pk=pk)[:1]), None)  # by primary key: no ORDER BY needed
     if obj is None:
         raise NotFound(f"{label}不存在或无权使用", field=field_name)
     return obj

@@ -45,6 +45,7 @@ SELECT 'repair', r.filed_at, NULL::date, r.component_code, COALESCE((
  WHERE t.equipment_id = %(equipment)s AND r.ticket_id <> %(ticket)s
    AND r.filed_at IS NOT NULL AND r.archived_at IS NULL
 UNION ALL
+-- the same parts as installed_base.warranty_facts.fitted_parts_of (kept in step)
 SELECT 'part', NULL, c.fitted_date, c.code, c.fitted_in_warranty_repair
   FROM {component} c
  WHERE c.equipment_id = %(equipment)s AND c.archived_at IS NULL
