@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aftersales.core.middleware.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -152,3 +153,8 @@ LOGGING = {
 }
 
 SITE_NAME = _("售后服务管理系统")
+
+# Appointment windows agreed with a customer (service.appointments).
+APPOINTMENT_MAX_HOURS = int(os.environ.get("APPOINTMENT_MAX_HOURS", "12"))
+APPOINTMENT_MAX_DAYS_AHEAD = int(os.environ.get("APPOINTMENT_MAX_DAYS_AHEAD", "180"))
+APPOINTMENT_PAST_GRACE_MINUTES = int(os.environ.get("APPOINTMENT_PAST_GRACE_MINUTES", "180"))

@@ -5,11 +5,13 @@ from ninja import Router, Schema
 
 from aftersales.accounts import services
 from aftersales.accounts.models import User
+from aftersales.core.schemas import In
 
 router = Router(tags=["账号"])
 
 
-class TokenIn(Schema):
+class TokenIn(In):
+    columns_of = User
     username: str
     password: str
 

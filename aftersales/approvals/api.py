@@ -11,6 +11,7 @@ from aftersales.approvals import selectors
 from aftersales.approvals.models import ApprovalFlow, ApprovalRequest, ApprovalTask
 from aftersales.approvals.services import engine
 from aftersales.core.errors import NotFound
+from aftersales.core.schemas import In
 
 router = Router(tags=["审批"])
 
@@ -59,7 +60,8 @@ class RequestOut(Schema):
         return list(obj.tasks.all())
 
 
-class DecisionIn(Schema):
+class DecisionIn(In):
+    columns_of = ApprovalTask
     decision: str = Field(..., description="approve 同意 / reject 驳回 / return 退回修改")
     comment: str = ""
 

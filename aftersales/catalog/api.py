@@ -1,10 +1,11 @@
 from decimal import Decimal
 
-from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router
 from pydantic import constr
 
 from aftersales.catalog.models import Part
 from aftersales.core.crud import register_crud
+from aftersales.core.schemas import In, InFilter
 
 router = Router(tags=["配件"])
 Money = Field(..., ge=0, max_digits=12, decimal_places=2)
@@ -30,7 +31,8 @@ class PartOut(ModelSchema):
         ]
 
 
-class PartIn(Schema):
+class PartIn(In):
+    columns_of = Part
     code: constr(strip_whitespace=True, min_length=1, max_length=30)  # type: ignore[valid-type]
     name: constr(strip_whitespace=True, min_length=1, max_length=100)  # type: ignore[valid-type]
     model: str = ""
@@ -43,7 +45,8 @@ class PartIn(Schema):
     is_wear_part: bool = False
 
 
-class PartPatch(Schema):
+class PartPatch(In):
+    columns_of = Part
     name: str | None = None
     model: str | None = None
     specification: str | None = None
@@ -53,7 +56,7 @@ class PartPatch(Schema):
     is_wear_part: bool | None = None
 
 
-class PartFilter(FilterSchema):
+class PartFilter(InFilter):
     category_id: int | None = None
     is_wear_part: bool | None = None
 

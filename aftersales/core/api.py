@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -39,6 +40,20 @@ _FIELD_ERRORS = {
     "enum": "取值不在允许范围内",
     "literal_error": "取值不在允许范围内",
     "json_invalid": "JSON格式错误",
+    "less_than_equal": "超出上限",
+    "less_than": "超出上限",
+    "too_long": "过多",
+    "string_too_short": "过短",
+    "timezone_required": "时间须带时区（如 2026-11-23T09:00+08:00）",
+    "datetime_from_date_parsing": "时间格式无效",
+    "bool_parsing": "应为 true 或 false",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "list_type": "应为列表",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "uuid_parsing": "格式无效",
 }
 
 
@@ -48,7 +63,44 @@ def _field_message(err: dict[str, Any]) -> str:
     return f"{'.'.join(loc) or '请求'}: {what}"
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "机器可读的错误码"},
+        "message": {"type": "string", "description": "中文错误信息"},
+        "field": {"type": "string"},
+        "details": {},
+    },
+    "required": ["code", "message"],
+}
+
+
+def document_errors(api: NinjaAPI) -> None:
+    """Every operation documents its error answers: ``4XX`` with ``{code, message}``."""
+    build = api.get_openapi_schema
+
+    def with_errors(*args: Any, **kwargs: Any) -> Any:
+        schema = build(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"$ref": "#/components/schemas/Error"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(
+                    "4XX",
+                    {
+                        "description": "请求无效、未登录、无权或记录不存在：`{code, message}`",
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+        return schema
+
+    api.get_openapi_schema = with_errors  # type: ignore[method-assign]
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    document_errors(api)
+
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return api.create_response(request, exc.as_dict(), status=exc.status)
@@ -64,6 +116,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "details": exc.errors,
             },
             status=422,
+        )
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        from aftersales.core.middleware import DATA_MESSAGE
+
+        return api.create_response(
+            request, {"code": "invalid_value", "message": DATA_MESSAGE}, status=400
         )
 
     @api.exception_handler(AuthenticationError)

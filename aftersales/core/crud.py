@@ -12,14 +12,18 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from aftersales.core import audit, services
+from aftersales.core.limits import INT_MAX, PAGE_MAX
+from aftersales.core.models import AuditEvent
+from aftersales.core.schemas import In
 from aftersales.core.visibility import get_visible, visible
 
 
-class ArchiveIn(Schema):
+class ArchiveIn(In):
+    columns_of = AuditEvent
     reason: str = ""
 
 
@@ -40,9 +44,11 @@ class AuditOut(Schema):
 
 
 class Page(PageNumberPagination):
+    """Page numbers from 1 to ``PAGE_MAX``; page sizes above 200 are served as 200."""
+
     class Input(Schema):
-        page: int = 1
-        page_size: int = 20
+        page: int = Field(1, ge=1, le=PAGE_MAX)
+        page_size: int = Field(20, ge=1, le=INT_MAX)
 
     def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
         pagination.page_size = max(1, min(int(pagination.page_size or 20), 200))

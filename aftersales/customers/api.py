@@ -1,10 +1,11 @@
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router
 from pydantic import constr
 
 from aftersales.core.crud import register_crud
+from aftersales.core.schemas import In, InFilter
 from aftersales.customers.models import Contact, Customer, Site
 
 router = Router(tags=["客户与项目"])
@@ -35,7 +36,8 @@ class CustomerOut(ModelSchema):
         ]
 
 
-class CustomerIn(Schema):
+class CustomerIn(In):
+    columns_of = Customer
     code: constr(strip_whitespace=True, min_length=1, max_length=30)  # type: ignore[valid-type]
     name: Name  # type: ignore[valid-type]
     kind: Customer.Kind = Customer.Kind.ORGANISATION
@@ -47,7 +49,8 @@ class CustomerIn(Schema):
     notes: str = ""
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(In):
+    columns_of = Customer
     name: Name | None = None  # type: ignore[valid-type]
     kind: Customer.Kind | None = None
     tier: Customer.Tier | None = None
@@ -58,7 +61,8 @@ class CustomerPatch(Schema):
     notes: str | None = None
 
 
-class CustomerFilter(FilterSchema):
+class CustomerFilter(InFilter):
+    columns_of = Customer
     tier: str | None = None
     region_id: int | None = None
     dealer_id: int | None = None
@@ -93,7 +97,8 @@ class ContactOut(ModelSchema):
         ]
 
 
-class ContactIn(Schema):
+class ContactIn(In):
+    columns_of = Contact
     customer_id: int
     name: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
     mobile: str = ""
@@ -103,7 +108,8 @@ class ContactIn(Schema):
     is_primary: bool = False
 
 
-class ContactPatch(Schema):
+class ContactPatch(In):
+    columns_of = Contact
     name: str | None = None
     mobile: str | None = None
     phone: str | None = None
@@ -112,7 +118,7 @@ class ContactPatch(Schema):
     is_primary: bool | None = None
 
 
-class ContactFilter(FilterSchema):
+class ContactFilter(InFilter):
     customer_id: int | None = None
 
 
@@ -152,7 +158,8 @@ class SiteOut(ModelSchema):
         ]
 
 
-class SiteIn(Schema):
+class SiteIn(In):
+    columns_of = Site
     customer_id: int
     code: constr(strip_whitespace=True, min_length=1, max_length=30)  # type: ignore[valid-type]
     name: Name  # type: ignore[valid-type]
@@ -167,7 +174,8 @@ class SiteIn(Schema):
     notes: str = ""
 
 
-class SitePatch(Schema):
+class SitePatch(In):
+    columns_of = Site
     name: Name | None = None  # type: ignore[valid-type]
     address: str | None = None
     lat: Decimal | None = Field(None, ge=-90, le=90)
@@ -180,7 +188,7 @@ class SitePatch(Schema):
     notes: str | None = None
 
 
-class SiteFilter(FilterSchema):
+class SiteFilter(InFilter):
     customer_id: int | None = None
     region_id: int | None = None
     responsible_engineer_id: int | None = None

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
-from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router
 from pydantic import constr
 
 from aftersales.core.crud import register_crud
+from aftersales.core.schemas import In, InFilter
 from aftersales.dealers.models import Dealer
 
 router = Router(tags=["经销商"])
@@ -26,7 +27,8 @@ class DealerOut(ModelSchema):
         ]
 
 
-class DealerIn(Schema):
+class DealerIn(In):
+    columns_of = Dealer
     code: constr(strip_whitespace=True, min_length=1, max_length=20)  # type: ignore[valid-type]
     name: constr(strip_whitespace=True, min_length=1, max_length=100)  # type: ignore[valid-type]
     level: Dealer.Level = Dealer.Level.B
@@ -37,7 +39,8 @@ class DealerIn(Schema):
     receivables: Decimal = Field(Decimal("0.00"), max_digits=14, decimal_places=2)
 
 
-class DealerPatch(Schema):
+class DealerPatch(In):
+    columns_of = Dealer
     name: str | None = None
     level: Dealer.Level | None = None
     region_id: int | None = None
@@ -46,7 +49,8 @@ class DealerPatch(Schema):
     address: str | None = None
 
 
-class DealerFilter(FilterSchema):
+class DealerFilter(InFilter):
+    columns_of = Dealer
     region_id: int | None = None
     level: str | None = None
 

@@ -11,25 +11,26 @@ from ninja import Field, Router, Schema, Status
 
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import Region
+from aftersales.core.schemas import In
 from aftersales.dispatch import selectors, services
 from aftersales.dispatch.models import DispatchPlan
 
 router = Router(tags=["智能派工"])
 
 
-class PlanIn(Schema):
+class PlanIn(In):
     day: dt.date
     region_id: int | None = None
     time_budget_seconds: float | None = Field(None, gt=0, le=600)
     background: bool | None = Field(None, description="不填：工单多时自动转后台求解")
 
 
-class ReplanIn(Schema):
+class ReplanIn(In):
     now: dt.datetime | None = Field(None, description="不填为当前时刻")
     time_budget_seconds: float | None = Field(None, gt=0, le=600)
 
 
-class MoveIn(Schema):
+class MoveIn(In):
     technician_id: int
     job_id: str | None = None
     work_order_id: int | None = None

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from aftersales.core.crud import Page
+from aftersales.core.schemas import In
 from aftersales.imports import selectors, services
 from aftersales.imports.models import ImportJob, ImportKind
 from aftersales.imports.writer import XLSX
@@ -96,7 +97,7 @@ class ImportJobOut(ImportJobSummary):
         return list(obj.preview.get("sample", []))
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(In):
     valid_only: bool = False
 
 

@@ -2,11 +2,12 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, ModelSchema, Router, Schema
 from ninja.filter_schema import FilterLookup
 from pydantic import constr
 
 from aftersales.core.crud import register_crud
+from aftersales.core.schemas import In, InFilter
 from aftersales.core.visibility import get_visible
 from aftersales.installed_base.models import (
     Equipment,
@@ -25,16 +26,18 @@ class CategoryOut(ModelSchema):
         fields = ["id", "code", "name", "archived_at"]
 
 
-class CategoryIn(Schema):
+class CategoryIn(In):
+    columns_of = ProductCategory
     code: constr(strip_whitespace=True, min_length=1, max_length=20)  # type: ignore[valid-type]
     name: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
 
 
-class CategoryPatch(Schema):
+class CategoryPatch(In):
+    columns_of = ProductCategory
     name: str | None = None
 
 
-class NoFilter(FilterSchema):
+class NoFilter(InFilter):
     pass
 
 
@@ -68,7 +71,8 @@ class ProductModelOut(ModelSchema):
         ]
 
 
-class ProductModelIn(Schema):
+class ProductModelIn(In):
+    columns_of = ProductModel
     category_id: int
     code: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
     name: constr(strip_whitespace=True, min_length=1, max_length=100)  # type: ignore[valid-type]
@@ -78,7 +82,8 @@ class ProductModelIn(Schema):
     parts_supply_years: int = Field(5, ge=0, le=30)
 
 
-class ProductModelPatch(Schema):
+class ProductModelPatch(In):
+    columns_of = ProductModel
     name: str | None = None
     brand: str | None = None
     warranty_policy_id: int | None = None
@@ -86,7 +91,7 @@ class ProductModelPatch(Schema):
     parts_supply_years: int | None = Field(None, ge=0, le=30)
 
 
-class ProductModelFilter(FilterSchema):
+class ProductModelFilter(InFilter):
     category_id: int | None = None
 
 
@@ -128,7 +133,8 @@ class PolicyOut(ModelSchema):
         ]
 
 
-class PolicyIn(Schema):
+class PolicyIn(In):
+    columns_of = WarrantyPolicy
     code: str
     name: str
     category_id: int
@@ -147,7 +153,8 @@ class PolicyIn(Schema):
     exclusions: str = ""
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(In):
+    columns_of = WarrantyPolicy
     name: str | None = None
     months: int | None = Field(None, ge=1, le=240)
     seasons: int | None = Field(None, ge=1, le=20)
@@ -157,7 +164,7 @@ class PolicyPatch(Schema):
     exclusions: str | None = None
 
 
-class PolicyFilter(FilterSchema):
+class PolicyFilter(InFilter):
     category_id: int | None = None
 
 
@@ -203,7 +210,8 @@ class EquipmentOut(ModelSchema):
         ]
 
 
-class EquipmentIn(Schema):
+class EquipmentIn(In):
+    columns_of = Equipment
     model_id: int
     serial_no: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
     quantity: int = Field(1, ge=1)
@@ -220,7 +228,8 @@ class EquipmentIn(Schema):
     notes: str = ""
 
 
-class EquipmentPatch(Schema):
+class EquipmentPatch(In):
+    columns_of = Equipment
     quantity: int | None = Field(None, ge=1)
     site_id: int | None = None
     software_version: str | None = None
@@ -234,7 +243,8 @@ class EquipmentPatch(Schema):
     notes: str | None = None
 
 
-class EquipmentFilter(FilterSchema):
+class EquipmentFilter(InFilter):
+    columns_of = Equipment
     model_id: int | None = None
     site_id: int | None = None
     customer_id: Annotated[int | None, FilterLookup("site__customer_id")] = None

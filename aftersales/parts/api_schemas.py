@@ -8,16 +8,27 @@ from ninja import Field, Schema
 
 from aftersales.approvals.api import RequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
+from aftersales.core.schemas import In
+from aftersales.parts.models import (
+    LoadingList,
+    MonthlyAnalysis,
+    PackBorrowing,
+    PartsReceipt,
+    PartsRequest,
+    PartsRequestLine,
+)
 
 
-class LineIn(Schema):
+class LineIn(In):
+    columns_of = PartsRequestLine
     part_code: str = ""
     quantity: int | str
     outsourced: bool = False
     note: str = ""
 
 
-class RequestIn(Schema):
+class RequestIn(In):
+    columns_of = PartsRequest
     reason: str = ""
     lines: list[LineIn] = []
     customer_id: int | None = None
@@ -28,33 +39,37 @@ class RequestIn(Schema):
     contact_phone: str = ""
 
 
-class AnalyseIn(Schema):
+class AnalyseIn(In):
+    columns_of = PartsRequest
     cause: str
     amount: str | None = None
     note: str = ""
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(In):
+    columns_of = PartsRequest
     committed_date: str
     note: str = ""
 
 
-class ReleaseIn(Schema):
+class ReleaseIn(In):
     group: str = Field(..., description="parts_group 补配组 / purchasing 采购部")
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = ""
 
 
-class BorrowIn(Schema):
+class BorrowIn(In):
+    columns_of = PackBorrowing
     pack_code: str
     pack_description: str
     storage_area: str
     reason: str = ""
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(In):
+    columns_of = PartsReceipt
     supplier: str
     quantity: int | str
     package_intact: bool
@@ -143,22 +158,24 @@ class RequestDetailOut(RequestOut):
     allowed_actions: list[str]
 
 
-class ShipIn(Schema):
+class ShipIn(In):
+    columns_of = LoadingList
     carrier: str
     tracking_no: str = ""
 
 
-class SalesOrderIn(Schema):
+class SalesOrderIn(In):
+    columns_of = LoadingList
     sales_order_no: str
 
 
-class FinishedGoodsIn(Schema):
+class FinishedGoodsIn(In):
     request_ids: list[int]
     day: str | None = None
     note: str = ""
 
 
-class DailyIn(Schema):
+class DailyIn(In):
     day: str | None = None
 
 
@@ -188,7 +205,7 @@ class LoadingListOut(Schema):
         return list(obj.items.select_related("request__customer").order_by("seq"))
 
 
-class QaIn(Schema):
+class QaIn(In):
     passed: bool
     note: str = ""
 
@@ -218,7 +235,8 @@ class ClosingRunOut(Schema):
         return list(obj.items.select_related("request__customer").order_by("id"))
 
 
-class AnalysisIn(Schema):
+class AnalysisIn(In):
+    columns_of = MonthlyAnalysis
     month: str = Field(..., description="YYYY-MM")
     summary: str = ""
 

@@ -1,22 +1,26 @@
 """Input and output schemas of the returns API."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from aftersales.approvals.api import RequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
+from aftersales.core.schemas import In
+from aftersales.returns.models import CreditNote, ReturnLine, ReturnRequest
 
 
-class LineIn(Schema):
+class LineIn(In):
+    columns_of = ReturnLine
     quantity: int | str
     part_code: str = ""
     description: str = ""
     serial_no: str = ""
 
 
-class ReturnIn(Schema):
+class ReturnIn(In):
+    columns_of = ReturnRequest
     reason: str = ""
     lines: list[LineIn] = []
     customer_id: int | None = None
@@ -25,24 +29,25 @@ class ReturnIn(Schema):
     sale_date: str | None = None
     has_receipt: bool = False
     resaleable: bool = True
-    conditions: list[str] = []
+    conditions: list[Annotated[str, Field(max_length=30)]] = []
     stock_cause: str = ""
     restoration_labour: str | None = None
     contact_name: str = ""
     contact_phone: str = ""
 
 
-class SubmitIn(Schema):
+class SubmitIn(In):
     department_ids: list[int]
 
 
-class AttemptIn(Schema):
+class AttemptIn(In):
     method: str = Field(..., description="parts 补件 / discount 经销商折价 / none 无")
     accepted: bool
     note: str
 
 
-class ReceiveIn(Schema):
+class ReceiveIn(In):
+    columns_of = ReturnRequest
     counts: dict[int, int | str] = Field(..., description="退货明细ID → 清点数量")
     packaging: str
     deliverer_name: str
@@ -50,35 +55,40 @@ class ReceiveIn(Schema):
     packaging_note: str = ""
 
 
-class InspectIn(Schema):
+class InspectIn(In):
+    columns_of = ReturnRequest
     result: str
     defect_confirmed: bool
 
 
-class DecideIn(Schema):
+class DecideIn(In):
+    columns_of = ReturnRequest
     outcome: str = Field(..., description="repair / exchange / credit / send_back")
     note: str = ""
 
 
-class RespondIn(Schema):
+class RespondIn(In):
+    columns_of = ReturnRequest
     agree: bool
     comment: str = ""
 
 
-class NoteIn(Schema):
+class NoteIn(In):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = ""
 
 
-class CreditIn(Schema):
+class CreditIn(In):
+    columns_of = CreditNote
     amount: str
     reason: str
 
 
-class BookIn(Schema):
+class BookIn(In):
+    columns_of = CreditNote
     voucher_no: str
 
 

@@ -6,8 +6,13 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from aftersales.core import limits
+from aftersales.core.schemas import In
+from aftersales.service.models import Callback, Quote, ServiceReport, Ticket
 
-class TicketIn(Schema):
+
+class TicketIn(In):
+    columns_of = Ticket
     description: str = Field(..., min_length=1, max_length=2000)
     contact_name: str = Field(..., min_length=1, max_length=50)
     contact_phone: str = Field(..., min_length=7, max_length=20)
@@ -125,46 +130,46 @@ class TicketDetailOut(TicketOut):
         return list(getattr(obj, "allowed_actions_for_user", []))
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = ""
 
 
-class WaitIn(Schema):
+class WaitIn(In):
     for_: str = Field(..., alias="for")
     reason: str
 
 
-class SolutionIn(Schema):
+class SolutionIn(In):
     solution: str
 
 
-class CauseIn(Schema):
+class CauseIn(In):
     cause: str
 
 
-class HandOverIn(Schema):
+class HandOverIn(In):
     to_user_id: int
     reason: str
 
 
-class DecideIn(Schema):
+class DecideIn(In):
     cause: str | None = None
     latent_defect: bool = False
     abnormal_life: bool = False
     component_code: str = ""
 
 
-class OverrideIn(Schema):
+class OverrideIn(In):
     outcome: str
     reason: str
 
 
-class QuotePartIn(Schema):
+class QuotePartIn(In):
     part_code: str
     quantity: int = Field(..., ge=1)
 
 
-class QuoteIn(Schema):
+class QuoteIn(In):
     parts: list[QuotePartIn] = []
     labour_hours: Decimal = Field(Decimal("0"), ge=0, max_digits=6, decimal_places=2)
     distance_km: Decimal = Field(Decimal("0"), ge=0, max_digits=8, decimal_places=1)
@@ -192,7 +197,8 @@ class QuoteOut(Schema):
     lines: list[QuoteLineOut]
 
 
-class QuoteDecisionIn(Schema):
+class QuoteDecisionIn(In):
+    columns_of = Quote
     accept: bool
     by_name: str
 
@@ -206,7 +212,7 @@ class CandidateOut(Schema):
     reasons: list[str]
 
 
-class DispatchIn(Schema):
+class DispatchIn(In):
     technician_ids: list[int]
     remote: bool = False
     note: str = ""
@@ -214,28 +220,29 @@ class DispatchIn(Schema):
     window_end: dt.datetime | None = None
 
 
-class ReassignIn(Schema):
+class ReassignIn(In):
     technician_ids: list[int]
     reason: str
 
 
-class WindowIn(Schema):
+class WindowIn(In):
     start: dt.datetime
     end: dt.datetime
 
 
-class CheckInIn(Schema):
+class CheckInIn(In):
     lat: Decimal | None = Field(None, ge=-90, le=90)
     lng: Decimal | None = Field(None, ge=-180, le=180)
 
 
-class ReportPartIn(Schema):
+class ReportPartIn(In):
     part_code: str
     quantity: int = Field(1, ge=1)
     keep_old_part: bool = True
 
 
-class ReportIn(Schema):
+class ReportIn(In):
+    columns_of = ServiceReport
     phenomenon: str = ""
     environment: str = ""
     cause: str = ""
@@ -273,12 +280,14 @@ class ReportOut(Schema):
         return list(obj.missing_fields())
 
 
-class SignIn(Schema):
-    signature_png: str
+class SignIn(In):
+    columns_of = ServiceReport
+    signature_png: str = Field(..., max_length=limits.SIGNATURE_MAX)
     signed_by: str
 
 
-class CallbackIn(Schema):
+class CallbackIn(In):
+    columns_of = Callback
     attitude: int
     quality: int
     solved: bool
@@ -300,7 +309,8 @@ class CallbackOut(Schema):
     dissatisfaction_cause: str
 
 
-class QrTicketIn(Schema):
+class QrTicketIn(In):
+    columns_of = Ticket
     phone: str
     contact_name: str
     description: str = Field(..., min_length=2, max_length=2000)
