@@ -16,6 +16,7 @@ from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.service import notices, ranking
+from aftersales.service.appointments import WindowLimits, window_problem
 from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderOffer, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES
 from aftersales.service.services import warranty
@@ -226,8 +227,9 @@ def reassign(
 
 
 def _set_window(wo: WorkOrder, start: dt.datetime, end: dt.datetime) -> None:
-    if end <= start:
-        raise ValidationFailed("预约结束时间必须晚于开始时间", field="window_end")
+    problem = window_problem(start, end, now=timezone.now(), limits=WindowLimits.from_settings())
+    if problem is not None:
+        raise ValidationFailed(problem[1], field=problem[0])
     wo.window_start, wo.window_end = start, end
     wo.save(update_fields=["window_start", "window_end", "updated_at"])
     notices.appointment_set(wo)

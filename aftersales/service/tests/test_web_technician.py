@@ -6,11 +6,13 @@ forms and board that feed them."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from aftersales.service.models import ServiceReport, TicketState, WorkOrder, WorkOrderState
@@ -61,6 +63,8 @@ REPORT = {
     "part_keep": ["1"],
 }
 
+TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+
 
 def test_dispatch_form_assigns_and_offers(world: dict[str, Any]) -> None:
     t = w.ticket(world)
@@ -69,8 +73,8 @@ def test_dispatch_form_assigns_and_offers(world: dict[str, Any]) -> None:
         f"/service/tickets/{t.pk}/dispatch/",
         {
             "technician_ids": [world["tech"].pk, world["tech2"].pk],
-            "window_start": "2026-12-01T09:00",
-            "window_end": "2026-12-01T11:00",
+            "window_start": f"{TOMORROW}T09:00",
+            "window_end": f"{TOMORROW}T11:00",
             "note": "带备用模组",
         },
     )
@@ -246,14 +250,14 @@ def test_schedule_window(world: dict[str, Any]) -> None:
     page = html(
         coord.post(
             f"/service/work-orders/{wo.pk}/schedule/",
-            {"window_start": "2026-12-01T11:00", "window_end": "2026-12-01T09:00"},
+            {"window_start": f"{TOMORROW}T11:00", "window_end": f"{TOMORROW}T09:00"},
             follow=True,
         )
     )
     assert "预约结束时间必须晚于开始时间" in page
     coord.post(
         f"/service/work-orders/{wo.pk}/schedule/",
-        {"window_start": "2026-12-01T09:00", "window_end": "2026-12-01T11:00"},
+        {"window_start": f"{TOMORROW}T09:00", "window_end": f"{TOMORROW}T11:00"},
     )
     t.refresh_from_db()
     assert t.state == TicketState.SCHEDULED

@@ -1,0 +1,39 @@
+"""Which appointment windows can be agreed with a customer: a pure rule (no ORM, no clock —
+the caller passes ``now`` and the limits from settings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class WindowLimits:
+    max_hours: int  # longest window
+    max_days_ahead: int  # furthest start from now
+    past_grace_minutes: int  # how far back a start may be entered (recording a visit late)
+
+    @classmethod
+    def from_settings(cls) -> WindowLimits:
+        return cls(
+            max_hours=int(getattr(settings, "APPOINTMENT_MAX_HOURS", 12)),
+            max_days_ahead=int(getattr(settings, "APPOINTMENT_MAX_DAYS_AHEAD", 180)),
+            past_grace_minutes=int(getattr(settings, "APPOINTMENT_PAST_GRACE_MINUTES", 180)),
+        )
+
+
+def window_problem(
+    start: dt.datetime, end: dt.datetime, *, now: dt.datetime, limits: WindowLimits
+) -> tuple[str, str] | None:
+    """``(field, Chinese message)`` of the first thing wrong with the window, or ``None``."""
+    if end <= start:
+        return "window_end", "预约结束时间必须晚于开始时间"
+    if start < now - dt.timedelta(minutes=limits.past_grace_minutes):
+        return "window_start", "预约开始时间已过去，请选择今后的时间"
+    if start > now + dt.timedelta(days=limits.max_days_ahead):
+        return "window_start", f"预约时间不能晚于{limits.max_days_ahead}天以后"
+    if end - start > dt.timedelta(hours=limits.max_hours):
+        return "window_end", f"预约时段不能超过{limits.max_hours}小时"
+    return None
