@@ -215,7 +215,17 @@ def _fill_create_defaults(
 def _check_existing(
     spec: Spec, existing: models.Model, key: tuple[Any, ...], ctx: Context, plan: RowPlan
 ) -> None:
-    if getattr(existing, "archived_at", None) is not None:
+    if existing.pk not in ctx.updatable:
+        # Another organisation's record: neither its state (archived or not) nor its
+        # existence beyond "this code cannot be used" is told.
+        plan.issues.append(
+            Issue(
+                plan.row,
+                "key_unavailable",
+                f"{_key_text(spec, key)} 不可使用（编号已被占用或无权使用），请换一个编号",
+            )
+        )
+    elif getattr(existing, "archived_at", None) is not None:
         plan.issues.append(
             Issue(
                 plan.row,
@@ -223,7 +233,7 @@ def _check_existing(
                 f"{_key_text(spec, key)} 对应的{spec.label}已归档，不能通过导入修改",
             )
         )
-    elif existing.pk not in ctx.updatable or not ctx.can_change:
+    elif not ctx.can_change:
         plan.issues.append(
             Issue(
                 plan.row,

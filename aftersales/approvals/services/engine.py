@@ -253,6 +253,10 @@ def decide(
         raise ValidationFailed("驳回或退回修改须填写意见", field="comment")
     task_id = task.pk if isinstance(task, ApprovalTask) else int(task)
     with transaction.atomic():
+        if getattr(actor, "org_kind", "company") != "company":
+            # Outside the company no task is decidable: answer as for a missing one, so
+            # that neither its existence nor its step name leaks.
+            raise NotFound("审批任务不存在")
         request, locked = _lock(task_id)
         if locked.state != TaskState.PENDING or request.state != RequestState.PENDING:
             who = f"已由{locked.decided_by}处理" if locked.decided_by else "当前不可审批"

@@ -183,3 +183,27 @@ def test_a_step_limited_to_a_department(w) -> None:  # type: ignore[no-untyped-d
         with pytest.raises(PermissionDenied):
             engine.decide(actor=outsider, task=task, decision="approve", now=day(0))
     engine.decide(actor=w.sales_rep, task=task, decision="approve", now=day(0))
+
+
+def test_a_foreign_organisation_gets_the_same_404_as_for_a_missing_task(w) -> None:  # type: ignore[no-untyped-def]
+    """Issue 8 §15: no step name, no 403 — another organisation cannot tell that the task
+    exists."""
+    from django.test import Client
+
+    from aftersales.accounts.services import issue_token
+    from aftersales.core import testing as t
+
+    r = confirmed_request(w)
+    requests.submit(actor=w.agent, request=r, now=day(0))
+    task = pending_task(r)
+    outsider = t.user("dealer", org=t.dealer(name="外部经销商"))
+    _, key = issue_token(user=outsider)
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = {"decision": "approve", "comment": ""}
+    real = c.post(f"/api/v1/approvals/tasks/{task.pk}/decide", body, "application/json")
+    missing = c.post(f"/api/v1/approvals/tasks/{task.pk + 10**6}/decide", body, "application/json")
+    assert real.status_code == missing.status_code == 404
+    assert real.json() == missing.json()
+    assert task.step.name not in real.content.decode("unicode_escape")
+    task.refresh_from_db()
+    assert task.state == "pending"

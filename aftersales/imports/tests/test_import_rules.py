@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aftersales.core import testing as t
 from aftersales.core.audit import history
@@ -175,7 +176,7 @@ def test_dealer_imports_only_its_own_customers(world: dict[str, Any]) -> None:
     ]
     body = api_upload(client, auth, "customers", xlsx(cust, rows)).json()
     assert texts(body) == [
-        "第4行: 客户编号重复：客户编号 C002 已存在，无权修改",
+        "第4行: 客户编号 C002 不可使用（编号已被占用或无权使用），请换一个编号",
         "第5行: 经销商编码 DL2 无效：经销商用户只能填写本经销商编码 DL1",
     ]
     assert (body["to_create"], body["to_update"], body["error_rows"]) == (1, 1, 2)
@@ -199,7 +200,13 @@ def test_dealer_imports_only_its_own_customers(world: dict[str, Any]) -> None:
     # equipment of another dealer's site with the same model + serial number
     t.equipment(world["s2"], world["model"], serial_no="TAKEN")
     body = api_upload(client, auth, "equipment", xlsx(EQ, [eq_row("TAKEN", site="S001")])).json()
-    assert texts(body) == ["第2行: 序列号重复：型号 LED-P3，出厂编号 TAKEN 已存在，无权修改"]
+    assert texts(body) == [
+        "第2行: 型号 LED-P3，出厂编号 TAKEN 不可使用（编号已被占用或无权使用），请换一个编号"
+    ]
+    # another organisation's archived record answers the same: its state does not leak
+    Customer.objects.filter(code="C002").update(archived_at=timezone.now())
+    body = api_upload(client, auth, "customers", xlsx(cust, [rows[2]])).json()
+    assert texts(body) == ["第2行: 客户编号 C002 不可使用（编号已被占用或无权使用），请换一个编号"]
 
 
 def test_user_without_add_permission_is_refused(world: dict[str, Any]) -> None:
