@@ -30,12 +30,16 @@ def _audience(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
     return qs
 
 
-def scope(user: Any, *, category_id: int | None = None, states: tuple[str, ...] = ()) -> engine.Scope:
+def scope(
+    user: Any, *, category_id: int | None = None, states: tuple[str, ...] = ()
+) -> engine.Scope:
     """What the search may return to ``user``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return engine.Scope(states=(), category_id=category_id)
     if outside_company(user):
-        return engine.Scope(states=(ReviewState.PUBLISHED,), public_only=True, category_id=category_id)
+        return engine.Scope(
+            states=(ReviewState.PUBLISHED,), public_only=True, category_id=category_id
+        )
     return engine.Scope(states=states or (ReviewState.PUBLISHED,), category_id=category_id)
 
 
@@ -84,7 +88,12 @@ def article_list(user: Any, *, state: str | None = None, q: str | None = None) -
 
 
 def article_detail(user: Any, pk: int) -> Article:
-    found = _audience(Article.objects.all(), user).select_related("category", "author").filter(pk=pk).first()
+    found = (
+        _audience(Article.objects.all(), user)
+        .select_related("category", "author")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise NotFound("文章不存在或无权查看")
     return found

@@ -53,9 +53,7 @@ class SynonymGroup(BusinessModel):
         related_name="+",
         verbose_name="产品类别（空=通用）",
     )
-    terms = models.TextField(
-        "同义说法", max_length=2000, help_text="每行一个，或用顿号、逗号分隔"
-    )
+    terms = models.TextField("同义说法", max_length=2000, help_text="每行一个，或用顿号、逗号分隔")
 
     visibility = {"public": "yes"}
 

@@ -128,7 +128,7 @@ def _candidates(
               FROM {table} WHERE {" AND ".join(where)}
               ORDER BY r DESC, id LIMIT %(n)s) s
         JOIN {table} c ON c.id = s.id
-    """  # noqa: S608 — table and columns are ours, values are parameters
+    """
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())
@@ -160,9 +160,7 @@ def search(
     tsquery = " | ".join(_quote(k) for k in chosen)
     t1 = time.perf_counter()
     is_case = table == "knowledge_case"
-    extra = (
-        "c.product_model_id, c.solved_count, c.not_relevant_count" if is_case else "NULL, 0, 0"
-    )
+    extra = "c.product_model_id, c.solved_count, c.not_relevant_count" if is_case else "NULL, 0, 0"
     rows = _candidates(table, tsquery, text, scope, extra, CANDIDATES)
     t2 = time.perf_counter()
     feedback = feedback or {}

@@ -1,7 +1,7 @@
 """The re-ranking of the candidate cases: a pure function over plain values.
 
 score = Σ idf(key) · weight(kind) over the query keys the case carries (title / phenomenon
-full weight, cause / solution ``MORE``), + ``CONCEPT`` per synonym group the query names
+full weight, cause / solution ``MORE``), + ``CODE_BOOST`` per exact code in the title / phenomenon / codes, + ``CONCEPT`` per synonym group the query names
 that the case names too (in any of the group's wordings, compared on pinyin), + ``MODEL`` if
 the query names the case's product model, + ``TRIGRAM`` · trigram similarity of the texts,
 + the usefulness feedback (``FEEDBACK`` · log(1 + 解决了) − log(1 + 不相关)); a case marked
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 WORD = 1.0
 BIGRAM = 0.55
 CODE = 3.0
+CODE_BOOST = 10.0  # an exact error code / model number in the title, phenomenon or codes
 MORE = 0.35
 CONCEPT = 4.0
 CONCEPT_MORE = 1.2
@@ -58,6 +59,8 @@ def score(q: Query, c: Candidate, dfs: dict[str, int], total: int) -> float:
     for key, kind in q.keys.items():
         if key in c.keys_main:
             lex += idf(dfs.get(key, 0), total) * weight[kind]
+            if kind == "code":
+                lex += CODE_BOOST
         elif key in c.keys_more:
             lex += idf(dfs.get(key, 0), total) * weight[kind] * MORE
     concept = 0.0
@@ -78,9 +81,7 @@ def score(q: Query, c: Candidate, dfs: dict[str, int], total: int) -> float:
     return c.score
 
 
-def rank(
-    q: Query, candidates: list[Candidate], dfs: dict[str, int], total: int
-) -> list[Candidate]:
+def rank(q: Query, candidates: list[Candidate], dfs: dict[str, int], total: int) -> list[Candidate]:
     for c in candidates:
         score(q, c, dfs, total)
     return sorted(candidates, key=lambda c: (-c.score, c.id))

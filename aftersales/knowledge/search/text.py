@@ -6,6 +6,7 @@ codes (``#E4``, ``#CLMDV280``: error codes and model numbers, matched exactly)."
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -17,11 +18,111 @@ HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 ASCII_RUN = re.compile(r"[a-z0-9][a-z0-9.\-_/+]*")
 SPLIT_CODE = re.compile(r"[.\-_/+]+")
 STOPWORDS = frozenset(
-    """的 了 是 在 和 有 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 一下 一直 一个 怎么 怎么办
-    什么 就是 然后 还是 请问 师傅 你好 您好 喂 啊 吗 呢 吧 呀 哦 嗯 麻烦 帮忙 看看 现在 今天 昨天
-    早上 晚上 下午 上午 时候 有点 有些 一点 好像 感觉 可能 已经 还有 就 都 也 又 很 太 不知道
-    怎么回事 咋回事 咋办 咋 么 啥 出现 问题 情况 我们这 我家 我们家 这边 那边 这里 那里 总是 老是
-    经常 突然 时不时 一会儿 一会 过来 处理 帮 给 把 被 让 说 想 要 能 会 可以 没法 怎样""".split()
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "有",
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+        "我们",
+        "你们",
+        "他们",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "一下",
+        "一直",
+        "一个",
+        "怎么",
+        "怎么办",
+        "什么",
+        "就是",
+        "然后",
+        "还是",
+        "请问",
+        "师傅",
+        "你好",
+        "您好",
+        "喂",
+        "啊",
+        "吗",
+        "呢",
+        "吧",
+        "呀",
+        "哦",
+        "嗯",
+        "麻烦",
+        "帮忙",
+        "看看",
+        "现在",
+        "今天",
+        "昨天",
+        "早上",
+        "晚上",
+        "下午",
+        "上午",
+        "时候",
+        "有点",
+        "有些",
+        "一点",
+        "好像",
+        "感觉",
+        "可能",
+        "已经",
+        "还有",
+        "就",
+        "都",
+        "也",
+        "又",
+        "很",
+        "太",
+        "不知道",
+        "怎么回事",
+        "咋回事",
+        "咋办",
+        "咋",
+        "么",
+        "啥",
+        "出现",
+        "问题",
+        "情况",
+        "我们这",
+        "我家",
+        "我们家",
+        "这边",
+        "那边",
+        "这里",
+        "那里",
+        "总是",
+        "老是",
+        "经常",
+        "突然",
+        "时不时",
+        "一会儿",
+        "一会",
+        "过来",
+        "处理",
+        "帮",
+        "给",
+        "把",
+        "被",
+        "让",
+        "说",
+        "想",
+        "要",
+        "能",
+        "会",
+        "可以",
+        "没法",
+        "怎样",
+    ]
 )
 Segmenter = Callable[[str], list[str]]
 
@@ -100,7 +201,7 @@ def phrase(term: str) -> str:
 def bigrams(text: str) -> list[str]:
     out: list[str] = []
     for run in syllable_runs(text):
-        for a, b in zip(run, run[1:], strict=False):
+        for a, b in itertools.pairwise(run):
             key = f"{a}_{b}"
             if key not in out:
                 out.append(key)

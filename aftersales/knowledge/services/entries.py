@@ -99,7 +99,9 @@ def _source(actor: Any, report_id: int | None) -> dict[str, Any]:
         return {}
     report = get_visible(ServiceReport.objects.select_related("ticket"), actor, pk=report_id)
     if report.ticket.state not in RESOLVED_TICKET_STATES:
-        raise ValidationFailed("只有已解决的报修单的服务报告才能保存为案例", field="source_report_id")
+        raise ValidationFailed(
+            "只有已解决的报修单的服务报告才能保存为案例", field="source_report_id"
+        )
     return {"source_report": report, "source_ticket": report.ticket}
 
 

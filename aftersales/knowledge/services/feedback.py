@@ -18,7 +18,10 @@ from aftersales.knowledge.models import Case, Feedback, ReviewState, Verdict
 from aftersales.knowledge.transitions import FEEDBACK_ROLES
 from aftersales.service.models import Ticket
 
-COUNTER = {Verdict.SOLVED: "solved_count", Verdict.NOT_RELEVANT: "not_relevant_count"}
+COUNTER: dict[str, str] = {
+    Verdict.SOLVED.value: "solved_count",
+    Verdict.NOT_RELEVANT.value: "not_relevant_count",
+}
 
 
 @transaction.atomic

@@ -58,18 +58,17 @@ def reindex_all(*, batch: int = 2000) -> dict[str, Any]:
     (after larger dictionary edits: ``manage.py kb_reindex``)."""
     vocab = current()
     n = 0
-    for model in (Case, Article):
-        rows = list(model.objects.select_related(*(["product_model"] if model is Case else [])))
-        for obj in rows:
-            doc = (
-                index.for_case(obj, vocab)  # type: ignore[arg-type]
-                if model is Case
-                else index.for_article(obj, vocab)  # type: ignore[arg-type]
-            )
-            for name, value in doc.as_fields().items():
-                setattr(obj, name, value)
-        model.objects.bulk_update(rows, list(doc_fields()), batch_size=batch)  # type: ignore[attr-defined]
-        n += len(rows)
+    cases = list(Case.objects.select_related("product_model"))
+    for case in cases:
+        for name, value in index.for_case(case, vocab).as_fields().items():
+            setattr(case, name, value)
+    Case.objects.bulk_update(cases, list(doc_fields()), batch_size=batch)
+    articles = list(Article.objects.all())
+    for article in articles:
+        for name, value in index.for_article(article, vocab).as_fields().items():
+            setattr(article, name, value)
+    Article.objects.bulk_update(articles, list(doc_fields()), batch_size=batch)
+    n += len(cases) + len(articles)
     rebuild_frequencies()
     return {"documents": n}
 
