@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import AuditEvent, Region
 from aftersales.staff.models import AssessmentFact, FactKind
