@@ -15,7 +15,7 @@ from aftersales.catalog.models import Part, PriceList
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.installed_base.selectors import category_policies, policy_for
-from aftersales.installed_base.warranty_facts import facts_of, rule_policy
+from aftersales.installed_base.warranty_facts import facts_of, fitted_part, rule_policy
 from aftersales.service.models import Quote, QuoteLine, Ticket, WarrantyRecord
 from aftersales.service.services.base import lock_ticket, require_visible
 from aftersales.warranty import quote as quote_rules
@@ -37,7 +37,7 @@ def current(ticket: Ticket) -> WarrantyRecord | None:
 
 
 _HISTORY_SQL = """
-SELECT 'repair', r.filed_at, NULL::date, r.component_code, COALESCE((
+SELECT 'repair', r.filed_at, NULL::date, r.component_code, NULL::smallint, COALESCE((
          SELECT w.in_warranty FROM {warranty} w
          WHERE w.ticket_id = r.ticket_id AND w.archived_at IS NULL
          ORDER BY w.created_at DESC, w.id DESC LIMIT 1), false)
@@ -46,7 +46,7 @@ SELECT 'repair', r.filed_at, NULL::date, r.component_code, COALESCE((
    AND r.filed_at IS NOT NULL AND r.archived_at IS NULL
 UNION ALL
 -- the same parts as installed_base.warranty_facts.fitted_parts_of (kept in step)
-SELECT 'part', NULL, c.fitted_date, c.code, c.fitted_in_warranty_repair
+SELECT 'part', NULL, c.fitted_date, c.code, c.warranty_months, c.fitted_in_warranty_repair
   FROM {component} c
  WHERE c.equipment_id = %(equipment)s AND c.archived_at IS NULL
    AND c.fitted_date IS NOT NULL AND c.fitted_in_warranty_repair
@@ -75,12 +75,12 @@ def _history(ticket: Ticket) -> tuple[list[rules.EarlierRepair], list[rules.Fitt
             component_code=code or None,
             in_warranty=bool(flag),
         )
-        for kind, filed_at, _, code, flag in rows
+        for kind, filed_at, _, code, _, flag in rows
         if kind == "repair"
     ]
     parts = [
-        rules.FittedPart(component_code=code, fitted_on=fitted, in_warranty_repair=bool(flag))
-        for kind, _, fitted, code, flag in rows
+        fitted_part(code, fitted, bool(flag), months)
+        for kind, _, fitted, code, months, flag in rows
         if kind == "part"
     ]
     return repairs, parts

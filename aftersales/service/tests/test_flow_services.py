@@ -477,3 +477,17 @@ def test_decision_reads_the_equipment_history_repairs_and_fitted_parts(world) ->
     record = warranty.decide(fresh, actor=None, component_code="PSU")
     assert record is not None and record.warranty_end == dt.date(2028, 9, 1)
     assert any(r["code"] == "fitted_part" for r in record.reasons)
+    # the part's own period (独立保修月数) is carried through the registration's history
+    # statement: 3 months from 2026-09-01 end before the unit's 24 (2027-06-01)
+    EquipmentComponent.objects.filter(equipment=world.equipment, code="PSU").update(
+        warranty_months=3
+    )
+    record = warranty.decide(fresh, actor=None, component_code="PSU")
+    assert record is not None and record.warranty_end == dt.date(2027, 6, 1)
+    assert not any(r["code"] == "fitted_part" for r in record.reasons)
+    EquipmentComponent.objects.filter(equipment=world.equipment, code="PSU").update(
+        warranty_months=36
+    )
+    record = warranty.decide(fresh, actor=None, component_code="PSU")
+    assert record is not None and record.warranty_end == dt.date(2029, 9, 1)
+    assert any("新件保修期36个月" in r["text"] for r in record.reasons)
