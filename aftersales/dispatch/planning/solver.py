@@ -1,22 +1,26 @@
 """智能派工: plan a day with PyVRP — fewest severity-weighted SLA breaches, then least travel.
 
-``solve`` works in three phases within one time budget:
+``solve`` works in three phases within one budget (``search.Budget``: CPU seconds of this
+process by default, at most twice the budget of wall-clock time):
 
-1. **On time** (35 %). Every job is a prize-collecting client with its hard window; the
-   prize of a must-do job (weight × a unit larger than any possible total travel) makes
+1. **On time** (until the fewest weighted breaches have not improved for 15 % of the
+   budget, at most to 60 %). Every job is a prize-collecting client with its hard window;
+   the prize of a must-do job (weight × a unit larger than any possible total travel) makes
    serving it on time lexicographically more important than travel. What cannot be served
    on time is left out rather than planned late. The search starts from the dispatcher's
    greedy plan (its on-time visits), so it never ends with more weighted breaches.
-2. **Late** (to 45 %). When ``schedule_late_visits`` is set, the jobs left out get their
-   window opened to the end of the shift and a prize, the jobs planned on time become
-   required, and the search continues from the tier-1 routes: late visits fill the
-   remaining time without making any on-time visit late.
-3. **Polish** (the rest). Every planned visit is required, nothing else is worth adding,
-   and the penalties can adapt freely: only travel is left to optimise.
+2. **Late** (likewise, to 70 %). When ``schedule_late_visits`` is set, the jobs planned on
+   time become required and each job left out is offered on time (its full prize) and late
+   by up to 15, 30, 60, 120, 240 minutes or to the end of the day, as one client group of
+   which at most one is served, each later copy worth less: weighted lateness (in quarter
+   hours) is minimised before travel, and no breach is ever traded for it.
+3. **Polish** (the rest). Every planned visit is required (a late one no later than it is);
+   every job still left out keeps its on-time prize, so it can still be served on time —
+   the first objective stays in play for the whole budget — and travel is optimised.
 
 Jobs still left out are reported with a reason (``UnassignedReason``). In ``hard_windows``
 mode (benchmarks) must-do jobs are required clients and no visit is ever late; if PyVRP
-finds no feasible plan that way, the prize model is used instead.
+has no feasible plan that way by 40 % of the budget, the prize model gets the rest.
 
 ``replan`` keeps what has started (and what the dispatcher fixed) exactly in place, keeps
 the jobs of undisturbed routes on their technician, and re-optimises the rest.
@@ -72,10 +76,10 @@ from aftersales.dispatch.planning.timeline import (
 # served on time after tier 1 has ended. In ``hard_windows`` mode the all-required attempt
 # gives up when it has no feasible solution at HARD_GIVE_UP, leaving the rest to the prize
 # model.
-TIER_ONE_UNTIL = 0.85
-TIER_ONE_PATIENCE = 0.2
-TIER_TWO_UNTIL = 0.92
-TIER_TWO_PATIENCE = 0.1
+TIER_ONE_UNTIL = 0.6
+TIER_ONE_PATIENCE = 0.15
+TIER_TWO_UNTIL = 0.7
+TIER_TWO_PATIENCE = 0.05
 HARD_GIVE_UP = 0.4
 # Late visits: a missed job may be served late by up to each bound (minutes past its
 # window), and the prize it loses grows with the bound (weighted lateness in quarter hours).
@@ -125,7 +129,8 @@ def solve(
             best, encoding = tier_two.best, second
 
     if budget.left() > 0.2:
-        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best), late=late_visits)
+        # what is served stays (no later than it is); the rest keeps its on-time prize
+        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best), late=False)
         polish = encode(problem, setup.segments, specs, prize_unit=late_unit)
         final = _run(polish, budget.phase(1.0), seed + 2, polish.warm_start(best, encoding))
         if final.is_feasible():
