@@ -11,7 +11,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aftersales.catalog.models import Part, PriceList
+from aftersales.catalog.models import Part
+from aftersales.catalog.selectors import list_prices, price_list_on
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.installed_base.selectors import category_policies, policy_for
@@ -254,8 +255,9 @@ def quote_create(
     labour_hours: Any = 0,
     distance_km: Any = 0,
 ) -> Quote:
-    """Price the work from the part master and the default price list, with the decision's
-    waivers; supersedes an earlier open quote."""
+    """Price the work from the price list in force today (its part prices, else the part
+    master; its labour rate and minimum hours; its call-out fee, else its rate per km), with
+    the decision's waivers; supersedes an earlier open quote."""
     ticket = lock_ticket(ticket)
     require_visible(ticket, actor)
     if not actor.has_role("agent", "coordinator", "technician", "manager", "admin"):
@@ -263,11 +265,13 @@ def quote_create(
     record = current(ticket)
     if record is None:
         raise Conflict("尚无保修判定，不能报价")
-    prices = PriceList.objects.filter(is_default=True, archived_at__isnull=True).first()
+    today = timezone.localdate()
+    prices = price_list_on(today)
     if prices is None:
-        raise Conflict("未配置默认收费标准")
+        raise Conflict(f"没有在 {today} 有效的收费标准，请管理员配置", code="no_price_list")
     codes = [p.part_code for p in parts]
     found = {p.code: p for p in Part.objects.filter(code__in=codes, archived_at__isnull=True)}
+    listed = list_prices(prices, [p.pk for p in found.values()])
     lines = []
     for p in parts:
         if p.part_code not in found:
@@ -276,7 +280,14 @@ def quote_create(
             raise ValidationFailed("配件数量必须大于0", field="parts")
         part = found[p.part_code]
         lines.append(
-            quote_rules.PartLine(part.code, p.quantity, part.unit_cost, part.price, part.name)
+            quote_rules.PartLine(
+                part.code,
+                p.quantity,
+                part.unit_cost,
+                part.price,
+                part.name,
+                list_price=listed.get(part.pk),
+            )
         )
     hours = _money(labour_hours, "工时")
     km = _money(distance_km, "里程")
@@ -292,8 +303,14 @@ def quote_create(
         if hours
         else None
     )
+    # a visit (km given): a list with a call-out fee (上门费/次) charges it per visit, else
+    # the kilometres at its rate
     travel = (
-        quote_rules.Travel(distance_km=km, rate_per_km=prices.travel_rate_per_km) if km else None
+        None
+        if not km
+        else quote_rules.Travel(flat=prices.travel_flat_fee)
+        if prices.travel_flat_fee
+        else quote_rules.Travel(distance_km=km, rate_per_km=prices.travel_rate_per_km)
     )
     q = quote_rules.build_quote(charges, parts=lines, labour=labour, travel=travel)
     Quote.objects.filter(ticket=ticket, state=Quote.State.SENT).update(state=Quote.State.SUPERSEDED)
