@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from aftersales.core.cache import TimedCache
-from aftersales.installed_base.models import Equipment, WarrantyPolicy
+from aftersales.installed_base.models import Equipment, ProductModel, WarrantyPolicy
+from aftersales.installed_base.supply import PartsSupply, parts_supply
 
 _POLICIES: TimedCache[dict[str, WarrantyPolicy]] = TimedCache(WarrantyPolicy)
 
@@ -51,3 +54,11 @@ def warranty_status(equipment: Equipment, today: date | None = None) -> Warranty
     from aftersales.installed_base.warranty_facts import status_for
 
     return status_for(equipment, policy_for(equipment), today)
+
+
+def supply_of(model: ProductModel, today: date | None = None) -> PartsSupply:
+    """Whether the model's spare parts are still guaranteed (``supply.with_parts_supply`` is
+    the same rule as a query)."""
+    return parts_supply(
+        model.discontinued_on, model.parts_supply_years, today or timezone.localdate()
+    )

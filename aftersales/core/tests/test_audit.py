@@ -7,8 +7,8 @@ import pytest
 from django.db.models import ProtectedError
 from django.test import Client
 
+from aftersales import testing as t
 from aftersales.accounts.services import issue_token
-from aftersales.core import testing as t
 from aftersales.core.audit import history
 from aftersales.core.models import AuditEvent
 from aftersales.customers.models import Customer

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.core.audit import history
 from aftersales.core.models import AuditEvent
 from aftersales.customers.models import Customer, Site

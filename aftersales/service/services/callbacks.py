@@ -16,6 +16,8 @@ from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, Site
 from aftersales.service import notices
 from aftersales.service.models import Callback, CallbackPlan, Ticket
+from aftersales.staff.models import AssessmentFact, FactKind
+from aftersales.staff.services import record_fact
 from aftersales.warranty.periods import add_months
 
 CALLBACK_AFTER_DAYS = 1
@@ -125,6 +127,58 @@ def record_result(
 
         lifecycle.close(actor=actor, ticket=cb.ticket)  # type: ignore[arg-type]
     return cb
+
+
+@transaction.atomic
+def assign_responsibility(
+    *, actor: Any, callback: Callback, person: Any, cause: str
+) -> AssessmentFact:
+    """不满意回访的责任认定 (SPEC §3.6): the supervisor who follows the re-opened ticket
+    records who was responsible and why; it becomes that person's assessment fact."""
+    cb = (
+        Callback.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .get(pk=callback.pk)
+    )
+    if not (actor.is_superuser or actor.has_role("coordinator", "manager", "admin")):
+        raise PermissionDenied("只有售后主办或主管可以认定责任")
+    if cb.state != Callback.State.DONE or cb.satisfied:
+        raise Conflict("只有不满意的回访需要认定责任", code="callback_not_unsatisfied")
+    cause = cause.strip()
+    if not cause:
+        raise ValidationFailed("请填写责任原因", field="cause")
+    if len(cause) > 200:
+        raise ValidationFailed("责任原因不能超过200字", field="cause")
+    if person is None or getattr(person, "org_kind", "") != "company" or not person.is_active:
+        raise ValidationFailed("责任人必须是本公司在职员工", field="person_id")
+    earlier = AssessmentFact.objects.filter(
+        kind=FactKind.UNSATISFIED_CALLBACK, source_id=str(cb.pk)
+    ).first()
+    if earlier is not None and earlier.source_type.model_class() is Callback:
+        raise Conflict(f"该回访已认定责任人：{earlier.person}", code="already_assigned")
+    fact = record_fact(
+        actor=actor,
+        person=person,
+        kind=FactKind.UNSATISFIED_CALLBACK,
+        source=cb,
+        occurred_at=cb.done_at or timezone.now(),
+        details={
+            "cause": cause,
+            "ticket": cb.ticket.number if cb.ticket else None,
+            "score": cb.score,
+            "solved": cb.solved,
+            "customer_cause": cb.dissatisfaction_cause,
+        },
+    )
+    audit.record(
+        cb,
+        actor=actor,
+        action="action",
+        verb="callback_responsibility",
+        reason=cause,
+        payload={"person_id": person.pk},
+    )
+    return fact
 
 
 PLAN_KEY_MONTHS = 6

@@ -20,6 +20,8 @@ from aftersales.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from aftersales.service.models import ReportPart, ServiceReport, Ticket, WorkOrder
 from aftersales.service.models.report import Responsibility
 from aftersales.service.services import warranty
+from aftersales.staff.models import FactKind
+from aftersales.staff.services import record_fact
 
 FILING_DAYS = 5  # [000 §二(二)5(4)]
 REPEAT_WINDOW_DAYS = 30  # SPEC §3.5, configurable
@@ -278,8 +280,43 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
             "repeat_of": report.repeat_of.number if report.repeat_of else None,
         },
     )
+    _record_facts(actor, report, wo, now)
     if report.cause_class:
         warranty.decide(
             wo.ticket, actor=actor, cause=report.cause_class, component_code=report.component_code
         )
     return report
+
+
+def _record_facts(actor: Any, report: ServiceReport, wo: WorkOrder, now: dt.datetime) -> None:
+    """Late filing counts against the report's technician; a repeat repair against the
+    technician whose earlier repair did not hold (SPEC §3.5, §8)."""
+    if report.filed_late and wo.technician_id:
+        record_fact(
+            actor=actor,
+            person=wo.technician,
+            kind=FactKind.LATE_REPORT,
+            source=report,
+            occurred_at=now,
+            details={"ticket": wo.ticket.number, "visit": wo.check_out_at or wo.check_in_at},
+        )
+    if report.repeat_of is not None:
+        earlier = (
+            ServiceReport.objects.filter(ticket=report.repeat_of, filed_at__isnull=False)
+            .select_related("work_order__technician")
+            .order_by("-filed_at")
+            .first()
+        )
+        if earlier is not None and earlier.work_order.technician_id:
+            record_fact(
+                actor=actor,
+                person=earlier.work_order.technician,
+                kind=FactKind.REPEAT_REPAIR,
+                source=report,
+                occurred_at=now,
+                details={
+                    "ticket": wo.ticket.number,
+                    "earlier_ticket": report.repeat_of.number,
+                    "fault_category": report.fault_category,
+                },
+            )

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.service.models import Callback, CallbackPlan
 from aftersales.service.services import callbacks
 
