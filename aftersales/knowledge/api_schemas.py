@@ -4,8 +4,12 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from aftersales.core.schemas import In
+from aftersales.knowledge.models import Article, Case, Feedback
 
-class CaseIn(Schema):
+
+class CaseIn(In):
+    columns_of = Case
     category_id: int
     title: str = Field(..., max_length=200)
     phenomenon: str = Field(..., max_length=4000)
@@ -18,7 +22,8 @@ class CaseIn(Schema):
     source_report_id: int | None = None
 
 
-class CasePatch(Schema):
+class CasePatch(In):
+    columns_of = Case
     category_id: int | None = None
     title: str | None = Field(None, max_length=200)
     phenomenon: str | None = Field(None, max_length=4000)
@@ -30,7 +35,7 @@ class CasePatch(Schema):
     external_id: str | None = Field(None, max_length=100)
 
 
-class MoveIn(Schema):
+class MoveIn(In):
     action: str = Field(
         ...,
         max_length=20,
@@ -74,7 +79,8 @@ class SimilarOut(Schema):
     solution: str
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(In):
+    columns_of = Feedback
     verdict: str = Field(..., max_length=15, description="solved 解决了 / not_relevant 不相关")
     ticket_id: int | None = None
     query: str = Field("", max_length=500)
@@ -87,7 +93,8 @@ class FeedbackOut(Schema):
     ticket_id: int | None
 
 
-class ArticleIn(Schema):
+class ArticleIn(In):
+    columns_of = Article
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=20000)
     kind: str = Field("howto", max_length=12)
@@ -97,7 +104,8 @@ class ArticleIn(Schema):
     source_case_id: int | None = None
 
 
-class ArticlePatch(Schema):
+class ArticlePatch(In):
+    columns_of = Article
     title: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=20000)
     kind: str | None = Field(None, max_length=12)

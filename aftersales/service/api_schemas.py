@@ -324,7 +324,7 @@ class QrEquipmentOut(Schema):
     customer: str
 
 
-class ResponsibilityIn(Schema):
+class ResponsibilityIn(In):
     person_id: int
     cause: str = Field(..., min_length=1, max_length=200)
 
