@@ -191,7 +191,7 @@ def test_a_foreign_organisation_gets_the_same_404_as_for_a_missing_task(w) -> No
     from django.test import Client
 
     from aftersales.accounts.services import issue_token
-    from aftersales.core import testing as t
+    from aftersales import testing as t
 
     r = confirmed_request(w)
     requests.submit(actor=w.agent, request=r, now=day(0))

@@ -32,7 +32,11 @@ def _strings(schema: dict[str, Any], components: dict[str, Any], path: str, seen
         yield from _strings(components[name], components, name, seen)
         return
     for key in ("anyOf", "oneOf", "allOf"):
-        for sub in schema.get(key, []):
+        subs = schema.get(key, [])
+        decimal = any(sub.get("type") in ("number", "integer") for sub in subs)
+        for sub in subs:
+            if decimal and sub.get("type") == "string":
+                continue  # a decimal also accepted as text: its digits are the limit
             yield from _strings(sub, components, path, seen)
     if (
         schema.get("type") == "string"
