@@ -190,8 +190,8 @@ def test_a_foreign_organisation_gets_the_same_404_as_for_a_missing_task(w) -> No
     exists."""
     from django.test import Client
 
-    from aftersales.accounts.services import issue_token
     from aftersales import testing as t
+    from aftersales.accounts.services import issue_token
 
     r = confirmed_request(w)
     requests.submit(actor=w.agent, request=r, now=day(0))
