@@ -283,9 +283,17 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
     report.filed_late = now - visit > dt.timedelta(days=FILING_DAYS)
     report.repeat_of = find_repeat(report, now)
     report.save()
-    Ticket.objects.filter(pk=wo.ticket_id).update(
-        fault_category=report.fault_category or wo.ticket.fault_category
-    )
+    category = report.fault_category or wo.ticket.fault_category
+    if category != wo.ticket.fault_category:
+        Ticket.objects.filter(pk=wo.ticket_id).update(fault_category=category)
+        audit.record(
+            wo.ticket,
+            actor=actor,
+            action="update",
+            verb="fault_category_from_report",
+            before={"fault_category": wo.ticket.fault_category},
+            after={"fault_category": category},
+        )
     audit.record(
         report,
         actor=actor,

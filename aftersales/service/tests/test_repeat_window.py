@@ -12,6 +12,7 @@ from django.utils import timezone
 from aftersales import testing as t
 from aftersales.approvals.models import DeadlineRule
 from aftersales.approvals.services.deadlines import rule
+from aftersales.core.models import AuditEvent
 from aftersales.core.services import update_record
 from aftersales.service.models import ServiceReport
 from aftersales.service.services import dispatch, reports
@@ -49,6 +50,9 @@ def test_the_window_an_administrator_sets_decides_and_is_printed(world) -> None:
     second = new_ticket(world, allow_duplicate=True, description="同一位置又黑屏")
     r2 = _filed(world, second, world.tech2)
     assert r2.repeat_of is None  # 40 days > the default 30
+    # filing the report gave the ticket its fault category: audited on the ticket
+    event = AuditEvent.objects.get(verb="fault_category_from_report", object_id=str(second.pk))
+    assert (event.before, event.after) == ({"fault_category": ""}, {"fault_category": "模组故障"})
     assert rule("service.repeat_window").amount == Decimal("30")
 
     admin = t.user("admin", is_staff=True, is_superuser=True)
