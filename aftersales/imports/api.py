@@ -95,7 +95,7 @@ class ImportJobOut(ImportJobSummary):
         return list(obj.preview.get("sample", []))
 
 
-class ConfirmIn(Schema):
+class ImportConfirmIn(Schema):
     valid_only: bool = False
 
 
@@ -136,7 +136,7 @@ def get_job(request: HttpRequest, job_id: int) -> Any:
     operation_id="import_confirm",
     summary="确认导入",
 )
-def confirm(request: HttpRequest, job_id: int, payload: ConfirmIn) -> Any:
+def confirm(request: HttpRequest, job_id: int, payload: ImportConfirmIn) -> Any:
     """默认全部或全不：有任何错误行则拒绝；valid_only=true 时只导入无错误的行。"""
     return services.confirm_import(actor=request.user, job_id=job_id, valid_only=payload.valid_only)
 
