@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from aftersales.core.models import BusinessModel
+from aftersales.core.models import BusinessModel, clean_fields_without_bidi
 
 
 class OrgKind(models.TextChoices):
@@ -86,6 +86,9 @@ class User(AbstractUser):
                 ),
             )
         ]
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        clean_fields_without_bidi(self, super().clean_fields, exclude)
 
     def __str__(self) -> str:
         return self.display_name or self.username
