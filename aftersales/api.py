@@ -13,6 +13,7 @@ from aftersales.dealers.api import router as dealers_router
 from aftersales.dispatch.api import router as dispatch_router
 from aftersales.imports.api import router as imports_router
 from aftersales.installed_base.api import router as installed_base_router
+from aftersales.knowledge.api import router as knowledge_router
 from aftersales.notifications.api import router as notifications_router
 from aftersales.parts.api import router as parts_router
 from aftersales.returns.api import router as returns_router
@@ -43,6 +44,7 @@ ROUTERS = [
     ("/v1/", parts_router),
     ("/v1/", returns_router),
     ("/v1/", dispatch_router),
+    ("/v1/", knowledge_router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

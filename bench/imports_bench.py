@@ -81,7 +81,7 @@ def main(rows: int) -> None:
     with timed("migrate"):
         call_command("migrate", verbosity=0)
 
-    from aftersales.core import testing as t
+    from aftersales import testing as t
     from aftersales.imports.columns import SPECS
     from aftersales.imports.selectors import export_file
     from aftersales.installed_base.models import Equipment

@@ -42,8 +42,8 @@ def setup_django() -> None:
 def build_world(n_equipment: int) -> tuple[str, list[int]]:
     import datetime as dt
 
+    from aftersales import testing as t
     from aftersales.accounts.services import issue_token
-    from aftersales.core import testing as t
     from aftersales.demo.defaults import ensure_defaults
     from aftersales.installed_base.models import Equipment
 

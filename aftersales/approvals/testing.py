@@ -9,9 +9,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from aftersales import testing as t
 from aftersales.accounts.models import Department
 from aftersales.catalog.models import Part
-from aftersales.core import testing as t
 
 TZ = ZoneInfo("Asia/Shanghai")
 # Monday 23 November 2026, 09:00 Shanghai: the scenarios' day 0

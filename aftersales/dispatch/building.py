@@ -15,7 +15,11 @@ there is room. An accepted work order stays with its technician (pinned), its ti
 
 Technicians: field engineers (维修工程师) with a profile, on duty that day
 (``roster.day_shift``), starting and ending at their home base; skills are the product
-categories of their profile.
+categories of their profile. Planned during the day (``now``), a technician starts where he
+is: at the site of his first check-in of the day (his recorded visits stay fixed and the
+rest of his day follows from the last one), else at home; nobody leaves before ``now``.
+A lunch break whose window has passed is no longer planned; one under way is planned in
+what is left of its window (``roster.remaining_lunch``).
 """
 
 from __future__ import annotations
@@ -47,7 +51,13 @@ from aftersales.dispatch.planning.model import (
     WindowKind,
 )
 from aftersales.dispatch.planning.travel import build_travel_matrix
-from aftersales.dispatch.roster import DAY_MINUTES, RosterShift, day_shift, lunch_break
+from aftersales.dispatch.roster import (
+    DAY_MINUTES,
+    RosterShift,
+    day_shift,
+    lunch_break,
+    remaining_lunch,
+)
 from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES
 from aftersales.staff.models import DutyShift, StaffProfile
@@ -174,15 +184,13 @@ def build_day(
             pin = (tech_id, FixedVisit(job.id, start))
         if pin is not None and pin[0] in tech_ids:
             fixed_by_tech.setdefault(pin[0], []).append(pin[1])
+    location_of = {job.id: job.location for job in jobs}
     technicians = tuple(
-        Technician(
-            id=t.id,
-            start_location=t.start_location,
-            end_location=t.end_location,
-            shift=t.shift,
-            skills=t.skills,
-            lunch=t.lunch,
-            fixed_visits=tuple(sorted(fixed_by_tech.get(t.id, []), key=lambda v: v.start)),
+        _where_he_is(
+            t,
+            tuple(sorted(fixed_by_tech.get(t.id, []), key=lambda v: v.start)),
+            location_of,
+            now_minute,
         )
         for t in techs
     )
@@ -195,6 +203,35 @@ def build_day(
         now=now_minute,
     )
     return DayProblem(day, problem, refs, unplannable, notes)
+
+
+def _where_he_is(
+    tech: Technician,
+    fixed: tuple[FixedVisit, ...],
+    location_of: Mapping[str, int],
+    now_minute: int | None,
+) -> Technician:
+    """The technician's day as it stands: with visits recorded today he starts at the site
+    of the first one (the trip there is history), and a lunch window already past (at
+    ``now``) is no longer a constraint."""
+    start, shift = tech.start_location, tech.shift
+    started = [v for v in fixed if v.started]
+    if started:
+        first = started[0]
+        start = location_of[first.job_id]
+        shift = TimeWindow(min(shift.earliest, first.start), max(shift.latest, first.start))
+    lunch = tech.lunch
+    if lunch is not None and now_minute is not None:
+        lunch = remaining_lunch(lunch, now_minute)
+    return Technician(
+        id=tech.id,
+        start_location=start,
+        end_location=tech.end_location,
+        shift=shift,
+        skills=tech.skills,
+        lunch=lunch,
+        fixed_visits=fixed,
+    )
 
 
 def _technicians(

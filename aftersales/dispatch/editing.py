@@ -17,6 +17,7 @@ from aftersales.dispatch.planning.timeline import (
     JobStop,
     Stop,
     insert_lunch,
+    lateness_key,
     lunch_required,
     time_route,
 )
@@ -24,6 +25,15 @@ from aftersales.dispatch.planning.timeline import (
 
 class EditRefused(ValueError):
     """The move cannot be made; the message is for the dispatcher."""
+
+
+class LunchConflict(EditRefused):
+    """The day works except that the lunch break no longer fits (the planner service
+    then lets the dispatcher's move stand, without that technician's break, and warns)."""
+
+    def __init__(self, technician_id: str) -> None:
+        super().__init__("调整后无法在午休时段内安排午休")
+        self.technician_id = technician_id
 
 
 _NOW = object()
@@ -58,7 +68,15 @@ def retime(
     ):
         fitted = insert_lunch(problem, tech, stops, not_before=floor)
         if fitted is None:
-            raise EditRefused(timing.issue or "调整后无法在午休时段内安排午休")
+            if timing.issue:
+                raise EditRefused(timing.issue)
+            raise LunchConflict(tech.id)
+        if (
+            timing.feasible
+            and lateness_key(problem, fitted.route)[0] > lateness_key(problem, route)[0]
+        ):
+            # the break would make a visit miss its window: the visit comes first
+            raise LunchConflict(tech.id)
         return fitted.route
     if not timing.feasible:
         raise EditRefused(timing.issue)
@@ -100,20 +118,21 @@ def move(
     first = started_count(tech, target_jobs)
     if position is None:
         best: tuple[tuple[int, int], Route] | None = None
-        refusal = ""
+        refusal: EditRefused | None = None
         for index in range(first, len(target_jobs) + 1):
             try:
                 candidate = retime(
                     problem, tech, [*target_jobs[:index], job_id, *target_jobs[index:]]
                 )
             except EditRefused as exc:
-                refusal = refusal or str(exc)
+                if refusal is None or isinstance(exc, LunchConflict):
+                    refusal = exc
                 continue
             key = _cost(problem, candidate)
             if best is None or key < best[0]:
                 best = (key, candidate)
         if best is None:
-            raise EditRefused(refusal or "该工程师当日无法安排此工单")
+            raise refusal or EditRefused("该工程师当日无法安排此工单")
         new_target = best[1]
     else:
         index = min(max(position, first), len(target_jobs))

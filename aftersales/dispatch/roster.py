@@ -73,3 +73,13 @@ def lunch_break(shift: TimeWindow, periods: Sequence[Span], flex: int) -> LunchB
         if earliest <= latest:
             return LunchBreak(TimeWindow(earliest, latest), duration)
     return None
+
+
+def remaining_lunch(lunch: LunchBreak, now_minute: int) -> LunchBreak | None:
+    """What is left of a lunch break not yet recorded at ``now_minute``: ``None`` once its
+    latest start has passed (no longer a constraint), else its window from now."""
+    if lunch.taken_start is not None or now_minute <= lunch.window.earliest:
+        return lunch
+    if now_minute > lunch.window.latest:
+        return None
+    return LunchBreak(TimeWindow(now_minute, lunch.window.latest), lunch.duration)

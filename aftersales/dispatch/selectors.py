@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from aftersales.bizcalendar.rules import periods_on
+from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core.errors import NotFound
 from aftersales.core.models import Region
 from aftersales.dispatch import snapshot
@@ -252,3 +254,15 @@ def _chart(
         if u["item"].job_id in jobs
     ]
     return {"routes": routes, "unassigned": loose}
+
+
+def default_day(now: dt.datetime) -> dt.date:
+    """The day the screen opens on: today until the end of today's working hours (the
+    calendar's; its normal day when today has none), then tomorrow."""
+    cal = business_calendar()
+    today = now.date()
+    periods = periods_on(cal, today) or cal.normal_day
+    end = max((p.end_minute for p in periods), default=18 * 60)
+    if now.hour * 60 + now.minute < end:
+        return today
+    return today + dt.timedelta(days=1)

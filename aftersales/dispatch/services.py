@@ -31,16 +31,18 @@ from aftersales.core.errors import (
     ValidationFailed,
 )
 from aftersales.core.models import Region
-from aftersales.dispatch import editing, snapshot
+from aftersales.dispatch import editing, snapshot, validity
 from aftersales.dispatch.building import (
     JobRef,
     build_day,
     job_id_of,
     tech_id_of,
+    technician_names,
     to_minute,
 )
 from aftersales.dispatch.conf import planner_config
 from aftersales.dispatch.models import DispatchPlan, PlanItem, PlanState
+from aftersales.dispatch.planning.checker import check_plan
 from aftersales.dispatch.planning.greedy import greedy_plan
 from aftersales.dispatch.planning.solver import frozen_problem, solve
 from aftersales.dispatch.planning.solver import replan as solver_replan
@@ -164,6 +166,8 @@ def _store(
         edited = set(
             previous.items.filter(edited_by_dispatcher=True).values_list("job_id", flat=True)
         )
+    # never store a plan that fails the checker when taking visits out can make it pass
+    result, _remaining = validity.repair(problem, result)
     write_items(plan, problem, data, result, edited=edited)
     plan.routes = {r.technician_id: snapshot.route_to_json(r) for r in result.routes}
     plan.metrics = metrics_of(plan, problem, data, result, greedy=greedy)
@@ -333,11 +337,8 @@ def move_item(
     before = {"technician": item.technician_id, "sequence": item.sequence}
     current = _pure_plan(plan)
     data = snapshot.with_pin(plan.problem, item.job_id, tech_id)
+    moved, data = _moved(data, current, item, tech_id, position)
     pinned = snapshot.problem_from_json(data)
-    try:
-        moved = editing.move(pinned, current, item.job_id, tech_id, position)
-    except editing.EditRefused as exc:
-        raise ValidationFailed(f"无法调整：{exc}", code="infeasible", field="position") from exc
     changed = {
         r.technician_id
         for r in moved.routes
@@ -363,7 +364,66 @@ def move_item(
     return item
 
 
+def _moved(
+    data: dict[str, Any], current: Any, item: PlanItem, tech_id: str, position: int | None
+) -> tuple[Any, dict[str, Any]]:
+    """The plan after the move, and the stored model it holds for: a move that only
+    leaves no room for a technician's lunch break stands, without that break, with a
+    warning; anything else that does not work is refused."""
+    for _ in range(3):
+        pinned = snapshot.problem_from_json(data)
+        try:
+            return editing.move(pinned, current, item.job_id, tech_id, position), data
+        except editing.LunchConflict as exc:
+            who = exc.technician_id
+            if not any(t["id"] == who and t["lunch"] for t in data["technicians"]):
+                break
+            name = technician_names([who]).get(who, "工程师")
+            warning = f"调整{item.ticket.number}后{name}当天无法安排午休，请与工程师确认"
+            data = snapshot.without_lunch(data, who, warning)
+        except editing.EditRefused as exc:
+            raise ValidationFailed(f"无法调整：{exc}", code="infeasible", field="position") from exc
+    raise ValidationFailed("无法调整：调整后无法安排午休", code="infeasible", field="position")
+
+
 SCHEDULE_SOURCES = ("dispatched", "scheduled")
+
+
+def _require_valid(plan: DispatchPlan) -> None:
+    """A plan that fails the project's checker is never published."""
+    problem = snapshot.problem_from_json(plan.problem)
+    report = check_plan(problem, _pure_plan(plan))
+    if report.feasible:
+        return
+    names = technician_names(t.id for t in problem.technicians)
+    refs = snapshot.refs_from_json(plan.problem)
+    numbers = dict(
+        Ticket.objects.filter(pk__in={r.ticket_id for r in refs.values()}).values_list(
+            "id", "number"
+        )
+    )
+    tickets = {job_id: numbers.get(ref.ticket_id, "") for job_id, ref in refs.items()}
+    reasons = "；".join(
+        validity.explain(
+            f"{v.technician_id}：{v.message}" if v.technician_id else v.message,
+            tickets=tickets,
+            names=names,
+        )
+        for v in report.violations[:5]
+    )
+    raise Conflict(f"方案未通过校验，不能发布：{reasons}。请调整或重新规划", code="plan_invalid")
+
+
+def published_summary(plan: DispatchPlan) -> str:
+    """What publishing ``plan`` changed, in one sentence."""
+    counts = plan.metrics.get("published") or {}
+    text = (
+        f"方案已发布：新派工 {counts.get('dispatched', 0)} 单，改派 {counts.get('reassigned', 0)} 单，"
+        f"维持原工程师 {counts.get('unchanged', 0)} 单"
+    )
+    if counts.get("scheduled"):
+        text += f"（其中更新预约时间 {counts['scheduled']} 单）"
+    return text
 
 
 def _plan_window(item: PlanItem, minutes: int) -> tuple[dt.datetime, dt.datetime]:
@@ -390,8 +450,14 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
     plan = lock_plan(plan)
     if not plan.editable:
         raise Conflict("只有已求解的草稿方案可以发布")
+    _require_valid(plan)
     config = planner_config()
-    done: dict[str, list[str]] = {"dispatched": [], "reassigned": [], "scheduled": []}
+    done: dict[str, list[str]] = {
+        "dispatched": [],
+        "reassigned": [],
+        "unchanged": [],
+        "scheduled": [],
+    }
     items = (
         plan.items.filter(technician__isnull=False, started=False)
         .select_related("ticket", "technician")
@@ -426,6 +492,8 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
                         reason=f"{note}调整",
                     )
                     done["reassigned"].append(item.ticket.number)
+                else:
+                    done["unchanged"].append(item.ticket.number)
                 if item.window_kind != "appointment" and (new.window_start, new.window_end) != (
                     start,
                     end,

@@ -171,6 +171,13 @@ def with_pin(data: JSON, job_id: str, tech_id: str) -> JSON:
     return {**data, "jobs": jobs}
 
 
+def without_lunch(data: JSON, tech_id: str, warning: str) -> JSON:
+    """The stored model with ``tech_id``'s lunch break waived (a dispatcher's move that
+    leaves no room for it), and the warning that says so."""
+    techs = [{**t, "lunch": None} if t["id"] == tech_id else t for t in data["technicians"]]
+    return {**data, "technicians": techs, "warnings": [*data.get("warnings", []), warning]}
+
+
 def route_to_json(route: Route) -> JSON:
     lunch = route.lunch
     return {

@@ -6,10 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales.dispatch import snapshot
-from aftersales.dispatch.building import NO_LOCATION, NO_LOCATION_LABEL, to_instant, user_id_of
+from aftersales.dispatch.building import (
+    NO_LOCATION,
+    NO_LOCATION_LABEL,
+    technician_names,
+    to_instant,
+    user_id_of,
+)
 from aftersales.dispatch.models import DispatchPlan, PlanItem
 from aftersales.dispatch.planning.checker import check_plan
 from aftersales.dispatch.planning.model import Plan, PlanningProblem, UnassignedReason
+from aftersales.dispatch.validity import explain
 from aftersales.service.models import Ticket
 
 
@@ -75,14 +82,29 @@ def metrics_of(
         }
         for u in data["unplannable"]
     ]
+    tickets = {job_id: numbers.get(ref.ticket_id, "") for job_id, ref in refs.items()}
+    names = technician_names(t.id for t in problem.technicians)
+
+    def plain(text: str) -> str:
+        return explain(text, tickets=tickets, names=names)
+
+    metrics = plan_metrics(problem, result)
+    report = check_plan(problem, result)
+    metrics["violations"] = [
+        plain(f"{v.technician_id}：{v.message}" if v.technician_id else v.message)
+        for v in report.violations[:10]
+    ]
+    for row in unassigned:
+        row["detail"] = plain(str(row["detail"]))
     return {
-        **plan_metrics(problem, result),
+        **metrics,
         "jobs": len(problem.jobs) + len(data["unplannable"]),
         "technicians": len(problem.technicians),
         "unplannable": len(data["unplannable"]),
         "unassigned": unassigned,
         "greedy": greedy,
-        "notes": [*data.get("notes", []), *result.notes],
+        "notes": [plain(note) for note in [*data.get("notes", []), *result.notes]],
+        "warnings": [plain(w) for w in data.get("warnings", [])],
     }
 
 

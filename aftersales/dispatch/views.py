@@ -81,7 +81,7 @@ def _context(plan: DispatchPlan | None) -> dict[str, Any]:
 @login_required
 def plan_page(request: HttpRequest) -> HttpResponse:
     _planner(request)
-    default_day = timezone.localdate() + dt.timedelta(days=1)
+    default_day = selectors.default_day(timezone.localtime())
     try:
         day = _day(request.GET.get("day"), default_day)
         region = _region(request.GET.get("region"))
@@ -107,7 +107,11 @@ def plan_page(request: HttpRequest) -> HttpResponse:
 
 
 def _run(
-    request: HttpRequest, call: Callable[[], DispatchPlan], *, success: str, back: str
+    request: HttpRequest,
+    call: Callable[[], DispatchPlan],
+    *,
+    success: str | Callable[[DispatchPlan], str],
+    back: str,
 ) -> HttpResponse:
     try:
         plan = call()
@@ -116,7 +120,7 @@ def _run(
             return JsonResponse(exc.as_dict(), status=exc.status)
         messages.error(request, exc.message)
         return redirect(back)
-    messages.success(request, success)
+    messages.success(request, success if isinstance(success, str) else success(plan))
     if _is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = _page_url(plan)
@@ -188,7 +192,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(
         request,
         lambda: services.publish(actor=actor, plan=plan),
-        success="方案已发布，工单已派出",
+        success=services.published_summary,
         back=_page_url(plan),
     )
 

@@ -8,6 +8,7 @@ from aftersales.installed_base.models import (
     ProductModel,
     WarrantyPolicy,
 )
+from aftersales.installed_base.selectors import supply_of
 
 
 @admin.register(ProductCategory)
@@ -18,9 +19,21 @@ class ProductCategoryAdmin(BusinessAdmin):
 
 @admin.register(ProductModel)
 class ProductModelAdmin(BusinessAdmin):
-    list_display = ["code", "name", "category", "brand", "warranty_policy", "discontinued_on"]
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "brand",
+        "warranty_policy",
+        "discontinued_on",
+        "parts_supply",
+    ]
     list_filter = ["category"]
     search_fields = ["code", "name"]
+
+    @admin.display(description="备件供应")
+    def parts_supply(self, obj: ProductModel) -> str:
+        return supply_of(obj).text
 
 
 @admin.register(WarrantyPolicy)

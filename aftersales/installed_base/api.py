@@ -14,7 +14,7 @@ from aftersales.installed_base.models import (
     ProductModel,
     WarrantyPolicy,
 )
-from aftersales.installed_base.selectors import warranty_status
+from aftersales.installed_base.selectors import supply_of, warranty_status
 
 router = Router(tags=["产品与设备"])
 
@@ -52,6 +52,16 @@ register_crud(
 
 class ProductModelOut(ModelSchema):
     category_name: str = Field(..., alias="category.name")
+    parts_supply_guaranteed: bool = Field(..., description="今天是否仍保证备件供应")
+    parts_supply_until: dt.date | None = Field(..., description="备件保证供应截止日（在产为空）")
+
+    @staticmethod
+    def resolve_parts_supply_guaranteed(obj: ProductModel) -> bool:
+        return supply_of(obj).guaranteed
+
+    @staticmethod
+    def resolve_parts_supply_until(obj: ProductModel) -> dt.date | None:
+        return supply_of(obj).until
 
     class Meta:
         model = ProductModel
@@ -152,6 +162,8 @@ class PolicyPatch(Schema):
     months: int | None = Field(None, ge=1, le=240)
     seasons: int | None = Field(None, ge=1, le=20)
     latent_defect_months: int | None = Field(None, ge=0, le=240)
+    start_event: WarrantyPolicy.StartEvent | None = None
+    card_deadline_days: int | None = Field(None, ge=0, le=365)
     non_quality_mode: WarrantyPolicy.NonQualityMode | None = None
     waive_labour_out_of_warranty: bool | None = None
     exclusions: str | None = None

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
+
 from aftersales.core.cache import TimedCache
-from aftersales.installed_base.models import Equipment, WarrantyPolicy
+from aftersales.installed_base.models import Equipment, ProductModel, WarrantyPolicy
+from aftersales.installed_base.supply import PartsSupply, parts_supply
 
 _POLICIES: TimedCache[dict[str, WarrantyPolicy]] = TimedCache(WarrantyPolicy)
 
@@ -51,3 +54,24 @@ def warranty_status(equipment: Equipment, today: date | None = None) -> Warranty
     from aftersales.installed_base.warranty_facts import status_for
 
     return status_for(equipment, policy_for(equipment), today)
+
+
+def supply_of(model: ProductModel, today: date | None = None) -> PartsSupply:
+    """Whether the model's spare parts are still guaranteed (``supply.with_parts_supply`` is
+    the same rule as a query)."""
+    return parts_supply(
+        model.discontinued_on, model.parts_supply_years, today or timezone.localdate()
+    )
+
+
+def site_warranty_end(site_id: int, today: date | None = None) -> date | None:
+    """When the site's warranty ends: the latest warranty end of its equipment by the
+    warranty rule (their policies, start events and periods); None when no equipment of the
+    site has a known warranty."""
+    equipment = (
+        Equipment.objects.active()
+        .filter(site_id=site_id)
+        .select_related("model__category", "model__warranty_policy", "site")
+    )
+    ends = [warranty_status(eq, today).end for eq in equipment]
+    return max((end for end in ends if end is not None), default=None)

@@ -64,6 +64,8 @@ def rule_policy(
         ),
         waive_out_of_warranty_labour=policy.waive_labour_out_of_warranty,
         component_periods=components,
+        card_deadline_days=policy.card_deadline_days,
+        start_event=rules.StartEvent(policy.start_event),
     )
 
 
@@ -80,15 +82,23 @@ def facts_of(equipment: Equipment) -> rules.EquipmentFacts:
     )
 
 
+def fitted_part(
+    code: str, fitted_on: date, in_warranty_repair: bool, warranty_months: int | None
+) -> rules.FittedPart:
+    """A fitted part with its own period (独立保修月数) when the component row has one."""
+    return rules.FittedPart(
+        component_code=code,
+        fitted_on=fitted_on,
+        in_warranty_repair=in_warranty_repair,
+        period=WarrantyPeriod(months=warranty_months) if warranty_months else None,
+    )
+
+
 def fitted_parts_of(equipment: Equipment) -> list[rules.FittedPart]:
     """Parts fitted in a warranty repair (service.services.warranty._history reads the same
     rows in SQL on the registration path: keep the two in step)."""
     return [
-        rules.FittedPart(
-            component_code=c.code,
-            fitted_on=c.fitted_date,
-            in_warranty_repair=c.fitted_in_warranty_repair,
-        )
+        fitted_part(c.code, c.fitted_date, c.fitted_in_warranty_repair, c.warranty_months)
         for c in equipment.components.active()
         if c.fitted_date is not None and c.fitted_in_warranty_repair
     ]

@@ -17,6 +17,7 @@ from aftersales.service.api_schemas import (
     CauseIn,
     CheckInIn,
     DispatchIn,
+    FactOut,
     HandOverIn,
     OverrideIn,
     QrEquipmentOut,
@@ -27,6 +28,7 @@ from aftersales.service.api_schemas import (
     ReassignIn,
     ReportIn,
     ReportOut,
+    ResponsibilityIn,
     SignIn,
     SolutionIn,
     TicketDetailOut,
@@ -386,6 +388,21 @@ def due_callbacks(request: HttpRequest) -> Any:
 def callback_result(request: HttpRequest, pk: int, payload: CallbackIn) -> Any:
     cb = get_visible(Callback, request.user, pk=pk)
     return callbacks.record_result(actor=request.user, callback=cb, **payload.dict())
+
+
+@router.post(
+    "/callbacks/{int:pk}/responsibility",
+    response={201: FactOut},
+    summary="不满意回访：认定责任人（计入考核）",
+)
+def callback_responsibility(request: HttpRequest, pk: int, payload: ResponsibilityIn) -> Any:
+    from aftersales.accounts.models import User
+
+    cb = get_visible(Callback, request.user, pk=pk)
+    person = User.objects.filter(pk=payload.person_id, org_kind="company").first()
+    return 201, callbacks.assign_responsibility(
+        actor=request.user, callback=cb, person=person, cause=payload.cause
+    )
 
 
 @public.get("/qr/{token}", response=QrEquipmentOut, auth=None, summary="扫码：设备信息")

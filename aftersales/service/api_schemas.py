@@ -312,3 +312,18 @@ class QrEquipmentOut(Schema):
     model: str
     site: str
     customer: str
+
+
+class ResponsibilityIn(Schema):
+    person_id: int
+    cause: str = Field(..., min_length=1, max_length=200)
+
+
+class FactOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    source_repr: str
+    occurred_at: dt.datetime
+    details: dict[str, Any]
+    outcome: str

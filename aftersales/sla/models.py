@@ -46,6 +46,9 @@ class SlaPolicy(BusinessModel):
     loaner_after_minutes = models.PositiveIntegerField(
         "重大/紧急未修复提供备用机(分钟)", default=240
     )
+    dispatch_confirm_minutes = models.PositiveIntegerField(
+        "重大/紧急派工确认时限(分钟)", default=10, help_text="调度员须在此时间内确认派工"
+    )
 
     visibility = {"public": "yes"}
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from aftersales.core.admin import BusinessAdmin
-from aftersales.staff.models import DutyShift, StaffProfile
+from aftersales.staff.models import AssessmentFact, DutyShift, StaffProfile
 
 
 @admin.register(StaffProfile)
@@ -17,3 +17,25 @@ class DutyShiftAdmin(BusinessAdmin):
     list_display = ["user", "kind", "starts_at", "ends_at", "region"]
     list_filter = ["kind", "region"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(AssessmentFact)
+class AssessmentFactAdmin(BusinessAdmin):
+    """Facts are recorded by the domains; the assessor only sets the outcome (audited)."""
+
+    list_display = ["occurred_at", "person", "kind", "source_repr", "outcome"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["person__display_name", "person__username", "source_repr"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [
+        "person",
+        "kind",
+        "source_type",
+        "source_id",
+        "source_repr",
+        "occurred_at",
+        "details",
+    ]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

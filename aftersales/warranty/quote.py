@@ -41,11 +41,16 @@ class QuoteLineKind(StrEnum):
 
 @dataclass(frozen=True)
 class PartLine:
+    """``list_price``: the part's price in the price list of the quote date (收费标准), which
+    a charged line uses whatever its basis (no charge outside the published list); None: not
+    listed, the part master's cost or price by basis."""
+
     part_code: str
     quantity: Decimal | int
     unit_cost: Decimal
     unit_price: Decimal
     name: str = ""
+    list_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -119,12 +124,16 @@ def _part_line(part: PartLine, basis: Charge) -> QuoteLine:
     cost = _decimal(part.unit_cost, "配件成本价")
     price = _decimal(part.unit_price, "配件价格")
     unit = price if basis is Charge.AT_PRICE else cost
-    label = {Charge.AT_COST: "按成本价", Charge.AT_PRICE: "按价目表价格", Charge.WAIVED: "保修"}
+    label = {Charge.AT_COST: "按成本价", Charge.AT_PRICE: "按价目表价格", Charge.WAIVED: "保修"}[
+        basis
+    ]
+    if part.list_price is not None and basis is not Charge.WAIVED:
+        unit, label = _decimal(part.list_price, "收费标准配件价格"), "按收费标准价格"
     name = f" {part.name}" if part.name else ""
     return _line(
         QuoteLineKind.PART,
         part.part_code,
-        f"配件 {part.part_code}{name}（{label[basis]}）",
+        f"配件 {part.part_code}{name}（{label}）",
         quantity,
         unit,
         basis,

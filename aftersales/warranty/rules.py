@@ -5,14 +5,19 @@ semantics and explains every rule it applied as ``(rule code, Chinese sentence)`
 
 1. proof checks — a card whose model / serial does not match, or that was altered →
    excluded;
-2. dealer card deadline — a dealer sale whose card reached the company more than 20
-   calendar days after the sale → excluded (day 20 in time, day 21 late);
-3. warranty start — installed project with an acceptance date → acceptance date; dealer
-   sale with a card in time → sale date; otherwise the earliest of the completion and
-   acceptance dates present; none → excluded (no proof);
+2. dealer card deadline — a dealer sale whose card reached the company more than the
+   policy's ``card_deadline_days`` (default 20) calendar days after the sale → excluded
+   (day 20 in time, day 21 late);
+3. warranty start — by the policy's ``start_event``: *acceptance* (default): installed
+   project with an acceptance date → acceptance date; dealer sale with a card in time →
+   sale date; *sale*: dealer sale with a card in time, or a direct sale with a sale date on
+   file → sale date; then (both) installed project with an acceptance date → acceptance
+   date; otherwise the earliest of the completion and acceptance dates present; none →
+   excluded (no proof);
 4. warranty end — months (民法典 §201–202) or seasons; a component may have its own
    period; a part fitted in an earlier warranty repair is covered until the later of the
-   warranty end and its own fresh period from the fitting date;
+   warranty end and the part's own fresh period (its ``period``, else the component's)
+   from the fitting date;
 5. outcome — in warranty: quality cause → free, other causes → parts at cost without
    labour (configurable); out of warranty: latent defect within the latent-defect period
    or abnormal life with appraisal (quality cause) → free replacement, else chargeable;
@@ -50,6 +55,13 @@ class CardStatus(StrEnum):
     MISSING = "missing"  # 无保修卡
     MISMATCH = "mismatch"  # 型号/出厂编号不符
     ALTERED = "altered"  # 有涂改
+
+
+class StartEvent(StrEnum):
+    """The event a policy's warranty counts from (起算事件)."""
+
+    ACCEPTANCE = "acceptance"  # 竣工验收日
+    SALE = "sale"  # 销售日期
 
 
 class CauseClass(StrEnum):
@@ -157,10 +169,14 @@ class WarrantyPolicy:
     waive_out_of_warranty_labour: bool = False
     out_of_warranty_parts: Charge = Charge.AT_COST
     component_periods: Mapping[str, WarrantyPeriod] = field(default_factory=dict)
+    card_deadline_days: int = CARD_DEADLINE_DAYS
+    start_event: StartEvent = StartEvent.ACCEPTANCE
 
     def __post_init__(self) -> None:
         if self.latent_defect_months < 0:
             raise ValueError("潜在缺陷保证期不能为负")
+        if self.card_deadline_days < 0:
+            raise ValueError("三包卡回寄期限不能为负")
         if self.out_of_warranty_parts is Charge.WAIVED:
             raise ValueError("保修期外配件不能设为免费")
         object.__setattr__(
@@ -206,11 +222,13 @@ class EarlierRepair:
 
 @dataclass(frozen=True)
 class FittedPart:
-    """A part fitted to the unit in an earlier repair."""
+    """A part fitted to the unit in an earlier repair; ``period``: the part's own fresh
+    warranty period from ``fitted_on`` (None: the component's period)."""
 
     component_code: str
     fitted_on: date
     in_warranty_repair: bool = True
+    period: WarrantyPeriod | None = None
 
 
 @dataclass(frozen=True)
@@ -295,7 +313,9 @@ def _proof_excluded(equipment: EquipmentFacts, draft: _Draft) -> bool:
     return False
 
 
-def _dealer_card_in_time(equipment: EquipmentFacts, draft: _Draft) -> bool | None:
+def _dealer_card_in_time(
+    equipment: EquipmentFacts, policy: WarrantyPolicy, draft: _Draft
+) -> bool | None:
     """True: card in time; False: late (excluded); None: no card to check."""
     if not equipment.dealer_sold:
         return None
@@ -303,28 +323,35 @@ def _dealer_card_in_time(equipment: EquipmentFacts, draft: _Draft) -> bool | Non
     if equipment.card_status is not CardStatus.OK or sale is None or received is None:
         draft.say("dealer_card_missing", "经销商销售，公司未收到有效的三包回执卡")
         return None
-    days = (received - sale).days
-    if days > CARD_DEADLINE_DAYS:
+    days, limit = (received - sale).days, policy.card_deadline_days
+    if days > limit:
         draft.say(
             "dealer_card_late",
             f"三包回执卡于 {received} 收到，距销售日期 {sale} 已 {days} 天，"
-            f"超过 {CARD_DEADLINE_DAYS} 天：公司不予认定三包",
+            f"超过 {limit} 天：公司不予认定三包",
         )
         return False
     draft.say(
         "dealer_card_in_time",
-        f"三包回执卡于 {received} 收到，距销售日期 {sale} {days} 天，在 {CARD_DEADLINE_DAYS} 天内",
+        f"三包回执卡于 {received} 收到，距销售日期 {sale} {days} 天，在 {limit} 天内",
     )
     return True
 
 
-def _warranty_start(equipment: EquipmentFacts, card_in_time: bool, draft: _Draft) -> date | None:
-    if equipment.installed_project and equipment.acceptance_date is not None:
+def _warranty_start(
+    equipment: EquipmentFacts, policy: WarrantyPolicy, card_in_time: bool, draft: _Draft
+) -> date | None:
+    by_sale = policy.start_event is StartEvent.SALE
+    sale = equipment.sale_date
+    sale_proven = sale is not None and (card_in_time or (by_sale and not equipment.dealer_sold))
+    project = equipment.installed_project and equipment.acceptance_date is not None
+    if sale_proven and (by_sale or not project):
+        source = "三包回执卡所载销售日期" if card_in_time else "销售日期（保修政策自销售日期起算）"
+        draft.say("start_sale", f"保修起始日为{source} {sale}")
+        return sale
+    if project:
         draft.say("start_acceptance", f"保修起始日为验收日期 {equipment.acceptance_date}")
         return equipment.acceptance_date
-    if card_in_time and equipment.sale_date is not None:
-        draft.say("start_sale", f"保修起始日为三包回执卡所载销售日期 {equipment.sale_date}")
-        return equipment.sale_date
     candidates = [
         (day, label)
         for day, label in (
@@ -363,13 +390,15 @@ def _warranty_end(
         and part.fitted_on <= claim.failure_date
     ]
     if fitted:
+        # the part fitted last is the one in the unit (it replaced any earlier one)
         latest = max(fitted, key=lambda part: part.fitted_on)
-        part_end = period.end_from(latest.fitted_on)
+        part_period = latest.period or period
+        part_end = part_period.end_from(latest.fitted_on)
         if part_end > end:
             draft.say(
                 "fitted_part",
                 f"部件 {component} 于 {latest.fitted_on} 保修更换，"
-                f"新件保修期{period.describe()}，延至 {part_end} 止",
+                f"新件保修期{part_period.describe()}，延至 {part_end} 止",
             )
             end = part_end
     return end
@@ -502,10 +531,10 @@ def decide_warranty(
     draft = _Draft()
     excluded = _proof_excluded(equipment, draft)
     if not excluded:
-        card_in_time = _dealer_card_in_time(equipment, draft)
+        card_in_time = _dealer_card_in_time(equipment, policy, draft)
         excluded = card_in_time is False
         if not excluded:
-            draft.start = _warranty_start(equipment, card_in_time is True, draft)
+            draft.start = _warranty_start(equipment, policy, card_in_time is True, draft)
             excluded = draft.start is None
     if excluded:
         draft.outcome, draft.charges = Outcome.EXCLUDED, _chargeable(policy)

@@ -18,7 +18,7 @@ from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer, Site
 from aftersales.installed_base.models import Equipment
-from aftersales.installed_base.selectors import warranty_status
+from aftersales.installed_base.selectors import supply_of, warranty_status
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,6 +162,7 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "obj": eq,
             "warranty": warranty_status(eq),
+            "parts_supply": supply_of(eq.model),
             "components": eq.components.filter(archived_at__isnull=True),
             "history": audit.history(eq)[:50],
         },

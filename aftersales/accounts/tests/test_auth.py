@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
+from aftersales import testing as t
 from aftersales.accounts.models import LoginAttempt
-from aftersales.core import testing as t
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from aftersales import testing as t
 from aftersales.accounts import services
 from aftersales.accounts.models import LoginAttempt, LoginThrottle
-from aftersales.core import testing as t
 
 TOKEN = "/api/v1/auth/token"
 

@@ -28,7 +28,7 @@ def test_two_approvers_on_the_same_step_make_one_transition_and_one_event(w) -> 
     engine.decide(actor=w.coordinator, task=pending_task(r), decision="approve", now=day(0))
     task = pending_task(r)
     # a second 品质办主任
-    from aftersales.core import testing as t
+    from aftersales import testing as t
 
     qd2 = t.user("quality_director", username="qd2")
     barrier = threading.Barrier(2)

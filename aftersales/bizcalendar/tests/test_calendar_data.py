@@ -10,11 +10,11 @@ import chinese_calendar
 import pytest
 from django.test import Client
 
+from aftersales import testing as t
 from aftersales.bizcalendar import services
 from aftersales.bizcalendar.models import CalendarDay, CalendarYear
 from aftersales.bizcalendar.rules import is_working_minute, periods_on
 from aftersales.bizcalendar.selectors import build_calendar, years_to_confirm
-from aftersales.core import testing as t
 from aftersales.core.audit import history
 from aftersales.core.errors import PermissionDenied
 

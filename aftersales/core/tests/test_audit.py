@@ -7,8 +7,8 @@ import pytest
 from django.db.models import ProtectedError
 from django.test import Client
 
+from aftersales import testing as t
 from aftersales.accounts.services import issue_token
-from aftersales.core import testing as t
 from aftersales.core.audit import history
 from aftersales.core.models import AuditEvent
 from aftersales.customers.models import Customer
@@ -84,6 +84,26 @@ def test_business_records_cannot_be_hard_deleted() -> None:
     with pytest.raises(ProtectedError):
         cust.delete()
     assert Customer.objects.filter(pk=cust.pk).exists()
+
+
+def test_business_records_cannot_be_deleted_in_bulk() -> None:
+    """QuerySet.delete() on a business model (through its manager, a filter or a related
+    manager) is refused like Model.delete(), and deletes nothing."""
+    cust = t.customer(t.region())
+    site = t.site(cust)
+    for qs in (
+        Customer.objects.filter(pk=cust.pk),
+        Customer.objects.all(),
+        cust.sites.all(),
+        Customer.objects.active(),
+    ):
+        with pytest.raises(ProtectedError) as err:
+            qs.delete()
+        assert "业务记录不可删除，请归档" in str(err.value)
+    assert Customer.objects.filter(pk=cust.pk).exists()
+    assert type(site).objects.filter(pk=site.pk).exists()
+    # the manager itself offers no bulk delete
+    assert not hasattr(Customer.objects, "delete")
 
 
 def test_no_permission_means_nothing_written() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.installed_base.models import WarrantyPolicy
 from aftersales.installed_base.selectors import category_policies
 

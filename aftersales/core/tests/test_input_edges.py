@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from aftersales import testing as t
 from aftersales.accounts.services import issue_token
-from aftersales.core import testing as t
 from aftersales.core.models import AuditEvent
 from aftersales.customers.models import Customer
 

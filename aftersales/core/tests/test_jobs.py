@@ -11,7 +11,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from aftersales.core.models import WorkerHeartbeat
 from aftersales.core.tasks import request_heartbeat
-from aftersales.core.testing import run_workers
+from aftersales.testing import run_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,9 +8,9 @@ import pytest
 from django.db import models
 from django.test import Client
 
+from aftersales import testing as t
 from aftersales.accounts.services import issue_token
 from aftersales.catalog.models import Part, PriceList
-from aftersales.core import testing as t
 from aftersales.customers.models import ServiceContract
 from aftersales.dealers.models import Dealer
 

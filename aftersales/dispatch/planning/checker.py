@@ -159,7 +159,8 @@ def _check_route(
             flag("location", f"{job.id} 地点与工单不符", job.id)
         leg = int(matrix[place, job.location])
         travelled += leg
-        if visit.arrival < clock + leg:
+        if visit.arrival < clock + leg and visit.job_id not in started:
+            # (a started visit's arrival is a recorded fact, not a plan to check)
             flag("travel_time", f"到达 {job.id} 早于行驶所需时间", job.id)
         if not fixed and problem.now is not None and visit.arrival - leg < problem.now:
             flag("before_now", f"{job.id} 的行程早于当前时刻", job.id)

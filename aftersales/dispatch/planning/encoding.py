@@ -20,6 +20,10 @@ How the day is expressed in PyVRP (0.14):
 * **SLA breaches** come first through prizes: a must-do job is an optional client whose
   prize (weight × a unit larger than any possible total travel) is lost when it is not
   served inside its window; total travel is the PyVRP distance.
+* **Late visits** (``ClientSpec.group``): a job may be offered as several clients — on
+  time, and late up to 15, 30, 60 … minutes, each with a smaller prize — of which a
+  mutually exclusive client group lets at most one be served: the lost prize then grows
+  with the weighted lateness.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pyvrp import (
     Activity,
     ActivityType,
     Client,
+    ClientGroup,
     Depot,
     Location,
     ProblemData,
@@ -84,6 +89,7 @@ class ClientSpec:
     tw_late: int
     prize: int
     required: bool
+    group: str | None = None
 
 
 def fixed_items(problem: PlanningProblem, tech: Technician) -> list[FixedItem]:
@@ -150,6 +156,7 @@ class Encoding:
     prize_unit: int
     break_prize: int
     lunch_dims: tuple[int, ...] = ()
+    specs: tuple[ClientSpec, ...] = ()
 
     def penalty_floors(self) -> tuple[list[float], list[float]]:
         """Floors and ceilings of the penalties (loads…, time warp, distance): a unit of
@@ -188,23 +195,44 @@ class Encoding:
         return result
 
     def served_jobs(self, solution: Solution) -> set[str]:
+        return set(self.served_specs(solution))
+
+    def served_specs(self, solution: Solution) -> dict[str, ClientSpec]:
+        """job id → the client (of possibly several per job) the solution serves."""
         return {
-            self.jobs[a.idx].id
+            self.specs[a.idx].job.id: self.specs[a.idx]
             for route in solution.routes()
             for a in route
             if a.is_client() and a.idx < len(self.jobs)
         }
 
-    def warm_start(self, solution: Solution) -> Solution:
-        """The same routes, as a solution of this encoding's data (same client order)."""
-        routes = [
-            PyvrpRoute(
-                self.data,
-                [Activity(ActivityType.CLIENT, a.idx) for a in route if a.is_client()],
-                route.vehicle_type(),
-            )
-            for route in solution.routes()
-        ]
+    def warm_start(self, solution: Solution, source: Encoding | None = None) -> Solution:
+        """The same routes, as a solution of this encoding's data; ``source`` is the
+        encoding ``solution`` belongs to (default: one with the same client order). A job
+        maps to its first client here; the lunch breaks are the same in both."""
+        source = source or self
+        first: dict[str, int] = {}
+        same: dict[tuple[str, int], int] = {}
+        for index, spec in enumerate(self.specs):
+            first.setdefault(spec.job.id, index)
+            same.setdefault((spec.job.id, spec.tw_late), index)
+        routes = []
+        for route in solution.routes():
+            activities = []
+            for a in route:
+                if not a.is_client():
+                    continue
+                target: int | None
+                if a.idx < len(source.jobs):
+                    was = source.specs[a.idx]
+                    target = same.get((was.job.id, was.tw_late), first.get(was.job.id))
+                    if target is None:
+                        continue
+                else:
+                    target = len(self.jobs) + a.idx - len(source.jobs)
+                activities.append(Activity(ActivityType.CLIENT, target))
+            if activities:
+                routes.append(PyvrpRoute(self.data, activities, route.vehicle_type()))
         return Solution(self.data, routes)
 
 
@@ -238,6 +266,8 @@ def encode(
     if break_prize is None:
         break_prize = 2 * unit * max_weight
 
+    group_keys = sorted({spec.group for spec in clients if spec.group is not None})
+    group_of = {key: index for index, key in enumerate(group_keys)}
     pyvrp_clients = [
         Client(
             location=location_of[spec.job.location],
@@ -247,11 +277,17 @@ def encode(
             tw_early=spec.tw_early,
             tw_late=spec.tw_late,
             prize=spec.prize,
-            required=spec.required,
+            required=spec.required and spec.group is None,
+            group=None if spec.group is None else group_of[spec.group],
             name=spec.job.id,
         )
         for spec in clients
     ]
+    required_groups = {spec.group for spec in clients if spec.group is not None and spec.required}
+    groups = [ClientGroup(required=key in required_groups, name=key) for key in group_keys]
+    for index, spec in enumerate(clients):
+        if spec.group is not None:
+            groups[group_of[spec.group]].add_client(index)
     pyvrp_clients.extend(
         Client(
             location=location_of[place],
@@ -270,7 +306,7 @@ def encode(
     depot_of = {place: index for index, place in enumerate(depot_places)}
     depots = [Depot(location=location_of[p], name=f"base@{p}") for p in depot_places]
 
-    groups = _vehicle_groups(segments, mergeable=not dims.pinned)
+    vehicle_groups = _vehicle_groups(segments, mergeable=not dims.pinned)
     vehicle_types = [
         VehicleType(
             num_available=len(group),
@@ -282,14 +318,25 @@ def encode(
             tw_late=group[0].latest,
             name=",".join(f"{s.technician.id}#{s.after_fixed}" for s in group),
         )
-        for group in groups
+        for group in vehicle_groups
     ]
     locations = [_location(problem, place) for place in places]
     # one profile; the same matrix is distance (the travel objective) and duration
     matrices: list[Any] = [matrix]
-    data = ProblemData(locations, pyvrp_clients, depots, vehicle_types, matrices, matrices)
+    data = ProblemData(
+        locations, pyvrp_clients, depots, vehicle_types, matrices, matrices, groups=groups
+    )
     lunch_dims = tuple(dims.lunch_at + k for k in range(len(lunches)))
-    return Encoding(data, tuple(jobs), tuple(breaks), tuple(groups), unit, break_prize, lunch_dims)
+    return Encoding(
+        data,
+        tuple(jobs),
+        tuple(breaks),
+        tuple(vehicle_groups),
+        unit,
+        break_prize,
+        lunch_dims,
+        tuple(clients),
+    )
 
 
 def default_prize_unit(problem: PlanningProblem, segments: Sequence[Segment], jobs: int) -> int:

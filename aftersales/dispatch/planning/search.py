@@ -6,11 +6,19 @@ enough: when the penalty of a load dimension sinks below the prize of a client, 
 that client infeasibly (a second lunch break, a job for which the technician lacks the
 skill) becomes profitable and the search oscillates. Here each dimension gets a floor just
 above the largest prize it could buy, so the adaptation only happens above it.
+
+``Budget`` measures the time budget: by default in CPU seconds of this process (a busy
+machine that gives the solver half a core does not silently halve the search), capped by a
+wall-clock limit. ``PhaseStop`` ends one phase of the search at a share of the budget, after
+a stretch without improving the first objective, or — for an all-required attempt — when
+no feasible solution has been found by a given share.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from statistics import fmean
 
 from pyvrp import (
@@ -31,7 +39,75 @@ from pyvrp.search import (
     PerturbationParams,
     compute_neighbours,
 )
-from pyvrp.stop import MaxRuntime
+
+# PyVRP's cost of an infeasible solution (the largest value of its cost type)
+INFEASIBLE_COST = 2**62
+
+
+@dataclass
+class Budget:
+    """``seconds`` of search from now: CPU seconds of this process when ``cpu_aware``
+    (never more than ``wall_factor`` × ``seconds`` of wall-clock time), else wall-clock."""
+
+    seconds: float
+    cpu_aware: bool = True
+    wall_factor: float = 2.0
+    _cpu0: float = field(default_factory=time.process_time)
+    _wall0: float = field(default_factory=time.perf_counter)
+
+    def used(self) -> float:
+        """Share of the budget used, 0 … 1 (and beyond once it is exhausted)."""
+        if self.seconds <= 0:
+            return 1.0
+        wall = time.perf_counter() - self._wall0
+        if not self.cpu_aware:
+            return wall / self.seconds
+        cpu = time.process_time() - self._cpu0
+        return max(cpu / self.seconds, wall / (self.seconds * self.wall_factor))
+
+    def left(self) -> float:
+        """Seconds of budget left (in the budget's own measure)."""
+        return max(0.0, (1.0 - self.used()) * self.seconds)
+
+    def phase(
+        self,
+        until: float,
+        *,
+        patience: float | None = None,
+        unit: int = 1,
+        give_up: float | None = None,
+    ) -> PhaseStop:
+        return PhaseStop(self, until, patience, max(1, unit), give_up)
+
+
+@dataclass
+class PhaseStop:
+    """PyVRP stopping criterion: stop at share ``until`` of the budget; with ``patience``
+    (a share), also when ``best_cost // unit`` (the first objective: the prizes of the
+    breaches) has not improved for that long; with ``give_up`` (a share), also when the
+    best solution is still infeasible by then."""
+
+    budget: Budget
+    until: float
+    patience: float | None = None
+    unit: int = 1
+    give_up: float | None = None
+    _best: int | None = None
+    _since: float = 0.0
+
+    def __call__(self, best_cost: int) -> bool:
+        used = self.budget.used()
+        if used >= self.until:
+            return True
+        if self.give_up is not None and used >= self.give_up and best_cost >= INFEASIBLE_COST:
+            return True
+        if self.patience is None:
+            return False
+        level = best_cost // self.unit
+        if self._best is None or level < self._best:
+            self._best, self._since = level, used
+            return False
+        return used - self._since >= self.patience
 
 
 class FlooredPenalties(PenaltyManager):
@@ -84,7 +160,7 @@ class FlooredPenalties(PenaltyManager):
 
 def run_search(
     data: ProblemData,
-    seconds: float,
+    stop: PhaseStop,
     seed: int,
     *,
     floors: Sequence[float] | None = None,
@@ -110,4 +186,4 @@ def run_search(
     if initial is None:
         initial = search(Solution.make_random(data, rng), manager.max_cost_evaluator(), True)
     algorithm = IteratedLocalSearch(data, manager, search, initial)
-    return algorithm.run(MaxRuntime(max(seconds, 0.05)), collect_stats=False)
+    return algorithm.run(stop, collect_stats=False)

@@ -1,22 +1,26 @@
 """智能派工: plan a day with PyVRP — fewest severity-weighted SLA breaches, then least travel.
 
-``solve`` works in three phases within one time budget:
+``solve`` works in three phases within one budget (``search.Budget``: CPU seconds of this
+process by default, at most twice the budget of wall-clock time):
 
-1. **On time** (35 %). Every job is a prize-collecting client with its hard window; the
-   prize of a must-do job (weight × a unit larger than any possible total travel) makes
+1. **On time** (until the fewest weighted breaches have not improved for 15 % of the
+   budget, at most to 60 %). Every job is a prize-collecting client with its hard window;
+   the prize of a must-do job (weight × a unit larger than any possible total travel) makes
    serving it on time lexicographically more important than travel. What cannot be served
    on time is left out rather than planned late. The search starts from the dispatcher's
    greedy plan (its on-time visits), so it never ends with more weighted breaches.
-2. **Late** (to 45 %). When ``schedule_late_visits`` is set, the jobs left out get their
-   window opened to the end of the shift and a prize, the jobs planned on time become
-   required, and the search continues from the tier-1 routes: late visits fill the
-   remaining time without making any on-time visit late.
-3. **Polish** (the rest). Every planned visit is required, nothing else is worth adding,
-   and the penalties can adapt freely: only travel is left to optimise.
+2. **Late** (likewise, to 70 %). When ``schedule_late_visits`` is set, the jobs planned on
+   time become required and each job left out is offered on time (its full prize) and late
+   by up to 15, 30, 60, 120, 240 minutes or to the end of the day, as one client group of
+   which at most one is served, each later copy worth less: weighted lateness (in quarter
+   hours) is minimised before travel, and no breach is ever traded for it.
+3. **Polish** (the rest). Every planned visit is required (a late one no later than it is);
+   every job still left out keeps its on-time prize, so it can still be served on time —
+   the first objective stays in play for the whole budget — and travel is optimised.
 
 Jobs still left out are reported with a reason (``UnassignedReason``). In ``hard_windows``
 mode (benchmarks) must-do jobs are required clients and no visit is ever late; if PyVRP
-finds no feasible plan that way, the prize model is used instead.
+has no feasible plan that way by 40 % of the budget, the prize model gets the rest.
 
 ``replan`` keeps what has started (and what the dispatcher fixed) exactly in place, keeps
 the jobs of undisturbed routes on their technician, and re-optimises the rest.
@@ -24,7 +28,6 @@ the jobs of undisturbed routes on their technician, and re-optimises the rest.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -55,7 +58,7 @@ from aftersales.dispatch.planning.model import (
     Visit,
     clock,
 )
-from aftersales.dispatch.planning.search import run_search
+from aftersales.dispatch.planning.search import Budget, PhaseStop, run_search
 from aftersales.dispatch.planning.timeline import (
     BreakStop,
     JobStop,
@@ -66,20 +69,37 @@ from aftersales.dispatch.planning.timeline import (
     time_route,
 )
 
-# Shares of the budget: tier 1 (on time) ends at 35 %, tier 2 (late visits) at 45 %; the
-# rest polishes travel with every planned visit required. (Measured on the field days of
-# bench/dispatch_field.py: 55/70 gave 81 % fewer weighted breaches but only 14 % less
-# travel; 35/45 gives 77 % and 18 %, both targets met.)
-TIER_ONE_SHARE = 0.35
-TIER_TWO_SHARE = 0.45
+# Phases of the budget (shares of it, measured by ``search.Budget``). Tier 1 (on time) runs
+# until its first objective has not improved for TIER_ONE_PATIENCE of the budget, and at
+# most until TIER_ONE_UNTIL; tier 2 (late visits) likewise until TIER_TWO_UNTIL; the polish
+# takes the rest. Unserved jobs keep their prizes in every phase, so a job can still be
+# served on time after tier 1 has ended. In ``hard_windows`` mode the all-required attempt
+# gives up when it has no feasible solution at HARD_GIVE_UP, leaving the rest to the prize
+# model.
+TIER_ONE_UNTIL = 0.6
+TIER_ONE_PATIENCE = 0.15
+TIER_TWO_UNTIL = 0.7
+TIER_TWO_PATIENCE = 0.05
+HARD_GIVE_UP = 0.4
+# Late visits: a missed job may be served late by up to each bound (minutes past its
+# window), and the prize it loses grows with the bound (weighted lateness in quarter hours).
+LATE_BOUNDS = (15, 30, 60, 120, 240, 480)
+LATE_STEP = 15
 
 
-def solve(problem: PlanningProblem, time_budget_seconds: float = 30.0, seed: int = 0) -> Plan:
+def solve(
+    problem: PlanningProblem,
+    time_budget_seconds: float = 30.0,
+    seed: int = 0,
+    *,
+    cpu_aware: bool = True,
+) -> Plan:
     """Plan ``problem`` within about ``time_budget_seconds`` (deterministic for a seed,
-    up to the time limit)."""
+    up to the time limit). ``cpu_aware``: the budget counts this process's CPU seconds,
+    with at most twice the budget of wall-clock time (see ``search.Budget``)."""
     # leave time to turn the routes into a plan (about a millisecond per job)
     reserve = min(0.1 * time_budget_seconds, 0.05 + 0.001 * len(problem.jobs))
-    deadline = time.perf_counter() + time_budget_seconds - reserve
+    budget = Budget(max(0.0, time_budget_seconds - reserve), cpu_aware=cpu_aware)
     setup = _Setup.of(problem)
     if not setup.candidates:
         return _plan(problem, setup, None, None)
@@ -87,37 +107,32 @@ def solve(problem: PlanningProblem, time_budget_seconds: float = 30.0, seed: int
 
     if problem.hard_windows:
         encoding = encode(problem, setup.segments, setup.specs(unit, hard=True), prize_unit=unit)
-        result = _run(encoding, _left(deadline), seed, None)
+        result = _run(encoding, budget.phase(1.0, give_up=HARD_GIVE_UP), seed, None)
         if result.is_feasible():
             return _plan(problem, setup, encoding, result.best)
 
     late_visits = problem.schedule_late_visits and not problem.hard_windows
     first = encode(problem, setup.segments, setup.specs(unit, hard=False), prize_unit=unit)
-    budget = _left(deadline)
-    tier_one_end = deadline - budget * (1 - TIER_ONE_SHARE)
-    tier_two_end = deadline - budget * (1 - TIER_TWO_SHARE)
-    result = _run(first, _left(tier_one_end), seed, _greedy_start(problem, first))
+    stop = budget.phase(TIER_ONE_UNTIL, patience=TIER_ONE_PATIENCE, unit=unit)
+    result = _run(first, stop, seed, _greedy_start(problem, first))
     best, encoding = result.best, first
     on_time = first.served_jobs(best)
-    late: set[str] = set()
+    late_unit = setup.late_unit(unit) if late_visits else unit
 
     missed = [job for job in setup.candidates if job.must_do and job.id not in on_time]
     if missed and late_visits:
-        second = encode(problem, setup.segments, setup.late_specs(unit, on_time), prize_unit=unit)
-        tier_two = _run(second, _left(tier_two_end), seed + 1, second.warm_start(best))
+        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best))
+        second = encode(problem, setup.segments, specs, prize_unit=late_unit)
+        stop = budget.phase(TIER_TWO_UNTIL, patience=TIER_TWO_PATIENCE, unit=unit)
+        tier_two = _run(second, stop, seed + 1, second.warm_start(best, first))
         if tier_two.is_feasible():
             best, encoding = tier_two.best, second
-            late = second.served_jobs(best) - on_time
 
-    if _left(deadline) > 0.2:
-        polish = encode(
-            problem,
-            setup.segments,
-            setup.polish_specs(on_time, late),
-            prize_unit=unit,
-            break_prize=unit,
-        )
-        final = _run(polish, _left(deadline), seed + 2, polish.warm_start(best))
+    if budget.left() > 0.2:
+        # what is served stays (no later than it is); the rest keeps its on-time prize
+        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best), late=False)
+        polish = encode(problem, setup.segments, specs, prize_unit=late_unit)
+        final = _run(polish, budget.phase(1.0), seed + 2, polish.warm_start(best, encoding))
         if final.is_feasible():
             best, encoding = final.best, polish
     return _plan(problem, setup, encoding, best)
@@ -131,6 +146,7 @@ def replan(
     seed: int = 0,
     *,
     reassign: bool = True,
+    cpu_aware: bool = True,
 ) -> Plan:
     """Re-plan the rest of the day at ``now_minute``.
 
@@ -142,7 +158,7 @@ def replan(
     still leaves breaches (and ``reassign`` allows it) is a free re-assignment tried, with
     the other half of the budget, and kept only if it has fewer weighted breaches.
     """
-    deadline = time.perf_counter() + time_budget_seconds
+    budget = Budget(time_budget_seconds, cpu_aware=cpu_aware)
     frozen = frozen_problem(previous, problem, now_minute)
     keep = _undisturbed(previous, frozen)
     pinned = replace(
@@ -154,12 +170,12 @@ def replan(
             for job in frozen.jobs
         ),
     )
-    local = solve(pinned, _left(deadline) / 2, seed)
+    local = solve(pinned, time_budget_seconds / 2, seed, cpu_aware=cpu_aware)
     local = _unpinned(local, frozen)
     local_breaches = breach_weight(frozen, local)
-    if not reassign or local_breaches == 0 or _left(deadline) < 0.2:
+    if not reassign or local_breaches == 0 or budget.left() < 0.2:
         return local
-    wide = solve(frozen, _left(deadline), seed + 7)
+    wide = solve(frozen, budget.left(), seed + 7, cpu_aware=cpu_aware)
     return wide if breach_weight(frozen, wide) < local_breaches else local
 
 
@@ -260,36 +276,66 @@ class _Setup:
             for job in self.candidates
         ]
 
-    def late_specs(self, unit: int, served: set[str]) -> list[ClientSpec]:
-        specs = []
-        for job in self.candidates:
-            if job.id in served:
-                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, True)
-            elif job.must_do:
-                spec = ClientSpec(
-                    job, job.window.earliest, UNBOUNDED, self._prize(job, unit), False
-                )
-            else:
-                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, False)
-            specs.append(spec)
-        return specs
+    def late_unit(self, unit: int) -> int:
+        """The on-time prize per weight unit when late visits are offered: more than all
+        late visits' prizes together, so lateness never buys a breach."""
+        weights = sum(job.weight for job in self.candidates if job.must_do)
+        return unit * _LATE_LEVELS * max(1, weights) + 1
 
-    def polish_specs(self, on_time: set[str], late: set[str]) -> list[ClientSpec]:
-        """Every planned visit required (late ones with their window left open), nothing
-        else worth adding: only travel is left to optimise."""
-        specs = []
+    def late_specs(
+        self,
+        unit: int,
+        late_unit: int,
+        served: Mapping[str, ClientSpec],
+        *,
+        late: bool = True,
+    ) -> list[ClientSpec]:
+        """What is served stays served (a late visit no later than it is); every job not
+        served keeps its prize: on time worth ``weight × late_unit``; late (when ``late``)
+        by up to each of ``LATE_BOUNDS`` worth less the later it is."""
+        specs: list[ClientSpec] = []
         for job in self.candidates:
-            if job.id in on_time:
-                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, True)
-            elif job.id in late:
-                spec = ClientSpec(job, job.window.earliest, UNBOUNDED, 0, True)
+            spec = served.get(job.id)
+            if spec is not None and spec.tw_late <= job.window.latest:
+                specs.append(ClientSpec(job, spec.tw_early, spec.tw_late, 0, True))
+            elif spec is not None:
+                specs.extend(_late_copies(job, unit, late_unit, spec.tw_late, required=True))
+            elif job.must_do:
+                if late:
+                    specs.extend(_late_copies(job, unit, late_unit, UNBOUNDED, required=False))
+                else:
+                    prize = job.weight * late_unit
+                    specs.append(
+                        ClientSpec(job, job.window.earliest, job.window.latest, prize, False)
+                    )
             else:
-                spec = ClientSpec(job, job.window.earliest, job.window.latest, 0, False)
-            specs.append(spec)
+                prize = self._prize(job, unit)
+                specs.append(ClientSpec(job, job.window.earliest, job.window.latest, prize, False))
         return specs
 
     def _prize(self, job: Job, unit: int) -> int:
         return job.weight * (unit if job.must_do else self.problem.optional_value)
+
+
+_LATE_LEVELS = LATE_BOUNDS[-1] // LATE_STEP + 1
+
+
+def _late_copies(
+    job: Job, unit: int, late_unit: int, up_to: int, *, required: bool
+) -> list[ClientSpec]:
+    """``job`` on time and late by up to each bound (the last one open to the end of the
+    day), no later than ``up_to``, as one client group (``required``: exactly one served)."""
+    window = job.window
+    copies = [
+        ClientSpec(job, window.earliest, window.latest, job.weight * late_unit, required, job.id)
+    ]
+    for k, bound in enumerate(LATE_BOUNDS):
+        latest = window.latest + bound if k < len(LATE_BOUNDS) - 1 else UNBOUNDED
+        prize = job.weight * unit * (_LATE_LEVELS - bound // LATE_STEP)
+        copies.append(ClientSpec(job, window.earliest, latest, prize, required, job.id))
+        if latest >= up_to:
+            break
+    return copies
 
 
 def _rejection(problem: PlanningProblem, job: Job, open_techs: set[str]) -> Unassigned | None:
@@ -314,17 +360,11 @@ def _rejection(problem: PlanningProblem, job: Job, open_techs: set[str]) -> Unas
     return None
 
 
-def _left(deadline: float) -> float:
-    return max(0.0, deadline - time.perf_counter())
-
-
-def _run(encoding: Encoding, seconds: float, seed: int, initial: Solution | None) -> Result:
+def _run(encoding: Encoding, stop: PhaseStop, seed: int, initial: Solution | None) -> Result:
     if not any(client.prize for client in encoding.data.clients()):
-        return run_search(encoding.data, seconds, seed, initial=initial)
+        return run_search(encoding.data, stop, seed, initial=initial)
     floors, ceilings = encoding.penalty_floors()
-    return run_search(
-        encoding.data, seconds, seed, floors=floors, ceilings=ceilings, initial=initial
-    )
+    return run_search(encoding.data, stop, seed, floors=floors, ceilings=ceilings, initial=initial)
 
 
 def _greedy_start(problem: PlanningProblem, encoding: Encoding) -> Solution | None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.core.errors import Conflict
 from aftersales.core.models import AuditEvent
 from aftersales.dispatch import services, snapshot

@@ -66,7 +66,7 @@ def test_dispatcher_drags_a_visit_to_another_technician_and_publishes(page: Any)
         )
     ).to_be_visible()
     page.click('[data-testid="publish"]')
-    page.wait_for_selector("text=方案已发布，工单已派出")
+    page.wait_for_selector(f"text=方案已发布：新派工 {len(led) + len(hvac)} 单，改派 0 单")
     expect(page.locator('[data-testid="plan-state"]')).to_have_text("已发布")
     plan.refresh_from_db()
     assert plan.state == PlanState.PUBLISHED

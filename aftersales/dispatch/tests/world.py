@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from aftersales import testing as t
 from aftersales.bizcalendar.rules import periods_on
 from aftersales.bizcalendar.selectors import business_calendar, invalidate
-from aftersales.core import testing as t
 from aftersales.demo.defaults import ensure_defaults
 from aftersales.dispatch.building import day_origin
 from aftersales.service.models import Ticket

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 
 
 @pytest.fixture

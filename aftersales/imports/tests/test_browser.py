@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.installed_base.models import Equipment
 from conftest import browser_login
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.customers.models import Site
 from aftersales.imports.columns import SPECS
 from aftersales.installed_base.models import Equipment

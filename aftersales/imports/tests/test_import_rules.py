@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.core.audit import history
 from aftersales.core.models import AuditEvent
 from aftersales.customers.models import Customer, Site

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.imports import services
 from aftersales.imports.models import ImportJob
 from aftersales.imports.progress import Progress

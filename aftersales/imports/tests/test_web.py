@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.customers.models import Customer
 from aftersales.imports.models import ImportJob
 

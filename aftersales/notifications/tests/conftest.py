@@ -16,8 +16,8 @@ import pytest
 from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from aftersales import testing as t
 from aftersales.accounts.models import Department
-from aftersales.core import testing as t
 from aftersales.notifications.delivery import DELIVER_TASK
 from aftersales.notifications.models import ChannelConfig, WebhookRobot
 

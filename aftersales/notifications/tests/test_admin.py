@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.core.models import AuditEvent
 from aftersales.notifications.models import (
     Channel,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.notifications.services import notify
 from conftest import browser_login
 

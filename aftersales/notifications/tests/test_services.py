@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.core import testing as t
+from aftersales import testing as t
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.models import AuditEvent
 from aftersales.notifications import delivery, services

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from aftersales import testing as t
 from aftersales.accounts.services import issue_token
-from aftersales.core import testing as t
 from aftersales.notifications.context import unread_notifications
 from aftersales.notifications.services import notify
 

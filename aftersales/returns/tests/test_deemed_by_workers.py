@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from aftersales.core.models import AuditEvent
-from aftersales.core.testing import run_workers
 from aftersales.returns.models import ReturnRequest
 from aftersales.returns.tasks import deem_silence
 from aftersales.returns.tests.helpers import to_record_sent
+from aftersales.testing import run_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales import testing as t
 from aftersales.approvals.models import Deadline
 from aftersales.approvals.services import engine
 from aftersales.approvals.testing import day
-from aftersales.core import testing as t
 from aftersales.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from aftersales.core.models import AuditEvent
 from aftersales.notifications.models import Notification

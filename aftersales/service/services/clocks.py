@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 
 from aftersales.bizcalendar.rules import TWENTY_FOUR_SEVEN, BusinessCalendar, working_day_minutes
@@ -24,7 +24,6 @@ from aftersales.sla import rules as sla_rules
 from aftersales.sla.models import Metric, Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
 from aftersales.staff.models import StaffProfile
 
-DISPATCH_CONFIRM_MINUTES = 10  # urgent / major: dispatcher confirms within 10 minutes [003#12 §二]
 MET_BY_STATE = {
     TicketState.ACKNOWLEDGED: ("response",),
     TicketState.DISPATCHED: ("response", "dispatch"),
@@ -133,7 +132,8 @@ def _targets(ticket: Ticket, policy: SlaPolicy) -> list[tuple[str, int, bool]]:
                     minutes, working = regional.minutes, regional.working_time
         out.append((t.metric, minutes, working))
     if ticket.severity in (Severity.MAJOR, Severity.URGENT):
-        out.append(("dispatch", DISPATCH_CONFIRM_MINUTES, False))
+        # the dispatcher confirms within the policy's time (default 10 min) [003#12 §二]
+        out.append(("dispatch", policy.dispatch_confirm_minutes, False))
     return out
 
 
@@ -337,7 +337,13 @@ def sweep(now: dt.datetime | None = None, limit: int = 500) -> int:
             Q(severity__in=[Severity.MAJOR, Severity.URGENT]),
             resolved_at__isnull=True,
             loaner_task__isnull=True,
-            received_at__lte=now - dt.timedelta(minutes=240),
+            sla_policy__isnull=False,
+            # the policy's own time (loaner_after_minutes), as _loaner_rule decides
+            received_at__lte=Value(now)
+            - ExpressionWrapper(
+                F("sla_policy__loaner_after_minutes") * Value(dt.timedelta(minutes=1)),
+                output_field=DurationField(),
+            ),
             state__in=[
                 s for s in TicketState.values if s not in ("cancelled", "closed", "resolved")
             ],

@@ -20,6 +20,8 @@ from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderO
 from aftersales.service.models.work import LIVE_WO_STATES
 from aftersales.service.services import warranty
 from aftersales.service.services.base import lock_ticket, move, require_visible
+from aftersales.staff.models import FactKind
+from aftersales.staff.services import record_fact
 
 
 def candidates(ticket: Ticket, at: dt.datetime | None = None) -> list[ranking.RankedCandidate]:
@@ -187,6 +189,15 @@ def decline(*, actor: Any, work_order: WorkOrder | int, reason: str) -> WorkOrde
         wo.state = WorkOrderState.DECLINED
         wo.save(update_fields=["state", "updated_at"])
     audit.record(wo, actor=actor, action="action", verb="decline", reason=reason)
+    if wo.offers.count() == 1:  # assigned to him alone: a refused dispatch (拒绝派工, SPEC §8)
+        record_fact(
+            actor=actor,
+            person=actor,
+            kind=FactKind.REFUSED_DISPATCH,
+            source=wo,
+            occurred_at=offer.declined_at,
+            details={"ticket": wo.ticket.number, "reason": reason},
+        )
     return wo
 
 
@@ -300,6 +311,19 @@ def check_in(
         to_state="on_site",
         payload={"late_minutes": wo.late_minutes},
     )
+    if wo.late_minutes:
+        record_fact(
+            actor=actor,
+            person=actor,
+            kind=FactKind.LATE_ARRIVAL,
+            source=wo,
+            occurred_at=now,
+            details={
+                "ticket": ticket.number,
+                "late_minutes": wo.late_minutes,
+                "window_end": wo.window_end,
+            },
+        )
     return wo
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from aftersales.core import audit
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.service import notices
 from aftersales.service.models import Callback, ServiceReport, Ticket, WorkOrder, WorkOrderState
@@ -76,6 +77,15 @@ def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
     move(ticket, "resolve", actor=actor, fields={"resolved_at": now, "remote": report.remote})
     if wo is not None and wo.state == WorkOrderState.ON_SITE:
         WorkOrder.objects.filter(pk=wo.pk).update(state=WorkOrderState.DONE, check_out_at=now)
+        audit.record(
+            wo,
+            actor=actor,
+            action="transition",
+            verb="done_with_ticket",
+            from_state=WorkOrderState.ON_SITE,
+            to_state=WorkOrderState.DONE,
+            payload={"ticket": ticket.number},
+        )
     callbacks.create_for_ticket(ticket)
     notices.completed(ticket)
     return ticket
@@ -105,9 +115,24 @@ def cancel(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
     if not reason.strip():
         raise ValidationFailed("取消必须填写原因", field="reason")
     move(ticket, "cancel", actor=actor, reason=reason, fields={"cancel_reason": reason[:200]})
-    ticket.work_orders.filter(state__in=["offered", "accepted"]).update(
+    open_orders = list(
+        ticket.work_orders.select_for_update().filter(
+            state__in=[WorkOrderState.OFFERED, WorkOrderState.ACCEPTED]
+        )
+    )
+    WorkOrder.objects.filter(pk__in=[wo.pk for wo in open_orders]).update(
         state=WorkOrderState.CANCELLED
     )
+    for wo in open_orders:
+        audit.record(
+            wo,
+            actor=actor,
+            action="transition",
+            verb="cancelled_with_ticket",
+            from_state=wo.state,
+            to_state=WorkOrderState.CANCELLED,
+            reason=reason,
+        )
     return ticket
 
 

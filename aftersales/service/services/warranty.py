@@ -11,11 +11,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aftersales.catalog.models import Part, PriceList
+from aftersales.catalog.models import Part
+from aftersales.catalog.selectors import list_prices, price_list_on
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.installed_base.selectors import category_policies, policy_for
-from aftersales.installed_base.warranty_facts import facts_of, rule_policy
+from aftersales.installed_base.warranty_facts import facts_of, fitted_part, rule_policy
 from aftersales.service.models import Quote, QuoteLine, Ticket, WarrantyRecord
 from aftersales.service.services.base import lock_ticket, require_visible
 from aftersales.warranty import quote as quote_rules
@@ -37,7 +38,7 @@ def current(ticket: Ticket) -> WarrantyRecord | None:
 
 
 _HISTORY_SQL = """
-SELECT 'repair', r.filed_at, NULL::date, r.component_code, COALESCE((
+SELECT 'repair', r.filed_at, NULL::date, r.component_code, NULL::smallint, COALESCE((
          SELECT w.in_warranty FROM {warranty} w
          WHERE w.ticket_id = r.ticket_id AND w.archived_at IS NULL
          ORDER BY w.created_at DESC, w.id DESC LIMIT 1), false)
@@ -46,7 +47,7 @@ SELECT 'repair', r.filed_at, NULL::date, r.component_code, COALESCE((
    AND r.filed_at IS NOT NULL AND r.archived_at IS NULL
 UNION ALL
 -- the same parts as installed_base.warranty_facts.fitted_parts_of (kept in step)
-SELECT 'part', NULL, c.fitted_date, c.code, c.fitted_in_warranty_repair
+SELECT 'part', NULL, c.fitted_date, c.code, c.warranty_months, c.fitted_in_warranty_repair
   FROM {component} c
  WHERE c.equipment_id = %(equipment)s AND c.archived_at IS NULL
    AND c.fitted_date IS NOT NULL AND c.fitted_in_warranty_repair
@@ -75,12 +76,12 @@ def _history(ticket: Ticket) -> tuple[list[rules.EarlierRepair], list[rules.Fitt
             component_code=code or None,
             in_warranty=bool(flag),
         )
-        for kind, filed_at, _, code, flag in rows
+        for kind, filed_at, _, code, _, flag in rows
         if kind == "repair"
     ]
     parts = [
-        rules.FittedPart(component_code=code, fitted_on=fitted, in_warranty_repair=bool(flag))
-        for kind, _, fitted, code, flag in rows
+        fitted_part(code, fitted, bool(flag), months)
+        for kind, _, fitted, code, months, flag in rows
         if kind == "part"
     ]
     return repairs, parts
@@ -254,8 +255,9 @@ def quote_create(
     labour_hours: Any = 0,
     distance_km: Any = 0,
 ) -> Quote:
-    """Price the work from the part master and the default price list, with the decision's
-    waivers; supersedes an earlier open quote."""
+    """Price the work from the price list in force today (its part prices, else the part
+    master; its labour rate and minimum hours; its call-out fee, else its rate per km), with
+    the decision's waivers; supersedes an earlier open quote."""
     ticket = lock_ticket(ticket)
     require_visible(ticket, actor)
     if not actor.has_role("agent", "coordinator", "technician", "manager", "admin"):
@@ -263,11 +265,13 @@ def quote_create(
     record = current(ticket)
     if record is None:
         raise Conflict("尚无保修判定，不能报价")
-    prices = PriceList.objects.filter(is_default=True, archived_at__isnull=True).first()
+    today = timezone.localdate()
+    prices = price_list_on(today)
     if prices is None:
-        raise Conflict("未配置默认收费标准")
+        raise Conflict(f"没有在 {today} 有效的收费标准，请管理员配置", code="no_price_list")
     codes = [p.part_code for p in parts]
     found = {p.code: p for p in Part.objects.filter(code__in=codes, archived_at__isnull=True)}
+    listed = list_prices(prices, [p.pk for p in found.values()])
     lines = []
     for p in parts:
         if p.part_code not in found:
@@ -276,7 +280,14 @@ def quote_create(
             raise ValidationFailed("配件数量必须大于0", field="parts")
         part = found[p.part_code]
         lines.append(
-            quote_rules.PartLine(part.code, p.quantity, part.unit_cost, part.price, part.name)
+            quote_rules.PartLine(
+                part.code,
+                p.quantity,
+                part.unit_cost,
+                part.price,
+                part.name,
+                list_price=listed.get(part.pk),
+            )
         )
     hours = _money(labour_hours, "工时")
     km = _money(distance_km, "里程")
@@ -292,8 +303,14 @@ def quote_create(
         if hours
         else None
     )
+    # a visit (km given): a list with a call-out fee (上门费/次) charges it per visit, else
+    # the kilometres at its rate
     travel = (
-        quote_rules.Travel(distance_km=km, rate_per_km=prices.travel_rate_per_km) if km else None
+        None
+        if not km
+        else quote_rules.Travel(flat=prices.travel_flat_fee)
+        if prices.travel_flat_fee
+        else quote_rules.Travel(distance_km=km, rate_per_km=prices.travel_rate_per_km)
     )
     q = quote_rules.build_quote(charges, parts=lines, labour=labour, travel=travel)
     Quote.objects.filter(ticket=ticket, state=Quote.State.SENT).update(state=Quote.State.SUPERSEDED)

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from aftersales import testing as t
 from aftersales.catalog.models import Part, PriceList
-from aftersales.core import testing as t
 from aftersales.customers.models import Contact
 from aftersales.demo.defaults import ensure_defaults
 from aftersales.staff.models import StaffProfile

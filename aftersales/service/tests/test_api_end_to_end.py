@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from PIL import Image, ImageDraw
 
+from aftersales import testing as t
 from aftersales.accounts.services import issue_token
-from aftersales.core import testing as t
 from aftersales.core.models import AuditEvent
 from aftersales.service.models import Ticket
 

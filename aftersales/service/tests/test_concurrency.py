@@ -10,9 +10,9 @@ from django.db import connection
 from django.utils import timezone
 
 from aftersales.core.errors import Conflict
-from aftersales.core.testing import run_workers
 from aftersales.service.models import SlaClock, WorkOrder
 from aftersales.service.services import dispatch, intake
+from aftersales.testing import run_workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

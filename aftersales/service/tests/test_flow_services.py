@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from aftersales.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from aftersales.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from aftersales.core.models import AuditEvent
 from aftersales.service.models import LoanerTask, SlaClock, Ticket, TicketState
 from aftersales.service.services import (
@@ -84,8 +90,22 @@ def test_transition_not_in_table_is_refused_in_chinese(world) -> None:  # type: 
 def test_technician_cannot_touch_tickets_not_his(world) -> None:  # type: ignore[no-untyped-def]
     ticket = new_ticket(world)
     lifecycle.acknowledge(actor=world.agent, ticket=ticket)
-    with pytest.raises((PermissionDenied, Exception)):
+    # a ticket with no work order of his is not even visible to him: the answer is the same
+    # as for a missing ticket, and nothing changes
+    with pytest.raises(NotFound) as err:
         lifecycle.wait(actor=world.tech1, ticket=ticket, for_="customer", reason="客户不在")
+    assert err.value.message == "报修单不存在或无权查看"
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.ACKNOWLEDGED and not ticket.pauses.exists()
+    # offered to him and another, he may see it, but until he accepts it is not his
+    dispatch.dispatch(
+        actor=world.coordinator, ticket=ticket, technician_ids=[world.tech1.id, world.tech2.id]
+    )
+    with pytest.raises(PermissionDenied) as denied:
+        lifecycle.wait(actor=world.tech1, ticket=ticket, for_="customer", reason="客户不在")
+    assert denied.value.message == "只能处理派给自己的工单"
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.DISPATCHED and not ticket.pauses.exists()
 
 
 def test_pause_moves_due_by_paused_working_time(world) -> None:  # type: ignore[no-untyped-def]
@@ -477,3 +497,17 @@ def test_decision_reads_the_equipment_history_repairs_and_fitted_parts(world) ->
     record = warranty.decide(fresh, actor=None, component_code="PSU")
     assert record is not None and record.warranty_end == dt.date(2028, 9, 1)
     assert any(r["code"] == "fitted_part" for r in record.reasons)
+    # the part's own period (独立保修月数) is carried through the registration's history
+    # statement: 3 months from 2026-09-01 end before the unit's 24 (2027-06-01)
+    EquipmentComponent.objects.filter(equipment=world.equipment, code="PSU").update(
+        warranty_months=3
+    )
+    record = warranty.decide(fresh, actor=None, component_code="PSU")
+    assert record is not None and record.warranty_end == dt.date(2027, 6, 1)
+    assert not any(r["code"] == "fitted_part" for r in record.reasons)
+    EquipmentComponent.objects.filter(equipment=world.equipment, code="PSU").update(
+        warranty_months=36
+    )
+    record = warranty.decide(fresh, actor=None, component_code="PSU")
+    assert record is not None and record.warranty_end == dt.date(2029, 9, 1)
+    assert any("新件保修期36个月" in r["text"] for r in record.reasons)

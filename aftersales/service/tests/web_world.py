@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from aftersales import testing as t
 from aftersales.catalog.models import Part, PriceList
-from aftersales.core import testing as t
 from aftersales.customers.models import Contact
 from aftersales.service.services import dispatch, intake, reports
 from aftersales.staff.models import StaffProfile

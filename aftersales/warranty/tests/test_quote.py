@@ -168,3 +168,14 @@ def test_totals_add_up_to_cents(
         assert value >= 0
     if charges.is_free:
         assert quote.total == Decimal("0.00")
+
+
+def test_a_listed_part_is_charged_at_the_list_price_whatever_the_basis() -> None:
+    listed = PartLine("PSU", 2, Decimal("85.00"), Decimal("150.00"), list_price=Decimal("99.90"))
+    for basis in (Charge.AT_COST, Charge.AT_PRICE):
+        quote = build_quote(ChargeFlags(basis, Charge.WAIVED, Charge.WAIVED), parts=[listed])
+        assert quote.parts_total == Decimal("199.80")
+        assert "按收费标准价格" in quote.lines[0].description
+    waived = build_quote(FREE_OF_CHARGE, parts=[listed])
+    # a waived line shows what the company bears: the cost
+    assert (waived.total, waived.waived_total) == (Decimal("0.00"), Decimal("170.00"))

@@ -26,6 +26,7 @@ from aftersales.warranty.rules import (
     NonQualityCharging,
     Outcome,
     Reason,
+    StartEvent,
     WarrantyDecision,
     WarrantyPolicy,
     decide_warranty,
@@ -114,6 +115,22 @@ def test_dealer_card_on_day_twenty_one_is_late() -> None:
     )
 
 
+def test_card_deadline_is_the_policys() -> None:
+    """``card_deadline_days`` is read: day 21 is late under the default 20, in time under 30,
+    and day 11 is late under 10."""
+    equipment = dataclasses.replace(DEALER, card_received_on=date(2025, 5, 22))
+    assert decide(quality(date(2025, 6, 1)), equipment).outcome is Outcome.EXCLUDED
+    thirty = dataclasses.replace(POLICY, card_deadline_days=30)
+    decision = decide(quality(date(2025, 6, 1)), equipment, thirty)
+    assert decision.outcome is Outcome.FREE
+    assert decision.reasons[0].text.endswith("21 天，在 30 天内")
+    ten = dataclasses.replace(POLICY, card_deadline_days=10)
+    early = dataclasses.replace(DEALER, card_received_on=date(2025, 5, 12))
+    late = decide(quality(date(2025, 6, 1)), early, ten)
+    assert late.outcome is Outcome.EXCLUDED
+    assert late.reasons[0].text.endswith("已 11 天，超过 10 天：公司不予认定三包")
+
+
 def test_dealer_sale_without_card_falls_back_to_completion_or_is_excluded() -> None:
     no_card = dataclasses.replace(DEALER, card_status=CardStatus.MISSING, card_received_on=None)
     decision = decide(quality(date(2025, 6, 1)), no_card)
@@ -171,6 +188,28 @@ def test_otherwise_earliest_of_completion_and_acceptance(
     decision = decide(quality(date(2025, 6, 1)), equipment)
     assert decision.warranty_start == start
     assert decision.reasons[0] == Reason("start_completion", text)
+
+
+def test_start_event_sale_counts_from_the_sale_date() -> None:
+    """``start_event``: a policy counting from the sale date starts a direct sale (no card
+    needed: the company's own sale) and a carded dealer sale of an installed project at the
+    sale date; an acceptance policy starts the same units at acceptance or excludes them."""
+    by_sale = dataclasses.replace(POLICY, start_event=StartEvent.SALE)
+    direct = EquipmentFacts(sale_date=date(2025, 1, 1))
+    assert decide(quality(date(2025, 6, 1)), direct).outcome is Outcome.EXCLUDED
+    decision = decide(quality(date(2025, 6, 1)), direct, by_sale)
+    assert decision.warranty_start == date(2025, 1, 1)
+    assert decision.reasons[0] == Reason(
+        "start_sale", "保修起始日为销售日期（保修政策自销售日期起算） 2025-01-01"
+    )
+    project = dataclasses.replace(DEALER, installed_project=True, acceptance_date=date(2025, 7, 1))
+    assert decide(quality(date(2025, 8, 1)), project).warranty_start == date(2025, 7, 1)
+    assert decide(quality(date(2025, 8, 1)), project, by_sale).warranty_start == date(2025, 5, 1)
+    # a dealer sale still needs its card in time, whatever the start event
+    late = dataclasses.replace(project, card_received_on=date(2025, 5, 22))
+    assert decide(quality(date(2025, 8, 1)), late, by_sale).outcome is Outcome.EXCLUDED
+    # with no sale date a sale policy falls back to acceptance
+    assert decide(quality(date(2025, 6, 1)), PROJECT, by_sale).warranty_start == date(2025, 3, 15)
 
 
 def test_no_start_date_is_excluded_for_lack_of_proof() -> None:
@@ -255,6 +294,42 @@ def test_fitted_part_uses_the_later_of_the_two_ends() -> None:
     decision = decide(quality(date(2026, 3, 1), component_code="board"), fitted_parts=fitted)
     assert decision.warranty_end == date(2026, 3, 15)
     assert "fitted_part" not in decision.reason_codes
+
+
+def test_fitted_part_with_its_own_period_is_covered_while_either_runs() -> None:
+    """SPEC §3.2 rule 7 with the part's own period: a 12-month unit (to 2026-03-15) with a
+    part fitted 2026-02-01 with its own 3 months (to 2026-05-01): free while either runs,
+    chargeable after both have ended; a part fitted with 3 months early in the unit's period
+    does not shorten it."""
+    three = WarrantyPeriod(months=3)
+    fitted = [FittedPart("board", date(2026, 2, 1), period=three)]
+
+    def on(day: date, parts: list[FittedPart] = fitted) -> WarrantyDecision:
+        return decide(quality(day, component_code="board"), fitted_parts=parts)
+
+    assert on(date(2026, 3, 15)).outcome is Outcome.FREE  # both run
+    between = on(date(2026, 4, 20))  # the unit's ended, the part's runs
+    assert (between.outcome, between.warranty_end) == (Outcome.FREE, date(2026, 5, 1))
+    assert (
+        Reason(
+            "fitted_part", "部件 board 于 2026-02-01 保修更换，新件保修期3个月，延至 2026-05-01 止"
+        )
+        in between.reasons
+    )
+    assert on(date(2026, 5, 1)).outcome is Outcome.FREE
+    after = on(date(2026, 5, 2))
+    assert (after.outcome, after.in_warranty) == (Outcome.CHARGEABLE, False)
+    # without its own period the part would get the unit's 12 months
+    assert on(date(2026, 5, 2), [FittedPart("board", date(2026, 2, 1))]).in_warranty
+    # the part's own period ends first: the unit's end stands
+    early = on(date(2026, 3, 10), [FittedPart("board", date(2025, 6, 1), period=three)])
+    assert (early.warranty_end, early.outcome) == (date(2026, 3, 15), Outcome.FREE)
+    # of several fitted parts the one fitted last is in the unit: its period counts
+    both = [
+        FittedPart("board", date(2026, 1, 1), period=WarrantyPeriod(months=12)),
+        FittedPart("board", date(2026, 2, 1), period=three),
+    ]
+    assert on(date(2026, 4, 1), both).warranty_end == date(2026, 5, 1)
 
 
 def test_fitted_part_rule_needs_the_same_component_and_a_warranty_repair() -> None:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from aftersales import testing as t
 from aftersales.approvals.testing import build
 from aftersales.catalog.models import Part
-from aftersales.core import testing as t
 from aftersales.core.csp import HEADER
 from aftersales.parts.models import MonthlyAnalysis
 from conftest import browser_login

@@ -1,4 +1,7 @@
-"""Builders for tests (and the demo loader): small, explicit, real rows in the real database."""
+"""Builders for tests (and the demo loader): small, explicit, real rows in the real database.
+
+Above the domains (it builds customers, dealers, equipment, users), so that `core` depends on
+no domain app."""
 
 from __future__ import annotations
 

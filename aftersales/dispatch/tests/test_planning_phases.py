@@ -1,0 +1,95 @@
+"""The search's phases: an unserved job stays in play after tier 1, the budget's stops."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from aftersales.dispatch.planning import solver
+from aftersales.dispatch.planning.checker import check_plan
+from aftersales.dispatch.planning.greedy import greedy_plan
+from aftersales.dispatch.planning.model import (
+    Job,
+    PlanningProblem,
+    Technician,
+    TimeWindow,
+    TravelMatrix,
+)
+from aftersales.dispatch.planning.search import INFEASIBLE_COST, Budget
+
+
+@pytest.fixture
+def settings() -> SimpleNamespace:
+    return SimpleNamespace()
+
+
+def trap(*, late: bool) -> PlanningProblem:
+    """The greedy dispatcher gives X to A (nearest), so Y — only A has its skill — is
+    late; the optimum gives X to B and Y to A, both on time."""
+    d = [
+        [0, 30, 5, 10],
+        [30, 0, 20, 30],
+        [5, 20, 0, 10],
+        [10, 30, 10, 0],
+    ]
+    return PlanningProblem(
+        jobs=(
+            Job("X", 2, 60, TimeWindow(0, 30), weight=2, required_skill="a"),
+            Job("Y", 3, 30, TimeWindow(0, 40), weight=2, required_skill="b"),
+        ),
+        technicians=(
+            Technician("A", 0, 0, TimeWindow(0, 300), frozenset({"a", "b"})),
+            Technician("B", 1, 1, TimeWindow(0, 300), frozenset({"a"})),
+        ),
+        travel=TravelMatrix.from_rows(d),
+        schedule_late_visits=late,
+    )
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_an_unserved_job_is_still_served_after_tier_one(
+    monkeypatch: pytest.MonkeyPatch, late: bool
+) -> None:
+    problem = trap(late=late)
+    greedy = greedy_plan(problem)
+    assert greedy.visit("Y") is None or greedy.visit("Y").late_minutes > 0  # type: ignore[union-attr]
+    # tier 1 (and tier 2) end at once: only the polish phase is left to serve Y on time
+    monkeypatch.setattr(solver, "TIER_ONE_UNTIL", 0.0)
+    monkeypatch.setattr(solver, "TIER_TWO_UNTIL", 0.0)
+    plan = solver.solve(problem, time_budget_seconds=1.0, seed=0)
+    report = check_plan(problem, plan)
+    assert report.feasible, report.violations
+    assert report.metrics.weighted_breaches == 0
+    assert plan.assignment() == {"X": "B", "Y": "A"}
+
+
+def test_phase_stops_at_its_share_and_on_stagnation() -> None:
+    budget = Budget(0.2, cpu_aware=False)
+    patient = budget.phase(1.0, patience=0.25, unit=10)
+    assert not patient(1000)
+    assert not patient(995)  # an improvement of travel only: not the first objective
+    time.sleep(0.06)
+    assert patient(991)  # 99 → still 99 for more than a quarter of the budget
+    ending = budget.phase(0.5)
+    assert not ending(0)
+    time.sleep(0.06)
+    assert ending(0)  # more than half of the budget is gone
+
+
+def test_an_infeasible_all_required_attempt_gives_up_early() -> None:
+    budget = Budget(0.2, cpu_aware=False)
+    stop = budget.phase(1.0, give_up=0.4)
+    assert not stop(INFEASIBLE_COST)
+    time.sleep(0.09)
+    assert not stop(123)  # feasible: go on
+    assert stop(INFEASIBLE_COST)
+
+
+def test_cpu_aware_budget_counts_cpu_seconds_with_a_wall_cap() -> None:
+    budget = Budget(0.2, cpu_aware=True, wall_factor=2.0)
+    time.sleep(0.25)  # idle: no CPU used, but more than the budget of wall-clock time
+    assert 0.5 < budget.used() < 1.0
+    time.sleep(0.2)
+    assert budget.used() >= 1.0

@@ -1,0 +1,25 @@
+from aftersales.knowledge.models.entries import (
+    Article,
+    ArticleKind,
+    Attachment,
+    Case,
+    Feedback,
+    ReviewState,
+    TermStat,
+    Verdict,
+)
+from aftersales.knowledge.models.vocabulary import DictionaryWord, SynonymGroup, WordKind
+
+__all__ = [
+    "Article",
+    "ArticleKind",
+    "Attachment",
+    "Case",
+    "DictionaryWord",
+    "Feedback",
+    "ReviewState",
+    "SynonymGroup",
+    "TermStat",
+    "Verdict",
+    "WordKind",
+]
