@@ -17,6 +17,14 @@ class ActiveQuerySet(models.QuerySet):
     def archived(self) -> ActiveQuerySet:
         return self.filter(archived_at__isnull=False)
 
+    def delete(self) -> Any:
+        """Business records are archived, never hard-deleted — in bulk neither."""
+        raise models.ProtectedError(
+            f"业务记录不可删除，请归档（{self.model._meta.verbose_name}）", set()
+        )
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
 
 class BusinessModel(models.Model):
     """A business record: time-stamped, audited through services, archived instead of deleted.
