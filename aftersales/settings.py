@@ -157,3 +157,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("售后服务管理系统")
+
+# Longest solve the dispatch planner runs inside a web request; a longer budget (asked for or
+# configured) is solved by the worker on the ``dispatch`` queue.
+DISPATCH_INLINE_MAX_SECONDS = float(os.environ.get("DISPATCH_INLINE_MAX_SECONDS", "10"))

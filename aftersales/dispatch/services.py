@@ -18,6 +18,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -97,6 +98,7 @@ def plan_day(
     )
     if budget <= 0 or budget > 600:
         raise ValidationFailed("求解时限须在 0–600 秒之间", field="time_budget_seconds")
+    background = _background(background, budget)
     data = snapshot.problem_to_json(built, config.travel)
     if background:
         with transaction.atomic():
@@ -110,6 +112,12 @@ def plan_day(
         plan = _create(actor, day, region, now, budget, seed, data, replan_of=None)
         _store(plan, data, result, previous=None)
     return plan
+
+
+def _background(background: bool, budget: float) -> bool:
+    """A solve longer than ``DISPATCH_INLINE_MAX_SECONDS`` never holds a web request (and a
+    worker of the web server): whatever the caller asked, it goes to the ``dispatch`` queue."""
+    return background or budget > float(settings.DISPATCH_INLINE_MAX_SECONDS)
 
 
 def _create(
@@ -254,6 +262,7 @@ def replan(
     budget = time_budget_seconds or (
         config.background_budget_seconds if background else config.screen_budget_seconds
     )
+    background = _background(background, budget)
     data = snapshot.problem_to_json(built, config.travel)
     if background:
         with transaction.atomic():
