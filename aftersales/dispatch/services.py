@@ -107,7 +107,8 @@ def plan_day(
 
             solve_plan.defer(plan_id=plan.pk)
         return plan
-    result = solve(built.problem, time_budget_seconds=budget, seed=seed)
+    # inline: a request waits, so the budget is wall-clock (the background job's is CPU)
+    result = solve(built.problem, time_budget_seconds=budget, seed=seed, cpu_aware=False)
     with transaction.atomic():
         plan = _create(actor, day, region, now, budget, seed, data, replan_of=None)
         _store(plan, data, result, previous=None)
@@ -271,7 +272,9 @@ def replan(
 
             solve_plan.defer(plan_id=new.pk)
         return new
-    result = solver_replan(previous, built.problem, now_minute, time_budget_seconds=budget, seed=0)
+    result = solver_replan(
+        previous, built.problem, now_minute, time_budget_seconds=budget, seed=0, cpu_aware=False
+    )
     with transaction.atomic():
         new = _create(actor, plan.day, plan.region, now, budget, 0, data, replan_of=plan)
         _store(new, data, result, previous=plan)
