@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +114,9 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Login throttling: failures per username+address within the window lock further tries.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+# first delay after LOGIN_MAX_FAILURES failures (per user name + address), doubling up to
+# LOGIN_LOCK_MINUTES
+LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "30"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
@@ -153,3 +157,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("售后服务管理系统")
+
+# Longest solve the dispatch planner runs inside a web request; a longer budget (asked for or
+# configured) is solved by the worker on the ``dispatch`` queue.
+DISPATCH_INLINE_MAX_SECONDS = float(os.environ.get("DISPATCH_INLINE_MAX_SECONDS", "10"))

@@ -30,7 +30,7 @@ class CasePatch(Schema):
     external_id: str | None = Field(None, max_length=100)
 
 
-class MoveIn(Schema):
+class KnowledgeMoveIn(Schema):
     action: str = Field(
         ...,
         max_length=20,

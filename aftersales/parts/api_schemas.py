@@ -6,11 +6,11 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from aftersales.approvals.api import RequestOut as ApprovalOut
+from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
 
 
-class LineIn(Schema):
+class PartsLineIn(Schema):
     part_code: str = ""
     quantity: int | str
     outsourced: bool = False
@@ -19,7 +19,7 @@ class LineIn(Schema):
 
 class RequestIn(Schema):
     reason: str = ""
-    lines: list[LineIn] = []
+    lines: list[PartsLineIn] = []
     customer_id: int | None = None
     source: str = ""
     dealer_id: int | None = None
@@ -34,7 +34,7 @@ class AnalyseIn(Schema):
     note: str = ""
 
 
-class ConfirmIn(Schema):
+class PartsConfirmIn(Schema):
     committed_date: str
     note: str = ""
 
@@ -43,7 +43,7 @@ class ReleaseIn(Schema):
     group: str = Field(..., description="parts_group 补配组 / purchasing 采购部")
 
 
-class ReasonIn(Schema):
+class PartsReasonIn(Schema):
     reason: str = ""
 
 
@@ -66,7 +66,7 @@ class ReceiptIn(Schema):
     storage_location: str = ""
 
 
-class LineOut(Schema):
+class PartsLineOut(Schema):
     id: int
     part_code: str = Field(..., alias="part.code")
     part_name: str = Field(..., alias="part.name")
@@ -75,7 +75,7 @@ class LineOut(Schema):
     note: str
 
 
-class RequestOut(Schema):
+class PartsRequestOut(Schema):
     id: int
     number: str
     state: str
@@ -123,7 +123,7 @@ class BorrowingOut(Schema):
     returned_at: dt.datetime | None
 
 
-class RequestDetailOut(RequestOut):
+class PartsRequestDetailOut(PartsRequestOut):
     contact_name: str
     contact_phone: str
     cause: str
@@ -134,7 +134,7 @@ class RequestDetailOut(RequestOut):
     received_at: dt.datetime | None
     shipped_at: dt.datetime | None
     delivered_at: dt.datetime | None
-    lines: list[LineOut]
+    lines: list[PartsLineOut]
     receipts: list[ReceiptOut]
     borrowings: list[BorrowingOut]
     deadlines: list[DeadlineOut]

@@ -5,11 +5,11 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from aftersales.approvals.api import RequestOut as ApprovalOut
+from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
 
 
-class LineIn(Schema):
+class ReturnLineIn(Schema):
     quantity: int | str
     part_code: str = ""
     description: str = ""
@@ -18,7 +18,7 @@ class LineIn(Schema):
 
 class ReturnIn(Schema):
     reason: str = ""
-    lines: list[LineIn] = []
+    lines: list[ReturnLineIn] = []
     customer_id: int | None = None
     kind: str = "customer"
     category_id: int | None = None
@@ -55,7 +55,7 @@ class InspectIn(Schema):
     defect_confirmed: bool
 
 
-class DecideIn(Schema):
+class ReturnDecideIn(Schema):
     outcome: str = Field(..., description="repair / exchange / credit / send_back")
     note: str = ""
 
@@ -69,7 +69,7 @@ class NoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class ReturnReasonIn(Schema):
     reason: str = ""
 
 
@@ -99,7 +99,7 @@ class CreditOut(Schema):
         return str(obj.amount)
 
 
-class LineOut(Schema):
+class ReturnLineOut(Schema):
     id: int
     part_code: str | None = None
     description: str
@@ -154,7 +154,7 @@ class ReturnDetailOut(ReturnOut):
     customer_comment: str
     handled_at: dt.datetime | None
     closed_at: dt.datetime | None
-    lines: list[LineOut]
+    lines: list[ReturnLineOut]
     credit_notes: list[CreditOut]
     deadlines: list[DeadlineOut]
     approvals: list[ApprovalOut]

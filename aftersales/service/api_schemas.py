@@ -125,7 +125,7 @@ class TicketDetailOut(TicketOut):
         return list(getattr(obj, "allowed_actions_for_user", []))
 
 
-class ReasonIn(Schema):
+class TicketReasonIn(Schema):
     reason: str = ""
 
 
@@ -147,7 +147,7 @@ class HandOverIn(Schema):
     reason: str
 
 
-class DecideIn(Schema):
+class WarrantyDecideIn(Schema):
     cause: str | None = None
     latent_defect: bool = False
     abnormal_life: bool = False
