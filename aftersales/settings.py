@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +115,9 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Login throttling: failures per username+address within the window lock further tries.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+# first delay after LOGIN_MAX_FAILURES failures (per user name + address), doubling up to
+# LOGIN_LOCK_MINUTES
+LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "30"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
@@ -159,3 +163,7 @@ SITE_NAME = _("售后服务管理系统")
 APPOINTMENT_MAX_HOURS = int(os.environ.get("APPOINTMENT_MAX_HOURS", "12"))
 APPOINTMENT_MAX_DAYS_AHEAD = int(os.environ.get("APPOINTMENT_MAX_DAYS_AHEAD", "180"))
 APPOINTMENT_PAST_GRACE_MINUTES = int(os.environ.get("APPOINTMENT_PAST_GRACE_MINUTES", "180"))
+
+# Longest solve the dispatch planner runs inside a web request; a longer budget (asked for or
+# configured) is solved by the worker on the ``dispatch`` queue.
+DISPATCH_INLINE_MAX_SECONDS = float(os.environ.get("DISPATCH_INLINE_MAX_SECONDS", "10"))

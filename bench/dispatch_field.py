@@ -71,7 +71,10 @@ def run_ortools(problem: PlanningProblem, budget: float, seed: int) -> Measured:
 
     started = time.perf_counter()
     plan = solve_ortools(problem, budget)
-    return measure(problem, plan, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    for note in plan.notes:
+        print(f"  (or-tools: {note})")
+    return measure(problem, plan, elapsed)
 
 
 def ratio(ours: float, theirs: float) -> str:

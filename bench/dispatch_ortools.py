@@ -11,11 +11,14 @@ wall-clock budget.
 OR-Tools may take the break while driving; the routes are then timed with the planning
 package's timeline (as early as possible, the break placed next to a visit where it costs
 least, which exists whenever OR-Tools' schedule does) and checked by the same independent
-checker. Days with fixed visits are not supported (the field days have none). A
+checker. Should a route still break a rule after that, the visits that break it are taken
+out (``validity.repair``, as for our own plans; the count is in the plan's notes). Days with fixed visits are not supported (the field days have none). A
 development tool only: ``ortools`` is a dev dependency.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from aftersales.dispatch.planning.model import (
     Plan,
@@ -25,6 +28,7 @@ from aftersales.dispatch.planning.model import (
     UnassignedReason,
 )
 from aftersales.dispatch.planning.timeline import JobStop, insert_lunch, time_route
+from aftersales.dispatch.validity import repair
 
 
 def solve_ortools(
@@ -128,4 +132,7 @@ def solve_ortools(
         for job in jobs
         if job.id not in planned
     )
-    return Plan(tuple(routes), unassigned)
+    plan = Plan(tuple(routes), unassigned)
+    repaired, _left = repair(problem, plan)
+    removed = len(repaired.unassigned) - len(plan.unassigned)
+    return replace(repaired, notes=(f"repair removed {removed} visits",) if removed else ())

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from aftersales.accounts.models import ApiToken, Department, LoginAttempt, User
+from aftersales.accounts.models import ApiToken, Department, LoginAttempt, LoginThrottle, User
 from aftersales.core.admin import BusinessAdmin
 
 
@@ -63,6 +63,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(LoginAttempt)
 class LoginAttemptAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "ip", "channel", "success"]
-    list_filter = ["success", "channel"]
+    list_display = ["at", "username", "ip", "channel", "success", "throttled"]
+    list_filter = ["success", "throttled", "channel"]
+    search_fields = ["username", "ip"]
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Deleting a row lifts the delay for that user name and address."""
+
+    list_display = ["username", "ip", "failures", "last_at", "blocked_until"]
     search_fields = ["username", "ip"]

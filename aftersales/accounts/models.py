@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from aftersales.core.models import BusinessModel
+from aftersales.core.models import BusinessModel, clean_fields_without_bidi
 
 
 class OrgKind(models.TextChoices):
@@ -87,6 +87,9 @@ class User(AbstractUser):
             )
         ]
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        clean_fields_without_bidi(self, super().clean_fields, exclude)
+
     def __str__(self) -> str:
         return self.display_name or self.username
 
@@ -139,6 +142,8 @@ class LoginAttempt(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     success = models.BooleanField(default=False)
+    # refused by the throttle before the password was checked
+    throttled = models.BooleanField("被限流", default=False)
     channel = models.CharField(max_length=10, default="web")
 
     class Meta:
@@ -148,3 +153,26 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'成功' if self.success else '失败'}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one user name from one client address, counted atomically (one
+    ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` per try, see accounts.services): after the
+    free tries each further try must wait a doubling delay. Keyed by name *and* address, so
+    someone failing on an account elsewhere never locks its owner out."""
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45, blank=True, default="")
+    failures = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录限流"
+        verbose_name_plural = "登录限流"
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip"], name="login_throttle_name_ip")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip or '?'} ×{self.failures}"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from aftersales.accounts.models import ApiToken, LoginAttempt, User
+from aftersales.accounts.models import ApiToken, LoginAttempt, LoginThrottle, User
 from aftersales.accounts.roles import group_for
 from aftersales.core import audit
 from aftersales.core.errors import DomainError
@@ -26,26 +27,82 @@ class LoginFailed(DomainError):
     code = "login_failed"
 
 
-def _recent_failures(username: str, ip: str | None, now: dt.datetime) -> int:
-    since = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-    by_name = LoginAttempt.objects.filter(username=username, success=False, at__gte=since)
-    return by_name.count()
+# One statement per try, so concurrent tries are counted exactly: the row of (user name,
+# client address) is created or bumped under its row lock, and only while no delay is running.
+# A try that finds a delay running is refused without checking the password (and not counted).
+# Every counted try starts as a failure; a successful login deletes the row.
+_CLAIM = """
+INSERT INTO accounts_loginthrottle AS t (username, ip, failures, last_at, blocked_until)
+VALUES (%(name)s, %(ip)s, 1, %(now)s,
+        CASE WHEN 1 >= %(free)s THEN %(now)s + make_interval(secs => %(base)s) END)
+ON CONFLICT (username, ip) DO UPDATE SET
+    failures = CASE WHEN t.last_at < %(stale)s THEN 1 ELSE t.failures + 1 END,
+    last_at = %(now)s,
+    blocked_until = CASE
+        WHEN (CASE WHEN t.last_at < %(stale)s THEN 1 ELSE t.failures + 1 END) >= %(free)s
+        THEN %(now)s + make_interval(secs => LEAST(%(cap)s, %(base)s * power(2,
+            (CASE WHEN t.last_at < %(stale)s THEN 1 ELSE t.failures + 1 END) - %(free)s)))
+    END
+WHERE t.blocked_until IS NULL OR t.blocked_until <= %(now)s
+RETURNING t.failures
+"""
+
+
+def _claim_try(username: str, ip: str, now: dt.datetime) -> bool:
+    """Count one try of ``username`` from ``ip``; False when a delay is still running."""
+    params: dict[str, Any] = {
+        "name": username,
+        "ip": ip,
+        "now": now,
+        "stale": now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES),
+        "free": settings.LOGIN_MAX_FAILURES,
+        "base": settings.LOGIN_DELAY_SECONDS,
+        "cap": settings.LOGIN_LOCK_MINUTES * 60,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM, params)
+        return cursor.fetchone() is not None
+
+
+def _wait_message(username: str, ip: str, now: dt.datetime) -> str:
+    until = (
+        LoginThrottle.objects.filter(username=username, ip=ip)
+        .values_list("blocked_until", flat=True)
+        .first()
+    )
+    seconds = max(1, math.ceil((until - now).total_seconds())) if until else 1
+    wait = f"{seconds}秒" if seconds < 120 else f"{math.ceil(seconds / 60)}分钟"
+    return f"登录失败次数过多，请{wait}后再试"
 
 
 def login_check(
-    *, username: str, password: str, ip: str | None, channel: str, request: Any = None
+    *,
+    username: str,
+    password: str,
+    ip: str | None,
+    channel: str,
+    request: Any = None,
+    now: dt.datetime | None = None,
 ) -> User:
-    """Authenticate with throttling: after N failures in the window the account is locked for
-    that window, even with the right password. Every try is recorded."""
-    now = timezone.now()
-    username = (username or "").strip()
-    if _recent_failures(username, ip, now) >= settings.LOGIN_MAX_FAILURES:
-        LoginAttempt.objects.create(username=username, ip=ip, success=False, channel=channel)
-        raise LoginThrottled(f"登录失败次数过多，请{settings.LOGIN_LOCK_MINUTES}分钟后再试")
+    """Authenticate with throttling per user name and client address: after
+    ``LOGIN_MAX_FAILURES`` failures each further try from that address waits a doubling delay
+    (``LOGIN_DELAY_SECONDS`` up to ``LOGIN_LOCK_MINUTES``), even with the right password; tries
+    from other addresses are not affected. Every try is recorded."""
+    now = now or timezone.now()
+    username = (username or "").strip()[:150]
+    address = (ip or "")[:45]
+    if not _claim_try(username, address, now):
+        LoginAttempt.objects.create(
+            username=username, ip=ip, success=False, throttled=True, channel=channel, at=now
+        )
+        raise LoginThrottled(_wait_message(username, address, now))
     user = authenticate(request, username=username, password=password)
-    LoginAttempt.objects.create(username=username, ip=ip, success=user is not None, channel=channel)
-    if user is None or not isinstance(user, User):
+    ok = user is not None and isinstance(user, User)
+    LoginAttempt.objects.create(username=username, ip=ip, success=ok, channel=channel, at=now)
+    if not ok:
         raise LoginFailed("用户名或密码错误")
+    LoginThrottle.objects.filter(username=username, ip=address).delete()
+    assert isinstance(user, User)
     return user
 
 

@@ -41,7 +41,7 @@ class TaskOut(Schema):
         return str(obj.decided_by) if obj.decided_by_id else None
 
 
-class RequestOut(Schema):
+class ApprovalRequestOut(Schema):
     id: int
     flow: str = Field(..., alias="flow.name")
     round: int

@@ -160,6 +160,15 @@ RULES: tuple[RuleDefault, ...] = (
         ("coordinator", "manager"),
         "001 4.11 15天内给出最终处理",
     ),
+    RuleDefault(
+        "service.repeat_window",
+        "重复维修判定期",
+        D(30),
+        "calendar_days",
+        0,
+        (),
+        "SPEC §3.5 维修后同一设备同一故障在此期间内再次报修即为重复维修（001 第四篇 三）",
+    ),
 )
 RULE_BY_CODE = {r.code: r for r in RULES}
 

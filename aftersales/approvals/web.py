@@ -5,12 +5,11 @@ Excel download."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from aftersales.approvals import audit_timeline, selectors
@@ -116,39 +115,3 @@ def list_deadlines(model: type[Any], rows: Iterable[Any], now: dt.datetime) -> d
     ids = [r.pk for r in rows]
     by_doc = selectors.deadlines_by_document(model, ids)
     return {pk: selectors.headline(by_doc.get(pk, []), now) for pk in ids}
-
-
-def xlsx(filename: str, title: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_cell(v) for v in row])
-    from openpyxl.utils import get_column_letter
-
-    for index, col in enumerate(ws.columns, start=1):
-        width = max(len(str(c.value or "")) for c in col)
-        ws.column_dimensions[get_column_letter(index)].width = min(max(10, width * 2), 60)
-    buf = io.BytesIO()
-    wb.save(buf)
-    resp = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import model_validator
 
 from aftersales.core import audit, services
 from aftersales.core.limits import INT_MAX, PAGE_MAX
@@ -22,7 +23,20 @@ from aftersales.core.schemas import In
 from aftersales.core.visibility import get_visible, visible
 
 
-class ArchiveIn(In):
+class ObjectIn(In):
+    """A JSON body that must be an object: with every field optional, ninja would otherwise
+    accept ``[]``, ``"x"`` or ``5`` as "all defaults"."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        body = getattr(data, "_obj", data)  # ninja hands the body over in a DjangoGetter
+        if not isinstance(body, dict):
+            raise ValueError("请求体应为 JSON 对象")
+        return data
+
+
+class ArchiveIn(ObjectIn):
     columns_of = AuditEvent
     reason: str = ""
 

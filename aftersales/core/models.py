@@ -17,6 +17,14 @@ class ActiveQuerySet(models.QuerySet):
     def archived(self) -> ActiveQuerySet:
         return self.filter(archived_at__isnull=False)
 
+    def delete(self) -> Any:
+        """Business records are archived, never hard-deleted — in bulk neither."""
+        raise models.ProtectedError(
+            f"业务记录不可删除，请归档（{self.model._meta.verbose_name}）", set()
+        )
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
 
 class BusinessModel(models.Model):
     """A business record: time-stamped, audited through services, archived instead of deleted.
@@ -44,6 +52,26 @@ class BusinessModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise models.ProtectedError("业务记录不可删除，请归档", {self})
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Django's field checks, plus: no bidi control characters in identifiers and names."""
+        clean_fields_without_bidi(self, super().clean_fields, exclude)
+
+
+def clean_fields_without_bidi(instance: Any, clean: Any, exclude: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from aftersales.core.text import bidi_field_errors
+
+    errors: dict[str, Any] = {}
+    try:
+        clean(exclude)
+    except ValidationError as exc:
+        errors = dict(exc.error_dict)
+    for name, found in bidi_field_errors(instance, exclude).items():
+        errors.setdefault(name, found)
+    if errors:
+        raise ValidationError(errors)
 
 
 class Region(BusinessModel):

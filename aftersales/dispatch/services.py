@@ -18,6 +18,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -97,6 +98,7 @@ def plan_day(
     )
     if budget <= 0 or budget > 600:
         raise ValidationFailed("求解时限须在 0–600 秒之间", field="time_budget_seconds")
+    background = _background(background, budget)
     data = snapshot.problem_to_json(built, config.travel)
     if background:
         with transaction.atomic():
@@ -105,11 +107,18 @@ def plan_day(
 
             solve_plan.defer(plan_id=plan.pk)
         return plan
-    result = solve(built.problem, time_budget_seconds=budget, seed=seed)
+    # inline: a request waits, so the budget is wall-clock (the background job's is CPU)
+    result = solve(built.problem, time_budget_seconds=budget, seed=seed, cpu_aware=False)
     with transaction.atomic():
         plan = _create(actor, day, region, now, budget, seed, data, replan_of=None)
         _store(plan, data, result, previous=None)
     return plan
+
+
+def _background(background: bool, budget: float) -> bool:
+    """A solve longer than ``DISPATCH_INLINE_MAX_SECONDS`` never holds a web request (and a
+    worker of the web server): whatever the caller asked, it goes to the ``dispatch`` queue."""
+    return background or budget > float(settings.DISPATCH_INLINE_MAX_SECONDS)
 
 
 def _create(
@@ -254,6 +263,7 @@ def replan(
     budget = time_budget_seconds or (
         config.background_budget_seconds if background else config.screen_budget_seconds
     )
+    background = _background(background, budget)
     data = snapshot.problem_to_json(built, config.travel)
     if background:
         with transaction.atomic():
@@ -262,7 +272,9 @@ def replan(
 
             solve_plan.defer(plan_id=new.pk)
         return new
-    result = solver_replan(previous, built.problem, now_minute, time_budget_seconds=budget, seed=0)
+    result = solver_replan(
+        previous, built.problem, now_minute, time_budget_seconds=budget, seed=0, cpu_aware=False
+    )
     with transaction.atomic():
         new = _create(actor, plan.day, plan.region, now, budget, 0, data, replan_of=plan)
         _store(new, data, result, previous=plan)

@@ -2,19 +2,18 @@
 ninja reads the annotations at definition time.)"""
 
 import datetime as dt
-import io
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from aftersales.core.crud import Page
+from aftersales.core.exports import download
 from aftersales.core.schemas import In
 from aftersales.imports import selectors, services
 from aftersales.imports.models import ImportJob, ImportKind
-from aftersales.imports.writer import XLSX
 
 router = Router(tags=["导入导出"])
 
@@ -97,7 +96,7 @@ class ImportJobOut(ImportJobSummary):
         return list(obj.preview.get("sample", []))
 
 
-class ConfirmIn(In):
+class ImportConfirmIn(In):
     valid_only: bool = False
 
 
@@ -138,13 +137,13 @@ def get_job(request: HttpRequest, job_id: int) -> Any:
     operation_id="import_confirm",
     summary="确认导入",
 )
-def confirm(request: HttpRequest, job_id: int, payload: ConfirmIn) -> Any:
+def confirm(request: HttpRequest, job_id: int, payload: ImportConfirmIn) -> Any:
     """默认全部或全不：有任何错误行则拒绝；valid_only=true 时只导入无错误的行。"""
     return services.confirm_import(actor=request.user, job_id=job_id, valid_only=payload.valid_only)
 
 
-def _file(name: str, content: bytes) -> FileResponse:
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
+def _file(name: str, content: bytes) -> HttpResponse:
+    return download(content, name)
 
 
 @router.get(

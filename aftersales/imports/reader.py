@@ -76,6 +76,15 @@ def _open_sheet(fileobj: IO[bytes]) -> Any:
     return load_workbook(fileobj, read_only=True, data_only=True)
 
 
+def _first_sheet(workbook: Any) -> Any:
+    """The first worksheet, read to its real extent: a read-only sheet otherwise stops at the
+    size its ``<dimension>`` tag claims, and any program can write a wrong one (a 20 000-row
+    file claiming ``A1:B2`` would import one row and report success)."""
+    ws = workbook.worksheets[0]
+    ws.reset_dimensions()
+    return ws
+
+
 def read_sheet(spec: Spec, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS) -> Sheet:
     sheet = Sheet()
     try:
@@ -84,7 +93,7 @@ def read_sheet(spec: Spec, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS) -> S
         sheet.issues.append(Issue(None, "unreadable", "文件无法读取，请上传 Excel（.xlsx）文件"))
         return sheet
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = _first_sheet(workbook).iter_rows(values_only=True)
         header = next(rows, None)
         if not header or all(cells.is_blank(v) for v in header):
             sheet.issues.append(Issue(None, "no_header", "第1行应为列名，文件为空或缺少表头"))
@@ -131,17 +140,20 @@ def _map_headers(spec: Spec, header: tuple[Any, ...], sheet: Sheet) -> None:
         )
 
 
-def count_rows(fileobj: IO[bytes]) -> int:
-    """Data rows in the first sheet, from its recorded size when present (fast)."""
+def count_rows(fileobj: IO[bytes], *, stop_after: int | None = None) -> int:
+    """Data rows in the first sheet, counted (not taken from the file's own size claim);
+    with ``stop_after``, counting stops once there are more than that many."""
     try:
         workbook = _open_sheet(fileobj)
     except Exception:
         return 0
     try:
-        ws = workbook.worksheets[0]
-        if ws.max_row:
-            return max(0, int(ws.max_row) - 1)
-        return max(0, sum(1 for _ in ws.iter_rows(values_only=True)) - 1)
+        count = -1  # the header
+        for _ in _first_sheet(workbook).iter_rows(values_only=True):
+            count += 1
+            if stop_after is not None and count > stop_after:
+                break
+        return max(0, count)
     finally:
         workbook.close()
 

@@ -135,7 +135,8 @@ def upload_import(
     if (file.size or 0) > MAX_FILE_BYTES:
         raise ValidationFailed("文件过大，上限 20MB，请拆分后上传", field="file")
     if background is None:
-        background = count_rows(file) > inline_max_rows()
+        limit = inline_max_rows()
+        background = count_rows(file, stop_after=limit) > limit
     file.seek(0)
     with transaction.atomic():
         job = ImportJob(kind=spec.kind, user=actor, original_name=name[:200], background=background)

@@ -8,15 +8,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.exports import download
 from aftersales.imports import selectors, services
 from aftersales.imports.columns import SPECS
 from aftersales.imports.models import ImportJob
-from aftersales.imports.writer import XLSX
 
 
 def _kinds(user: Any) -> list[dict[str, Any]]:
@@ -120,10 +120,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=pk)
 
 
-def _download(name: str, content: bytes) -> FileResponse:
-    import io
-
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
+def _download(name: str, content: bytes) -> HttpResponse:
+    return download(content, name)
 
 
 @login_required

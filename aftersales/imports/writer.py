@@ -16,10 +16,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from aftersales.core.exports import safe
 from aftersales.imports.columns import REFS, Column, Spec, choices_of
 from aftersales.imports.reader import MAX_ROWS
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEAD_FONT = Font(bold=True)
@@ -108,7 +107,7 @@ def workbook_bytes(spec: Spec, rows: Iterable[tuple[Any, ...]]) -> bytes:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.number_format = number_format
                 value = cell
-            out.append(value)
+            out.append(safe(ws, value))
         ws.append(out)
     _instructions(wb, spec)
     buffer = io.BytesIO()

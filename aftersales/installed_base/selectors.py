@@ -62,3 +62,16 @@ def supply_of(model: ProductModel, today: date | None = None) -> PartsSupply:
     return parts_supply(
         model.discontinued_on, model.parts_supply_years, today or timezone.localdate()
     )
+
+
+def site_warranty_end(site_id: int, today: date | None = None) -> date | None:
+    """When the site's warranty ends: the latest warranty end of its equipment by the
+    warranty rule (their policies, start events and periods); None when no equipment of the
+    site has a known warranty."""
+    equipment = (
+        Equipment.objects.active()
+        .filter(site_id=site_id)
+        .select_related("model__category", "model__warranty_policy", "site")
+    )
+    ends = [warranty_status(eq, today).end for eq in equipment]
+    return max((end for end in ends if end is not None), default=None)

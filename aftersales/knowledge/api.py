@@ -19,7 +19,7 @@ from aftersales.knowledge.api_schemas import (
     CasePatch,
     FeedbackIn,
     FeedbackOut,
-    MoveIn,
+    KnowledgeMoveIn,
     SimilarOut,
 )
 from aftersales.knowledge.services import entries, feedback
@@ -87,7 +87,7 @@ def update_case(request: HttpRequest, pk: int, payload: CasePatch) -> Any:
 
 
 @router.post("/kb/cases/{int:pk}/move", response=CaseOut, summary="审核 / 发布 / 停用 / 退回草稿")
-def move_case(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
+def move_case(request: HttpRequest, pk: int, payload: KnowledgeMoveIn) -> Any:
     case = selectors.case_detail(request.user, pk)
     entries.case_move(actor=request.user, case=case, action=payload.action, reason=payload.reason)
     return selectors.case_detail(request.user, pk)
@@ -142,7 +142,7 @@ def update_article(request: HttpRequest, pk: int, payload: ArticlePatch) -> Any:
 @router.post(
     "/kb/articles/{int:pk}/move", response=ArticleOut, summary="审核 / 发布 / 停用 / 退回草稿"
 )
-def move_article(request: HttpRequest, pk: int, payload: MoveIn) -> Any:
+def move_article(request: HttpRequest, pk: int, payload: KnowledgeMoveIn) -> Any:
     art = selectors.article_detail(request.user, pk)
     entries.article_move(
         actor=request.user, article=art, action=payload.action, reason=payload.reason

@@ -35,7 +35,7 @@ class CasePatch(In):
     external_id: str | None = Field(None, max_length=100)
 
 
-class MoveIn(In):
+class KnowledgeMoveIn(In):
     action: str = Field(
         ...,
         max_length=20,

@@ -24,18 +24,18 @@ from aftersales.parts.api_schemas import (
     BorrowIn,
     BorrowingOut,
     ClosingRunOut,
-    ConfirmIn,
     DailyIn,
     FinishedGoodsIn,
     LoadingListOut,
+    PartsConfirmIn,
+    PartsReasonIn,
+    PartsRequestDetailOut,
+    PartsRequestOut,
     QaIn,
-    ReasonIn,
     ReceiptIn,
     ReceiptOut,
     ReleaseIn,
-    RequestDetailOut,
     RequestIn,
-    RequestOut,
     SalesOrderIn,
     ShipIn,
 )
@@ -62,7 +62,7 @@ def detail(request: HttpRequest, pk: int) -> PartsRequest:
     return r
 
 
-@router.post("/parts/requests", response={201: RequestDetailOut}, summary="提交补件申请")
+@router.post("/parts/requests", response={201: PartsRequestDetailOut}, summary="提交补件申请")
 def create(request: HttpRequest, payload: RequestIn) -> Any:
     data = requests.RequestInput(
         **{**payload.dict(), "lines": [requests.LineInput(**ln.dict()) for ln in payload.lines]}
@@ -71,7 +71,7 @@ def create(request: HttpRequest, payload: RequestIn) -> Any:
     return 201, detail(request, r.pk)
 
 
-@router.get("/parts/requests", response=list[RequestOut], summary="补件单列表")
+@router.get("/parts/requests", response=list[PartsRequestOut], summary="补件单列表")
 @paginate(Page)
 def list_requests(
     request: HttpRequest,
@@ -95,13 +95,15 @@ def list_requests(
     )
 
 
-@router.get("/parts/requests/{int:pk}", response=RequestDetailOut, summary="补件单详情")
+@router.get("/parts/requests/{int:pk}", response=PartsRequestDetailOut, summary="补件单详情")
 def get_request(request: HttpRequest, pk: int) -> Any:
     return detail(request, pk)
 
 
 @router.post(
-    "/parts/requests/{int:pk}/analyse", response=RequestDetailOut, summary="原因分析（免费/收费）"
+    "/parts/requests/{int:pk}/analyse",
+    response=PartsRequestDetailOut,
+    summary="原因分析（免费/收费）",
 )
 def analyse(request: HttpRequest, pk: int, payload: AnalyseIn) -> Any:
     requests.analyse(
@@ -116,10 +118,10 @@ def analyse(request: HttpRequest, pk: int, payload: AnalyseIn) -> Any:
 
 @router.post(
     "/parts/requests/{int:pk}/confirm",
-    response=RequestDetailOut,
+    response=PartsRequestDetailOut,
     summary="电话确认交付日期（≤15天）",
 )
-def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
+def confirm(request: HttpRequest, pk: int, payload: PartsConfirmIn) -> Any:
     requests.confirm(
         actor=request.user,
         request=_request(request, pk),
@@ -129,7 +131,9 @@ def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> Any:
     return detail(request, pk)
 
 
-@router.post("/parts/requests/{int:pk}/submit", response=RequestDetailOut, summary="提交审核审批")
+@router.post(
+    "/parts/requests/{int:pk}/submit", response=PartsRequestDetailOut, summary="提交审核审批"
+)
 def submit(request: HttpRequest, pk: int) -> Any:
     requests.submit(actor=request.user, request=_request(request, pk))
     return detail(request, pk)
@@ -137,7 +141,7 @@ def submit(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/parts/requests/{int:pk}/release",
-    response=RequestDetailOut,
+    response=PartsRequestDetailOut,
     summary="下单补配组/采购部（12天）",
 )
 def release(request: HttpRequest, pk: int, payload: ReleaseIn) -> Any:
@@ -145,14 +149,16 @@ def release(request: HttpRequest, pk: int, payload: ReleaseIn) -> Any:
     return detail(request, pk)
 
 
-@router.post("/parts/requests/{int:pk}/deliver", response=RequestDetailOut, summary="确认交付")
+@router.post("/parts/requests/{int:pk}/deliver", response=PartsRequestDetailOut, summary="确认交付")
 def deliver(request: HttpRequest, pk: int) -> Any:
     requests.deliver(actor=request.user, request=_request(request, pk))
     return detail(request, pk)
 
 
-@router.post("/parts/requests/{int:pk}/cancel", response=RequestDetailOut, summary="取消补件单")
-def cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+@router.post(
+    "/parts/requests/{int:pk}/cancel", response=PartsRequestDetailOut, summary="取消补件单"
+)
+def cancel(request: HttpRequest, pk: int, payload: PartsReasonIn) -> Any:
     requests.cancel(actor=request.user, request=_request(request, pk), reason=payload.reason)
     return detail(request, pk)
 

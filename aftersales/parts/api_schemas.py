@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from aftersales.approvals.api import RequestOut as ApprovalOut
+from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
 from aftersales.core.schemas import In
 from aftersales.parts.models import (
@@ -19,7 +19,7 @@ from aftersales.parts.models import (
 )
 
 
-class LineIn(In):
+class PartsLineIn(In):
     columns_of = PartsRequestLine
     part_code: str = ""
     quantity: int | str
@@ -30,7 +30,7 @@ class LineIn(In):
 class RequestIn(In):
     columns_of = PartsRequest
     reason: str = ""
-    lines: list[LineIn] = []
+    lines: list[PartsLineIn] = []
     customer_id: int | None = None
     source: str = ""
     dealer_id: int | None = None
@@ -46,7 +46,7 @@ class AnalyseIn(In):
     note: str = ""
 
 
-class ConfirmIn(In):
+class PartsConfirmIn(In):
     columns_of = PartsRequest
     committed_date: str
     note: str = ""
@@ -56,7 +56,7 @@ class ReleaseIn(In):
     group: str = Field(..., description="parts_group 补配组 / purchasing 采购部")
 
 
-class ReasonIn(In):
+class PartsReasonIn(In):
     reason: str = ""
 
 
@@ -81,7 +81,7 @@ class ReceiptIn(In):
     storage_location: str = ""
 
 
-class LineOut(Schema):
+class PartsLineOut(Schema):
     id: int
     part_code: str = Field(..., alias="part.code")
     part_name: str = Field(..., alias="part.name")
@@ -90,7 +90,7 @@ class LineOut(Schema):
     note: str
 
 
-class RequestOut(Schema):
+class PartsRequestOut(Schema):
     id: int
     number: str
     state: str
@@ -138,7 +138,7 @@ class BorrowingOut(Schema):
     returned_at: dt.datetime | None
 
 
-class RequestDetailOut(RequestOut):
+class PartsRequestDetailOut(PartsRequestOut):
     contact_name: str
     contact_phone: str
     cause: str
@@ -149,7 +149,7 @@ class RequestDetailOut(RequestOut):
     received_at: dt.datetime | None
     shipped_at: dt.datetime | None
     delivered_at: dt.datetime | None
-    lines: list[LineOut]
+    lines: list[PartsLineOut]
     receipts: list[ReceiptOut]
     borrowings: list[BorrowingOut]
     deadlines: list[DeadlineOut]

@@ -19,15 +19,15 @@ from aftersales.returns.api_schemas import (
     BookIn,
     CreditIn,
     CreditOut,
-    DecideIn,
     InspectIn,
     NoteIn,
-    ReasonIn,
     ReceiveIn,
     RespondIn,
+    ReturnDecideIn,
     ReturnDetailOut,
     ReturnIn,
     ReturnOut,
+    ReturnReasonIn,
     RuleOut,
     SubmitIn,
 )
@@ -123,7 +123,7 @@ def inspect(request: HttpRequest, pk: int, payload: InspectIn) -> Any:
 
 
 @router.post("/returns/{int:pk}/decide", response=ReturnDetailOut, summary="品质办主任裁定")
-def decide(request: HttpRequest, pk: int, payload: DecideIn) -> Any:
+def decide(request: HttpRequest, pk: int, payload: ReturnDecideIn) -> Any:
     handling.decide(actor=request.user, ret=_ret(request, pk), **payload.dict())
     return detail(request, pk)
 
@@ -149,7 +149,7 @@ def handle(request: HttpRequest, pk: int, payload: NoteIn) -> Any:
 
 
 @router.post("/returns/{int:pk}/cancel", response=ReturnDetailOut, summary="取消退货申请")
-def cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def cancel(request: HttpRequest, pk: int, payload: ReturnReasonIn) -> Any:
     applications.cancel(actor=request.user, ret=_ret(request, pk), reason=payload.reason)
     return detail(request, pk)
 

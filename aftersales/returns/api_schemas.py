@@ -5,13 +5,13 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from aftersales.approvals.api import RequestOut as ApprovalOut
+from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
 from aftersales.core.schemas import In
 from aftersales.returns.models import CreditNote, ReturnLine, ReturnRequest
 
 
-class LineIn(In):
+class ReturnLineIn(In):
     columns_of = ReturnLine
     quantity: int | str
     part_code: str = ""
@@ -22,7 +22,7 @@ class LineIn(In):
 class ReturnIn(In):
     columns_of = ReturnRequest
     reason: str = ""
-    lines: list[LineIn] = []
+    lines: list[ReturnLineIn] = []
     customer_id: int | None = None
     kind: str = "customer"
     category_id: int | None = None
@@ -61,7 +61,7 @@ class InspectIn(In):
     defect_confirmed: bool
 
 
-class DecideIn(In):
+class ReturnDecideIn(In):
     columns_of = ReturnRequest
     outcome: str = Field(..., description="repair / exchange / credit / send_back")
     note: str = ""
@@ -77,7 +77,7 @@ class NoteIn(In):
     note: str = ""
 
 
-class ReasonIn(In):
+class ReturnReasonIn(In):
     reason: str = ""
 
 
@@ -109,7 +109,7 @@ class CreditOut(Schema):
         return str(obj.amount)
 
 
-class LineOut(Schema):
+class ReturnLineOut(Schema):
     id: int
     part_code: str | None = None
     description: str
@@ -164,7 +164,7 @@ class ReturnDetailOut(ReturnOut):
     customer_comment: str
     handled_at: dt.datetime | None
     closed_at: dt.datetime | None
-    lines: list[LineOut]
+    lines: list[ReturnLineOut]
     credit_notes: list[CreditOut]
     deadlines: list[DeadlineOut]
     approvals: list[ApprovalOut]

@@ -16,7 +16,6 @@ from aftersales.service.api_schemas import (
     CandidateOut,
     CauseIn,
     CheckInIn,
-    DecideIn,
     DispatchIn,
     FactOut,
     HandOverIn,
@@ -26,7 +25,6 @@ from aftersales.service.api_schemas import (
     QuoteDecisionIn,
     QuoteIn,
     QuoteOut,
-    ReasonIn,
     ReassignIn,
     ReportIn,
     ReportOut,
@@ -36,7 +34,9 @@ from aftersales.service.api_schemas import (
     TicketDetailOut,
     TicketIn,
     TicketOut,
+    TicketReasonIn,
     WaitIn,
+    WarrantyDecideIn,
     WarrantyOut,
     WindowIn,
     WorkOrderOut,
@@ -131,7 +131,7 @@ def get_ticket(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/tickets/{int:pk}/acknowledge", response=TicketDetailOut, summary="受理（首次响应）")
-def acknowledge(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def acknowledge(request: HttpRequest, pk: int, payload: TicketReasonIn) -> Any:
     return detail(
         request,
         lifecycle.acknowledge(actor=request.user, ticket=_ticket(request, pk), note=payload.reason),
@@ -183,7 +183,7 @@ def resolve_remotely(request: HttpRequest, pk: int, payload: SolutionIn) -> Any:
 
 
 @router.post("/tickets/{int:pk}/cancel", response=TicketDetailOut, summary="取消")
-def cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def cancel(request: HttpRequest, pk: int, payload: TicketReasonIn) -> Any:
     return detail(
         request,
         lifecycle.cancel(actor=request.user, ticket=_ticket(request, pk), reason=payload.reason),
@@ -226,7 +226,7 @@ def claim(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/tickets/{int:pk}/warranty/decide", response=WarrantyOut, summary="重新保修判定（录入原因）"
 )
-def warranty_decide(request: HttpRequest, pk: int, payload: DecideIn) -> Any:
+def warranty_decide(request: HttpRequest, pk: int, payload: WarrantyDecideIn) -> Any:
     from django.db import transaction
 
     ticket = _ticket(request, pk)
@@ -308,7 +308,7 @@ def accept(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/work-orders/{int:pk}/decline", response=WorkOrderOut, summary="拒单")
-def decline(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def decline(request: HttpRequest, pk: int, payload: TicketReasonIn) -> Any:
     return dispatch.decline(actor=request.user, work_order=_wo(request, pk), reason=payload.reason)
 
 

@@ -130,7 +130,7 @@ class TicketDetailOut(TicketOut):
         return list(getattr(obj, "allowed_actions_for_user", []))
 
 
-class ReasonIn(In):
+class TicketReasonIn(In):
     reason: str = ""
 
 
@@ -152,7 +152,7 @@ class HandOverIn(In):
     reason: str
 
 
-class DecideIn(In):
+class WarrantyDecideIn(In):
     cause: str | None = None
     latent_defect: bool = False
     abnormal_life: bool = False

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.services import login_check
 from aftersales.core import audit
@@ -42,6 +42,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/login.html", {"error": error, "next": request.GET.get("next", "")})
 
 
+@require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("web:login")

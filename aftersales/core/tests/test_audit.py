@@ -86,6 +86,26 @@ def test_business_records_cannot_be_hard_deleted() -> None:
     assert Customer.objects.filter(pk=cust.pk).exists()
 
 
+def test_business_records_cannot_be_deleted_in_bulk() -> None:
+    """QuerySet.delete() on a business model (through its manager, a filter or a related
+    manager) is refused like Model.delete(), and deletes nothing."""
+    cust = t.customer(t.region())
+    site = t.site(cust)
+    for qs in (
+        Customer.objects.filter(pk=cust.pk),
+        Customer.objects.all(),
+        cust.sites.all(),
+        Customer.objects.active(),
+    ):
+        with pytest.raises(ProtectedError) as err:
+            qs.delete()
+        assert "业务记录不可删除，请归档" in str(err.value)
+    assert Customer.objects.filter(pk=cust.pk).exists()
+    assert type(site).objects.filter(pk=site.pk).exists()
+    # the manager itself offers no bulk delete
+    assert not hasattr(Customer.objects, "delete")
+
+
 def test_no_permission_means_nothing_written() -> None:
     reg = t.region()
     tech = t.user("technician")

@@ -52,7 +52,7 @@ def test_export_reimports_unchanged(installed: dict[str, Any], kind: str) -> Non
     resp = web_client(user).get(f"/imports/export/{kind}/")
     assert resp.status_code == 200 and resp["Content-Type"] == XLSX
     assert "attachment" in resp["Content-Disposition"]
-    content = b"".join(resp.streaming_content)  # type: ignore[attr-defined]
+    content = resp.content
     rows = read_rows(content)
     assert list(rows[0]) == SPECS[kind].headers and len(rows) == 4
 
@@ -67,7 +67,7 @@ def test_export_cells_are_typed(installed: dict[str, Any]) -> None:
     client, auth = api(installed["coordinator"])
     resp = client.get("/api/v1/imports/export/equipment", **auth)
     assert resp.status_code == 200
-    ws = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).worksheets[0]  # type: ignore[attr-defined]
+    ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
     head = [c.value for c in ws[1]]
     first = {h: c for h, c in zip(head, ws[2], strict=True)}
     assert first["出厂编号"].value == "0012" and first["出厂编号"].data_type == "s"
@@ -75,7 +75,7 @@ def test_export_cells_are_typed(installed: dict[str, Any]) -> None:
     assert first["数量"].value == 2 and first["数量"].data_type == "n"
     assert first["三包卡状态"].value == "已回寄" and first["经销商编码"].value == "DL1"
     sites = client.get("/api/v1/imports/export/sites", **auth)
-    ws = load_workbook(io.BytesIO(b"".join(sites.streaming_content))).worksheets[0]  # type: ignore[attr-defined]
+    ws = load_workbook(io.BytesIO(sites.content)).worksheets[0]
     row = {h.value: c for h, c in zip(ws[1], ws[2], strict=True)}
     assert row["纬度"].value == pytest.approx(31.2304) and row["纬度"].number_format == "0.000000"
     assert row["工程项目"].value == "是"
@@ -84,7 +84,7 @@ def test_export_cells_are_typed(installed: dict[str, Any]) -> None:
 def test_edited_export_updates_and_creates(installed: dict[str, Any]) -> None:
     user = installed["coordinator"]
     client, auth = api(user)
-    content = b"".join(client.get("/api/v1/imports/export/equipment", **auth).streaming_content)  # type: ignore[attr-defined]
+    content = client.get("/api/v1/imports/export/equipment", **auth).content
     rows = [list(r) for r in read_rows(content)]
     head = rows[0]
     rows[1][head.index("软件版本")] = "v9.9"
@@ -106,16 +106,16 @@ def test_edited_export_updates_and_creates(installed: dict[str, Any]) -> None:
 def test_dealer_export_holds_only_its_own_rows(installed: dict[str, Any]) -> None:
     client = web_client(t.user("dealer", org=installed["d1"]))
     for kind, expected in (("customers", ["C001"]), ("sites", ["S001"]), ("equipment", ["LED-P3"])):
-        rows = read_rows(b"".join(client.get(f"/imports/export/{kind}/").streaming_content))  # type: ignore[attr-defined]
+        rows = read_rows(client.get(f"/imports/export/{kind}/").content)
         assert [r[0] for r in rows[1:]] == expected
-    eq = read_rows(b"".join(client.get("/imports/export/equipment/").streaming_content))  # type: ignore[attr-defined]
+    eq = read_rows(client.get("/imports/export/equipment/").content)
     assert eq[1][1] == "0012"
 
 
 def test_template_has_headers_and_instructions(world: dict[str, Any]) -> None:
     client, auth = api(world["coordinator"])
     resp = client.get("/api/v1/imports/template/sites", **auth)
-    wb = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))  # type: ignore[attr-defined]
+    wb = load_workbook(io.BytesIO(resp.content))
     assert wb.sheetnames == ["项目现场", "填写说明"]
     assert [c.value for c in wb.worksheets[0][1]] == SPECS["sites"].headers
     assert wb.worksheets[0].max_row == 1
@@ -138,12 +138,12 @@ def test_dealer_reimports_its_export_unchanged(installed: dict[str, Any]) -> Non
     web = web_client(dealer_user)
     client, auth = api(dealer_user)
     for kind, count in (("customers", 1), ("sites", 1), ("equipment", 2)):
-        content = b"".join(web.get(f"/imports/export/{kind}/").streaming_content)  # type: ignore[attr-defined]
+        content = web.get(f"/imports/export/{kind}/").content
         body = api_upload(client, auth, kind, content).json()
         assert body["errors"] == [], (kind, body["errors"])
         assert body["unchanged"] == count
     # the same engineer on a new site of its own is a choice the dealer may not make
-    rows = read_rows(b"".join(web.get("/imports/export/sites/").streaming_content))  # type: ignore[attr-defined]
+    rows = read_rows(web.get("/imports/export/sites/").content)
     new = list(rows[1])
     new[0] = "S777"
     body = api_upload(client, auth, "sites", xlsx(list(rows[0]), [new])).json()

@@ -138,7 +138,7 @@ def test_export_ledger_loading_list_closing_and_analysis_pages(w) -> None:  # ty
     assert page(leader, f"/parts/borrowings/{b.pk}/", status=302) == ""
     ll = shipping.daily_list(actor=w.warehouse, now=now)
     html = page(client(w.warehouse), f"/parts/loading-lists/{ll.pk}/")
-    assert "补件装车单" in html and r.number in html and "window.print()" in html
+    assert "补件装车单" in html and r.number in html and "data-print" in html
     fulfilment.receive(actor=w.team_leader, request=r, data=good_receipt(), now=now)
     run = closing.run(actor=w.team_leader, now=now)
     html = page(leader, f"/parts/closing-runs/{run.pk}/")

@@ -4,7 +4,6 @@ with its chart; both go through review and approval on their pages."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from typing import Any
 
@@ -14,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from aftersales.approvals.web import document_panels, or_404, post, run, timeline, xlsx
+from aftersales.approvals.web import document_panels, or_404, post, run, timeline
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.exports import xlsx
 from aftersales.core.visibility import get_visible
 from aftersales.parts import selectors
 from aftersales.parts.models import Group, MonthlyAnalysis, ReviewState
@@ -148,7 +148,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": a,
             "f": f,
-            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "timeline": timeline(a, REVIEW, ReviewState),
             **document_panels(a, request.user),
         },

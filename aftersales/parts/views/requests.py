@@ -24,8 +24,8 @@ from aftersales.approvals.web import (
     post,
     run,
     timeline,
-    xlsx,
 )
+from aftersales.core.exports import xlsx
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer

@@ -216,11 +216,14 @@ def test_silence_for_two_days_is_deemed_acceptance_exactly_once(w) -> None:  # t
 
 def test_repair_or_exchange_closed_within_15_days(w) -> None:  # type: ignore[no-untyped-def]
     ret = to_record_sent(w, outcome="repair")
+    # received on day 1: the final handling is due 15 calendar days later
+    final = Deadline.objects.get(object_id=ret.pk, step="final_handling")
+    assert final.due_at == day(16) and final.done_at is None
     handling.respond(actor=w.agent, ret=ret, agree=True, now=day(4))
     ret = handling.handle(actor=w.coordinator, ret=ret, note="返修完成已发回", now=day(12))
     assert ret.state == "closed"
-    final = Deadline.objects.get(object_id=ret.pk, step="final_handling")
-    assert final.done_at == day(12) and not final.is_overdue()
+    final.refresh_from_db()
+    assert final.due_at == day(16) and final.done_at == day(12) and not final.is_overdue()
 
 
 def test_credit_note_is_approved_by_the_manager_then_booked_by_finance(w) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, Site
+from aftersales.installed_base.selectors import site_warranty_end
 from aftersales.service import notices
 from aftersales.service.models import Callback, CallbackPlan, Ticket
 from aftersales.staff.models import AssessmentFact, FactKind
@@ -186,44 +187,58 @@ PLAN_NORMAL_MONTHS = 12
 PROJECT_MONTHS = 6
 
 
+def _plan(**fields: Any) -> CallbackPlan:
+    plan = CallbackPlan.objects.create(**fields)
+    audit.record(
+        plan, actor=None, action="create", verb="callback_plan", after=audit.snapshot(plan)
+    )
+    return plan
+
+
 def ensure_plans(today: dt.date | None = None) -> int:
     """Periodic plans: key customers every 6 months, others yearly; projects in warranty
-    twice a year with the first within 6 months of handover (acceptance). Idempotent."""
+    twice a year with the first within 6 months of handover (acceptance), until the site's
+    warranty ends (its equipment's warranty by the policies). Idempotent; each plan made is
+    audited."""
     today = today or timezone.localdate()
     made = 0
-    for c in Customer.objects.filter(archived_at__isnull=True):
+    planned = set(
+        CallbackPlan.objects.filter(archived_at__isnull=True, site=None).values_list(
+            "customer_id", flat=True
+        )
+    )
+    for c in Customer.objects.filter(archived_at__isnull=True).exclude(pk__in=planned):
         months = PLAN_KEY_MONTHS if c.tier == Customer.Tier.KEY else PLAN_NORMAL_MONTHS
-        _, created = CallbackPlan.objects.get_or_create(
+        _plan(
             customer=c,
             site=None,
-            archived_at=None,
-            defaults={
-                "interval_months": months,
-                "next_due": add_months(today, months),
-                "reason": "重点客户每半年回访" if months == 6 else "普通客户每年回访",
-            },
+            interval_months=months,
+            next_due=add_months(today, months),
+            reason="重点客户每半年回访" if months == 6 else "普通客户每年回访",
         )
-        made += created
+        made += 1
+    planned_sites = set(
+        CallbackPlan.objects.filter(archived_at__isnull=True, site__isnull=False).values_list(
+            "site_id", flat=True
+        )
+    )
     for s in Site.objects.filter(
         archived_at__isnull=True, is_project=True, acceptance_date__isnull=False
-    ):
+    ).exclude(pk__in=planned_sites):
         assert s.acceptance_date is not None
         first = add_months(s.acceptance_date, PROJECT_MONTHS)
-        ends = add_months(s.acceptance_date, 24)
-        if ends < today:
+        ends = site_warranty_end(s.pk, today)
+        if ends is None or ends < today:
             continue
-        _, created = CallbackPlan.objects.get_or_create(
+        _plan(
             customer_id=s.customer_id,
             site=s,
-            archived_at=None,
-            defaults={
-                "interval_months": PROJECT_MONTHS,
-                "next_due": max(first, today),
-                "ends_on": ends,
-                "reason": "保修期内项目每半年回访，首次在交接后6个月内",
-            },
+            interval_months=PROJECT_MONTHS,
+            next_due=max(first, today),
+            ends_on=ends,
+            reason=f"保修期内项目每半年回访（至保修期满 {ends}），首次在交接后6个月内",
         )
-        made += created
+        made += 1
     return made
 
 
@@ -237,7 +252,7 @@ def generate_due(today: dt.date | None = None, horizon_days: int = 7) -> int:
     ):
         if plan.ends_on and plan.next_due > plan.ends_on:
             continue
-        _, created = Callback.objects.get_or_create(
+        task, created = Callback.objects.get_or_create(
             plan=plan,
             due_date=plan.next_due,
             defaults={
@@ -247,7 +262,24 @@ def generate_due(today: dt.date | None = None, horizon_days: int = 7) -> int:
                 "survey_token": secrets.token_urlsafe(16),
             },
         )
+        if created:
+            audit.record(
+                task,
+                actor=None,
+                action="create",
+                verb="callback_task",
+                after={"plan": plan.pk, "due": task.due_date},
+            )
         made += created
+        before = plan.next_due
         plan.next_due = add_months(plan.next_due, plan.interval_months)
         plan.save(update_fields=["next_due", "updated_at"])
+        audit.record(
+            plan,
+            actor=None,
+            action="update",
+            verb="callback_plan_advance",
+            before={"next_due": before},
+            after={"next_due": plan.next_due},
+        )
     return made

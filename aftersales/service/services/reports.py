@@ -8,6 +8,7 @@ import binascii
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,7 +25,7 @@ from aftersales.staff.models import FactKind
 from aftersales.staff.services import record_fact
 
 FILING_DAYS = 5  # [000 §二(二)5(4)]
-REPEAT_WINDOW_DAYS = 30  # SPEC §3.5, configurable
+REPEAT_WINDOW_RULE = "service.repeat_window"  # SPEC §3.5: default 30 days, a DeadlineRule
 TEXT_FIELDS = (
     "phenomenon",
     "environment",
@@ -224,16 +225,33 @@ def confirm_by_link(*, token: str, name: str, opinion: str = "") -> ServiceRepor
     return report
 
 
+def repeat_window() -> dt.timedelta:
+    """The repeat-repair window an administrator sets (时限规则 ``service.repeat_window``,
+    default 30 days); working days are counted as calendar days here."""
+    from aftersales.approvals.services.deadlines import rule
+
+    r = rule(REPEAT_WINDOW_RULE)
+    amount = float(Decimal(r.amount))
+    return dt.timedelta(hours=amount) if r.unit == "hours" else dt.timedelta(days=amount)
+
+
+def repeat_window_days() -> str:
+    """The window in days, for the report's wording ("30")."""
+    days = Decimal(repeat_window().total_seconds()) / Decimal(86400)
+    return f"{days.normalize():f}"
+
+
 def find_repeat(report: ServiceReport, now: dt.datetime) -> Ticket | None:
     """The same fault category on the same equipment within the window after a repair."""
     ticket = report.ticket
     if not ticket.equipment_id or not report.fault_category:
         return None
+    window = repeat_window()
     earlier = (
         ServiceReport.objects.filter(
             ticket__equipment_id=ticket.equipment_id,
             fault_category=report.fault_category,
-            filed_at__gte=now - dt.timedelta(days=REPEAT_WINDOW_DAYS),
+            filed_at__gte=now - window,
             archived_at__isnull=True,
         )
         .exclude(ticket=ticket)
@@ -265,9 +283,17 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
     report.filed_late = now - visit > dt.timedelta(days=FILING_DAYS)
     report.repeat_of = find_repeat(report, now)
     report.save()
-    Ticket.objects.filter(pk=wo.ticket_id).update(
-        fault_category=report.fault_category or wo.ticket.fault_category
-    )
+    category = report.fault_category or wo.ticket.fault_category
+    if category != wo.ticket.fault_category:
+        Ticket.objects.filter(pk=wo.ticket_id).update(fault_category=category)
+        audit.record(
+            wo.ticket,
+            actor=actor,
+            action="update",
+            verb="fault_category_from_report",
+            before={"fault_category": wo.ticket.fault_category},
+            after={"fault_category": category},
+        )
     audit.record(
         report,
         actor=actor,

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aftersales.service.models import ServiceReport
-from aftersales.service.services import warranty
+from aftersales.service.services import reports, warranty
 from aftersales.service.views import display
 from aftersales.service.views.common import visible_or_404
 
@@ -63,6 +63,7 @@ def report_html(report: ServiceReport) -> str:
             "responsibility": report.get_responsibility_display(),
             "parts": list(report.parts.select_related("part")),
             "warranty": record,
+            "repeat_days": reports.repeat_window_days() if report.repeat_of_id else "",
             "signature": _data_url(report.signature),
             "photos": [
                 {"src": _data_url(p.image, _photo_mime(p.image.name or "")), "caption": p.caption}
