@@ -97,6 +97,26 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# The company's own roles (no dealer, no customer); OFFICE_ROLES are those without field work.
+OFFICE_ROLES = (
+    "agent",
+    "coordinator",
+    "team_leader",
+    "quality_director",
+    "quality_centre_director",
+    "warehouse",
+    "finance",
+    "manager",
+    "admin",
+)
+STAFF_ROLES = (*OFFICE_ROLES, "technician")
+
+
+def app_perms(app: str, actions: str, models: list[str]) -> list[str]:
+    """``app.action_model`` for every action (comma-separated) on every model of one app."""
+    return [f"{app}.{a}_{m}" for m in models for a in actions.split(",")]
+
+
 def extend_role_permissions(code: str, perms: list[str]) -> None:
     """Other apps add their default permissions to a role (called at import of their roles)."""
     DEFAULT_PERMISSIONS.setdefault(code, []).extend(perms)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales.accounts.roles import extend_role_permissions
+from aftersales.accounts.roles import app_perms, extend_role_permissions
 
 MODELS = [
     "ticket",
@@ -15,13 +15,9 @@ MODELS = [
 ]
 
 
-def _p(actions: str, models: list[str]) -> list[str]:
-    return [f"service.{a}_{m}" for m in models for a in actions.split(",")]
-
-
 def register() -> None:
     for role in ("agent", "coordinator", "team_leader", "manager", "admin"):
-        extend_role_permissions(role, _p("view,add,change", MODELS))
+        extend_role_permissions(role, app_perms("service", "view,add,change", MODELS))
     for role in (
         "technician",
         "quality_director",
@@ -29,7 +25,11 @@ def register() -> None:
         "warehouse",
         "finance",
     ):
-        extend_role_permissions(role, _p("view", MODELS))
-    extend_role_permissions("technician", _p("add,change", ["servicereport"]))
-    extend_role_permissions("dealer", _p("view", MODELS) + _p("add", ["ticket"]))
-    extend_role_permissions("customer", _p("view", MODELS) + _p("add", ["ticket"]))
+        extend_role_permissions(role, app_perms("service", "view", MODELS))
+    extend_role_permissions("technician", app_perms("service", "add,change", ["servicereport"]))
+    extend_role_permissions(
+        "dealer", app_perms("service", "view", MODELS) + app_perms("service", "add", ["ticket"])
+    )
+    extend_role_permissions(
+        "customer", app_perms("service", "view", MODELS) + app_perms("service", "add", ["ticket"])
+    )
