@@ -10,7 +10,7 @@ import pytest
 from aftersales.approvals.models import ApprovalRequest, Deadline
 from aftersales.approvals.services import engine
 from aftersales.approvals.testing import day
-from aftersales.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from aftersales.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import AuditEvent
 from aftersales.notifications.models import Notification
 from aftersales.parts.models import PartsRequest, PartsRequestLine
@@ -210,9 +210,12 @@ def test_roles_outside_the_table_are_refused(w) -> None:  # type: ignore[no-unty
     with pytest.raises(PermissionDenied):
         engine.decide(actor=w.qd, task=pending_task(r), decision="approve", now=day(0))
     engine.decide(actor=w.coordinator, task=pending_task(r), decision="approve", now=day(0))
-    for outsider in (w.coordinator2, w.qcd, w.manager, w.dealer_user_a):
+    for outsider in (w.coordinator2, w.qcd, w.manager):
         with pytest.raises(PermissionDenied):
             engine.decide(actor=outsider, task=pending_task(r), decision="approve", now=day(0))
+    # another organisation gets the answer of a missing task (no existence oracle, 8#15)
+    with pytest.raises(NotFound, match="审批任务不存在"):
+        engine.decide(actor=w.dealer_user_a, task=pending_task(r), decision="approve", now=day(0))
 
 
 def test_request_from_a_service_ticket_of_the_same_customer(w) -> None:  # type: ignore[no-untyped-def]
