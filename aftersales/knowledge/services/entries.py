@@ -4,8 +4,9 @@ atomic, checks the actor, writes the audit row and keeps the search document cur
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -266,30 +267,15 @@ def article_move(
     return article
 
 
+def _current(cls: Any, obj: Any, changes: dict[str, Any]) -> Any:
+    """The current values of ``obj`` as a ``cls`` input, with ``changes`` on top."""
+    return cls(**{f.name: getattr(obj, f.name) for f in dataclass_fields(cls)} | changes)
+
+
 def case_input(case: Case, **changes: Any) -> CaseInput:
     """The current values of ``case`` as an input (for partial edits)."""
-    data = CaseInput(
-        category_id=case.category_id,
-        title=case.title,
-        phenomenon=case.phenomenon,
-        cause=case.cause,
-        solution=case.solution,
-        codes=case.codes,
-        product_model_id=case.product_model_id,
-        is_public=case.is_public,
-        external_id=case.external_id,
-    )
-    return CaseInput(**{**asdict(data), **changes})
+    return cast(CaseInput, _current(CaseInput, case, changes))
 
 
 def article_input(article: Article, **changes: Any) -> ArticleInput:
-    data = ArticleInput(
-        title=article.title,
-        body=article.body,
-        kind=article.kind,
-        category_id=article.category_id,
-        is_public=article.is_public,
-        external_id=article.external_id,
-        source_case_id=article.source_case_id,
-    )
-    return ArticleInput(**{**asdict(data), **changes})
+    return cast(ArticleInput, _current(ArticleInput, article, changes))
