@@ -10,7 +10,7 @@ from django.utils import timezone
 from aftersales.core import audit
 from aftersales.core.errors import InvalidTransition, NotFound, PermissionDenied
 from aftersales.core.visibility import visibility_q
-from aftersales.service.models import Ticket, TicketState
+from aftersales.service.models import Ticket, TicketState, WorkOrder
 from aftersales.service.transitions import TRANSITIONS, Transition
 
 
@@ -94,3 +94,34 @@ def move(
 
     clocks.on_state_change(ticket, before, ticket.state)
     return ticket
+
+
+def move_work_order(
+    wo: WorkOrder,
+    target: str,
+    *,
+    actor: Any,
+    verb: str,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
+) -> WorkOrder:
+    """Set a locked work order's state and write its audit row (from → to) in one place."""
+    before = wo.state
+    wo.state = target
+    changed = ["state", "updated_at"]
+    for name, value in (fields or {}).items():
+        setattr(wo, name, value)
+        changed.append(name)
+    wo.save(update_fields=changed)
+    audit.record(
+        wo,
+        actor=actor,
+        action="transition",
+        verb=verb,
+        from_state=before,
+        to_state=target,
+        reason=reason,
+        payload=payload or {},
+    )
+    return wo

@@ -20,7 +20,7 @@ from aftersales.service.appointments import WindowLimits, window_problem
 from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderOffer, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES
 from aftersales.service.services import warranty
-from aftersales.service.services.base import lock_ticket, move, require_visible
+from aftersales.service.services.base import lock_ticket, move, move_work_order, require_visible
 from aftersales.staff.models import FactKind
 from aftersales.staff.services import record_fact
 
@@ -161,19 +161,13 @@ def accept(*, actor: Any, work_order: WorkOrder | int) -> WorkOrder:
         raise PermissionDenied("该工单未派给您")
     if wo.state != WorkOrderState.OFFERED:
         raise Conflict("工单已被其他工程师接单" if wo.technician_id != actor.pk else "您已接单")
-    wo.state = WorkOrderState.ACCEPTED
-    wo.technician = actor
-    wo.accepted_at = timezone.now()
-    wo.save(update_fields=["state", "technician", "accepted_at", "updated_at"])
-    audit.record(
+    return move_work_order(
         wo,
+        WorkOrderState.ACCEPTED,
         actor=actor,
-        action="transition",
         verb="accept",
-        from_state="offered",
-        to_state="accepted",
+        fields={"technician": actor, "accepted_at": timezone.now()},
     )
-    return wo
 
 
 @transaction.atomic
@@ -345,18 +339,13 @@ def check_out(*, actor: Any, work_order: WorkOrder | int) -> WorkOrder:
     _require_tech(wo, actor)
     if wo.state != WorkOrderState.ON_SITE:
         raise Conflict("尚未签到，不能离场")
-    wo.check_out_at = timezone.now()
-    wo.state = WorkOrderState.DONE
-    wo.save(update_fields=["check_out_at", "state", "updated_at"])
-    audit.record(
+    return move_work_order(
         wo,
+        WorkOrderState.DONE,
         actor=actor,
-        action="transition",
         verb="check_out",
-        from_state="on_site",
-        to_state="done",
+        fields={"check_out_at": timezone.now()},
     )
-    return wo
 
 
 def my_work_orders(user: Any) -> Any:

@@ -9,12 +9,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.core import audit
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.service import notices
 from aftersales.service.models import Callback, ServiceReport, Ticket, WorkOrder, WorkOrderState
 from aftersales.service.services import callbacks
-from aftersales.service.services.base import lock_ticket, move, require_transition
+from aftersales.service.services.base import (
+    lock_ticket,
+    move,
+    move_work_order,
+    require_transition,
+)
 
 
 @transaction.atomic
@@ -76,15 +80,13 @@ def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
     now = timezone.now()
     move(ticket, "resolve", actor=actor, fields={"resolved_at": now, "remote": report.remote})
     if wo is not None and wo.state == WorkOrderState.ON_SITE:
-        WorkOrder.objects.filter(pk=wo.pk).update(state=WorkOrderState.DONE, check_out_at=now)
-        audit.record(
+        move_work_order(
             wo,
+            WorkOrderState.DONE,
             actor=actor,
-            action="transition",
             verb="done_with_ticket",
-            from_state=WorkOrderState.ON_SITE,
-            to_state=WorkOrderState.DONE,
             payload={"ticket": ticket.number},
+            fields={"check_out_at": now},
         )
     callbacks.create_for_ticket(ticket)
     notices.completed(ticket)
@@ -120,18 +122,9 @@ def cancel(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
             state__in=[WorkOrderState.OFFERED, WorkOrderState.ACCEPTED]
         )
     )
-    WorkOrder.objects.filter(pk__in=[wo.pk for wo in open_orders]).update(
-        state=WorkOrderState.CANCELLED
-    )
     for wo in open_orders:
-        audit.record(
-            wo,
-            actor=actor,
-            action="transition",
-            verb="cancelled_with_ticket",
-            from_state=wo.state,
-            to_state=WorkOrderState.CANCELLED,
-            reason=reason,
+        move_work_order(
+            wo, WorkOrderState.CANCELLED, actor=actor, verb="cancelled_with_ticket", reason=reason
         )
     return ticket
 
