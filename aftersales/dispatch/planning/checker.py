@@ -10,7 +10,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aftersales.dispatch.planning.model import Plan, PlanningProblem, Route, Technician, Visit
+from aftersales.dispatch.planning.model import (
+    Plan,
+    PlanningProblem,
+    Route,
+    Technician,
+    Visit,
+    lunch_room_left,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +199,11 @@ def _check_route(
         flag("travel_mismatch", f"行驶时间 {route.travel_minutes} ≠ 矩阵合计 {travelled}")
     if tech.capacity is not None and demand > tech.capacity:
         flag("capacity", f"装载 {demand} 超过容量 {tech.capacity}")
-    found.extend(_check_lunch(tech, route))
+    found.extend(_check_lunch(problem, tech, route))
     return travelled, found
 
 
-def _check_lunch(tech: Technician, route: Route) -> list[Violation]:
+def _check_lunch(problem: PlanningProblem, tech: Technician, route: Route) -> list[Violation]:
     rule = tech.lunch
     slot = route.lunch
     if rule is None:
@@ -206,7 +213,8 @@ def _check_lunch(tech: Technician, route: Route) -> list[Violation]:
     if slot is None:
         can_before = route.departure >= rule.window.earliest + rule.duration
         can_after = route.return_time <= rule.window.latest
-        if rule.taken_start is not None or not (can_before or can_after):
+        blocked = rule.taken_start is None and not lunch_room_left(problem, tech)
+        if rule.taken_start is not None or not (can_before or can_after or blocked):
             return [Violation("lunch_missing", "缺少午休", tech.id)]
         return []
     found = []

@@ -323,3 +323,21 @@ class Plan:
 def clock(minute: int) -> str:
     """``630`` → ``"10:30"`` (minutes past midnight, may exceed a day)."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def lunch_room_left(problem: PlanningProblem, tech: Technician) -> bool:
+    """Whether the technician's fixed visits leave any start in the lunch window with the
+    whole break free of them (travel aside). When they do not, the break is waived: no plan
+    could keep it, and dropping other visits would not make room."""
+    rule = tech.lunch
+    if rule is None:
+        return False
+    busy = []
+    for fixed in tech.fixed_visits:
+        job = problem.jobs_by_id.get(fixed.job_id)
+        if job is not None:
+            busy.append((fixed.start, fixed.start + job.service_minutes))
+    return any(
+        all(start + rule.duration <= begin or start >= end for begin, end in busy)
+        for start in range(rule.window.earliest, rule.window.latest + 1)
+    )

@@ -57,6 +57,7 @@ from aftersales.dispatch.planning.model import (
     UnassignedReason,
     Visit,
     clock,
+    lunch_room_left,
 )
 from aftersales.dispatch.planning.search import Budget, PhaseStop, run_search
 from aftersales.dispatch.planning.timeline import (
@@ -423,7 +424,8 @@ def _plan(
         route = _route(problem, tech, decoded)
         if route is None:
             route, dropped = _make_room_for_lunch(problem, tech, _stops(problem, tech, decoded))
-            notes.append(f"{tech.id}：为安排午休移出 {len(dropped)} 个工单")
+            if dropped:
+                notes.append(f"{tech.id}：为安排午休移出 {len(dropped)} 个工单")
         routes.append(route)
     planned = {v.job_id for r in routes for v in r.visits}
     unassigned = list(setup.rejected)
@@ -475,6 +477,8 @@ def _make_room_for_lunch(
     PyVRP paid the break's penalty instead of planning it)."""
     remaining = [s for s in stops if not (isinstance(s, BreakStop) and not s.taken)]
     dropped: list[str] = []
+    if not lunch_room_left(problem, tech):  # the fixed visits fill the window: waived
+        return time_route(problem, tech, remaining, not_before=problem.now).route, dropped
     while True:
         fitted = insert_lunch(problem, tech, remaining, not_before=problem.now)
         if fitted is not None:
