@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.uploads import VerifiedFileField
 
 
 class Customer(BusinessModel):
@@ -126,7 +127,7 @@ class SiteDocument(BusinessModel):
     )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField("标题", max_length=100)
-    file = models.FileField("文件", upload_to="site-docs/%Y/%m/")
+    file = VerifiedFileField("文件", upload_to="site-docs/%Y/%m/")
 
     visibility = {"customer": "site__customer", "technician": "site__responsible_engineer"}
 

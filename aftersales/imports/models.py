@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.uploads import SPREADSHEETS, VerifiedFileField
 
 
 class ImportKind(models.TextChoices):
@@ -27,7 +28,7 @@ class ImportJob(BusinessModel):
     RUNNING = frozenset({Status.PENDING, Status.VALIDATING, Status.IMPORTING})
 
     kind = models.CharField("导入类型", max_length=20, choices=ImportKind.choices)
-    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    file = VerifiedFileField("文件", upload_to="imports/%Y/%m/", kinds=SPREADSHEETS)
     original_name = models.CharField("原文件名", max_length=200, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,7 +13,6 @@ one bad row means nothing is written; ``valid_only`` writes the good rows and sk
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from aftersales.core import audit
+from aftersales.core import audit, uploads
 from aftersales.core.errors import (
     Conflict,
     DomainError,
@@ -130,17 +129,21 @@ def upload_import(
     spec = spec_for(kind)
     require_perm(actor, spec.model, "add")
     name = (name or file.name or "").rsplit("/", 1)[-1]
-    if not name.lower().endswith(".xlsx"):
-        raise ValidationFailed("请上传 .xlsx 格式的 Excel 文件（可先下载模板）", field="file")
     if (file.size or 0) > MAX_FILE_BYTES:
         raise ValidationFailed("文件过大，上限 20MB，请拆分后上传", field="file")
+    try:  # the content decides, not the name
+        uploads.identify(file, uploads.SPREADSHEETS, field="file")
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            "请上传 .xlsx 格式的 Excel 文件（可先下载模板）", code=exc.code, field="file"
+        ) from exc
     if background is None:
         limit = inline_max_rows()
         background = count_rows(file, stop_after=limit) > limit
     file.seek(0)
     with transaction.atomic():
         job = ImportJob(kind=spec.kind, user=actor, original_name=name[:200], background=background)
-        job.file.save(f"{uuid.uuid4().hex}.xlsx", file, save=False)
+        job.file.save("import", file, save=False)  # stored as <uuid>.xlsx
         job.save()
         audit.record(
             job,

@@ -160,8 +160,9 @@ def test_not_an_excel_file_is_refused(world: dict[str, Any]) -> None:
         {"kind": "customers", "file": upload_file(b"not a zip", "x.xlsx")},
         **auth,
     )
-    assert broken.status_code == 201 and broken.json()["status"] == "failed"
-    assert "文件无法读取" in broken.json()["message"]
+    # the content decides (issue 8 #11): a file that is not a workbook is refused, no job made
+    assert broken.status_code == 422 and broken.json()["code"] == "upload_type_refused"
+    assert "xlsx" in broken.json()["message"] and not ImportJob.objects.exists()
 
 
 def test_dealer_imports_only_its_own_customers(world: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.uploads import VerifiedFileField
 
 
 class ReviewState(models.TextChoices):
@@ -204,7 +205,7 @@ class Attachment(BusinessModel):
         related_name="attachments",
         verbose_name="文章",
     )
-    file = models.FileField("文件", upload_to="knowledge/%Y/%m/")
+    file = VerifiedFileField("文件", upload_to="knowledge/%Y/%m/")
     name = models.CharField("文件名", max_length=200)
     uploaded_by = _user("上传人")
 

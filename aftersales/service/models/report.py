@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.uploads import VerifiedImageField
 
 
 class Responsibility(models.TextChoices):
@@ -36,7 +37,7 @@ class ServiceReport(BusinessModel):
     no_parts_used = models.BooleanField("未更换配件", default=False)
     customer_opinion = models.TextField("客户意见", blank=True)
     quick_rating = models.PositiveSmallIntegerField("现场满意度(1-5)", null=True, blank=True)
-    signature = models.ImageField("客户签字", upload_to="signatures/%Y/%m/", blank=True)
+    signature = VerifiedImageField("客户签字", upload_to="signatures/%Y/%m/", blank=True)
     signed_by = models.CharField("签字人", max_length=50, blank=True)
     signed_at = models.DateTimeField("签字时间", null=True, blank=True)
     confirm_token = models.CharField("确认链接标识", max_length=32, blank=True, db_index=True)
@@ -103,7 +104,7 @@ class ReportPhoto(models.Model):
     report = models.ForeignKey(
         ServiceReport, on_delete=models.CASCADE, related_name="photos", verbose_name="报告"
     )
-    image = models.ImageField("照片", upload_to="report-photos/%Y/%m/")
+    image = VerifiedImageField("照片", upload_to="report-photos/%Y/%m/")
     caption = models.CharField("说明", max_length=100, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.catalog.models import Part
-from aftersales.core import audit
+from aftersales.core import audit, uploads
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.service.models import ReportPart, ServiceReport, Ticket, WorkOrder
 from aftersales.service.models.report import Responsibility
@@ -130,8 +130,6 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 @transaction.atomic
 def add_photo(*, actor: Any, work_order: WorkOrder | int, image: Any, caption: str = "") -> Any:
     """A photo of the site or the fault, attached to the draft report."""
-    from PIL import Image, UnidentifiedImageError
-
     from aftersales.service.models import ReportPhoto
 
     wo = _wo_for(actor, work_order)
@@ -142,13 +140,9 @@ def add_photo(*, actor: Any, work_order: WorkOrder | int, image: Any, caption: s
         raise Conflict("服务报告已提交，不能再添加照片")
     if getattr(image, "size", 0) > MAX_PHOTO_BYTES:
         raise ValidationFailed("照片不能超过10MB", field="image")
-    try:
-        Image.open(image).verify()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationFailed("文件不是有效的图片", field="image") from exc
-    image.seek(0)
+    uploads.identify(image, uploads.IMAGES, field="image")  # refused before anything is written
     photo = ReportPhoto(report=report, caption=caption[:100])
-    photo.image.save(getattr(image, "name", "photo.jpg"), image, save=True)
+    photo.image.save("photo", image, save=True)  # stored as <uuid>.<real type>
     audit.record(
         report, actor=actor, action="action", verb="report_photo", payload={"photo": photo.pk}
     )
@@ -180,7 +174,7 @@ def sign(
     if not signed_by.strip():
         raise ValidationFailed("请填写签字人姓名", field="signed_by")
     raw = _decode_png(signature_png)
-    report.signature.save(f"{wo.number}.png", ContentFile(raw), save=False)
+    report.signature.save("signature", ContentFile(raw), save=False)
     report.signed_by, report.signed_at = signed_by.strip(), timezone.now()
     report.save()
     audit.record(
