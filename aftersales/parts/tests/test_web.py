@@ -179,3 +179,24 @@ def test_returns_pages(w) -> None:  # type: ignore[no-untyped-def]
         {"reason": "不想要了", "description": ["羊毛衫"], "part_code": [""], "quantity": ["-1"]},
     )
     assert "正整数" in resp.content.decode()
+
+
+def test_a_failed_receipt_check_shows_no_success_message(w) -> None:  # type: ignore[no-untyped-def]
+    """9#9: a refused receipt is not announced with the green 「入库检查已记录」."""
+    r = approved_request(w)
+    requests.release(actor=w.agent, request=r, group="parts_group")
+    c = client(w.team_leader)
+    form = {"supplier": "parts_group", "quantity": "2", "package_intact": "on"}
+    resp = c.post(f"/parts/requests/{r.pk}/act/receive/", form, follow=True)
+    html = resp.content.decode()
+    assert "入库检查不合格，未入库" in html and "无驻补配组质检员检验合格章" in html
+    assert "入库检查合格" not in html.replace("入库检查不合格", "")
+    assert '<li class="success">' not in html
+    r.refresh_from_db()
+    assert r.state == "in_production"
+    stamped = {**form, "label_customer_ok": "on", "label_part_ok": "on"}
+    stamped |= {"label_quantity_ok": "on", "inspector_stamp": "on", "storage_location": "A-01"}
+    html = c.post(f"/parts/requests/{r.pk}/act/receive/", stamped, follow=True).content.decode()
+    assert "入库检查合格，已入库" in html
+    r.refresh_from_db()
+    assert r.state == "in_store"

@@ -253,7 +253,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     storage_location=post(request, "storage_location"),
                 ),
             ),
-            "入库检查已记录",
+            lambda receipt: "入库检查合格，已入库" if receipt.accepted else None,
         ),
         "deliver": (lambda: requests.deliver(actor=user, request=r), "已确认交付"),
         "cancel": (
