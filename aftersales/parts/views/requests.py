@@ -4,6 +4,7 @@ the Excel export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -193,7 +194,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     r = or_404(lambda: selectors.request_detail(request.user, pk))
     user: Any = request.user
-    calls = {
+    calls: dict[str, tuple[Callable[[], Any], str | Callable[[Any], str | None]]] = {
         "analyse": (
             lambda: requests.analyse(
                 actor=user,
