@@ -35,6 +35,7 @@ from aftersales.service.api_schemas import (
     TicketIn,
     TicketOut,
     TicketReasonIn,
+    UnreachableIn,
     WaitIn,
     WarrantyDecideIn,
     WarrantyOut,
@@ -388,6 +389,12 @@ def due_callbacks(request: HttpRequest) -> Any:
 def callback_result(request: HttpRequest, pk: int, payload: CallbackIn) -> Any:
     cb = get_visible(Callback, request.user, pk=pk)
     return callbacks.record_result(actor=request.user, callback=cb, **payload.dict())
+
+
+@router.post("/callbacks/{int:pk}/unreachable", response=CallbackOut, summary="回访联系不上")
+def callback_unreachable(request: HttpRequest, pk: int, payload: UnreachableIn) -> Any:
+    cb = get_visible(Callback, request.user, pk=pk)
+    return callbacks.record_unreachable(actor=request.user, callback=cb, note=payload.note)
 
 
 @router.post(

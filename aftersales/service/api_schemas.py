@@ -307,6 +307,13 @@ class CallbackOut(Schema):
     score: int | None
     solved: bool | None
     dissatisfaction_cause: str
+    attempts: int
+    next_attempt_at: dt.datetime | None
+
+
+class UnreachableIn(In):
+    columns_of = Callback
+    note: str = Field("", max_length=200, description="联系情况（如：无人接听、关机）")
 
 
 class QrTicketIn(In):

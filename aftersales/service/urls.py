@@ -24,6 +24,9 @@ staff_urls: list[URLPattern | URLResolver] = [
     path("work-orders/<int:pk>/schedule/", panels.work_order_schedule, name="schedule"),
     path("callbacks/", agent.callback_list, name="callback_list"),
     path("callbacks/<int:pk>/result/", agent.callback_result, name="callback_result"),
+    path(
+        "callbacks/<int:pk>/unreachable/", agent.callback_unreachable, name="callback_unreachable"
+    ),
     path("dispatch/", board.dispatch_board, name="dispatch_board"),
     path("my-jobs/", technician.my_jobs, name="my_jobs"),
     path("my-jobs/<int:pk>/", technician.job_detail, name="job_detail"),
