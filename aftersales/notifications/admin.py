@@ -14,7 +14,7 @@ from django.utils import timezone
 from aftersales.core.admin import BusinessAdmin
 from aftersales.notifications import services
 from aftersales.notifications.delivery import channel_config
-from aftersales.notifications.models import ChannelConfig, Notification, WebhookRobot
+from aftersales.notifications.models import ChannelConfig, LocalMail, Notification, WebhookRobot
 from aftersales.notifications.webhooks import DeliveryError, send_robot_message
 
 
@@ -62,6 +62,24 @@ class NotificationAdmin(admin.ModelAdmin):
                 request,
                 f"{skipped} 条未处理：只有“失败待重试”或“已放弃”的邮件和群机器人通知可以重新发送",
             )
+
+
+@admin.register(LocalMail)
+class LocalMailAdmin(admin.ModelAdmin):
+    """Read the e-mails an installation without SMTP kept instead of sending."""
+
+    list_display = ["created_at", "to", "subject"]
+    search_fields = ["to", "subject", "message_id"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in LocalMail._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ChannelConfig)
