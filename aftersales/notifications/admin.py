@@ -24,8 +24,21 @@ def _mask(url: str) -> str:
     return head if len(head) <= 60 else head[:57] + "…"
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record written by the system: shown, never added, edited or deleted by hand."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -42,15 +55,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient", "robot"]
     actions = ["resend"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.action(description="重新发送所选（失败或已放弃的）通知", permissions=["change"])
     def resend(self, request: HttpRequest, queryset: models.QuerySet[Notification]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
@@ -65,21 +69,12 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalMail)
-class LocalMailAdmin(admin.ModelAdmin):
+class LocalMailAdmin(RecordAdmin):
     """Read the e-mails an installation without SMTP kept instead of sending."""
 
     list_display = ["created_at", "to", "subject"]
     search_fields = ["to", "subject", "message_id"]
     date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f.name for f in LocalMail._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ChannelConfig)
