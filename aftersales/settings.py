@@ -167,3 +167,15 @@ APPOINTMENT_PAST_GRACE_MINUTES = int(os.environ.get("APPOINTMENT_PAST_GRACE_MINU
 # Longest solve the dispatch planner runs inside a web request; a longer budget (asked for or
 # configured) is solved by the worker on the ``dispatch`` queue.
 DISPATCH_INLINE_MAX_SECONDS = float(os.environ.get("DISPATCH_INLINE_MAX_SECONDS", "10"))
+
+# Background jobs (procrastinate). A worker writes a heartbeat every JOB_HEARTBEAT_SECONDS; a
+# worker silent for JOB_STALLED_AFTER_SECONDS is dead (killed, crashed, host lost), and the
+# periodic task core.retry_stalled_jobs (cron JOB_STALLED_CHECK_CRON, a 6th field = seconds)
+# puts the jobs it was running back in the queue.
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_STALLED_AFTER_SECONDS = float(os.environ.get("JOB_STALLED_AFTER_SECONDS", "30"))
+JOB_STALLED_CHECK_CRON = os.environ.get("JOB_STALLED_CHECK_CRON", "* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": JOB_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": JOB_STALLED_AFTER_SECONDS,
+}

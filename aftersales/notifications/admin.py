@@ -14,7 +14,7 @@ from django.utils import timezone
 from aftersales.core.admin import BusinessAdmin
 from aftersales.notifications import services
 from aftersales.notifications.delivery import channel_config
-from aftersales.notifications.models import ChannelConfig, Notification, WebhookRobot
+from aftersales.notifications.models import ChannelConfig, LocalMail, Notification, WebhookRobot
 from aftersales.notifications.webhooks import DeliveryError, send_robot_message
 
 
@@ -24,8 +24,21 @@ def _mask(url: str) -> str:
     return head if len(head) <= 60 else head[:57] + "…"
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record written by the system: shown, never added, edited or deleted by hand."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -42,15 +55,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient", "robot"]
     actions = ["resend"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.action(description="重新发送所选（失败或已放弃的）通知", permissions=["change"])
     def resend(self, request: HttpRequest, queryset: models.QuerySet[Notification]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
@@ -62,6 +66,15 @@ class NotificationAdmin(admin.ModelAdmin):
                 request,
                 f"{skipped} 条未处理：只有“失败待重试”或“已放弃”的邮件和群机器人通知可以重新发送",
             )
+
+
+@admin.register(LocalMail)
+class LocalMailAdmin(RecordAdmin):
+    """Read the e-mails an installation without SMTP kept instead of sending."""
+
+    list_display = ["created_at", "to", "subject"]
+    search_fields = ["to", "subject", "message_id"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(ChannelConfig)

@@ -17,6 +17,7 @@ from aftersales.service.api_schemas import (
     CauseIn,
     CheckInIn,
     DispatchIn,
+    DuplicateCheckOut,
     FactOut,
     HandOverIn,
     OverrideIn,
@@ -118,12 +119,15 @@ def list_tickets(
     return qs
 
 
-@router.get("/tickets/duplicates", response=list[TicketOut], summary="同设备未关闭报修（重复检查）")
+@router.get(
+    "/tickets/duplicates", response=DuplicateCheckOut, summary="同设备未关闭报修（重复检查）"
+)
 def duplicates(request: HttpRequest, equipment_id: int) -> Any:
+    """Tickets the user may not open are not listed: ``notice`` only says one exists."""
     from aftersales.installed_base.models import Equipment
 
     eq = get_visible(Equipment, request.user, pk=equipment_id)
-    return intake.open_duplicates(eq)
+    return selectors.duplicate_check(request.user, eq.pk)
 
 
 @router.get("/tickets/{int:pk}", response=TicketDetailOut, summary="报修详情")

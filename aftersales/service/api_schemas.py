@@ -102,6 +102,22 @@ class TicketOut(Schema):
         return next_due(obj)
 
 
+class DuplicateNoticeOut(Schema):
+    code: str
+    message: str
+
+
+class DuplicateCheckOut(Schema):
+    """The open tickets of the equipment the user may open; of any other only the notice."""
+
+    tickets: list[TicketOut]
+    notice: DuplicateNoticeOut | None
+
+    @staticmethod
+    def resolve_notice(obj: Any) -> dict[str, str] | None:
+        return obj.notice()  # type: ignore[no-any-return]
+
+
 class TicketDetailOut(TicketOut):
     clocks: list[ClockOut]
     warranty: WarrantyOut | None

@@ -123,6 +123,17 @@ def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def database_url() -> str:
+    """``DATABASE_URL`` of the current (test) database, for a subprocess to use."""
+    from django.db import connection
+
+    cfg = connection.settings_dict
+    host = str(cfg["HOST"] or "")
+    if host and not host.startswith("/"):
+        return f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@{host}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
+    return f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@/{cfg['NAME']}?host={host}"
+
+
 def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> None:
     """Run ``count`` real worker processes at once against the current (test) database, each
     until the queue is empty. Needs a test marked ``django_db(transaction=True)`` so that the
@@ -132,14 +143,7 @@ def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> 
     import sys
     from pathlib import Path
 
-    from django.db import connection
-
-    cfg = connection.settings_dict
-    host = cfg["HOST"]
-    url = f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@/{cfg['NAME']}?host={host}"
-    if host and not host.startswith("/"):
-        url = f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@{host}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     root = Path(__file__).resolve().parent.parent.parent
     cmd = [
         sys.executable,

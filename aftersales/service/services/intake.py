@@ -18,7 +18,11 @@ from aftersales.customers.models import Customer, ServiceContract, Site
 from aftersales.installed_base.models import Equipment
 from aftersales.service import notices
 from aftersales.service.models import Channel, Ticket, TicketType
-from aftersales.service.models.ticket import OPEN_STATES
+from aftersales.service.selectors import (
+    HIDDEN_DUPLICATE_MESSAGE,
+    duplicate_check,
+    open_tickets_on,
+)
 from aftersales.service.services import clocks, warranty
 from aftersales.service.services.base import lock_ticket, require_visible
 from aftersales.sla.models import Severity
@@ -63,15 +67,6 @@ def _get(model: Any, pk: int | None, actor: Any, label: str, field_name: str) ->
     return obj
 
 
-def open_duplicates(equipment: Equipment | None, customer: Customer | None = None) -> list[Ticket]:
-    """Open tickets for the same equipment (shown before a new one is created)."""
-    if equipment is None:
-        return []
-    open_ones = Ticket.objects.filter(equipment=equipment, state__in=OPEN_STATES)
-    # the guard shows numbers and links to the tickets: no need for their other columns
-    return list(open_ones.only("id", "number", "state", "received_at").order_by("-received_at")[:5])
-
-
 def _validate(data: TicketInput) -> None:
     errors = {}
     if not data.description.strip():
@@ -108,7 +103,7 @@ class _Checked:
     customer: Customer
     site: Site | None
     equipment: Equipment | None
-    dupes: list[Ticket]
+    dupes: list[Ticket]  # the newest open ticket of the equipment, if any
 
 
 def _check(actor: Any, data: TicketInput) -> _Checked:
@@ -133,14 +128,20 @@ def _check(actor: Any, data: TicketInput) -> _Checked:
         raise ValidationFailed("项目不属于该客户", field="site_id")
     if equipment is not None and site is not None and equipment.site_id != site.pk:
         raise ValidationFailed("设备不在该项目", field="equipment_id")
-    dupes = open_duplicates(equipment)
+    dupes = list(open_tickets_on(equipment.pk).order_by("-received_at")[:1]) if equipment else []
     if dupes and not data.allow_duplicate:
-        raise Conflict(
-            f"该设备已有未关闭的报修单：{'、'.join(t.number for t in dupes)}",
-            code="duplicate_ticket",
-            details=[t.number for t in dupes],
-        )
+        raise _duplicate_error(actor, equipment)
     return _Checked(customer, site, equipment, dupes)
+
+
+def _duplicate_error(actor: Any, equipment: Equipment | None) -> Conflict:
+    """Numbers of the open tickets the actor may open; of the others only that they exist."""
+    check = duplicate_check(actor, equipment.pk if equipment else None)
+    numbers = [t.number for t in check.tickets]
+    message = "该设备已有未关闭的报修单" + (f"：{'、'.join(numbers)}" if numbers else "")
+    if check.hidden:
+        message = f"{message}。{HIDDEN_DUPLICATE_MESSAGE}" if numbers else HIDDEN_DUPLICATE_MESSAGE
+    return Conflict(message, code="duplicate_ticket", details=numbers)
 
 
 def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
