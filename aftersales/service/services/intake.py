@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,7 +104,6 @@ class _Checked:
     customer: Customer
     site: Site | None
     equipment: Equipment | None
-    dupes: list[Ticket]  # the newest open ticket of the equipment, if any
 
 
 def _check(actor: Any, data: TicketInput) -> _Checked:
@@ -128,10 +128,29 @@ def _check(actor: Any, data: TicketInput) -> _Checked:
         raise ValidationFailed("项目不属于该客户", field="site_id")
     if equipment is not None and site is not None and equipment.site_id != site.pk:
         raise ValidationFailed("设备不在该项目", field="equipment_id")
-    dupes = list(open_tickets_on(equipment.pk).order_by("-received_at")[:1]) if equipment else []
-    if dupes and not data.allow_duplicate:
+    _guard_duplicates(actor, data, equipment)  # early: a plain duplicate takes no number
+    return _Checked(customer, site, equipment)
+
+
+# namespace of the per-equipment registration lock (the first key of the two-key form)
+EQUIPMENT_LOCK = zlib.crc32(b"service.ticket_create.equipment") & 0x7FFFFFFF
+
+
+def lock_equipment(equipment_id: int) -> None:
+    """Serialise registrations for one piece of equipment until the transaction ends."""
+    with transaction.get_connection().cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EQUIPMENT_LOCK, equipment_id])
+
+
+def _guard_duplicates(actor: Any, data: TicketInput, equipment: Equipment | None) -> Ticket | None:
+    """The newest open ticket of the equipment (the new one's ``duplicate_of``); refused
+    unless the caller said it is a different fault."""
+    if equipment is None:
+        return None
+    newest = open_tickets_on(equipment.pk).order_by("-received_at", "-id").first()
+    if newest is not None and not data.allow_duplicate:
         raise _duplicate_error(actor, equipment)
-    return _Checked(customer, site, equipment, dupes)
+    return newest
 
 
 def _duplicate_error(actor: Any, equipment: Equipment | None) -> Conflict:
@@ -151,7 +170,11 @@ def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
     or web request), the number is then taken in its own short transaction, so concurrent
     registrations do not queue behind each other's commit on the day's counter (ADR 0005:
     a registration failing after its checks leaves a gap). Inside a caller's transaction
-    the number is part of it and given back on rollback."""
+    the number is part of it and given back on rollback.
+
+    The duplicate guard is race-safe: the writing transaction takes the equipment's advisory
+    lock and checks again before inserting, so of concurrent registrations for one piece of
+    equipment exactly one passes (API, web form, portal and QR page all come here)."""
     checked = _check(actor, data)
     received = data.received_at or timezone.now()
     number = (
@@ -164,12 +187,10 @@ def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
 def _register(
     actor: Any, data: TicketInput, checked: _Checked, received: dt.datetime, number: str | None
 ) -> Ticket:
-    customer, site, equipment, dupes = (
-        checked.customer,
-        checked.site,
-        checked.equipment,
-        checked.dupes,
-    )
+    customer, site, equipment = checked.customer, checked.site, checked.equipment
+    if equipment is not None:
+        lock_equipment(equipment.pk)
+    duplicate_of = _guard_duplicates(actor, data, equipment)  # again, under the lock
     company_actor = actor is not None and getattr(actor, "org_kind", "company") == "company"
     ticket = Ticket(
         number=number or next_number("BX", on=received),
@@ -193,7 +214,7 @@ def _register(
         if actor is not None and getattr(actor, "org_kind", "") == "dealer"
         else customer.dealer,
         contract=active_contract(customer, site, timezone.localdate(received)),
-        duplicate_of=dupes[0] if dupes else None,
+        duplicate_of=duplicate_of,
     )
     policy, source = clocks.resolve_policy(ticket)
     ticket.sla_policy, ticket.sla_policy_source = policy, source

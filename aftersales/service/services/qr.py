@@ -15,7 +15,7 @@ from aftersales.core.errors import DomainError, NotFound, PermissionDenied
 from aftersales.customers.models import Contact
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Channel, Ticket
-from aftersales.service.services.intake import TicketInput, ticket_create
+from aftersales.service.services.intake import TicketInput, lock_equipment, ticket_create
 
 MAX_PER_HOUR = 3
 
@@ -71,6 +71,7 @@ def qr_submit(
         raise PermissionDenied(
             "手机号与该设备登记的联系人不符，请拨打服务热线报修", code="phone_check_failed"
         )
+    lock_equipment(eq.pk)  # the hourly limit below counts under the registration lock
     recent = Ticket.objects.filter(
         Q(equipment=eq), channel=Channel.QR, received_at__gte=now - dt.timedelta(hours=1)
     ).count()
