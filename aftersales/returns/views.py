@@ -27,6 +27,7 @@ from aftersales.approvals.web import (
     timeline,
 )
 from aftersales.core.exports import xlsx
+from aftersales.core.formrows import filled, posted_rows
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -153,20 +154,21 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINE_FIELDS = ("description", "part_code", "quantity")
+
+
 @login_required
 def return_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    rows = posted_rows(request.POST, LINE_FIELDS, minimum=4)
     if request.method == "POST":
-        qtys = request.POST.getlist("quantity")
-        codes = request.POST.getlist("part_code")
         lines = [
             applications.LineInput(
-                description=d.strip(),
-                part_code=codes[i].strip() if i < len(codes) else "",
-                quantity=qtys[i] if i < len(qtys) else "",
+                description=str(row["description"]),
+                part_code=str(row["part_code"]),
+                quantity=row["quantity"],
             )
-            for i, d in enumerate(request.POST.getlist("description"))
-            if d.strip() or (i < len(codes) and codes[i].strip())
+            for _, row in filled(rows, LINE_FIELDS)
         ]
         data = applications.ReturnInput(
             reason=post(request, "reason"),
@@ -196,7 +198,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
             "rules": rules,
             "kinds": ReturnKind.choices,
             "stock_causes": StockCause.choices,
-            "rows": range(4),
+            "rows": rows,
             "form": request.POST,
         },
     )

@@ -27,6 +27,7 @@ from aftersales.approvals.web import (
     timeline,
 )
 from aftersales.core.exports import xlsx
+from aftersales.core.formrows import filled, posted_rows
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -130,20 +131,21 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINE_FIELDS = ("part_code", "quantity")
+
+
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    rows = posted_rows(request.POST, LINE_FIELDS, flags=("outsourced",), minimum=5)
     if request.method == "POST":
         lines = [
             requests.LineInput(
-                part_code=code.strip(),
-                quantity=request.POST.getlist("quantity")[i]
-                if i < len(request.POST.getlist("quantity"))
-                else "",
-                outsourced=str(i) in request.POST.getlist("outsourced"),
+                part_code=str(row["part_code"]),
+                quantity=row["quantity"],
+                outsourced=bool(row["outsourced"]),
             )
-            for i, code in enumerate(request.POST.getlist("part_code"))
-            if code.strip()
+            for _, row in filled(rows, LINE_FIELDS)
         ]
         data = requests.RequestInput(
             reason=post(request, "reason"),
@@ -163,7 +165,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             "customers": visible(Customer, user).order_by("name")[:500],
             "sources": Source.choices,
             "staff": is_staff(user),
-            "rows": range(5),
+            "rows": rows,
             "form": request.POST,
         },
     )

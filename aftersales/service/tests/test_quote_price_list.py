@@ -148,3 +148,14 @@ def test_a_waived_line_reads_as_free_not_as_a_second_discount(world) -> None:  #
     assert "减免" not in html
     assert f"免收项目价值 ¥{waived}，已不计入以上费用和合计" in html
     assert f"合计 ¥{quote.total}" in html
+
+
+def test_a_quote_takes_a_part_code_in_any_case(world) -> None:  # type: ignore[no-untyped-def]
+    quote = warranty.quote_create(
+        actor=world.agent,
+        ticket=_chargeable_ticket(world),
+        parts=[warranty.QuotePart("psu-5v", 2)],
+        labour_hours="1",
+        distance_km="0",
+    )
+    assert quote.lines.get(kind="part").code == "PSU-5V"
