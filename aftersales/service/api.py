@@ -16,6 +16,7 @@ from aftersales.service.api_schemas import (
     CandidateOut,
     CauseIn,
     CheckInIn,
+    CheckOutIn,
     DispatchIn,
     DuplicateCheckOut,
     FactOut,
@@ -347,8 +348,11 @@ def check_in(request: HttpRequest, pk: int, payload: CheckInIn) -> Any:
 
 
 @router.post("/work-orders/{int:pk}/check-out", response=WorkOrderOut, summary="离场")
-def check_out(request: HttpRequest, pk: int) -> Any:
-    return dispatch.check_out(actor=request.user, work_order=_wo(request, pk))
+def check_out(request: HttpRequest, pk: int, payload: CheckOutIn | None = None) -> Any:
+    reason, note = (payload.reason, payload.note) if payload else ("", "")
+    return dispatch.check_out(
+        actor=request.user, work_order=_wo(request, pk), reason=reason, note=note
+    )
 
 
 @router.put("/work-orders/{int:pk}/report", response=ReportOut, summary="保存服务报告")

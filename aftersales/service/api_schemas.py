@@ -71,6 +71,8 @@ class WorkOrderOut(Schema):
     check_in_at: dt.datetime | None
     check_out_at: dt.datetime | None
     late_minutes: int
+    leave_reason: str
+    leave_note: str
 
 
 class TicketOut(Schema):
@@ -249,6 +251,13 @@ class WindowIn(In):
 class CheckInIn(In):
     lat: Decimal | None = Field(None, ge=-90, le=90)
     lng: Decimal | None = Field(None, ge=-180, le=180)
+
+
+class CheckOutIn(In):
+    reason: str = Field(
+        "", max_length=15, description="报告未提交时必填：parts / customer / report_later"
+    )
+    note: str = Field("", max_length=200, description="缺什么配件、客户何时方便")
 
 
 class ReportPartIn(In):

@@ -79,14 +79,14 @@ def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
         raise Conflict("服务报告尚未提交", code="report_not_filed")
     now = timezone.now()
     move(ticket, "resolve", actor=actor, fields={"resolved_at": now, "remote": report.remote})
-    if wo is not None and wo.state == WorkOrderState.ON_SITE:
+    if wo is not None and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.LEFT):
         move_work_order(
             wo,
             WorkOrderState.DONE,
             actor=actor,
             verb="done_with_ticket",
             payload={"ticket": ticket.number},
-            fields={"check_out_at": now},
+            fields={"check_out_at": wo.check_out_at or now},
         )
     callbacks.create_for_ticket(ticket)
     notices.completed(ticket)

@@ -20,7 +20,7 @@ from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.visibility import visible
 from aftersales.service.models import ServiceReport, WorkOrder, WorkOrderState
-from aftersales.service.models.work import LIVE_WO_STATES
+from aftersales.service.models.work import LIVE_WO_STATES, LeaveReason
 from aftersales.service.services import dispatch, lifecycle, reports, warranty
 from aftersales.service.transitions import allowed_actions
 from aftersales.service.views import display
@@ -155,13 +155,14 @@ def _job_context(
         "can_wait": mine and wo.state == WorkOrderState.ON_SITE and "wait_parts" in allowed,
         "can_resume": mine and "resume" in allowed,
         "can_report": (mine or has_any(user, REPORT_STAFF))
-        and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.DONE)
+        and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.DONE, WorkOrderState.LEFT)
         and (report is None or report.filed_at is None),
         "can_resolve": mine
         and "resolve" in allowed
         and report is not None
         and report.filed_at is not None,
         "can_check_out": mine and wo.state == WorkOrderState.ON_SITE,
+        "leave_reasons": LeaveReason.choices,
         "report": report,
         "missing": report.missing_fields()
         if report is not None and report.filed_at is None
@@ -222,7 +223,9 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "set_out": lambda: dispatch.set_out(actor=user, work_order=wo),
         "check_in": check_in,
         "start_work": lambda: dispatch.start_work(actor=user, ticket=wo.ticket),
-        "check_out": lambda: dispatch.check_out(actor=user, work_order=wo),
+        "check_out": lambda: dispatch.check_out(
+            actor=user, work_order=wo, reason=text(request, "reason"), note=text(request, "note")
+        ),
         "resolve": lambda: lifecycle.resolve(actor=user, ticket=wo.ticket),
         "wait": lambda: lifecycle.wait(
             actor=user,
