@@ -103,6 +103,17 @@ def _email_part(rows: list[Notification], state: ChannelState) -> tuple[str, boo
     return _("邮件已排队发送"), True
 
 
+def latest_key(prefix: str) -> str:
+    """The newest event key starting with ``prefix`` (events keyed by their time)."""
+    found = (
+        Notification.objects.filter(key__startswith=prefix)
+        .order_by("-created_at", "-id")
+        .values_list("key", flat=True)
+        .first()
+    )
+    return found or ""
+
+
 def customer_notice_summary(key: str) -> str:
     """What one customer event (the rows written under ``key``) sent or queued, per channel."""
     by_channel: dict[str, list[Notification]] = {}
