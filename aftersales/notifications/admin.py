@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aftersales.core.admin import BusinessAdmin
 from aftersales.notifications import services
+from aftersales.notifications.channels import channel_state
 from aftersales.notifications.delivery import channel_config
 from aftersales.notifications.models import ChannelConfig, LocalMail, Notification, WebhookRobot
 from aftersales.notifications.webhooks import DeliveryError, send_robot_message
@@ -82,6 +83,7 @@ class ChannelConfigAdmin(BusinessAdmin):
     list_display = [
         "channel",
         "enabled",
+        "current_state",
         "max_attempts",
         "retry_base_seconds",
         "timeout_seconds",
@@ -89,6 +91,11 @@ class ChannelConfigAdmin(BusinessAdmin):
     ]
     list_editable = ["enabled"]
     actions: Any = ()  # one row per channel: switched off, never archived
+
+    @admin.display(description="当前状态")
+    def current_state(self, obj: ChannelConfig) -> str:
+        state = channel_state(obj.channel)
+        return f"{state.label}：{state.text}"
 
 
 class WebhookRobotForm(forms.ModelForm):

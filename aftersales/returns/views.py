@@ -4,6 +4,7 @@ deadlines and timeline, credit notes, and the Excel export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -44,7 +45,7 @@ from aftersales.returns.models import (
     ReturnState,
     StockCause,
 )
-from aftersales.returns.services import applications, credit, handling
+from aftersales.returns.services import applications, credit, handling, notices
 from aftersales.returns.transitions import RETURN
 
 STATE_CSS = {
@@ -233,7 +234,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     r = or_404(lambda: selectors.return_detail(request.user, pk))
     user: Any = request.user
-    calls = {
+    calls: dict[str, tuple[Callable[[], Any], str | Callable[[Any], str | None]]] = {
         "submit": (
             lambda: applications.submit(
                 actor=user,
@@ -285,7 +286,7 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
         "send_record": (
             lambda: handling.send_record(actor=user, ret=r),
-            "检验记录已发送客户，等待2天内确认",
+            lambda done: "检验记录已送客户，等待2天内确认。" + notices.record_notice_summary(done),
         ),
         "confirm": (
             lambda: handling.respond(

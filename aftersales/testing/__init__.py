@@ -134,10 +134,11 @@ def database_url() -> str:
     return f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@/{cfg['NAME']}?host={host}"
 
 
-def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> None:
+def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> list[str]:
     """Run ``count`` real worker processes at once against the current (test) database, each
-    until the queue is empty. Needs a test marked ``django_db(transaction=True)`` so that the
-    jobs are committed and visible to the other processes."""
+    until the queue is empty; returns what each printed. Needs a test marked
+    ``django_db(transaction=True)`` so that the jobs are committed and visible to the other
+    processes."""
     import os
     import subprocess
     import sys
@@ -161,7 +162,10 @@ def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> 
         subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for _ in range(count)
     ]
+    outputs = []
     for p in procs:
         out, _ = p.communicate(timeout=timeout)
+        outputs.append(out.decode(errors="replace"))
         if p.returncode != 0:
-            raise AssertionError(f"worker failed ({p.returncode}):\n{out.decode(errors='replace')}")
+            raise AssertionError(f"worker failed ({p.returncode}):\n{outputs[-1]}")
+    return outputs

@@ -190,6 +190,17 @@ def analyse(
         )
 
 
+def _confirmed_key(request: PartsRequest) -> str:
+    return f"parts:{request.pk}:confirmed:"
+
+
+def confirmation_notice_summary(request: PartsRequest) -> str:
+    """What the customer was really sent with the confirmed delivery date, per channel."""
+    from aftersales.notifications.channels import customer_notice_summary, latest_key
+
+    return customer_notice_summary(latest_key(_confirmed_key(request)))
+
+
 def confirm(
     *,
     actor: Any,
@@ -241,7 +252,7 @@ def confirm(
         from aftersales.notifications.services import notify_customer
 
         notify_customer(
-            key=f"parts:{locked.pk}:confirmed:{day:%Y%m%d}",
+            key=f"{_confirmed_key(locked)}{day:%Y%m%d}",
             customer=locked.customer,
             customer_contact_name=locked.contact_name or locked.customer.name,
             phone=locked.contact_phone,

@@ -214,7 +214,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 committed_date=post(request, "committed_date"),
                 note=post(request, "note"),
             ),
-            "已电话确认交付日期，确认单已回传客户",
+            lambda done: "已电话确认交付日期。" + requests.confirmation_notice_summary(done),
         ),
         "submit": (lambda: requests.submit(actor=user, request=r), "已提交售后主办审核"),
         "release": (

@@ -19,6 +19,7 @@ from aftersales.catalog.models import Part
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.visibility import visible
+from aftersales.service import notices
 from aftersales.service.models import ServiceReport, WorkOrder, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES, LeaveReason
 from aftersales.service.services import dispatch, lifecycle, reports, warranty
@@ -190,7 +191,7 @@ def _job_url(wo: WorkOrder) -> str:
 JOB_MESSAGES = {
     "accept": "已接单",
     "decline": "已拒单",
-    "set_out": "已出发，客户已收到通知",
+    "set_out": "已出发",
     "check_in": "已到场签到",
     "start_work": "已开始处理",
     "check_out": "已离场",
@@ -198,6 +199,11 @@ JOB_MESSAGES = {
     "wait": "已暂停，等待中",
     "resume": "已恢复处理",
 }
+
+
+def _set_out_message(wo: WorkOrder) -> str:
+    """Say what the customer was really sent, per channel — not 「客户已收到通知」."""
+    return f"{wo.number}：{JOB_MESSAGES['set_out']}。{notices.on_the_way_summary(wo)}"
 
 
 @require_POST
@@ -238,10 +244,16 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in calls:
         raise Http404("未知操作")
     done = reverse("service:my_jobs") if action == "decline" else _job_url(wo)
+
+    def said(result: object) -> str:
+        if action == "set_out":
+            return _set_out_message(wo)
+        return f"{wo.number}：{JOB_MESSAGES[action]}"
+
     return run(
         request,
         calls[action],
-        success=f"{wo.number}：{JOB_MESSAGES[action]}",
+        success=said,
         back=_job_url(wo),
         done=done,
     )
