@@ -347,6 +347,8 @@ class QrTicketIn(In):
     contact_name: str
     description: str = Field(..., min_length=2, max_length=2000)
     severity: str = "normal"
+    different_fault: bool = False  # the equipment has an open ticket: this is another fault
+    different_fault_reason: str = ""
 
 
 class QrEquipmentOut(Schema):

@@ -50,6 +50,7 @@ public_urls: list[URLPattern | URLResolver] = [
     path("portal/callbacks/<int:pk>/rate/", portal.portal_rate, name="portal_rate"),
     path("q/<str:token>/", public.qr_page, name="qr"),
     path("q/<str:token>/label/", public.qr_label, name="qr_label"),
+    path("t/<str:token>/", public.track, name="track"),
     path("s/<str:token>/", public.survey, name="survey"),
     path("r/<str:token>/", public.report_confirm, name="report_confirm"),
     path("r/<str:token>/pdf/", pdf.report_pdf_by_link, name="report_pdf_by_link"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.limits import column_limit
 from aftersales.core.numbering import next_number
 from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, ServiceContract, Site
@@ -46,8 +47,12 @@ class TicketInput:
     fault_category: str = ""
     received_at: dt.datetime | None = None
     allow_duplicate: bool = False
+    # why this is another fault although the equipment has an open ticket (the QR page asks)
+    different_fault_reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+
+REASON_MAX = column_limit(Ticket, "different_fault_reason") or 200
 
 RELATED = {
     Equipment: ("model__category", "site__customer"),
@@ -83,6 +88,8 @@ def _validate(data: TicketInput) -> None:
         errors["type"] = "报修类型无效"
     if data.severity not in Severity.values:
         errors["severity"] = "严重程度无效"
+    if len(data.different_fault_reason.strip()) > REASON_MAX:
+        errors["different_fault_reason"] = f"新故障说明不能超过 {REASON_MAX} 个字"
     if errors:
         name, msg = next(iter(errors.items()))
         raise ValidationFailed(msg, field=name, details=errors)
@@ -150,6 +157,17 @@ def _guard_duplicates(actor: Any, data: TicketInput, equipment: Equipment | None
     newest = open_tickets_on(equipment.pk).order_by("-received_at", "-id").first()
     if newest is not None and not data.allow_duplicate:
         raise _duplicate_error(actor, equipment)
+    if (
+        newest is not None
+        and data.channel == Channel.QR
+        and not data.different_fault_reason.strip()
+    ):
+        # an anonymous reporter may add a second ticket only by saying what else is broken
+        raise ValidationFailed(
+            "请说明这是什么新故障（与正在处理的报修有何不同）",
+            code="different_fault_reason_required",
+            field="different_fault_reason",
+        )
     return newest
 
 
@@ -215,6 +233,7 @@ def _register(
         else customer.dealer,
         contract=active_contract(customer, site, timezone.localdate(received)),
         duplicate_of=duplicate_of,
+        different_fault_reason=data.different_fault_reason.strip() if duplicate_of else "",
     )
     policy, source = clocks.resolve_policy(ticket)
     ticket.sla_policy, ticket.sla_policy_source = policy, source
