@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('service', '0003_callback_attempts'),
+        ('service', '0004_work_order_left'),
     ]
 
     operations = [
