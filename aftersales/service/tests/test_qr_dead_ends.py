@@ -108,6 +108,10 @@ def test_a_different_fault_needs_a_reason_and_records_it(world: dict[str, Any]) 
     new = Ticket.objects.latest("id")
     assert new.pk != first.pk and new.duplicate_of == first
     assert new.different_fault_reason == "右侧音箱没有声音"
+    agent = Client()
+    agent.force_login(world["coordinator"])
+    shown = html(agent.get(f"/service/tickets/{new.pk}/"))
+    assert 'data-testid="different-fault-reason">右侧音箱没有声音<' in shown
 
 
 def test_a_different_fault_through_the_public_api_needs_a_reason(world: dict[str, Any]) -> None:
