@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest bench install static sysdeps clean-db
+.PHONY: run test lint typecheck pytest bench fuzz install static sysdeps clean-db
 
 $(UV):
 	$(PY) -m venv .tools
@@ -48,6 +48,13 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python scripts/with_db.py -- bash bench/run.sh
+
+# release check: the OpenAPI fuzz suite with many more examples and the coverage phase
+# (every boundary case the schema defines); FUZZ_EXAMPLES=N to change the depth
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=1 FAST_PASSWORD_HASHER=1 $(BIN)/python scripts/with_db.py -- \
+		$(BIN)/pytest -n 2 -q aftersales/core/tests/test_schema_fuzz.py $(PYTEST_ARGS)
 
 clean-db:
 	rm -rf var/pgdata

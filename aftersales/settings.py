@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aftersales.web.context.navigation",
+                "aftersales.core.company.context",
             ],
         },
     }
@@ -138,8 +139,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# E-mail goes out by SMTP once EMAIL_HOST is set; until then it is kept in the local mailbox
+# (back office → 本地邮箱, one line on the console) instead of failing against no server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "aftersales.notifications.mailbox.LocalMailboxBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aftersales@localhost")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -167,3 +175,15 @@ APPOINTMENT_PAST_GRACE_MINUTES = int(os.environ.get("APPOINTMENT_PAST_GRACE_MINU
 # Longest solve the dispatch planner runs inside a web request; a longer budget (asked for or
 # configured) is solved by the worker on the ``dispatch`` queue.
 DISPATCH_INLINE_MAX_SECONDS = float(os.environ.get("DISPATCH_INLINE_MAX_SECONDS", "10"))
+
+# Background jobs (procrastinate). A worker writes a heartbeat every JOB_HEARTBEAT_SECONDS; a
+# worker silent for JOB_STALLED_AFTER_SECONDS is dead (killed, crashed, host lost), and the
+# periodic task core.retry_stalled_jobs (cron JOB_STALLED_CHECK_CRON, a 6th field = seconds)
+# puts the jobs it was running back in the queue.
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_STALLED_AFTER_SECONDS = float(os.environ.get("JOB_STALLED_AFTER_SECONDS", "30"))
+JOB_STALLED_CHECK_CRON = os.environ.get("JOB_STALLED_CHECK_CRON", "* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": JOB_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": JOB_STALLED_AFTER_SECONDS,
+}

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from aftersales.api import api
+from aftersales.core.api import no_such_endpoint
 
 admin.site.site_header = "售后服务管理系统 · 后台管理"
 admin.site.site_title = "售后服务管理后台"
@@ -11,6 +12,7 @@ admin.site.index_title = "配置与主数据"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", no_such_endpoint),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("aftersales.notifications.urls")),
     path("imports/", include("aftersales.imports.urls")),

@@ -33,14 +33,21 @@ VERBS = {
 }
 
 
-def run(request: HttpRequest, fn: Callable[[], Any], success: str) -> Any:
-    """Call a service; its ``DomainError`` becomes an error message instead of a crash."""
+def run(
+    request: HttpRequest, fn: Callable[[], Any], success: str | Callable[[Any], str | None]
+) -> Any:
+    """Call a service; its ``DomainError`` becomes an error message instead of a crash.
+
+    ``success`` is the message, or a function of the result that gives it (``None``: the
+    call went through but did not succeed in the user's sense — the caller says why, 9#9)."""
     try:
         result = fn()
     except DomainError as exc:
         messages.error(request, exc.message)
         return None
-    messages.success(request, success)
+    text = success(result) if callable(success) else success
+    if text is not None:
+        messages.success(request, text)
     return result
 
 

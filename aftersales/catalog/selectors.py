@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
+from django.db.models.functions import Upper
 
-from aftersales.catalog.models import PriceList, PriceListItem
+from aftersales.catalog.models import Part, PriceList, PriceListItem
+from aftersales.core.errors import ValidationFailed
+
+
+def code_key(code: str | None) -> str:
+    """How a typed part code is matched: trimmed, case-insensitive (``psu-5v`` = ``PSU-5V``)."""
+    return (code or "").strip().upper()
+
+
+def parts_by_code(codes: Iterable[str | None]) -> dict[str, Part]:
+    """The active parts of the typed codes, by ``code_key`` — the one home of part-code
+    matching for every form and API (补件、退货、报价、服务报告, 9#4)."""
+    keys = {code_key(c) for c in codes} - {""}
+    found: dict[str, Part] = {}
+    for part in Part.objects.active().annotate(key=Upper("code")).filter(key__in=keys):
+        key = code_key(part.code)
+        if key in found:
+            raise ValidationFailed(
+                f"配件编码「{part.code}」与「{found[key].code}」仅大小写不同，请管理员修正",
+                field="lines",
+            )
+        found[key] = part
+    return found
 
 
 def price_list_on(day: date) -> PriceList | None:

@@ -9,7 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from aftersales.core import audit, services
-from aftersales.core.models import AuditEvent, Region, WorkerHeartbeat
+from aftersales.core.models import AuditEvent, CompanySettings, Region, WorkerHeartbeat
 
 
 class BusinessAdmin(admin.ModelAdmin):
@@ -60,6 +60,11 @@ class RegionAdmin(BusinessAdmin):
     list_display = ["code", "name", "province", "archived_at"]
     search_fields = ["code", "name"]
     filter_horizontal = ["neighbours"]
+
+
+@admin.register(CompanySettings)
+class CompanySettingsAdmin(BusinessAdmin):
+    list_display = ["hotline", "created_at", "archived_at"]
 
 
 @admin.register(AuditEvent)

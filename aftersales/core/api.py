@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import DataError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -96,6 +97,13 @@ def document_errors(api: NinjaAPI) -> None:
         return schema
 
     api.get_openapi_schema = with_errors  # type: ignore[method-assign]
+
+
+@csrf_exempt
+def no_such_endpoint(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any /api/ address no operation matches (a wrong path, ``/tickets/abc``): the API's
+    ``{code, message}`` 404, not the web site's HTML page."""
+    return JsonResponse({"code": "not_found", "message": "接口地址不存在"}, status=404)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

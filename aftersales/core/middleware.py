@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
@@ -36,6 +37,20 @@ def _contains_nul(value: Any) -> bool:
     return False
 
 
+def _keep_body(request: HttpRequest) -> None:
+    """Read a small form body into ``request.body`` before parsing ``request.POST`` from it,
+    so that a view which reads the body afterwards (an API body parameter) still can —
+    parsing the stream first made it raise RawPostDataException (a 500). Large uploads
+    stay streamed."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None or length <= limit:
+        request.body  # noqa: B018 - caches the body
+
+
 def request_has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path or _contains_nul(dict(request.GET.lists())):
         return True
@@ -44,6 +59,7 @@ def request_has_nul(request: HttpRequest) -> bool:
     content_type = request.content_type or ""
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         try:
+            _keep_body(request)
             return _contains_nul(dict(request.POST.lists()))
         except Exception:  # a malformed body: the view's own parsing answers it
             return False

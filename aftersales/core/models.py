@@ -171,3 +171,31 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.processed_at:%Y-%m-%d %H:%M:%S} {self.worker}"
+
+
+class CompanySettings(BusinessModel):
+    """The company's own particulars shown to customers (the latest active row counts;
+    without one, the defaults). Edited in the back office (后台配置 → 公司信息)."""
+
+    hotline = models.CharField(
+        "服务热线",
+        max_length=30,
+        blank=True,
+        help_text="客户报修、咨询拨打的电话，如 400-820-1234；显示在扫码报修、评价和错误页面上",
+    )
+
+    class Meta:
+        verbose_name = "公司信息"
+        verbose_name_plural = "公司信息"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"公司信息（服务热线 {self.hotline or '未设置'}）"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from aftersales.core.company import dial_digits
+
+        if self.hotline and len(dial_digits(self.hotline)) < 3:
+            raise ValidationError({"hotline": "服务热线格式不正确（只能含数字、空格、-、+）"})

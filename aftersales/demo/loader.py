@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from aftersales.accounts.models import Department, User
 from aftersales.catalog.models import Part, PriceList, PriceListItem
-from aftersales.core.models import AuditEvent, Region
+from aftersales.core.models import AuditEvent, CompanySettings, Region
 from aftersales.core.text import initials
 from aftersales.customers.models import Contact, Customer, ServiceContract, Site
 from aftersales.dealers.models import Dealer
@@ -45,6 +45,7 @@ from aftersales.sla.models import SlaPolicy
 from aftersales.staff.models import DutyShift, StaffProfile
 
 BATCH = 1000
+DEMO_HOTLINE = "400-820-1234"
 
 
 @dataclass
@@ -102,6 +103,8 @@ class _Loader:
             )
         for a, b in d.NEIGHBOURS:
             self.regions[a].neighbours.add(self.regions[b])
+        if not CompanySettings.objects.exists():  # the hotline the QR page and errors show
+            self._get_or_create(CompanySettings, {"hotline": DEMO_HOTLINE}, {})
         for code, name, parent in d.DEPARTMENTS:
             self.departments[code] = self._get_or_create(
                 Department,

@@ -64,7 +64,7 @@ from aftersales.staff.models import DutyShift, StaffProfile
 
 AWAITING_STATES = (TicketState.REGISTERED, TicketState.ACKNOWLEDGED, TicketState.REOPENED)
 PLANNABLE_WO_STATES = (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED)
-STARTED_WO_STATES = (WorkOrderState.ON_SITE, WorkOrderState.DONE)
+STARTED_WO_STATES = (WorkOrderState.ON_SITE, WorkOrderState.DONE, WorkOrderState.LEFT)
 NO_LOCATION = "no_location"
 NO_LOCATION_LABEL = "现场缺少坐标，无法计算路程"
 

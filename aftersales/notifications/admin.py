@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from aftersales.core.admin import BusinessAdmin
 from aftersales.notifications import services
+from aftersales.notifications.channels import channel_state
 from aftersales.notifications.delivery import channel_config
-from aftersales.notifications.models import ChannelConfig, Notification, WebhookRobot
+from aftersales.notifications.models import ChannelConfig, LocalMail, Notification, WebhookRobot
 from aftersales.notifications.webhooks import DeliveryError, send_robot_message
 
 
@@ -24,8 +25,21 @@ def _mask(url: str) -> str:
     return head if len(head) <= 60 else head[:57] + "…"
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record written by the system: shown, never added, edited or deleted by hand."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -42,15 +56,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient", "robot"]
     actions = ["resend"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.action(description="重新发送所选（失败或已放弃的）通知", permissions=["change"])
     def resend(self, request: HttpRequest, queryset: models.QuerySet[Notification]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
@@ -64,11 +69,21 @@ class NotificationAdmin(admin.ModelAdmin):
             )
 
 
+@admin.register(LocalMail)
+class LocalMailAdmin(RecordAdmin):
+    """Read the e-mails an installation without SMTP kept instead of sending."""
+
+    list_display = ["created_at", "to", "subject"]
+    search_fields = ["to", "subject", "message_id"]
+    date_hierarchy = "created_at"
+
+
 @admin.register(ChannelConfig)
 class ChannelConfigAdmin(BusinessAdmin):
     list_display = [
         "channel",
         "enabled",
+        "current_state",
         "max_attempts",
         "retry_base_seconds",
         "timeout_seconds",
@@ -76,6 +91,11 @@ class ChannelConfigAdmin(BusinessAdmin):
     ]
     list_editable = ["enabled"]
     actions: Any = ()  # one row per channel: switched off, never archived
+
+    @admin.display(description="当前状态")
+    def current_state(self, obj: ChannelConfig) -> str:
+        state = channel_state(obj.channel)
+        return f"{state.label}：{state.text}"
 
 
 class WebhookRobotForm(forms.ModelForm):

@@ -1,12 +1,16 @@
-"""Delivering one outbox row: claim it, send it, record the outcome.
+"""Delivering one outbox row: claim it, send it, record the outcome — in one transaction.
 
-Never twice: a row is claimed by a conditional ``UPDATE … SET status = 'sending' WHERE status
-IN ('pending', 'failed')`` that only one worker can win, and the claim is committed before
-anything leaves the system. A second job for the same row (a retried job, a job re-deferred by
-the sweeper, two workers) finds it already sending or sent and does nothing. If a worker dies
-between sending and recording the outcome, the row stays ``sending``; the sweeper gives up on
-it after ``SENDING_LEASE`` with an explicit "result unknown" error instead of sending again,
-and an administrator can re-send it from the back office.
+Exactly once: the row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` among the rows still
+waiting (``pending`` / ``failed``), sent, and marked ``sent`` (or ``failed`` / ``dead``) in the
+same transaction. A second job for the same row (a retried job, one re-deferred by the sweeper,
+a second worker) finds it locked or already sent and does nothing. A worker killed mid-send
+leaves no half-state behind: PostgreSQL rolls its transaction back, the row is waiting again,
+and procrastinate's stalled-job recovery (``core.retry_stalled_jobs``) runs the job again. A
+channel whose sink writes to this database (the local mailbox, the in-app inbox) therefore
+receives every message exactly once, whatever the crash. An external server (SMTP, a group
+robot) can get a message twice only if the worker dies in the instant between the server's
+"accepted" and the commit; e-mails carry a ``Message-ID`` fixed per row so that mail systems
+drop such a duplicate.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
-from django.db.models import CharField, Exists, F, OuterRef
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -35,7 +40,6 @@ from aftersales.notifications.webhooks import DeliveryError, send_robot_message
 
 DELIVER_TASK = "notifications.deliver"
 SWEEP_GRACE = dt.timedelta(minutes=2)
-SENDING_LEASE = dt.timedelta(minutes=15)
 SWEEP_BATCH = 500
 BACKOFF_CAP_SECONDS = 6 * 3600
 
@@ -73,13 +77,25 @@ class Outcome:
 
 
 def claim(notification_id: int, *, now: dt.datetime) -> Notification | None:
-    """Take the row for sending; ``None`` if it is not (or no longer) waiting to be sent."""
-    won = Notification.objects.filter(
-        pk=notification_id, status__in=[Status.PENDING, Status.FAILED]
-    ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if not won:
+    """Lock the row for sending, inside the caller's transaction; ``None`` if it is not (or no
+    longer) waiting to be sent, or another worker is sending it right now."""
+    row = (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("robot", "recipient")
+        .filter(pk=notification_id, status__in=[Status.PENDING, Status.FAILED])
+        .first()
+    )
+    if row is None:
         return None
-    return Notification.objects.select_related("robot", "recipient").get(pk=notification_id)
+    row.status, row.attempts, row.claimed_at = Status.SENDING, row.attempts + 1, now
+    row.save(update_fields=["status", "attempts", "claimed_at"])
+    return row
+
+
+def message_id(row: Notification) -> str:
+    """The same ``Message-ID`` for every attempt at one row (duplicates are recognisable)."""
+    domain = str(settings.DEFAULT_FROM_EMAIL).rpartition("@")[2] or "localhost"
+    return f"<notification.{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 class GiveUp(DeliveryError):
@@ -96,15 +112,16 @@ def _send_email(row: Notification, cfg: ChannelConfig) -> None:
         lines += ["", f"查看详情：{url}"]
     lines += ["", "—— 售后服务管理系统（系统自动发送，请勿直接回复）"]
     connection = get_connection(timeout=cfg.timeout_seconds)
+    message = EmailMessage(
+        row.subject,
+        "\n".join(lines),
+        None,
+        [row.address],
+        connection=connection,
+        headers={"Message-ID": message_id(row)},
+    )
     try:
-        send_mail(
-            row.subject,
-            "\n".join(lines),
-            None,
-            [row.address],
-            fail_silently=False,
-            connection=connection,
-        )
+        message.send(fail_silently=False)
     except Exception as exc:  # smtplib and socket errors of every kind
         raise DeliveryError(f"邮件发送失败：{type(exc).__name__}: {exc}") from exc
 
@@ -145,21 +162,22 @@ def send(row: Notification, cfg: ChannelConfig) -> None:
 
 
 def deliver(notification_id: int, *, now: dt.datetime | None = None) -> Outcome:
-    """One delivery attempt for one row."""
-    row = claim(notification_id, now=now or timezone.now())
-    if row is None:
-        return Outcome("skipped")
-    cfg = channel_config(row.channel)
-    try:
-        send(row, cfg)
-    except DeliveryError as exc:
-        return _failed(row, cfg, str(exc), final=isinstance(exc, GiveUp))
-    except Exception as exc:  # a bug or an unexpected library error: still a failed attempt
-        return _failed(row, cfg, f"{type(exc).__name__}: {exc}", final=False)
-    Notification.objects.filter(pk=row.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return Outcome("sent")
+    """One delivery attempt for one row: claim, send and record in one transaction."""
+    with transaction.atomic():
+        row = claim(notification_id, now=now or timezone.now())
+        if row is None:
+            return Outcome("skipped")
+        cfg = channel_config(row.channel)
+        try:
+            send(row, cfg)
+        except DeliveryError as exc:
+            return _failed(row, cfg, str(exc), final=isinstance(exc, GiveUp))
+        except Exception as exc:  # a bug or an unexpected library error: still a failed attempt
+            return _failed(row, cfg, f"{type(exc).__name__}: {exc}", final=False)
+        Notification.objects.filter(pk=row.pk).update(
+            status=Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+        return Outcome("sent")
 
 
 def _failed(row: Notification, cfg: ChannelConfig, error: str, *, final: bool) -> Outcome:
@@ -196,16 +214,4 @@ def orphaned_ids(*, now: dt.datetime, limit: int = SWEEP_BATCH) -> list[int]:
         .filter(~live_job_exists())
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
-    )
-
-
-def expire_stuck(*, now: dt.datetime) -> int:
-    """Rows left ``sending`` by a worker that died mid-send: the outcome is unknown, so they
-    are not sent again automatically (that could send twice); an administrator decides."""
-    return Notification.objects.filter(
-        status=Status.SENDING, claimed_at__lt=now - SENDING_LEASE
-    ).update(
-        status=Status.DEAD,
-        last_error="发送过程中断（后台进程退出），无法确认是否已送达；"
-        "为避免重复发送未自动重试，请核实后在后台“重新发送”",
     )

@@ -188,3 +188,23 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class LocalMail(models.Model):
+    """An e-mail kept in the system instead of being sent out: the local mailbox of an
+    installation without an SMTP server (``aftersales.notifications.mailbox``). It is written
+    in the delivery's own transaction, so each message lands here exactly once."""
+
+    message_id = models.CharField("Message-ID", max_length=255, blank=True, db_index=True)
+    to = models.CharField("收件人", max_length=1000)
+    subject = models.CharField("主题", max_length=500)
+    body = models.TextField("正文")
+    created_at = models.DateTimeField("时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "本地邮件（未外发）"
+        verbose_name_plural = "本地邮箱（未配置 SMTP 时的邮件）"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to}：{self.subject}"

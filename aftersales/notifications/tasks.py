@@ -4,8 +4,9 @@
 next: on a failure it records the error and the time of the next attempt (exponential backoff
 from the channel's configuration) and the job is retried at exactly that time; after the
 channel's maximum attempts the row is ``dead`` and the job ends as failed.
-``notifications.sweep`` runs every minute: it re-defers rows whose job was lost and gives up
-on rows a dead worker left half-sent.
+``notifications.sweep`` runs every minute: it re-defers rows whose job was lost. A job whose
+worker died mid-send is put back in the queue by ``core.retry_stalled_jobs``; the row itself
+was never left half-sent (see ``delivery``).
 """
 
 from __future__ import annotations
@@ -60,10 +61,8 @@ def deliver(notification_id: int) -> None:
 @app.periodic(cron="* * * * *", periodic_id="notifications.sweep")
 @app.task(name="notifications.sweep", queue=QUEUE)
 def sweep(timestamp: int) -> None:
-    now = timezone.now()
-    expired = delivery.expire_stuck(now=now)
-    ids = delivery.orphaned_ids(now=now)
+    ids = delivery.orphaned_ids(now=timezone.now())
     for notification_id in ids:
         deliver.defer(notification_id=notification_id)
-    if expired or ids:
-        logger.warning("notifications.sweep: %s re-deferred, %s given up", len(ids), expired)
+    if ids:
+        logger.warning("notifications.sweep: %s re-deferred", len(ids))

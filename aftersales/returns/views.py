@@ -4,6 +4,7 @@ deadlines and timeline, credit notes, and the Excel export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from aftersales.approvals.web import (
     timeline,
 )
 from aftersales.core.exports import xlsx
+from aftersales.core.formrows import filled, posted_rows
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -43,7 +45,7 @@ from aftersales.returns.models import (
     ReturnState,
     StockCause,
 )
-from aftersales.returns.services import applications, credit, handling
+from aftersales.returns.services import applications, credit, handling, notices
 from aftersales.returns.transitions import RETURN
 
 STATE_CSS = {
@@ -153,20 +155,21 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINE_FIELDS = ("description", "part_code", "quantity")
+
+
 @login_required
 def return_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    rows = posted_rows(request.POST, LINE_FIELDS, minimum=4)
     if request.method == "POST":
-        qtys = request.POST.getlist("quantity")
-        codes = request.POST.getlist("part_code")
         lines = [
             applications.LineInput(
-                description=d.strip(),
-                part_code=codes[i].strip() if i < len(codes) else "",
-                quantity=qtys[i] if i < len(qtys) else "",
+                description=str(row["description"]),
+                part_code=str(row["part_code"]),
+                quantity=row["quantity"],
             )
-            for i, d in enumerate(request.POST.getlist("description"))
-            if d.strip() or (i < len(codes) and codes[i].strip())
+            for _, row in filled(rows, LINE_FIELDS)
         ]
         data = applications.ReturnInput(
             reason=post(request, "reason"),
@@ -196,7 +199,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
             "rules": rules,
             "kinds": ReturnKind.choices,
             "stock_causes": StockCause.choices,
-            "rows": range(4),
+            "rows": rows,
             "form": request.POST,
         },
     )
@@ -231,7 +234,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     r = or_404(lambda: selectors.return_detail(request.user, pk))
     user: Any = request.user
-    calls = {
+    calls: dict[str, tuple[Callable[[], Any], str | Callable[[Any], str | None]]] = {
         "submit": (
             lambda: applications.submit(
                 actor=user,
@@ -283,7 +286,7 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
         "send_record": (
             lambda: handling.send_record(actor=user, ret=r),
-            "检验记录已发送客户，等待2天内确认",
+            lambda done: "检验记录已送客户，等待2天内确认。" + notices.record_notice_summary(done),
         ),
         "confirm": (
             lambda: handling.respond(

@@ -16,7 +16,9 @@ from aftersales.service.api_schemas import (
     CandidateOut,
     CauseIn,
     CheckInIn,
+    CheckOutIn,
     DispatchIn,
+    DuplicateCheckOut,
     FactOut,
     HandOverIn,
     OverrideIn,
@@ -35,6 +37,7 @@ from aftersales.service.api_schemas import (
     TicketIn,
     TicketOut,
     TicketReasonIn,
+    UnreachableIn,
     WaitIn,
     WarrantyDecideIn,
     WarrantyOut,
@@ -117,12 +120,15 @@ def list_tickets(
     return qs
 
 
-@router.get("/tickets/duplicates", response=list[TicketOut], summary="同设备未关闭报修（重复检查）")
+@router.get(
+    "/tickets/duplicates", response=DuplicateCheckOut, summary="同设备未关闭报修（重复检查）"
+)
 def duplicates(request: HttpRequest, equipment_id: int) -> Any:
+    """Tickets the user may not open are not listed: ``notice`` only says one exists."""
     from aftersales.installed_base.models import Equipment
 
     eq = get_visible(Equipment, request.user, pk=equipment_id)
-    return intake.open_duplicates(eq)
+    return selectors.duplicate_check(request.user, eq.pk)
 
 
 @router.get("/tickets/{int:pk}", response=TicketDetailOut, summary="报修详情")
@@ -342,8 +348,11 @@ def check_in(request: HttpRequest, pk: int, payload: CheckInIn) -> Any:
 
 
 @router.post("/work-orders/{int:pk}/check-out", response=WorkOrderOut, summary="离场")
-def check_out(request: HttpRequest, pk: int) -> Any:
-    return dispatch.check_out(actor=request.user, work_order=_wo(request, pk))
+def check_out(request: HttpRequest, pk: int, payload: CheckOutIn | None = None) -> Any:
+    reason, note = (payload.reason, payload.note) if payload else ("", "")
+    return dispatch.check_out(
+        actor=request.user, work_order=_wo(request, pk), reason=reason, note=note
+    )
 
 
 @router.put("/work-orders/{int:pk}/report", response=ReportOut, summary="保存服务报告")
@@ -388,6 +397,12 @@ def due_callbacks(request: HttpRequest) -> Any:
 def callback_result(request: HttpRequest, pk: int, payload: CallbackIn) -> Any:
     cb = get_visible(Callback, request.user, pk=pk)
     return callbacks.record_result(actor=request.user, callback=cb, **payload.dict())
+
+
+@router.post("/callbacks/{int:pk}/unreachable", response=CallbackOut, summary="回访联系不上")
+def callback_unreachable(request: HttpRequest, pk: int, payload: UnreachableIn) -> Any:
+    cb = get_visible(Callback, request.user, pk=pk)
+    return callbacks.record_unreachable(actor=request.user, callback=cb, note=payload.note)
 
 
 @router.post(

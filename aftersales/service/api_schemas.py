@@ -71,6 +71,8 @@ class WorkOrderOut(Schema):
     check_in_at: dt.datetime | None
     check_out_at: dt.datetime | None
     late_minutes: int
+    leave_reason: str
+    leave_note: str
 
 
 class TicketOut(Schema):
@@ -100,6 +102,22 @@ class TicketOut(Schema):
         from aftersales.service.selectors import next_due
 
         return next_due(obj)
+
+
+class DuplicateNoticeOut(Schema):
+    code: str
+    message: str
+
+
+class DuplicateCheckOut(Schema):
+    """The open tickets of the equipment the user may open; of any other only the notice."""
+
+    tickets: list[TicketOut]
+    notice: DuplicateNoticeOut | None
+
+    @staticmethod
+    def resolve_notice(obj: Any) -> dict[str, str] | None:
+        return obj.notice()  # type: ignore[no-any-return]
 
 
 class TicketDetailOut(TicketOut):
@@ -235,6 +253,13 @@ class CheckInIn(In):
     lng: Decimal | None = Field(None, ge=-180, le=180)
 
 
+class CheckOutIn(In):
+    reason: str = Field(
+        "", max_length=15, description="报告未提交时必填：parts / customer / report_later"
+    )
+    note: str = Field("", max_length=200, description="缺什么配件、客户何时方便")
+
+
 class ReportPartIn(In):
     part_code: str
     quantity: int = Field(1, ge=1)
@@ -307,6 +332,13 @@ class CallbackOut(Schema):
     score: int | None
     solved: bool | None
     dissatisfaction_cause: str
+    attempts: int
+    next_attempt_at: dt.datetime | None
+
+
+class UnreachableIn(In):
+    columns_of = Callback
+    note: str = Field("", max_length=200, description="联系情况（如：无人接听、关机）")
 
 
 class QrTicketIn(In):
@@ -315,6 +347,8 @@ class QrTicketIn(In):
     contact_name: str
     description: str = Field(..., min_length=2, max_length=2000)
     severity: str = "normal"
+    different_fault: bool = False  # the equipment has an open ticket: this is another fault
+    different_fault_reason: str = ""
 
 
 class QrEquipmentOut(Schema):

@@ -23,12 +23,16 @@ def _notify(key: str, recipients: list[Any], subject: str, body: str, link: str)
     return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
 
 
+def _customer_key(ticket: Ticket, event: str) -> str:
+    return f"ticket:{ticket.pk}:customer:{event}"
+
+
 def _customer(ticket: Ticket, event: str, subject: str, body: str, link: str = "") -> int:
     from aftersales.notifications.services import notify_customer
 
     return len(
         notify_customer(
-            key=f"ticket:{ticket.pk}:customer:{event}",
+            key=_customer_key(ticket, event),
             customer=ticket.customer,
             customer_contact_name=ticket.contact_name,
             phone=ticket.contact_phone,
@@ -138,10 +142,21 @@ def appointment_set(wo: WorkOrder) -> int:
     )
 
 
+def _on_the_way_event(wo: WorkOrder) -> str:
+    return f"on_the_way:{wo.pk}"
+
+
+def on_the_way_summary(wo: WorkOrder) -> str:
+    """What the customer was really sent (or not) when the technician set out, per channel."""
+    from aftersales.notifications.channels import customer_notice_summary
+
+    return customer_notice_summary(_customer_key(wo.ticket, _on_the_way_event(wo)))
+
+
 def on_the_way(wo: WorkOrder) -> int:
     return _customer(
         wo.ticket,
-        f"on_the_way:{wo.pk}",
+        _on_the_way_event(wo),
         "工程师已出发",
         f"工程师 {wo.technician} 已出发前往现场（单号 {wo.ticket.number}）。",
     )

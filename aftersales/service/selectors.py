@@ -14,6 +14,11 @@ from aftersales.core.visibility import get_visible, visible
 from aftersales.service.models import Callback, SlaClock, Ticket, WorkOrder
 from aftersales.service.models.ticket import OPEN_STATE_LIST
 
+# an open ticket on the equipment the user may not open: only the fact is told (issue 8 #4)
+HIDDEN_DUPLICATE_CODE = "duplicate_ticket_hidden"
+HIDDEN_DUPLICATE_MESSAGE = "该设备已有未关闭的报修单，请联系售后主办了解"
+DUPLICATES_SHOWN = 5
+
 
 @dataclass
 class QueueFilters:
@@ -58,6 +63,44 @@ def ticket_queue(user: Any, f: QueueFilters) -> QuerySet[Ticket]:
         .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("due_at")))
         .order_by("-received_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """The open tickets of one piece of equipment as one user may know them."""
+
+    tickets: list[Ticket]  # those he may open, newest first
+    hidden: bool  # open tickets he may not open exist: he learns nothing else about them
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.tickets) or self.hidden
+
+    def notice(self) -> dict[str, str] | None:
+        if not self.hidden:
+            return None
+        return {"code": HIDDEN_DUPLICATE_CODE, "message": HIDDEN_DUPLICATE_MESSAGE}
+
+
+def open_tickets_on(equipment_id: int) -> QuerySet[Ticket]:
+    """Every open ticket of the equipment, whoever may see it (the duplicate guard itself)."""
+    return Ticket.objects.filter(equipment_id=equipment_id, state__in=OPEN_STATE_LIST)
+
+
+def duplicate_check(user: Any, equipment_id: int | None) -> DuplicateCheck:
+    """The duplicate check through the user's visibility: a technician or a dealer is told
+    only that another open ticket exists, never its number, contact or description."""
+    if equipment_id is None:
+        return DuplicateCheck([], hidden=False)
+    open_ones = open_tickets_on(equipment_id)
+    seen = visible(open_ones, user)
+    tickets = list(
+        seen.select_related("customer")
+        .prefetch_related("clocks")
+        .order_by("-received_at", "-id")[:DUPLICATES_SHOWN]
+    )
+    hidden = open_ones.exclude(pk__in=seen.values("pk")).exists()
+    return DuplicateCheck(tickets, hidden=hidden)
 
 
 def next_due(ticket: Ticket, now: dt.datetime | None = None) -> dict[str, Any] | None:

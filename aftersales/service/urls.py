@@ -24,6 +24,9 @@ staff_urls: list[URLPattern | URLResolver] = [
     path("work-orders/<int:pk>/schedule/", panels.work_order_schedule, name="schedule"),
     path("callbacks/", agent.callback_list, name="callback_list"),
     path("callbacks/<int:pk>/result/", agent.callback_result, name="callback_result"),
+    path(
+        "callbacks/<int:pk>/unreachable/", agent.callback_unreachable, name="callback_unreachable"
+    ),
     path("dispatch/", board.dispatch_board, name="dispatch_board"),
     path("my-jobs/", technician.my_jobs, name="my_jobs"),
     path("my-jobs/<int:pk>/", technician.job_detail, name="job_detail"),
@@ -47,6 +50,7 @@ public_urls: list[URLPattern | URLResolver] = [
     path("portal/callbacks/<int:pk>/rate/", portal.portal_rate, name="portal_rate"),
     path("q/<str:token>/", public.qr_page, name="qr"),
     path("q/<str:token>/label/", public.qr_label, name="qr_label"),
+    path("t/<str:token>/", public.track, name="track"),
     path("s/<str:token>/", public.survey, name="survey"),
     path("r/<str:token>/", public.report_confirm, name="report_confirm"),
     path("r/<str:token>/pdf/", pdf.report_pdf_by_link, name="report_pdf_by_link"),

@@ -49,6 +49,17 @@ class SlaPolicy(BusinessModel):
     dispatch_confirm_minutes = models.PositiveIntegerField(
         "重大/紧急派工确认时限(分钟)", default=10, help_text="调度员须在此时间内确认派工"
     )
+    callback_after_days = models.PositiveSmallIntegerField(
+        "完工后回访(天)", default=1, help_text="报修单完成后几天内回访"
+    )
+    callback_retry_hours = models.PositiveSmallIntegerField(
+        "联系不上时再次回访间隔(小时)", default=24
+    )
+    callback_max_attempts = models.PositiveSmallIntegerField(
+        "回访最多尝试次数",
+        default=3,
+        help_text="连续联系不上达到此次数后回访记为“联系不上”，报修单可关闭",
+    )
 
     visibility = {"public": "yes"}
 

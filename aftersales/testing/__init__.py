@@ -123,23 +123,28 @@ def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> None:
+def database_url() -> str:
+    """``DATABASE_URL`` of the current (test) database, for a subprocess to use."""
+    from django.db import connection
+
+    cfg = connection.settings_dict
+    host = str(cfg["HOST"] or "")
+    if host and not host.startswith("/"):
+        return f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@{host}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
+    return f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@/{cfg['NAME']}?host={host}"
+
+
+def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> list[str]:
     """Run ``count`` real worker processes at once against the current (test) database, each
-    until the queue is empty. Needs a test marked ``django_db(transaction=True)`` so that the
-    jobs are committed and visible to the other processes."""
+    until the queue is empty; returns what each printed. Needs a test marked
+    ``django_db(transaction=True)`` so that the jobs are committed and visible to the other
+    processes."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
-    from django.db import connection
-
-    cfg = connection.settings_dict
-    host = cfg["HOST"]
-    url = f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@/{cfg['NAME']}?host={host}"
-    if host and not host.startswith("/"):
-        url = f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@{host}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     root = Path(__file__).resolve().parent.parent.parent
     cmd = [
         sys.executable,
@@ -157,7 +162,10 @@ def run_workers(count: int = 1, queues: str = "default", timeout: int = 120) -> 
         subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for _ in range(count)
     ]
+    outputs = []
     for p in procs:
         out, _ = p.communicate(timeout=timeout)
+        outputs.append(out.decode(errors="replace"))
         if p.returncode != 0:
-            raise AssertionError(f"worker failed ({p.returncode}):\n{out.decode(errors='replace')}")
+            raise AssertionError(f"worker failed ({p.returncode}):\n{outputs[-1]}")
+    return outputs

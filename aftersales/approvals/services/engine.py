@@ -30,6 +30,7 @@ from aftersales.approvals.models import (
 from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.visibility import visible
 
 Callback = Callable[[Any, Any, ApprovalRequest, dt.datetime], None]
 
@@ -262,6 +263,10 @@ def decide(
             who = f"已由{locked.decided_by}处理" if locked.decided_by else "当前不可审批"
             raise Conflict(f"该审批步骤{who}", code="already_decided")
         if not can_decide(actor, locked):
+            model = request.content_type.model_class()
+            if model is not None and not visible(model, actor).filter(pk=request.object_id):
+                # a document he may not open (a technician not on it): as for a missing task
+                raise NotFound("审批任务不存在")
             raise PermissionDenied(f"您不是「{locked.step.name}」的审批人")
         document = documents.load(request.content_type, request.object_id)
         locked.state = {

@@ -207,3 +207,33 @@ def test_a_foreign_organisation_gets_the_same_404_as_for_a_missing_task(w) -> No
     assert task.step.name not in real.content.decode("unicode_escape")
     task.refresh_from_db()
     assert task.state == "pending"
+
+
+@pytest.mark.parametrize(
+    ("who", "body"),
+    [
+        # a bad decision was checked only after the API's own existence check: 422 for a real
+        # task, 404 for a missing one (found by the visibility matrix)
+        ("dealer", {"decision": "x", "comment": ""}),
+        # a technician not on the document learnt the step name from the 403
+        ("technician", {"decision": "approve", "comment": ""}),
+    ],
+)
+def test_no_existence_oracle_for_a_bad_decision_or_an_outside_technician(w, who, body) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from aftersales import testing as t
+    from aftersales.accounts.services import issue_token
+
+    r = confirmed_request(w)
+    requests.submit(actor=w.agent, request=r, now=day(0))
+    task = pending_task(r)
+    user = t.user("dealer", org=w.dealer_b) if who == "dealer" else t.user("technician")
+    _, key = issue_token(user=user)
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    real = c.post(f"/api/v1/approvals/tasks/{task.pk}/decide", body, "application/json")
+    missing = c.post(f"/api/v1/approvals/tasks/{task.pk + 10**6}/decide", body, "application/json")
+    assert (real.status_code, real.json()) == (missing.status_code, missing.json())
+    assert task.step.name not in real.content.decode("unicode_escape")
+    task.refresh_from_db()
+    assert task.state == "pending"

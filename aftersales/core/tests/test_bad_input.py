@@ -168,3 +168,17 @@ def test_schedule_needs_a_time_zone(world: dict[str, Any]) -> None:
         content_type="application/json",
     )
     assert resp.status_code == 422 and "时区" in chinese(resp)
+
+
+@pytest.mark.django_db
+def test_a_form_encoded_post_to_a_json_endpoint_is_answered_not_a_500() -> None:
+    """A multipart or form-encoded body on an API endpoint with a body parameter: the NUL
+    check parsed the stream and the endpoint then could not read the body (a 500)."""
+    from django.test import Client
+
+    from aftersales import testing as t
+    from aftersales.accounts.services import issue_token
+
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user=t.user('agent'))[1]}")
+    resp = api.post("/api/v1/customers", {"name": "x"})
+    assert resp.status_code in (400, 422)

@@ -40,3 +40,33 @@ def test_committed_job_runs_exactly_once_with_two_workers() -> None:
     for token in tokens:
         assert WorkerHeartbeat.objects.filter(token=token).count() == 1
     assert ProcrastinateJob.objects.filter(args__token__in=tokens, status="succeeded").count() == 20
+
+
+def test_jobs_of_a_worker_with_a_stale_heartbeat_go_back_to_the_queue() -> None:
+    """core.retry_stalled_jobs with procrastinate's own stalled-job query: the running job
+    of a worker silent for longer than the threshold is queued again, a live worker's is not."""
+    from asgiref.sync import async_to_sync
+    from django.db import connection
+
+    from aftersales.core.tasks import retry_stalled
+
+    with transaction.atomic():
+        request_heartbeat("dead")
+        request_heartbeat("alive")
+    dead, alive = (ProcrastinateJob.objects.get(args__token=t).pk for t in ("dead", "alive"))
+    with connection.cursor() as cur:
+        for job_id, age in ((dead, "1 minute"), (alive, "1 second")):
+            cur.execute(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                f"VALUES (now() - interval '{age}') RETURNING id"
+            )
+            (worker_id,) = cur.fetchone()
+            cur.execute(
+                "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s",
+                [worker_id, job_id],
+            )
+    assert async_to_sync(retry_stalled)(seconds_since_heartbeat=30) == [dead]
+    statuses = dict(ProcrastinateJob.objects.values_list("id", "status"))
+    assert (statuses[dead], statuses[alive]) == ("todo", "doing")
+    run_workers(1)  # the re-queued job now runs (exactly once)
+    assert WorkerHeartbeat.objects.filter(token="dead").count() == 1

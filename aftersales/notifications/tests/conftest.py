@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from aftersales import testing as t
@@ -52,14 +51,10 @@ def running_workers(count: int = 2) -> Iterator[None]:
     """Long-running worker processes (as in production: they wait for jobs, so a retry
     scheduled a second later is taken by whichever worker polls first). Stopped with SIGTERM,
     procrastinate's graceful shutdown."""
-    cfg = connection.settings_dict
-    url = f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@/{cfg['NAME']}?host={cfg['HOST']}"
-    if cfg["HOST"] and not str(cfg["HOST"]).startswith("/"):
-        url = f"postgresql://{cfg['USER']}:{cfg['PASSWORD']}@{cfg['HOST']}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
     root = Path(__file__).resolve().parents[3]
     cmd = [sys.executable, "manage.py", "procrastinate", "worker", "-q", "notifications"]
     cmd += ["-c", "2", "--no-listen-notify", "-p", "0.2"]
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": t.database_url()}
     procs = [
         subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for _ in range(count)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from aftersales.approvals import inputs, rules, workflow
 from aftersales.approvals.services import deadlines, engine
 from aftersales.catalog.models import Part
+from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
@@ -60,13 +61,12 @@ def _lines(items: list[LineInput]) -> list[tuple[Part, int, LineInput]]:
     if not items:
         raise ValidationFailed("请至少填写一项补件（配件编码与数量）", field="lines")
     out = []
-    codes = {(i.part_code or "").strip() for i in items}
-    parts = {p.code: p for p in Part.objects.active().filter(code__in=codes)}
+    parts = parts_by_code(i.part_code for i in items)
     for n, item in enumerate(items, start=1):
         code = (item.part_code or "").strip()
         if not code:
             raise ValidationFailed(f"第{n}行：请填写配件编码", field="lines")
-        part = parts.get(code)
+        part = parts.get(code_key(code))
         if part is None:
             raise ValidationFailed(f"第{n}行：配件编码「{code}」不存在", field="lines")
         qty = inputs.quantity(item.quantity, field="lines", label=f"第{n}行数量")
@@ -190,6 +190,17 @@ def analyse(
         )
 
 
+def _confirmed_key(request: PartsRequest) -> str:
+    return f"parts:{request.pk}:confirmed:"
+
+
+def confirmation_notice_summary(request: PartsRequest) -> str:
+    """What the customer was really sent with the confirmed delivery date, per channel."""
+    from aftersales.notifications.channels import customer_notice_summary, latest_key
+
+    return customer_notice_summary(latest_key(_confirmed_key(request)))
+
+
 def confirm(
     *,
     actor: Any,
@@ -241,7 +252,7 @@ def confirm(
         from aftersales.notifications.services import notify_customer
 
         notify_customer(
-            key=f"parts:{locked.pk}:confirmed:{day:%Y%m%d}",
+            key=f"{_confirmed_key(locked)}{day:%Y%m%d}",
             customer=locked.customer,
             customer_contact_name=locked.contact_name or locked.customer.name,
             phone=locked.contact_phone,

@@ -179,3 +179,63 @@ def test_returns_pages(w) -> None:  # type: ignore[no-untyped-def]
         {"reason": "不想要了", "description": ["羊毛衫"], "part_code": [""], "quantity": ["-1"]},
     )
     assert "正整数" in resp.content.decode()
+
+
+def test_a_failed_receipt_check_shows_no_success_message(w) -> None:  # type: ignore[no-untyped-def]
+    """9#9: a refused receipt is not announced with the green 「入库检查已记录」."""
+    r = approved_request(w)
+    requests.release(actor=w.agent, request=r, group="parts_group")
+    c = client(w.team_leader)
+    form = {"supplier": "parts_group", "quantity": "2", "package_intact": "on"}
+    resp = c.post(f"/parts/requests/{r.pk}/act/receive/", form, follow=True)
+    html = resp.content.decode()
+    assert "入库检查不合格，未入库" in html and "无驻补配组质检员检验合格章" in html
+    assert "入库检查合格" not in html.replace("入库检查不合格", "")
+    assert '<li class="success">' not in html
+    r.refresh_from_db()
+    assert r.state == "in_production"
+    stamped = {**form, "label_customer_ok": "on", "label_part_ok": "on"}
+    stamped |= {"label_quantity_ok": "on", "inspector_stamp": "on", "storage_location": "A-01"}
+    html = c.post(f"/parts/requests/{r.pk}/act/receive/", stamped, follow=True).content.decode()
+    assert "入库检查合格，已入库" in html
+    r.refresh_from_db()
+    assert r.state == "in_store"
+
+
+def test_a_refused_request_form_keeps_its_lines_and_a_code_without_case(w) -> None:  # type: ignore[no-untyped-def]
+    """9#4: the form shown again after an error keeps every line; a quantity without a code
+    is an error (not a silently dropped line); codes match whatever their case."""
+    c = client(w.agent)
+    form = {
+        "customer_id": w.cust_a.id,
+        "reason": "柜门运输变形",
+        "part_code": ["door-01", "", ""],
+        "quantity": ["2", "3", ""],
+        "outsourced": ["1"],
+    }
+    html = c.post("/parts/new/", form).content.decode()
+    assert "第2行：请填写配件编码" in html
+    assert 'value="door-01"' in html and 'value="2"' in html and 'value="3"' in html
+    assert 'name="outsourced" value="1" checked' in html
+    assert PartsRequest.objects.count() == 0
+    form["part_code"] = ["door-01", "Psu-5v", ""]
+    resp = c.post("/parts/new/", form)
+    assert resp.status_code == 302
+    lines = PartsRequest.objects.get().lines.order_by("id")
+    assert [(ln.part.code, ln.quantity, ln.outsourced) for ln in lines] == [
+        ("DOOR-01", 2, False),
+        ("PSU-5V", 3, True),
+    ]
+
+
+def test_a_refused_return_form_keeps_its_lines(w) -> None:  # type: ignore[no-untyped-def]
+    c = client(w.agent)
+    form = {
+        "customer_id": w.cust_a.id,
+        "reason": "",
+        "description": ["柜门面板", ""],
+        "part_code": ["door-01", "NOPE-9"],
+        "quantity": ["1", "4"],
+    }
+    html = c.post("/returns/new/", form).content.decode()
+    assert 'value="柜门面板"' in html and 'value="NOPE-9"' in html and 'value="4"' in html

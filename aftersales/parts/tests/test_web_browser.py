@@ -63,3 +63,32 @@ def test_agent_files_a_request_and_the_coordinator_approves_from_the_inbox(page:
         f'[data-testid="request-row"][data-number="{r.number}"] [data-testid="deadline-cell"]'
     )
     assert cell.get_attribute("data-colour") in ("sla-ok", "sla-warn")
+
+
+def test_a_refused_request_keeps_every_typed_line(page: Any) -> None:
+    """9#4: after an error the form shows both lines as typed (it used to come back empty and
+    a re-typed request was saved with one line); codes match whatever their case."""
+    w = build()
+    browser_login(page, "agent")
+    page.goto(page.base_url + "/parts/new/")
+    page.select_option("select[name=customer_id]", str(w.cust_a.pk))
+    page.fill("textarea[name=reason]", "柜门运输变形")
+    codes, qtys = page.locator("input[name=part_code]"), page.locator("input[name=quantity]")
+    codes.nth(0).fill("door-01")
+    qtys.nth(0).fill("2")
+    qtys.nth(1).fill("3")  # a quantity without its code
+    page.locator("input[name=outsourced]").nth(1).check()
+    page.click('[data-testid="new-request-form"] button[type=submit]')
+    assert "第2行：请填写配件编码" in page.locator(".messages").inner_text()
+    assert codes.nth(0).input_value() == "door-01" and qtys.nth(0).input_value() == "2"
+    assert qtys.nth(1).input_value() == "3"
+    assert page.locator("input[name=outsourced]").nth(1).is_checked()
+    assert PartsRequest.objects.count() == 0
+    codes.nth(1).fill("DOOR-01")
+    page.click('[data-testid="new-request-form"] button[type=submit]')
+    page.wait_for_url("**/parts/requests/*/")
+    lines = PartsRequest.objects.get().lines.order_by("id")
+    assert [(ln.part.code, ln.quantity, ln.outsourced) for ln in lines] == [
+        ("DOOR-01", 2, False),
+        ("DOOR-01", 3, True),
+    ]

@@ -4,6 +4,7 @@ the Excel export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from aftersales.approvals.web import (
     timeline,
 )
 from aftersales.core.exports import xlsx
+from aftersales.core.formrows import filled, posted_rows
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -129,20 +131,21 @@ def export(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINE_FIELDS = ("part_code", "quantity")
+
+
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    rows = posted_rows(request.POST, LINE_FIELDS, flags=("outsourced",), minimum=5)
     if request.method == "POST":
         lines = [
             requests.LineInput(
-                part_code=code.strip(),
-                quantity=request.POST.getlist("quantity")[i]
-                if i < len(request.POST.getlist("quantity"))
-                else "",
-                outsourced=str(i) in request.POST.getlist("outsourced"),
+                part_code=str(row["part_code"]),
+                quantity=row["quantity"],
+                outsourced=bool(row["outsourced"]),
             )
-            for i, code in enumerate(request.POST.getlist("part_code"))
-            if code.strip()
+            for _, row in filled(rows, LINE_FIELDS)
         ]
         data = requests.RequestInput(
             reason=post(request, "reason"),
@@ -162,7 +165,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             "customers": visible(Customer, user).order_by("name")[:500],
             "sources": Source.choices,
             "staff": is_staff(user),
-            "rows": range(5),
+            "rows": rows,
             "form": request.POST,
         },
     )
@@ -193,7 +196,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     r = or_404(lambda: selectors.request_detail(request.user, pk))
     user: Any = request.user
-    calls = {
+    calls: dict[str, tuple[Callable[[], Any], str | Callable[[Any], str | None]]] = {
         "analyse": (
             lambda: requests.analyse(
                 actor=user,
@@ -211,7 +214,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 committed_date=post(request, "committed_date"),
                 note=post(request, "note"),
             ),
-            "已电话确认交付日期，确认单已回传客户",
+            lambda done: "已电话确认交付日期。" + requests.confirmation_notice_summary(done),
         ),
         "submit": (lambda: requests.submit(actor=user, request=r), "已提交售后主办审核"),
         "release": (
@@ -253,7 +256,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     storage_location=post(request, "storage_location"),
                 ),
             ),
-            "入库检查已记录",
+            lambda receipt: "入库检查合格，已入库" if receipt.accepted else None,
         ),
         "deliver": (lambda: requests.deliver(actor=user, request=r), "已确认交付"),
         "cancel": (

@@ -16,6 +16,7 @@ from aftersales.accounts.models import Department
 from aftersales.approvals import inputs, workflow
 from aftersales.approvals.services import engine
 from aftersales.catalog.models import Part
+from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
@@ -89,14 +90,13 @@ def rule_data(rule: ReturnRule) -> rules.RuleData:
 def _lines(items: list[LineInput]) -> list[tuple[Part | None, str, int, str]]:
     if not items:
         raise ValidationFailed("请至少填写一项退货明细", field="lines")
-    codes = {(i.part_code or "").strip() for i in items} - {""}
-    parts = {p.code: p for p in Part.objects.active().filter(code__in=codes)}
+    parts = parts_by_code(i.part_code for i in items)
     out = []
     for n, item in enumerate(items, start=1):
         code = (item.part_code or "").strip()
         part = None
         if code:
-            part = parts.get(code)
+            part = parts.get(code_key(code))
             if part is None:
                 raise ValidationFailed(f"第{n}行：配件编码「{code}」不存在", field="lines")
         description = (item.description or "").strip() or (part.name if part else "")

@@ -18,6 +18,13 @@ def _notify(key: str, people: list[Any], subject: str, body: str, link: str) -> 
     return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
 
 
+def record_notice_summary(ret: ReturnRequest) -> str:
+    """What the customer was really sent when the inspection record went out, per channel."""
+    from aftersales.notifications.channels import customer_notice_summary, latest_key
+
+    return customer_notice_summary(latest_key(f"return:{ret.pk}:customer:record:"))
+
+
 def customer(ret: ReturnRequest, event: str, subject: str, body: str) -> int:
     from aftersales.notifications.services import notify_customer
 

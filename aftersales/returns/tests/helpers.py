@@ -47,9 +47,7 @@ def receipt(ret: ReturnRequest, **kw: Any) -> handling.ReceiptInput:
     return handling.ReceiptInput(**values)
 
 
-def to_record_sent(
-    w: Any, *, outcome: str = "exchange", sent: dt.datetime | None = None
-) -> ReturnRequest:
+def to_decided(w: Any, *, outcome: str = "exchange") -> ReturnRequest:
     ret = approve(w, apply(w))
     applications.attempt(
         actor=w.coordinator,
@@ -64,6 +62,14 @@ def to_record_sent(
         actor=w.coordinator, ret=ret, result="电源批次缺陷", defect_confirmed=True, now=day(2)
     )
     handling.decide(actor=w.qd, ret=ret, outcome=outcome, note="同意", now=day(2))
+    ret.refresh_from_db()
+    return ret
+
+
+def to_record_sent(
+    w: Any, *, outcome: str = "exchange", sent: dt.datetime | None = None
+) -> ReturnRequest:
+    ret = to_decided(w, outcome=outcome)
     handling.send_record(actor=w.coordinator, ret=ret, now=sent or day(3))
     ret.refresh_from_db()
     return ret

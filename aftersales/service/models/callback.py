@@ -64,6 +64,9 @@ class Callback(BusinessModel):
         verbose_name="回访人",
     )
     survey_token = models.CharField("评价链接标识", max_length=32, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField("联系不上次数", default=0)
+    next_attempt_at = models.DateTimeField("下次回访时间", null=True, blank=True)
+    last_attempt_note = models.CharField("最近一次联系情况", max_length=200, blank=True)
 
     visibility = {"customer": "customer"}
 

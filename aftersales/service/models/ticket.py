@@ -156,6 +156,12 @@ class Ticket(BusinessModel):
         related_name="+",
         verbose_name="重复于",
     )
+    different_fault_reason = models.CharField(
+        "新故障说明",
+        max_length=200,
+        blank=True,
+        help_text="设备已有未关闭报修时，报修人说明这是另一个故障",
+    )
 
     visibility = {"customer": "customer", "technician": "work_orders__technician"}
 

@@ -14,9 +14,19 @@ class WorkOrderState(models.TextChoices):
     ACCEPTED = "accepted", "已接单"
     ON_SITE = "on_site", "已到场"
     DONE = "done", "已完成"
+    LEFT = "left", "已离场（未完工）"
     DECLINED = "declined", "已拒单"
     REASSIGNED = "reassigned", "已改派"
     CANCELLED = "cancelled", "已取消"
+
+
+class LeaveReason(models.TextChoices):
+    """Why a technician leaves the site before the report is filed (9#5): the ticket then
+    waits for what is missing — never shown as completed."""
+
+    PARTS = "parts", "需要配件，配件到后再上门"
+    CUSTOMER = "customer", "客户原因，需另约时间"
+    REPORT_LATER = "report_later", "已处理，报告稍后提交"
 
 
 LIVE_WO_STATES = frozenset(
@@ -67,6 +77,10 @@ class WorkOrder(BusinessModel):
         "到场经度", max_digits=9, decimal_places=6, null=True, blank=True
     )
     check_out_at = models.DateTimeField("离场时间", null=True, blank=True)
+    leave_reason = models.CharField(
+        "未完工离场原因", max_length=15, choices=LeaveReason.choices, blank=True
+    )
+    leave_note = models.CharField("离场说明", max_length=200, blank=True)
     late_minutes = models.PositiveIntegerField("迟到分钟", default=0)
     note = models.CharField("派工说明", max_length=200, blank=True)
     reassign_reason = models.CharField("改派原因", max_length=200, blank=True)

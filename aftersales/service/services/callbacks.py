@@ -17,11 +17,18 @@ from aftersales.customers.models import Customer, Site
 from aftersales.installed_base.selectors import site_warranty_end
 from aftersales.service import notices
 from aftersales.service.models import Callback, CallbackPlan, Ticket
+from aftersales.sla.models import SlaPolicy
 from aftersales.staff.models import AssessmentFact, FactKind
 from aftersales.staff.services import record_fact
 from aftersales.warranty.periods import add_months
 
-CALLBACK_AFTER_DAYS = 1
+
+def callback_terms(ticket: Ticket | None) -> SlaPolicy:
+    """The callback terms an administrator sets on the SLA policy (回访时间、再次回访间隔、
+    最多尝试次数): the ticket's policy, else the default one, else the field defaults."""
+    if ticket is not None and ticket.sla_policy_id:
+        return ticket.sla_policy  # type: ignore[return-value]
+    return SlaPolicy.objects.active().filter(is_default=True).first() or SlaPolicy()
 
 
 def create_for_ticket(ticket: Ticket) -> Callback:
@@ -30,7 +37,8 @@ def create_for_ticket(ticket: Ticket) -> Callback:
         ticket=ticket,
         customer=ticket.customer,
         site=ticket.site,
-        due_date=timezone.localdate() + dt.timedelta(days=CALLBACK_AFTER_DAYS),
+        due_date=timezone.localdate()
+        + dt.timedelta(days=callback_terms(ticket).callback_after_days),
         survey_token=secrets.token_urlsafe(16),
     )
     audit.record(
@@ -85,6 +93,7 @@ def record_result(
             raise PermissionDenied("只有客服专员可以登记回访")
     if cb.state == Callback.State.DONE:
         raise Conflict("该回访已完成")
+    before = cb.state
     cb.attitude, cb.quality, cb.score = (
         _score(attitude, "服务态度"),
         _score(quality, "服务质量"),
@@ -106,7 +115,7 @@ def record_result(
         actor=actor,
         action="transition",
         verb="callback_done",
-        from_state="due",
+        from_state=before,
         to_state="done",
         payload={"score": cb.score, "solved": cb.solved},
     )
@@ -127,6 +136,69 @@ def record_result(
         from aftersales.service.services import lifecycle
 
         lifecycle.close(actor=actor, ticket=cb.ticket)  # type: ignore[arg-type]
+    return cb
+
+
+def _lock_for_agent(actor: Any, callback: Callback) -> Callback:
+    try:
+        cb = Callback.objects.select_for_update().get(pk=callback.pk)
+    except Callback.DoesNotExist as exc:
+        raise NotFound("回访任务不存在") from exc
+    q = visibility_q(Callback, actor)
+    if q is not None and not Callback.objects.filter(q, pk=cb.pk).exists():
+        raise NotFound("回访任务不存在")
+    if getattr(actor, "org_kind", "") != "company" or not actor.has_role(
+        "agent", "coordinator", "manager", "admin"
+    ):
+        raise PermissionDenied("只有客服专员可以登记回访")
+    return cb
+
+
+@transaction.atomic
+def record_unreachable(
+    *, actor: Any, callback: Callback, note: str = "", now: dt.datetime | None = None
+) -> Callback:
+    """客户联系不上 (9#13): the attempt is counted and the callback comes back after the
+    policy's retry interval; after its last allowed attempt the callback ends as
+    「联系不上」 — counted, the survey link stays open for the customer, and the ticket
+    may be closed. Nothing is scored on the customer's behalf."""
+    cb = _lock_for_agent(actor, callback)
+    if cb.state != Callback.State.DUE:
+        raise Conflict("该回访已结束", code="callback_not_due")
+    note = note.strip()
+    if len(note) > 200:
+        raise ValidationFailed("联系情况不能超过200字", field="note")
+    now = now or timezone.now()
+    terms = callback_terms(cb.ticket)
+    cb.attempts += 1
+    cb.last_attempt_note = note
+    cb.channel = "phone"
+    final = cb.attempts >= terms.callback_max_attempts
+    if final:
+        cb.state, cb.done_at, cb.done_by, cb.next_attempt_at = (
+            Callback.State.UNREACHABLE,
+            now,
+            actor,
+            None,
+        )
+    else:
+        cb.next_attempt_at = now + dt.timedelta(hours=terms.callback_retry_hours)
+        cb.due_date = timezone.localtime(cb.next_attempt_at).date()
+    cb.save()
+    audit.record(
+        cb,
+        actor=actor,
+        action="transition" if final else "action",
+        verb="callback_unreachable",
+        from_state="due",
+        to_state=cb.state,
+        reason=note,
+        payload={
+            "attempts": cb.attempts,
+            "max_attempts": terms.callback_max_attempts,
+            "next_attempt_at": cb.next_attempt_at.isoformat() if cb.next_attempt_at else None,
+        },
+    )
     return cb
 
 

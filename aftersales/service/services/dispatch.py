@@ -17,8 +17,15 @@ from aftersales.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from aftersales.core.numbering import next_number
 from aftersales.service import notices, ranking
 from aftersales.service.appointments import WindowLimits, window_problem
-from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderOffer, WorkOrderState
-from aftersales.service.models.work import LIVE_WO_STATES
+from aftersales.service.models import (
+    ServiceReport,
+    Ticket,
+    TicketState,
+    WorkOrder,
+    WorkOrderOffer,
+    WorkOrderState,
+)
+from aftersales.service.models.work import LIVE_WO_STATES, LeaveReason
 from aftersales.service.services import warranty
 from aftersales.service.services.base import lock_ticket, move, move_work_order, require_visible
 from aftersales.staff.models import FactKind
@@ -334,17 +341,52 @@ def start_work(*, actor: Any, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def check_out(*, actor: Any, work_order: WorkOrder | int) -> WorkOrder:
+def check_out(
+    *, actor: Any, work_order: WorkOrder | int, reason: str = "", note: str = ""
+) -> WorkOrder:
+    """离场. With the visit's report filed the work order is done. Without it (9#5) the
+    technician says why (``LeaveReason``) and the work order is 「已离场（未完工）」: parts
+    or the customer → the ticket waits for them with its clocks paused; work done, report
+    later → the ticket is in progress until the report is filed and the ticket resolved."""
     wo = _lock_wo(work_order)
     _require_tech(wo, actor)
     if wo.state != WorkOrderState.ON_SITE:
         raise Conflict("尚未签到，不能离场")
+    now = timezone.now()
+    filed = ServiceReport.objects.filter(work_order=wo, filed_at__isnull=False).exists()
+    if filed:
+        return move_work_order(
+            wo, WorkOrderState.DONE, actor=actor, verb="check_out", fields={"check_out_at": now}
+        )
+    if reason not in LeaveReason.values:
+        raise ValidationFailed(
+            "服务报告尚未提交，离场须选择原因", field="reason", code="leave_reason_required"
+        )
+    note = note.strip()
+    if reason != LeaveReason.REPORT_LATER and not note:
+        raise ValidationFailed("请说明缺少什么（如所需配件）", field="note")
+    if len(note) > 200:
+        raise ValidationFailed("离场说明不能超过200字", field="note")
+    label = LeaveReason(reason).label
+    ticket = lock_ticket(wo.ticket)
+    if reason == LeaveReason.REPORT_LATER:
+        if ticket.state == TicketState.ON_SITE:
+            blocked = warranty.work_may_start(ticket)
+            if blocked:
+                raise Conflict(blocked, code="quote_required")
+            move(ticket, "start_work", actor=actor, reason=label)
+    else:
+        from aftersales.service.services import lifecycle
+
+        lifecycle.wait(actor=actor, ticket=ticket, for_=reason, reason=f"{label}：{note}")
     return move_work_order(
         wo,
-        WorkOrderState.DONE,
+        WorkOrderState.LEFT,
         actor=actor,
-        verb="check_out",
-        fields={"check_out_at": timezone.now()},
+        verb="leave_unfinished",
+        reason=note or label,
+        payload={"reason": reason},
+        fields={"check_out_at": now, "leave_reason": reason, "leave_note": note},
     )
 
 

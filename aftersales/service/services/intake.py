@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,13 +13,18 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.limits import column_limit
 from aftersales.core.numbering import next_number
 from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, ServiceContract, Site
 from aftersales.installed_base.models import Equipment
 from aftersales.service import notices
 from aftersales.service.models import Channel, Ticket, TicketType
-from aftersales.service.models.ticket import OPEN_STATES
+from aftersales.service.selectors import (
+    HIDDEN_DUPLICATE_MESSAGE,
+    duplicate_check,
+    open_tickets_on,
+)
 from aftersales.service.services import clocks, warranty
 from aftersales.service.services.base import lock_ticket, require_visible
 from aftersales.sla.models import Severity
@@ -41,8 +47,12 @@ class TicketInput:
     fault_category: str = ""
     received_at: dt.datetime | None = None
     allow_duplicate: bool = False
+    # why this is another fault although the equipment has an open ticket (the QR page asks)
+    different_fault_reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+
+REASON_MAX = column_limit(Ticket, "different_fault_reason") or 200
 
 RELATED = {
     Equipment: ("model__category", "site__customer"),
@@ -63,15 +73,6 @@ def _get(model: Any, pk: int | None, actor: Any, label: str, field_name: str) ->
     return obj
 
 
-def open_duplicates(equipment: Equipment | None, customer: Customer | None = None) -> list[Ticket]:
-    """Open tickets for the same equipment (shown before a new one is created)."""
-    if equipment is None:
-        return []
-    open_ones = Ticket.objects.filter(equipment=equipment, state__in=OPEN_STATES)
-    # the guard shows numbers and links to the tickets: no need for their other columns
-    return list(open_ones.only("id", "number", "state", "received_at").order_by("-received_at")[:5])
-
-
 def _validate(data: TicketInput) -> None:
     errors = {}
     if not data.description.strip():
@@ -87,6 +88,8 @@ def _validate(data: TicketInput) -> None:
         errors["type"] = "报修类型无效"
     if data.severity not in Severity.values:
         errors["severity"] = "严重程度无效"
+    if len(data.different_fault_reason.strip()) > REASON_MAX:
+        errors["different_fault_reason"] = f"新故障说明不能超过 {REASON_MAX} 个字"
     if errors:
         name, msg = next(iter(errors.items()))
         raise ValidationFailed(msg, field=name, details=errors)
@@ -108,7 +111,6 @@ class _Checked:
     customer: Customer
     site: Site | None
     equipment: Equipment | None
-    dupes: list[Ticket]
 
 
 def _check(actor: Any, data: TicketInput) -> _Checked:
@@ -133,14 +135,50 @@ def _check(actor: Any, data: TicketInput) -> _Checked:
         raise ValidationFailed("项目不属于该客户", field="site_id")
     if equipment is not None and site is not None and equipment.site_id != site.pk:
         raise ValidationFailed("设备不在该项目", field="equipment_id")
-    dupes = open_duplicates(equipment)
-    if dupes and not data.allow_duplicate:
-        raise Conflict(
-            f"该设备已有未关闭的报修单：{'、'.join(t.number for t in dupes)}",
-            code="duplicate_ticket",
-            details=[t.number for t in dupes],
+    _guard_duplicates(actor, data, equipment)  # early: a plain duplicate takes no number
+    return _Checked(customer, site, equipment)
+
+
+# namespace of the per-equipment registration lock (the first key of the two-key form)
+EQUIPMENT_LOCK = zlib.crc32(b"service.ticket_create.equipment") & 0x7FFFFFFF
+
+
+def lock_equipment(equipment_id: int) -> None:
+    """Serialise registrations for one piece of equipment until the transaction ends."""
+    with transaction.get_connection().cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EQUIPMENT_LOCK, equipment_id])
+
+
+def _guard_duplicates(actor: Any, data: TicketInput, equipment: Equipment | None) -> Ticket | None:
+    """The newest open ticket of the equipment (the new one's ``duplicate_of``); refused
+    unless the caller said it is a different fault."""
+    if equipment is None:
+        return None
+    newest = open_tickets_on(equipment.pk).order_by("-received_at", "-id").first()
+    if newest is not None and not data.allow_duplicate:
+        raise _duplicate_error(actor, equipment)
+    if (
+        newest is not None
+        and data.channel == Channel.QR
+        and not data.different_fault_reason.strip()
+    ):
+        # an anonymous reporter may add a second ticket only by saying what else is broken
+        raise ValidationFailed(
+            "请说明这是什么新故障（与正在处理的报修有何不同）",
+            code="different_fault_reason_required",
+            field="different_fault_reason",
         )
-    return _Checked(customer, site, equipment, dupes)
+    return newest
+
+
+def _duplicate_error(actor: Any, equipment: Equipment | None) -> Conflict:
+    """Numbers of the open tickets the actor may open; of the others only that they exist."""
+    check = duplicate_check(actor, equipment.pk if equipment else None)
+    numbers = [t.number for t in check.tickets]
+    message = "该设备已有未关闭的报修单" + (f"：{'、'.join(numbers)}" if numbers else "")
+    if check.hidden:
+        message = f"{message}。{HIDDEN_DUPLICATE_MESSAGE}" if numbers else HIDDEN_DUPLICATE_MESSAGE
+    return Conflict(message, code="duplicate_ticket", details=numbers)
 
 
 def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
@@ -150,7 +188,11 @@ def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
     or web request), the number is then taken in its own short transaction, so concurrent
     registrations do not queue behind each other's commit on the day's counter (ADR 0005:
     a registration failing after its checks leaves a gap). Inside a caller's transaction
-    the number is part of it and given back on rollback."""
+    the number is part of it and given back on rollback.
+
+    The duplicate guard is race-safe: the writing transaction takes the equipment's advisory
+    lock and checks again before inserting, so of concurrent registrations for one piece of
+    equipment exactly one passes (API, web form, portal and QR page all come here)."""
     checked = _check(actor, data)
     received = data.received_at or timezone.now()
     number = (
@@ -163,12 +205,10 @@ def ticket_create(*, actor: Any, data: TicketInput) -> Ticket:
 def _register(
     actor: Any, data: TicketInput, checked: _Checked, received: dt.datetime, number: str | None
 ) -> Ticket:
-    customer, site, equipment, dupes = (
-        checked.customer,
-        checked.site,
-        checked.equipment,
-        checked.dupes,
-    )
+    customer, site, equipment = checked.customer, checked.site, checked.equipment
+    if equipment is not None:
+        lock_equipment(equipment.pk)
+    duplicate_of = _guard_duplicates(actor, data, equipment)  # again, under the lock
     company_actor = actor is not None and getattr(actor, "org_kind", "company") == "company"
     ticket = Ticket(
         number=number or next_number("BX", on=received),
@@ -192,7 +232,8 @@ def _register(
         if actor is not None and getattr(actor, "org_kind", "") == "dealer"
         else customer.dealer,
         contract=active_contract(customer, site, timezone.localdate(received)),
-        duplicate_of=dupes[0] if dupes else None,
+        duplicate_of=duplicate_of,
+        different_fault_reason=data.different_fault_reason.strip() if duplicate_of else "",
     )
     policy, source = clocks.resolve_policy(ticket)
     ticket.sla_policy, ticket.sla_policy_source = policy, source

@@ -79,14 +79,14 @@ def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
         raise Conflict("服务报告尚未提交", code="report_not_filed")
     now = timezone.now()
     move(ticket, "resolve", actor=actor, fields={"resolved_at": now, "remote": report.remote})
-    if wo is not None and wo.state == WorkOrderState.ON_SITE:
+    if wo is not None and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.LEFT):
         move_work_order(
             wo,
             WorkOrderState.DONE,
             actor=actor,
             verb="done_with_ticket",
             payload={"ticket": ticket.number},
-            fields={"check_out_at": now},
+            fields={"check_out_at": wo.check_out_at or now},
         )
     callbacks.create_for_ticket(ticket)
     notices.completed(ticket)
@@ -165,10 +165,19 @@ def reopen(*, actor: Any, ticket: Ticket, cause: str) -> Ticket:
 
 @transaction.atomic
 def close(*, actor: Any, ticket: Ticket) -> Ticket:
-    """Closed after a satisfied callback."""
+    """Closed after a satisfied callback, or after a callback that ended unreachable (客户
+    联系不上, every allowed attempt made — the close says so)."""
     ticket = lock_ticket(ticket)
     require_transition(ticket, "close")
-    done = ticket.callbacks.filter(state=Callback.State.DONE).order_by("-done_at").first()
-    if done is None or not done.satisfied:
-        raise Conflict("回访完成且客户满意后才能关闭", code="callback_required")
-    return move(ticket, "close", actor=actor, fields={"closed_at": timezone.now()})
+    ended = (Callback.State.DONE, Callback.State.UNREACHABLE)
+    last = ticket.callbacks.filter(state__in=ended).order_by("-done_at").first()
+    unreachable = last is not None and last.state == Callback.State.UNREACHABLE
+    if last is None or not (last.satisfied or unreachable):
+        raise Conflict("回访完成且客户满意（或多次联系不上）后才能关闭", code="callback_required")
+    return move(
+        ticket,
+        "close",
+        actor=actor,
+        fields={"closed_at": timezone.now()},
+        reason=f"回访联系不上（{last.attempts}次）" if unreachable else "",
+    )

@@ -1,23 +1,31 @@
 """扫码报修: the QR label on a piece of equipment opens a phone page pre-filled with it, no
 login needed. Abuse guard: the reporter's phone must be one registered for that customer,
-and a label accepts only a few submissions an hour."""
+and a label accepts only a few submissions an hour. An open ticket on the equipment is shown
+by its progress; a second one needs the reporter to say what other fault he reports. The
+reporter gets a signed tracking link to his ticket's progress."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from aftersales.core.company import hotline_phrase
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied
 from aftersales.customers.models import Contact
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Channel, Ticket
-from aftersales.service.services.intake import TicketInput, ticket_create
+from aftersales.service.selectors import open_tickets_on
+from aftersales.service.services.intake import TicketInput, lock_equipment, ticket_create
 
 MAX_PER_HOUR = 3
+OPEN_SHOWN = 3
+TRACK_SALT = "aftersales.service.track"
+TRACK_MAX_AGE = dt.timedelta(days=365)
 
 
 class TooManyRequests(DomainError):
@@ -63,19 +71,25 @@ def qr_submit(
     contact_name: str,
     description: str,
     severity: str = "normal",
+    different_fault: bool = False,
+    different_fault_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Ticket:
+    """``different_fault``: the reporter saw the open ticket's progress and reports another
+    fault; ``different_fault_reason`` (what else is broken) is then required."""
     eq = equipment_for_token(token)
     now = now or timezone.now()
     if not phone_matches(eq, phone):
         raise PermissionDenied(
-            "手机号与该设备登记的联系人不符，请拨打服务热线报修", code="phone_check_failed"
+            f"手机号与该设备登记的联系人不符，请拨打{hotline_phrase()}报修",
+            code="phone_check_failed",
         )
+    lock_equipment(eq.pk)  # the hourly limit below counts under the registration lock
     recent = Ticket.objects.filter(
         Q(equipment=eq), channel=Channel.QR, received_at__gte=now - dt.timedelta(hours=1)
     ).count()
     if recent >= MAX_PER_HOUR:
-        raise TooManyRequests("提交过于频繁，请稍后再试或拨打服务热线")
+        raise TooManyRequests(f"提交过于频繁，请稍后再试或拨打{hotline_phrase()}")
     return ticket_create(
         actor=None,
         data=TicketInput(
@@ -86,5 +100,37 @@ def qr_submit(
             equipment_id=eq.pk,
             severity=severity if severity in ("normal", "low", "urgent") else "normal",
             received_at=now,
+            allow_duplicate=different_fault,
+            different_fault_reason=different_fault_reason if different_fault else "",
         ),
     )
+
+
+def open_tickets(equipment: Equipment) -> list[Ticket]:
+    """The open tickets of the equipment's customer on it, newest first (their progress is
+    shown on the QR page instead of a refusal)."""
+    return list(
+        open_tickets_on(equipment.pk)
+        .filter(customer_id=equipment.site.customer_id)
+        .order_by("-received_at", "-id")[:OPEN_SHOWN]
+    )
+
+
+def tracking_token(ticket: Ticket) -> str:
+    """A signed, unguessable key to one ticket's customer-facing progress."""
+    return signing.dumps(ticket.pk, salt=TRACK_SALT)
+
+
+def ticket_for_tracking(token: str) -> Ticket:
+    try:
+        pk = signing.loads(token, salt=TRACK_SALT, max_age=TRACK_MAX_AGE)
+    except (signing.BadSignature, ValueError) as exc:
+        raise NotFound("跟踪链接无效或已过期") from exc
+    ticket = (
+        Ticket.objects.select_related("equipment__model").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if ticket is None:
+        raise NotFound("跟踪链接无效或已过期")
+    return ticket

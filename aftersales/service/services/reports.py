@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.catalog.models import Part
+from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit, uploads
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.service.models import ReportPart, ServiceReport, Ticket, WorkOrder
@@ -92,9 +92,8 @@ def save(*, actor: Any, work_order: WorkOrder | int, data: ReportInput) -> Servi
     report.no_parts_used, report.quick_rating = data.no_parts_used, data.quick_rating
     report.save()
     if data.parts:
-        codes = {c for c, _, _ in data.parts}
-        found = {p.code: p for p in Part.objects.filter(code__in=codes, archived_at__isnull=True)}
-        unknown = sorted(codes - set(found))
+        found = parts_by_code(c for c, _, _ in data.parts)
+        unknown = sorted({c for c, _, _ in data.parts if code_key(c) not in found})
         if unknown:
             raise ValidationFailed(f"配件编码不存在：{'、'.join(unknown)}", field="parts")
         if any(q <= 0 for _, q, _ in data.parts):
@@ -104,7 +103,7 @@ def save(*, actor: Any, work_order: WorkOrder | int, data: ReportInput) -> Servi
             [
                 ReportPart(
                     report=report,
-                    part=found[c],
+                    part=found[code_key(c)],
                     quantity=q,
                     keep_old_part=keep,
                     component_code=data.component_code,

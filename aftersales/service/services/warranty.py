@@ -11,8 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aftersales.catalog.models import Part
-from aftersales.catalog.selectors import list_prices, price_list_on
+from aftersales.catalog.selectors import code_key, list_prices, parts_by_code, price_list_on
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.installed_base.selectors import category_policies, policy_for
@@ -269,16 +268,15 @@ def quote_create(
     prices = price_list_on(today)
     if prices is None:
         raise Conflict(f"没有在 {today} 有效的收费标准，请管理员配置", code="no_price_list")
-    codes = [p.part_code for p in parts]
-    found = {p.code: p for p in Part.objects.filter(code__in=codes, archived_at__isnull=True)}
+    found = parts_by_code(p.part_code for p in parts)
     listed = list_prices(prices, [p.pk for p in found.values()])
     lines = []
     for p in parts:
-        if p.part_code not in found:
+        if code_key(p.part_code) not in found:
             raise ValidationFailed(f"配件编码 {p.part_code} 不存在", field="parts")
         if p.quantity <= 0:
             raise ValidationFailed("配件数量必须大于0", field="parts")
-        part = found[p.part_code]
+        part = found[code_key(p.part_code)]
         lines.append(
             quote_rules.PartLine(
                 part.code,

@@ -42,7 +42,7 @@ def _visit(w, ticket, tech):  # type: ignore[no-untyped-def]
     wo = dispatch.dispatch(actor=w.coordinator, ticket=ticket, technician_ids=[tech.id])
     dispatch.accept(actor=tech, work_order=wo)
     dispatch.check_in(actor=tech, work_order=wo)
-    dispatch.check_out(actor=tech, work_order=wo)
+    dispatch.check_out(actor=tech, work_order=wo, reason="report_later")
     return wo
 
 

@@ -428,7 +428,7 @@ def test_late_filing_is_flagged_and_repeat_repair_linked(world) -> None:  # type
     wo1 = dispatch.dispatch(actor=world.coordinator, ticket=first, technician_ids=[world.tech1.id])
     dispatch.accept(actor=world.tech1, work_order=wo1)
     dispatch.check_in(actor=world.tech1, work_order=wo1)
-    dispatch.check_out(actor=world.tech1, work_order=wo1)
+    dispatch.check_out(actor=world.tech1, work_order=wo1, reason="report_later")
     # the visit ended six days ago: filing now is late (more than 5 days)
     WorkOrder.objects.filter(pk=wo1.pk).update(check_out_at=timezone.now() - dt.timedelta(days=6))
     _complete_report(world, wo1)

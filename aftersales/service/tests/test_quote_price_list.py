@@ -126,3 +126,36 @@ def test_of_two_lists_in_force_the_default_wins_then_the_latest() -> None:
     assert price_list_on(day) == a
     PriceList.objects.filter(pk=a.pk).update(valid_to=dt.date(2026, 5, 31))
     assert price_list_on(day) == b
+
+
+def test_a_waived_line_reads_as_free_not_as_a_second_discount(world) -> None:  # type: ignore[no-untyped-def]
+    """9#12: a waived labour line showed 「¥0.00」 beside 「减免 ¥240.00」 and the footer
+    「人工费 ¥0.00 … 减免 ¥240.00」 — read as a double discount. The line now says free of
+    charge with its value, and the footer says the value is not in the total."""
+    from django.template.loader import render_to_string
+
+    quote = _quote(world, _chargeable_ticket(world))
+    labour = quote.lines.get(kind="labour")
+    waived = labour.amount
+    labour.waived_amount, labour.amount = waived, Decimal("0.00")
+    labour.save()
+    quote.waived_total, quote.labour_total = waived, Decimal("0.00")
+    quote.total -= waived
+    quote.save()
+    html = render_to_string("service/_quote_table.html", {"q": quote})
+    row = next(r for r in html.split("<tr>") if labour.description in r)
+    assert "免收" in row and f"价值 ¥{waived}，不收费" in row and "¥0.00" not in row
+    assert "减免" not in html
+    assert f"免收项目价值 ¥{waived}，已不计入以上费用和合计" in html
+    assert f"合计 ¥{quote.total}" in html
+
+
+def test_a_quote_takes_a_part_code_in_any_case(world) -> None:  # type: ignore[no-untyped-def]
+    quote = warranty.quote_create(
+        actor=world.agent,
+        ticket=_chargeable_ticket(world),
+        parts=[warranty.QuotePart("psu-5v", 2)],
+        labour_hours="1",
+        distance_km="0",
+    )
+    assert quote.lines.get(kind="part").code == "PSU-5V"

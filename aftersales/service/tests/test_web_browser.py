@@ -194,3 +194,24 @@ def test_qr_scan_to_ticket_number(phone_page: Any, world: dict[str, Any]) -> Non
         number == ticket.number and ticket.channel == "qr" and ticket.description == "大屏左侧不亮"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_leaving_without_a_report_asks_why_on_the_phone(
+    phone_page: Any, world: dict[str, Any]
+) -> None:
+    """9#5: 离场 without a filed report asks for the reason; the job then reads 未完工 and
+    the ticket waits for parts."""
+    page = phone_page
+    t = w.ticket(world)
+    wo = w.on_site(world, t)
+    browser_login(page, "tech1")
+    page.goto(page.base_url + f"/service/my-jobs/{wo.pk}/")
+    page.click('[data-testid="leave-unfinished"] summary')
+    page.check("input[name=reason][value=parts]")
+    page.fill('[data-testid="leave-unfinished"] input[name=note]', "需更换P3模组2块")
+    page.click('[data-testid="leave-unfinished"] [data-testid="check-out"]')
+    expect(page.locator('[data-testid="left-note"]')).to_contain_text("需要配件")
+    wo.refresh_from_db()
+    t.refresh_from_db()
+    assert wo.state == "left" and t.state == TicketState.WAITING_PARTS
+    assert "已完成" not in page.locator("main").inner_text()

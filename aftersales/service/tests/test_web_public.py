@@ -81,7 +81,9 @@ def test_qr_unknown_token_duplicate_and_rate_limit(world: dict[str, Any]) -> Non
     assert Client().post(url, form).status_code == 200
     first = Ticket.objects.get()
     resp = Client().post(url, form)  # the same equipment already has an open ticket
-    assert resp.status_code == 409 and f"该设备已有未关闭的报修单：{first.number}" in html(resp)
+    # the reporter is shown the open ticket's progress instead (issue 9 #6)
+    assert resp.status_code == 409 and "该设备已有报修正在处理" in html(resp)
+    assert 'data-testid="progress"' in html(resp) and first.number in html(resp)
     for _ in range(2):
         lifecycle.cancel(actor=world["agent"], ticket=Ticket.objects.latest("id"), reason="重复")
         assert Client().post(url, form).status_code == 200

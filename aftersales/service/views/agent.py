@@ -274,6 +274,25 @@ def callback_result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def callback_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
+    """客户联系不上: counted, retried after the policy's interval, ended after its last try."""
+    user = request.user
+    cb = visible_or_404(Callback.objects.select_related("ticket"), user, pk=pk)
+    back = (
+        reverse("service:ticket_detail", args=[cb.ticket_id])
+        if cb.ticket_id
+        else reverse("service:callback_list")
+    )
+    return run(
+        request,
+        lambda: callbacks.record_unreachable(actor=user, callback=cb, note=text(request, "note")),
+        success="已记录联系不上",
+        back=back,
+    )
+
+
 @login_required
 def callback_list(request: HttpRequest) -> HttpResponse:
     """回访 worklist: callbacks due, oldest first (the result is recorded on the ticket page)."""

@@ -103,7 +103,7 @@ def run(
     request: HttpRequest,
     call: Callable[[], T],
     *,
-    success: str,
+    success: str | Callable[[T], str],
     back: str,
     done: str | Callable[[T], str] | None = None,
 ) -> HttpResponse:
@@ -117,7 +117,7 @@ def run(
             return JsonResponse(exc.as_dict(), status=exc.status)
         messages.error(request, exc.message)
         return redirect(back)
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     target = done(result) if callable(done) else (done or back)
     if is_htmx(request):
         response = HttpResponse(status=204)

@@ -61,6 +61,7 @@ WO_STATE_CSS: dict[str, str] = {
     WorkOrderState.ACCEPTED: "st-work",
     WorkOrderState.ON_SITE: "st-work",
     WorkOrderState.DONE: "st-done",
+    WorkOrderState.LEFT: "st-wait",
 }
 
 

@@ -18,6 +18,7 @@ from aftersales.customers.models import Contact, Customer, Site
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import warranty_status
 from aftersales.service.models import Channel, TicketType
+from aftersales.service.selectors import duplicate_check
 from aftersales.service.services import intake
 from aftersales.service.views.common import flag, opt_int, org_kind, text
 from aftersales.sla.models import Severity
@@ -78,7 +79,7 @@ def picked_context(
     ctx: dict[str, Any] = {"eq": eq, "customer": customer, "site_id": eq.site_id if eq else site_id}
     if eq is not None:
         ctx["warranty"] = warranty_status(eq)
-        ctx["duplicates"] = intake.open_duplicates(eq)
+        ctx["duplicates"] = duplicate_check(user, eq.pk)
     if customer is not None:
         ctx["sites"] = list(
             visible(Site, user).filter(customer=customer, archived_at__isnull=True).order_by("code")

@@ -69,6 +69,15 @@ STEP_OF = {
 }
 
 
+def progress_steps(state: str) -> list[dict[str, Any]]:
+    """The customer's view of where a ticket stands (portal, QR page, tracking link)."""
+    step = STEP_OF.get(TicketState(state), -1)
+    return [
+        {"label": label, "done": i <= step, "current": i == step}
+        for i, (_, label) in enumerate(STEPS)
+    ]
+
+
 def _customer_only(user: Any) -> None:
     if org_kind(user) != "customer":
         raise Http404("客户门户仅供客户使用")
@@ -176,7 +185,6 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     if org_kind(user) != "customer":
         return redirect("service:ticket_detail", pk=pk)
     t = ticket_or_404(user, pk)
-    step = STEP_OF.get(TicketState(t.state), -1)
     wos = list(
         t.work_orders.exclude(state__in=["reassigned", "declined", "cancelled"])
         .select_related("technician")
@@ -188,10 +196,7 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "t": t,
             "css": display.STATE_CSS.get(t.state, ""),
-            "steps": [
-                {"label": label, "done": i <= step, "current": i == step}
-                for i, (_, label) in enumerate(STEPS)
-            ],
+            "steps": progress_steps(t.state),
             "work_orders": wos,
             "warranty": warranty.current(t),
             "quotes": list(

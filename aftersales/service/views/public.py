@@ -5,6 +5,7 @@ the only key; each page shows no more than its one record needs."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.installed_base.models import Equipment
-from aftersales.service.models import Callback, Quote, ServiceReport
-from aftersales.service.services import callbacks, qr, reports, warranty
-from aftersales.service.views.common import org_kind, text, visible_or_404
+from aftersales.service.models import Callback, Quote, ServiceReport, Ticket
+from aftersales.service.services import callbacks, intake, qr, reports, warranty
+from aftersales.service.views import display
+from aftersales.service.views.common import flag, org_kind, text, visible_or_404
+from aftersales.service.views.portal import progress_steps
 from aftersales.sla.models import Severity
 
 QR_SEVERITIES = [
@@ -35,18 +38,69 @@ def _equipment(token: str) -> Equipment:
         raise Http404(exc.message) from exc
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a customer may see of a ticket: its number, state, steps and when each state
+    was reached — no names, comments or internal notes."""
+
+    ticket: Ticket
+    css: str
+    steps: list[dict[str, Any]]
+    changes: list[tuple[Any, str]]  # (when, the state reached)
+
+
+def progress(ticket: Ticket) -> Progress:
+    from django.contrib.contenttypes.models import ContentType
+
+    from aftersales.core.models import AuditEvent
+
+    events = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Ticket), object_id=str(ticket.pk)
+        )
+        .exclude(to_state="")
+        .order_by("at", "id")
+        .values_list("at", "to_state")
+    )
+    return Progress(
+        ticket=ticket,
+        css=display.STATE_CSS.get(ticket.state, ""),
+        steps=progress_steps(ticket.state),
+        changes=[(at, display.state_label(state)) for at, state in events],
+    )
+
+
+def _qr_context(eq: Equipment, values: dict[str, Any], error: str) -> dict[str, Any]:
+    return {
+        "eq": eq,
+        "v": values,
+        "error": error,
+        "severities": QR_SEVERITIES,
+        "open": [progress(t) for t in qr.open_tickets(eq)],
+        "reason_max": intake.REASON_MAX,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def qr_page(request: HttpRequest, token: str) -> HttpResponse:
     """扫码报修: the equipment from the label, the reporter's phone checked against the
-    customer's registered numbers."""
+    customer's registered numbers. An open ticket is shown by its progress; reporting a
+    different fault (新故障) then needs a reason. The reporter gets a tracking link."""
     eq = _equipment(token)
     values: dict[str, Any] = {"severity": Severity.NORMAL.value}
     error, status = "", 200
     if request.method == "POST":
         values = {
             name: text(request, name)
-            for name in ("contact_name", "phone", "description", "severity")
+            for name in (
+                "contact_name",
+                "phone",
+                "description",
+                "severity",
+                "different_fault_reason",
+            )
         }
+        values["different_fault"] = flag(request, "different_fault")
         try:
             ticket = qr.qr_submit(
                 token=token,
@@ -54,22 +108,30 @@ def qr_page(request: HttpRequest, token: str) -> HttpResponse:
                 contact_name=values["contact_name"],
                 description=values["description"],
                 severity=values["severity"],
+                different_fault=values["different_fault"],
+                different_fault_reason=values["different_fault_reason"],
             )
         except DomainError as exc:
             error, status = exc.message, exc.status
+            if exc.code == "duplicate_ticket":
+                error = "该设备已有报修正在处理，进度见上方；如果是另一个故障，请选择「这是新故障」并说明。"
         else:
-            return render(request, "service/public/qr_done.html", {"eq": eq, "ticket": ticket})
-    return render(
-        request,
-        "service/public/qr.html",
-        {
-            "eq": eq,
-            "v": values,
-            "error": error,
-            "severities": QR_SEVERITIES,
-        },
-        status=status,
-    )
+            track = reverse("service:track", args=[qr.tracking_token(ticket)])
+            return render(
+                request,
+                "service/public/qr_done.html",
+                {"eq": eq, "ticket": ticket, "track_url": request.build_absolute_uri(track)},
+            )
+    return render(request, "service/public/qr.html", _qr_context(eq, values, error), status=status)
+
+
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    """报修进度 by the signed link the QR page gave the reporter (no login)."""
+    try:
+        ticket = qr.ticket_for_tracking(token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "service/public/track.html", {"p": progress(ticket)})
 
 
 def qr_svg(data: str, scale: int = 6) -> str:

@@ -19,8 +19,9 @@ from aftersales.catalog.models import Part
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.visibility import visible
+from aftersales.service import notices
 from aftersales.service.models import ServiceReport, WorkOrder, WorkOrderState
-from aftersales.service.models.work import LIVE_WO_STATES
+from aftersales.service.models.work import LIVE_WO_STATES, LeaveReason
 from aftersales.service.services import dispatch, lifecycle, reports, warranty
 from aftersales.service.transitions import allowed_actions
 from aftersales.service.views import display
@@ -155,13 +156,14 @@ def _job_context(
         "can_wait": mine and wo.state == WorkOrderState.ON_SITE and "wait_parts" in allowed,
         "can_resume": mine and "resume" in allowed,
         "can_report": (mine or has_any(user, REPORT_STAFF))
-        and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.DONE)
+        and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.DONE, WorkOrderState.LEFT)
         and (report is None or report.filed_at is None),
         "can_resolve": mine
         and "resolve" in allowed
         and report is not None
         and report.filed_at is not None,
         "can_check_out": mine and wo.state == WorkOrderState.ON_SITE,
+        "leave_reasons": LeaveReason.choices,
         "report": report,
         "missing": report.missing_fields()
         if report is not None and report.filed_at is None
@@ -189,7 +191,7 @@ def _job_url(wo: WorkOrder) -> str:
 JOB_MESSAGES = {
     "accept": "已接单",
     "decline": "已拒单",
-    "set_out": "已出发，客户已收到通知",
+    "set_out": "已出发",
     "check_in": "已到场签到",
     "start_work": "已开始处理",
     "check_out": "已离场",
@@ -197,6 +199,11 @@ JOB_MESSAGES = {
     "wait": "已暂停，等待中",
     "resume": "已恢复处理",
 }
+
+
+def _set_out_message(wo: WorkOrder) -> str:
+    """Say what the customer was really sent, per channel — not 「客户已收到通知」."""
+    return f"{wo.number}：{JOB_MESSAGES['set_out']}。{notices.on_the_way_summary(wo)}"
 
 
 @require_POST
@@ -222,7 +229,9 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "set_out": lambda: dispatch.set_out(actor=user, work_order=wo),
         "check_in": check_in,
         "start_work": lambda: dispatch.start_work(actor=user, ticket=wo.ticket),
-        "check_out": lambda: dispatch.check_out(actor=user, work_order=wo),
+        "check_out": lambda: dispatch.check_out(
+            actor=user, work_order=wo, reason=text(request, "reason"), note=text(request, "note")
+        ),
         "resolve": lambda: lifecycle.resolve(actor=user, ticket=wo.ticket),
         "wait": lambda: lifecycle.wait(
             actor=user,
@@ -235,10 +244,16 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in calls:
         raise Http404("未知操作")
     done = reverse("service:my_jobs") if action == "decline" else _job_url(wo)
+
+    def said(result: object) -> str:
+        if action == "set_out":
+            return _set_out_message(wo)
+        return f"{wo.number}：{JOB_MESSAGES[action]}"
+
     return run(
         request,
         calls[action],
-        success=f"{wo.number}：{JOB_MESSAGES[action]}",
+        success=said,
         back=_job_url(wo),
         done=done,
     )

@@ -1,0 +1,56 @@
+"""The company's particulars as every page reads them (the service hotline), cached per
+process and dropped when an administrator saves a new row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aftersales.core.cache import TimedCache
+from aftersales.core.models import CompanySettings
+
+_DIALABLE = re.compile(r"^\+?[0-9][0-9 \-]*$")
+
+
+@dataclass(frozen=True)
+class Company:
+    hotline: str  # as written, e.g. "400-820-1234"; "" when not configured
+
+    @property
+    def hotline_tel(self) -> str:
+        """The ``tel:`` target: digits (and a leading +) only."""
+        return dial_digits(self.hotline)
+
+
+def dial_digits(number: str) -> str:
+    text = number.strip()
+    if not _DIALABLE.match(text):
+        return ""
+    return ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
+
+
+def _load() -> Company:
+    row = CompanySettings.objects.filter(archived_at__isnull=True).order_by("-created_at", "-id")
+    found = row.first()
+    return Company(hotline=found.hotline.strip() if found else "")
+
+
+_CACHE: TimedCache[Company] = TimedCache(CompanySettings)
+
+
+def company() -> Company:
+    return _CACHE.get("company", _load)
+
+
+def hotline_phrase() -> str:
+    """「服务热线」, with the number when one is configured (for plain-text messages)."""
+    number = company().hotline
+    return f"服务热线（{number}）" if number else "服务热线"
+
+
+def context(request: Any) -> dict[str, Any]:
+    """``company`` in every template (read lazily: pages that do not show it pay nothing)."""
+    from django.utils.functional import SimpleLazyObject
+
+    return {"company": SimpleLazyObject(company)}

@@ -1,0 +1,354 @@
+"""Keep 8's cross-organisation findings found: a visibility matrix generated from the API.
+
+Every operation of the OpenAPI (built from the ninja routers, so a new route is covered the
+day it is added) is classified — detail, history, action, list, search, export — and called by
+a user of each foreign organisation (the other dealer, the other dealer's customer, a
+technician not assigned) about organisation A's records:
+
+* detail / history / action on A's record → 404, the same answer as for an id that does not
+  exist, nothing written;
+* list / search / export (searched with A's names and filtered by A's ids) → no trace of A.
+
+An operation that needs no record of A, or whose record the world does not build, is listed
+in ``EXEMPT`` with its reason; an operation neither covered nor exempted fails the test."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aftersales.accounts.services import issue_token
+from aftersales.approvals.testing import build as build_documents
+from aftersales.core.models import AuditEvent
+from aftersales.parts.tests.helpers import file_request, pending_task
+from aftersales.returns.services import applications
+from aftersales.returns.tests.helpers import apply
+from aftersales.service.services import callbacks, warranty
+from aftersales.service.tests import web_world
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 987654321
+PUBLIC = "public reference data: visible to every signed-in user by design (visibility=public)"
+NOT_BUILT = "no organisation-A record built for it yet (company-internal document)"
+
+# operation ("METHOD /path") → why the matrix does not call it with a record of A
+EXEMPT: dict[str, str] = {
+    "POST /api/v1/auth/token": "signs in; no record",
+    "GET /api/v1/me": "the caller's own profile; no record",
+    "GET /api/v1/public/qr/{token}": "public by design: addressed by the label's secret token",
+    "POST /api/v1/public/qr/{token}/tickets": "public by design: the label's secret token",
+    "POST /api/v1/public/quotes/by-token/{token}/decision": "public by design: secret link",
+    "POST /api/v1/public/surveys/{token}": "public by design: secret survey link",
+    "GET /api/v1/notifications": "the caller's own notifications only",
+    "GET /api/v1/notifications/unread-count": "the caller's own notifications only",
+    "POST /api/v1/notifications/read-all": "the caller's own notifications only",
+    "POST /api/v1/notifications/{pk}/read": "owned by helper `jobs` (notifications); per user",
+    "GET /api/v1/imports": "the caller's own import jobs",
+    "GET /api/v1/imports/{job_id}": "import jobs belong to their uploader; company tool",
+    "POST /api/v1/imports/{job_id}/confirm": "import jobs belong to their uploader",
+    "GET /api/v1/imports/template/{kind}": "an empty template; no record",
+    "GET /api/v1/approvals/flows": "flow definitions: reference data",
+    "GET /api/v1/return-rules": "return rules: reference data",
+    "POST /api/v1/parts/analyses/{pk}/submit": NOT_BUILT,
+    "POST /api/v1/parts/borrowings/{pk}/qa": NOT_BUILT,
+    "POST /api/v1/parts/borrowings/{pk}/return": NOT_BUILT,
+    "GET /api/v1/parts/closing-runs/{pk}": NOT_BUILT,
+    "GET /api/v1/parts/loading-lists/{pk}": NOT_BUILT,
+    "POST /api/v1/parts/loading-lists/{pk}/delivered": NOT_BUILT,
+    "POST /api/v1/parts/loading-lists/{pk}/finance-review": NOT_BUILT,
+    "POST /api/v1/parts/loading-lists/{pk}/sales-order": NOT_BUILT,
+    "POST /api/v1/parts/loading-lists/{pk}/ship": NOT_BUILT,
+    "POST /api/v1/parts/loading-lists/{pk}/submit": NOT_BUILT,
+    "POST /api/v1/credit-notes/{pk}/book": NOT_BUILT,
+    "POST /api/v1/credit-notes/{pk}/submit": NOT_BUILT,
+    "GET /api/v1/dispatch/plans/{pk}": NOT_BUILT,
+    "POST /api/v1/dispatch/plans/{pk}/moves": NOT_BUILT,
+    "POST /api/v1/dispatch/plans/{pk}/publish": NOT_BUILT,
+    "POST /api/v1/dispatch/plans/{pk}/replan": NOT_BUILT,
+}
+# bodies the schema alone cannot make meaningful (a free-text field the service checks)
+BODIES: dict[str, Any] = {
+    "POST /api/v1/approvals/tasks/{pk}/decide": {"decision": "approve", "comment": "同意"},
+}
+# record-less operations that create or run something: no record of A to leak
+CREATES = re.compile(
+    r"^POST /api/v1/(customers|contacts|sites|equipment|dealers|parts|product-categories|"
+    r"product-models|warranty-policies|tickets|returns|imports|parts/requests|parts/analyses|"
+    r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
+    r"dispatch/plans|kb/articles|kb/cases)$"
+)
+# path prefixes of reference data and of the company-wide knowledge base
+PUBLIC_PREFIXES = (
+    "/api/v1/parts/{pk}",
+    "/api/v1/product-categories/",
+    "/api/v1/product-models/",
+    "/api/v1/warranty-policies/",
+    "/api/v1/kb/",
+)
+
+
+def bearer(user: Any) -> dict[str, str]:
+    _, key = issue_token(user=user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def build_org_a() -> dict[str, Any]:
+    """Organisation A fully populated through the services: dealer, customer, contact, site,
+    equipment, ticket with work order, filed report, quote, callback, parts request under
+    approval, return; and the foreign users."""
+    docs = build_documents()
+    docs.tech_rep.username = "docs_tech_rep"  # web_world's technician is "tech1" as well
+    docs.tech_rep.save(update_fields=["username"])
+    w = web_world.build()
+    tk = web_world.ticket(w, description="ORGA机密故障描述")
+    wo = web_world.on_site(w, tk)
+    web_world.filed_report(w, wo)
+    quote = warranty.quote_create(actor=w["agent"], ticket=tk, parts=[], labour_hours="1")
+    callback = callbacks.create_for_ticket(tk)
+    parts_request = file_request(docs, customer_id=w["c1"].id, reason="ORGA机密补件原因")
+    ret = apply(docs, customer_id=w["c1"].id, reason="ORGA机密退货原因")
+    applications.submit(actor=docs.coordinator, ret=ret, department_ids=[docs.sales.id])
+    task = pending_task(ret)
+    contact = w["c1"].contacts.get()
+    records = {
+        "customers": w["c1"],
+        "contacts": contact,
+        "sites": w["s1"],
+        "equipment": w["e1"],
+        "dealers": w["d1"],
+        "tickets": tk,
+        "work-orders": wo,
+        "quotes": quote,
+        "callbacks": callback,
+        "parts/requests": parts_request,
+        "returns": ret,
+        "approvals/tasks": task,
+    }
+    return {
+        "w": w,
+        "records": {k: v.pk for k, v in records.items()},
+        "markers": [
+            w["c1"].name,
+            w["s1"].name,
+            w["e1"].serial_no,
+            w["d1"].name,
+            contact.mobile,
+            "ORGA机密",
+        ],
+        "query": {
+            "customer_id": w["c1"].id,
+            "dealer_id": w["d1"].id,
+            "site_id": w["s1"].id,
+            "equipment_id": w["e1"].id,
+            "ticket_id": tk.id,
+            "q": "ORGA机密",
+            "text": "ORGA机密故障描述",
+            "serial_no": w["e1"].serial_no,
+        },
+    }
+
+
+def operations() -> list[tuple[str, str, dict[str, Any]]]:
+    from aftersales.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api")
+    return [
+        (method.upper(), path, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
+
+
+def components() -> dict[str, Any]:
+    from aftersales.api import api
+
+    return api.get_openapi_schema(path_prefix="/api").get("components", {}).get("schemas", {})
+
+
+def minimal(schema: dict[str, Any], comps: dict[str, Any]) -> Any:
+    """The smallest schema-valid value: required fields only, lower bounds, first choices —
+    so that an action reaches the view's visibility check instead of failing validation."""
+    if "$ref" in schema:
+        return minimal(comps[schema["$ref"].rsplit("/", 1)[1]], comps)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"]
+            return minimal(options[0], comps) if options else None
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return {name: minimal(props[name], comps) for name in schema.get("required", [])}
+    if kind == "array":
+        return [minimal(schema.get("items", {}), comps)] * schema.get("minItems", 0)
+    if kind == "integer":
+        return max(schema.get("minimum", 1), 1)
+    if kind == "number":
+        return max(schema.get("minimum", 1), 1)
+    if kind == "boolean":
+        return False
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt == "date":
+            return "2026-12-01"
+        if fmt == "date-time":
+            return "2026-12-01T09:00:00+08:00"
+        return "x" * max(schema.get("minLength", 1), 1)
+    return None
+
+
+def body_text(resp: Any) -> str:
+    content = resp.content
+    if content[:2] == b"PK":  # an Excel export
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return " ".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    text = content.decode("utf-8", errors="replace")
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+def call(c: Client, method: str, url: str, headers: dict[str, str], body: Any) -> Any:
+    fn = getattr(c, method.lower())
+    if method == "GET":
+        return fn(url, **headers)
+    return fn(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def classify(method: str, path: str, op: dict[str, Any]) -> str:
+    has_record = "{" in path
+    if method != "GET":
+        return "action" if has_record else "create"
+    if path.endswith("/history"):
+        return "history"
+    if "export" in path:
+        return "export"
+    if has_record:
+        return "detail"
+    names = {p["name"] for p in op.get("parameters", [])}
+    return "search" if names & {"q", "text", "equipment_id"} else "list"
+
+
+def resource(path: str) -> str:
+    """``/api/v1/parts/requests/{pk}/submit`` → ``parts/requests``."""
+    return path.removeprefix("/api/v1/").split("/{", 1)[0]
+
+
+FOREIGN = {
+    "other dealer": "dealer2",
+    "other dealer's customer": "cust2",
+    "technician not assigned": "tech2",
+}
+
+
+@pytest.mark.parametrize("who", list(FOREIGN))
+def test_foreign_users_find_no_trace_of_organisation_a(who: str) -> None:
+    org = build_org_a()
+    w, records, markers = org["w"], org["records"], org["markers"]
+    comps = components()
+    c = Client()
+    foreign = bearer(w[FOREIGN[who]])
+    owner = bearer(w["coordinator"])
+    problems: list[str] = []
+    uncovered: list[str] = []
+    covered = 0
+    for method, path, op in operations():
+        key = f"{method} {path}"
+        if key in EXEMPT or CREATES.match(key) or path.startswith(PUBLIC_PREFIXES):
+            continue
+        if path == "/api/v1/parts/{pk}" or path.startswith("/api/v1/parts/{pk}/"):
+            continue  # the parts catalogue: reference data
+        kind = classify(method, path, op)
+        params = op.get("parameters", [])
+        body_schema = (
+            op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        )
+        body = BODIES.get(key) or (minimal(body_schema, comps) if body_schema else None)
+        if kind in ("detail", "history", "action"):
+            pk = records.get(resource(path))
+            if pk is None:
+                uncovered.append(f"{key}: no record of A for {resource(path)!r}")
+                continue
+            url = re.sub(r"\{[^}]+\}", str(pk), path)
+            gone = re.sub(r"\{[^}]+\}", str(MISSING), path)
+            if kind != "action":
+                check = call(c, "GET", url, owner, None)
+                if check.status_code != 200:
+                    problems.append(f"{key}: the owner's control read gave {check.status_code}")
+            before = AuditEvent.objects.count()
+            resp = call(c, method, url, foreign, body)
+            missing = call(c, method, gone, foreign, body)
+            text = body_text(resp)
+            same = resp.status_code == missing.status_code and (
+                resp.json().get("code") if resp.content.startswith(b"{") else None
+            ) == (missing.json().get("code") if missing.content.startswith(b"{") else None)
+            if resp.status_code != 404 and not (same and resp.status_code in (403, 404, 422)):
+                problems.append(
+                    f"{key}: {resp.status_code} (missing id: {missing.status_code}) {text[:160]}"
+                )
+            if any(m in text for m in markers):
+                problems.append(f"{key}: the answer shows A's data: {text[:160]}")
+            if AuditEvent.objects.count() != before:
+                problems.append(f"{key}: a foreign call wrote an audit row")
+            covered += 1
+            continue
+        if kind == "create":
+            uncovered.append(f"{key}: record-less write neither covered nor exempted")
+            continue
+        # list / search / export: plain, then searched with A's names and filtered by A's ids
+        url = path
+        urls = []
+        kinds = [
+            p["schema"].get("enum")
+            or comps.get(p["schema"].get("$ref", "/").rsplit("/", 1)[1], {}).get("enum", [])
+            for p in params
+            if p["in"] == "path"
+        ]
+        for value in kinds[0] if kinds else [None]:
+            base = url.replace("{kind}", str(value)) if value else url
+            query = {
+                p["name"]: org["query"][p["name"]]
+                for p in params
+                if p["in"] == "query" and p["name"] in org["query"]
+            }
+            required = [
+                p["name"]
+                for p in params
+                if p["in"] == "query" and p.get("required") and p["name"] not in query
+            ]
+            if required:
+                uncovered.append(f"{key}: no value for required {required}")
+                continue
+            urls.append(base)
+            if query:
+                urls.append(base + "?" + "&".join(f"{k}={v}" for k, v in query.items()))
+        for u in urls:
+            resp = call(c, "GET", u, foreign, None)
+            if resp.status_code >= 500:
+                problems.append(f"{key} {u}: server error {resp.status_code}")
+            text = body_text(resp)
+            leaked = [m for m in markers if m in text]
+            if leaked:
+                problems.append(f"{key} {u}: shows A's {leaked}: {text[:200]}")
+        covered += 1
+    assert not uncovered, "operations neither covered nor exempted:\n" + "\n".join(uncovered)
+    assert not problems, f"{who}:\n" + "\n".join(problems)
+    assert covered > 60
