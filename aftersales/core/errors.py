@@ -65,6 +65,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class NeedsConfirmation(Conflict):
+    """A warning before saving (9#10): the change is allowed, but only once the user has
+    confirmed it — the caller repeats the request with ``confirm_late`` set."""
+
+    code = "needs_confirmation"
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("field", "confirm_late")
+        super().__init__(message, **kwargs)
+
+
 def from_django_validation(exc: Any) -> ValidationFailed:
     """Turn a Django ``ValidationError`` into our error with per-field Chinese messages."""
     if hasattr(exc, "message_dict"):

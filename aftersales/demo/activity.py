@@ -173,6 +173,7 @@ def _dispatch(
         window_start=start,
         window_end=start + dt.timedelta(hours=2),
         note="已与客户预约",
+        confirm_late=True,  # the customer's own time, even after the on-site due time
     )
 
 

@@ -489,6 +489,7 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
                     note=note,
                     window_start=start,
                     window_end=end,
+                    confirm_late=True,  # the published plan shows its breaches
                 )
                 done["dispatched"].append(item.ticket.number)
             else:
@@ -512,8 +513,9 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
                 ):
                     new.ticket.refresh_from_db(fields=["state"])
                     if new.ticket.state in SCHEDULE_SOURCES:
+                        # the plan the dispatcher applies shows its breaches: confirmed
                         new = service_dispatch.schedule(
-                            actor=actor, work_order=new, start=start, end=end
+                            actor=actor, work_order=new, start=start, end=end, confirm_late=True
                         )
                         done["scheduled"].append(item.ticket.number)
         except PermissionDenied:

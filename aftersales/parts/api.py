@@ -142,10 +142,15 @@ def submit(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/parts/requests/{int:pk}/release",
     response=PartsRequestDetailOut,
-    summary="下单补配组/采购部（12天）",
+    summary="下单补配组/采购部（按生产周期跟踪）",
 )
 def release(request: HttpRequest, pk: int, payload: ReleaseIn) -> Any:
-    requests.release(actor=request.user, request=_request(request, pk), group=payload.group)
+    requests.release(
+        actor=request.user,
+        request=_request(request, pk),
+        group=payload.group,
+        confirm_late=payload.confirm_late,
+    )
     return detail(request, pk)
 
 

@@ -54,6 +54,7 @@ class PartsConfirmIn(In):
 
 class ReleaseIn(In):
     group: str = Field(..., description="parts_group 补配组 / purchasing 采购部")
+    confirm_late: bool = Field(False, description="预计完成晚于承诺交付日期时，确认仍下单")
 
 
 class PartsReasonIn(In):

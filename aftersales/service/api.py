@@ -331,7 +331,11 @@ def reassign(request: HttpRequest, pk: int, payload: ReassignIn) -> Any:
 @router.post("/work-orders/{int:pk}/schedule", response=WorkOrderOut, summary="预约上门时间")
 def schedule(request: HttpRequest, pk: int, payload: WindowIn) -> Any:
     return dispatch.schedule(
-        actor=request.user, work_order=_wo(request, pk), start=payload.start, end=payload.end
+        actor=request.user,
+        work_order=_wo(request, pk),
+        start=payload.start,
+        end=payload.end,
+        confirm_late=payload.confirm_late,
     )
 
 

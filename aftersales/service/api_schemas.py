@@ -236,6 +236,7 @@ class DispatchIn(In):
     note: str = ""
     window_start: dt.datetime | None = None
     window_end: dt.datetime | None = None
+    confirm_late: bool = Field(False, description="预约晚于到场时限时，确认客户要求此时间")
 
 
 class ReassignIn(In):
@@ -246,6 +247,7 @@ class ReassignIn(In):
 class WindowIn(In):
     start: dt.datetime
     end: dt.datetime
+    confirm_late: bool = Field(False, description="预约晚于到场时限时，确认客户要求此时间")
 
 
 class CheckInIn(In):

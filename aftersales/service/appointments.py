@@ -37,3 +37,11 @@ def window_problem(
     if end - start > dt.timedelta(hours=limits.max_hours):
         return "window_end", f"预约时段不能超过{limits.max_hours}小时"
     return None
+
+
+def late_window_message(start: dt.datetime, due: dt.datetime) -> str:
+    """The warning for a window that starts after the on-site due time (local times)."""
+    return (
+        f"预约开始 {start:%m-%d %H:%M} 晚于到场时限 {due:%m-%d %H:%M}，到场将超时。"
+        "如确是客户要求的时间，请勾选确认后再保存。"
+    )

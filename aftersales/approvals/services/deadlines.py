@@ -39,6 +39,16 @@ def rule(code: str) -> DeadlineRule:
     return obj
 
 
+DURATION_UNITS = {rules.HOURS: "小时", rules.CALENDAR_DAYS: "天", rules.WORKING_DAYS: "个工作日"}
+
+
+def duration_text(code: str) -> str:
+    """The configured duration of rule ``code`` as the UI says it: 「12天」, 「48小时」,
+    「5个工作日」 — so no page or message writes the number itself."""
+    r = rule(code)
+    return f"{r.amount_text}{DURATION_UNITS.get(r.unit, r.get_unit_display())}"
+
+
 def compute_due(code: str, start: dt.datetime) -> dt.datetime:
     """The due time of rule ``code`` started at ``start``. Working days count on the SLA
     engine's business calendar; an installation without working hours configured counts

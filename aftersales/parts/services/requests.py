@@ -17,7 +17,7 @@ from aftersales.approvals.services import deadlines, engine
 from aftersales.catalog.models import Part
 from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit
-from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.errors import NeedsConfirmation, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.visibility import get_visible
 from aftersales.customers.models import Customer
@@ -288,33 +288,59 @@ def submit(
     return locked
 
 
+PRODUCTION_RULE = "parts.production"
+
+
 def release(
-    *, actor: Any, request: PartsRequest | int, group: str, now: dt.datetime | None = None
+    *,
+    actor: Any,
+    request: PartsRequest | int,
+    group: str,
+    now: dt.datetime | None = None,
+    confirm_late: bool = False,
 ) -> PartsRequest:
-    """4.2 Released to the parts group or purchasing; production tracked on 12 days."""
+    """4.2 Released to the parts group or purchasing; production tracked on the configured
+    cycle (时限规则 parts.production, 12 days by default). A production due date after the
+    delivery date promised to the customer is released only when confirmed (9#10)."""
     now = now or timezone.now()
     if group not in RELEASE_GROUPS:
         raise ValidationFailed("请选择下单部门：补配组或采购部", field="group")
+    cycle = deadlines.duration_text(PRODUCTION_RULE)
     with transaction.atomic():
         locked = lock_request(request)
-        due = deadlines.compute_due("parts.production", now)
+        due = deadlines.compute_due(PRODUCTION_RULE, now)
+        promised = locked.committed_date
+        late = promised is not None and timezone.localdate(due) > promised
         move(
             locked,
             "release",
             actor=actor,
             now=now,
-            payload={"group": group, "production_due": due},
+            payload={"group": group, "production_due": due, "after_promise": late},
             fields={"responsible_group": group, "released_at": now, "production_due_at": due},
         )
+        if late and not confirm_late:  # after the state and authority checks; rolls back
+            assert promised is not None
+            raise NeedsConfirmation(
+                f"按生产周期（{cycle}）预计 {timezone.localdate(due):%Y-%m-%d} 完成，"
+                f"晚于向客户承诺的交付日期 {promised:%Y-%m-%d}。确认后再下单，并告知客户。",
+                code="production_after_promise",
+                details={"production_due": due.isoformat(), "committed_date": str(promised)},
+            )
         deadlines.start(
             locked,
             step="production",
-            rule_code="parts.production",
+            rule_code=PRODUCTION_RULE,
             starts_at=now,
-            label=f"{Group(group).label}生产（12天）",
+            label=f"{Group(group).label}生产（{cycle}）",
             owner_roles=["team_leader"],
         )
     return locked
+
+
+def production_preview(now: dt.datetime | None = None) -> dt.date:
+    """The day production released now would be due (shown beside the release form)."""
+    return timezone.localdate(deadlines.compute_due(PRODUCTION_RULE, now or timezone.now()))
 
 
 def deliver(

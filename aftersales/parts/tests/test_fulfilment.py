@@ -44,7 +44,9 @@ def test_borrowing_only_when_the_part_cannot_ship_within_15_days(w) -> None:  # 
             now=day(1),
         )
     slow = approved_request(w)
-    requests.release(actor=w.agent, request=slow, group="purchasing", now=day(5))  # due day 17
+    requests.release(
+        actor=w.agent, request=slow, group="purchasing", now=day(5), confirm_late=True
+    )  # due day 17
     with pytest.raises(PermissionDenied):
         fulfilment.borrow(
             actor=w.agent,
@@ -69,7 +71,7 @@ def test_borrowing_only_when_the_part_cannot_ship_within_15_days(w) -> None:  # 
 
 def test_borrowed_pack_returns_to_stock_only_after_its_qa_pass(w) -> None:  # type: ignore[no-untyped-def]
     r = approved_request(w)
-    requests.release(actor=w.agent, request=r, group="parts_group", now=day(5))
+    requests.release(actor=w.agent, request=r, group="parts_group", now=day(5), confirm_late=True)
     b = fulfilment.borrow(
         actor=w.team_leader,
         request=r,

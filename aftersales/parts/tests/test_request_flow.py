@@ -96,7 +96,9 @@ def test_not_released_without_both_review_and_approval(w) -> None:  # type: igno
     engine.decide(actor=w.qd, task=pending_task(r), decision="approve", now=day(0, 10))
     r.refresh_from_db()
     assert r.state == "approved"
-    r = requests.release(actor=w.agent, request=r, group="parts_group", now=day(1))
+    r = requests.release(
+        actor=w.agent, request=r, group="parts_group", now=day(1), confirm_late=True
+    )
     assert r.state == "in_production" and r.responsible_group == "parts_group"
     assert r.production_due_at == day(13)  # 12-day production cycle
     assert Deadline.objects.get(object_id=r.pk, step="production").due_at == day(13)

@@ -111,7 +111,7 @@ def test_request_page_forms_and_errors(w) -> None:  # type: ignore[no-untyped-de
     qd.post(f"/approvals/tasks/{task.pk}/decide/", {"decision": "approve"})
     r.refresh_from_db()
     assert r.state == "approved"
-    c.post(f"/parts/requests/{r.pk}/act/release/", {"group": "purchasing"})
+    c.post(f"/parts/requests/{r.pk}/act/release/", {"group": "purchasing", "confirm_late": "1"})
     html = page(c, f"/parts/requests/{r.pk}/")
     assert 'data-step="production"' in html and "审批同意" in html
     assert page(client(w.coordinator), "/approvals/").count('data-testid="inbox-row"') == 0
@@ -120,7 +120,13 @@ def test_request_page_forms_and_errors(w) -> None:  # type: ignore[no-untyped-de
 def test_export_ledger_loading_list_closing_and_analysis_pages(w) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
     r = approved_request(w, now=now - dt.timedelta(days=10))
-    requests.release(actor=w.agent, request=r, group="parts_group", now=now - dt.timedelta(days=5))
+    requests.release(
+        actor=w.agent,
+        request=r,
+        group="parts_group",
+        now=now - dt.timedelta(days=5),
+        confirm_late=True,
+    )
     b = fulfilment.borrow(
         actor=w.team_leader,
         request=r,
@@ -184,7 +190,7 @@ def test_returns_pages(w) -> None:  # type: ignore[no-untyped-def]
 def test_a_failed_receipt_check_shows_no_success_message(w) -> None:  # type: ignore[no-untyped-def]
     """9#9: a refused receipt is not announced with the green 「入库检查已记录」."""
     r = approved_request(w)
-    requests.release(actor=w.agent, request=r, group="parts_group")
+    requests.release(actor=w.agent, request=r, group="parts_group", confirm_late=True)
     c = client(w.team_leader)
     form = {"supplier": "parts_group", "quantity": "2", "package_intact": "on"}
     resp = c.post(f"/parts/requests/{r.pk}/act/receive/", form, follow=True)

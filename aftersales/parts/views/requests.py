@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals import workflow
+from aftersales.approvals.services.deadlines import duration_text
 from aftersales.approvals.web import (
     document_panels,
     flag,
@@ -186,6 +187,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_receive": is_staff(request.user)
         and (r.state == "in_production" or r.borrowings.filter(state="borrowed").exists()),
         "can_borrow": r.state == "in_production" and "team_leader" in request.user.role_codes,  # type: ignore[union-attr]
+        "production_cycle": duration_text(requests.PRODUCTION_RULE),
+        "production_preview": requests.production_preview(),
         **document_panels(r, request.user),
     }
     return render(request, "parts/detail.html", ctx)
@@ -218,8 +221,13 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
         "submit": (lambda: requests.submit(actor=user, request=r), "已提交售后主办审核"),
         "release": (
-            lambda: requests.release(actor=user, request=r, group=post(request, "group")),
-            "已下单，按12天生产周期跟踪",
+            lambda: requests.release(
+                actor=user,
+                request=r,
+                group=post(request, "group"),
+                confirm_late=flag(request, "confirm_late"),
+            ),
+            f"已下单，按{duration_text(requests.PRODUCTION_RULE)}生产周期跟踪",
         ),
         "ship_from_stock": (
             lambda: shipping.finished_goods_list(

@@ -13,12 +13,19 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from aftersales.core import audit
-from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.errors import (
+    Conflict,
+    NeedsConfirmation,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from aftersales.core.numbering import next_number
 from aftersales.service import notices, ranking
-from aftersales.service.appointments import WindowLimits, window_problem
+from aftersales.service.appointments import WindowLimits, late_window_message, window_problem
 from aftersales.service.models import (
     ServiceReport,
+    SlaClock,
     Ticket,
     TicketState,
     WorkOrder,
@@ -114,6 +121,7 @@ def dispatch(
     note: str = "",
     window_start: dt.datetime | None = None,
     window_end: dt.datetime | None = None,
+    confirm_late: bool = False,
 ) -> WorkOrder:
     """Assign to one technician, or offer to several (first to accept wins)."""
     ticket = lock_ticket(ticket)
@@ -140,7 +148,7 @@ def dispatch(
         payload={"work_order": wo.number, "technicians": [t.pk for t in techs]},
     )
     if window_start and window_end:
-        _set_window(wo, window_start, window_end)
+        _set_window(wo, window_start, window_end, confirm_late=confirm_late)
     audit.record(wo, actor=actor, action="create", verb="dispatch", after=audit.snapshot(wo))
     notices.work_order_offered(wo, techs)
     return wo
@@ -238,32 +246,65 @@ def reassign(
     )
 
 
-def _set_window(wo: WorkOrder, start: dt.datetime, end: dt.datetime) -> None:
+def on_site_due(ticket: Ticket | int) -> dt.datetime | None:
+    """When the running on-site clock (到场时限) falls due, if it runs."""
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    clock = SlaClock.objects.filter(
+        ticket_id=pk,
+        metric="on_site",
+        met_at__isnull=True,
+        status__in=(SlaClock.Status.RUNNING, SlaClock.Status.PAUSED),
+    ).first()
+    return clock.due_at if clock is not None else None
+
+
+def _set_window(
+    wo: WorkOrder, start: dt.datetime, end: dt.datetime, *, confirm_late: bool = False
+) -> bool:
+    """Set the window; true when it starts after the on-site due time (9#10: refused with a
+    warning until ``confirm_late``)."""
     problem = window_problem(start, end, now=timezone.now(), limits=WindowLimits.from_settings())
     if problem is not None:
         raise ValidationFailed(problem[1], field=problem[0])
+    due = on_site_due(wo.ticket_id)
+    late = due is not None and start > due
+    if late and not confirm_late:
+        assert due is not None
+        raise NeedsConfirmation(
+            late_window_message(timezone.localtime(start), timezone.localtime(due)),
+            code="appointment_after_due",
+            details={"on_site_due_at": due.isoformat()},
+        )
     wo.window_start, wo.window_end = start, end
     wo.save(update_fields=["window_start", "window_end", "updated_at"])
     notices.appointment_set(wo)
+    return late
 
 
 @transaction.atomic
 def schedule(
-    *, actor: Any, work_order: WorkOrder | int, start: dt.datetime, end: dt.datetime
+    *,
+    actor: Any,
+    work_order: WorkOrder | int,
+    start: dt.datetime,
+    end: dt.datetime,
+    confirm_late: bool = False,
 ) -> WorkOrder:
-    """The appointment window agreed with the customer."""
+    """The appointment window agreed with the customer; one after the on-site due time is
+    saved only when confirmed (the customer asked for it), and the audit says so."""
     wo = _lock_wo(work_order)
     ticket = lock_ticket(wo.ticket_id)
     if wo.state not in (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED):
         raise Conflict("该工单当前不能预约")
     move(ticket, "schedule", actor=actor, payload={"start": start, "end": end})
-    _set_window(wo, start, end)
+    late = _set_window(wo, start, end, confirm_late=confirm_late)
     audit.record(
         wo,
         actor=actor,
         action="update",
         verb="schedule",
         after={"window_start": start, "window_end": end},
+        payload={"after_on_site_due": True} if late else None,
     )
     return wo
 

@@ -185,6 +185,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_callback": has_any(user, CALLBACK_ROLES),
         "timeline": display.timeline_items(selectors.timeline(t)),
         "type_label": TicketType(t.type).label,
+        "on_site_due": dispatch.on_site_due(t),
     }
     return render(request, "service/agent/ticket.html", ctx)
 

@@ -127,6 +127,7 @@ def ticket_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                 request.POST.get("window_start"), "预约开始时间", "window_start"
             ),
             window_end=opt_datetime(request.POST.get("window_end"), "预约结束时间", "window_end"),
+            confirm_late=flag(request, "confirm_late"),
         )
 
     return run(request, call, success=f"{t.number} 已派工", back=_next(request, _ticket_url(t.pk)))
@@ -161,7 +162,13 @@ def work_order_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         end = opt_datetime(request.POST.get("window_end"), "预约结束时间", "window_end")
         if start is None or end is None:
             raise ValidationFailed("请填写预约时间段", field="window_start")
-        return dispatch.schedule(actor=request.user, work_order=wo, start=start, end=end)
+        return dispatch.schedule(
+            actor=request.user,
+            work_order=wo,
+            start=start,
+            end=end,
+            confirm_late=flag(request, "confirm_late"),
+        )
 
     return run(
         request, call, success="预约时间已保存", back=_next(request, _ticket_url(wo.ticket_id))
