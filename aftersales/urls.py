@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from aftersales.api import api
 from aftersales.core.api import no_such_endpoint
+from aftersales.core.media import serve as serve_media
 
 admin.site.site_header = "售后服务管理系统 · 后台管理"
 admin.site.site_title = "售后服务管理后台"
@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", no_such_endpoint),
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("aftersales.notifications.urls")),
     path("imports/", include("aftersales.imports.urls")),
@@ -23,8 +24,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("approvals/", include("aftersales.approvals.urls")),
     path("", include("aftersales.web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
