@@ -6,7 +6,7 @@ them to the visibility-aware selectors and the audited generic services. (No
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import models
@@ -94,10 +94,15 @@ class CappedPage(Page):
         }
 
 
-def search_q(term: str, fields: list[str]) -> Q:
+SearchField = str | Callable[[str], Q]
+
+
+def search_q(term: str, fields: Sequence[SearchField]) -> Q:
+    """Any of ``fields`` contains the term; a callable entry builds its own condition (e.g.
+    a match on related rows through ``Exists``, which adds no duplicate rows)."""
     q = Q()
     for name in fields:
-        q |= Q(**{f"{name}__icontains": term})
+        q |= name(term) if callable(name) else Q(**{f"{name}__icontains": term})
     return q
 
 
@@ -110,7 +115,7 @@ def register_crud(
     create: type[Schema],
     update: type[Schema],
     filters: type[FilterSchema],
-    search: list[str],
+    search: Sequence[SearchField],
     prepare: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = lambda qs: qs,
 ) -> None:
     name = model._meta.model_name

@@ -7,6 +7,7 @@ from pydantic import constr
 from aftersales.core.crud import register_crud
 from aftersales.core.schemas import In, InFilter
 from aftersales.customers.models import Contact, Customer, Site
+from aftersales.customers.selectors import CUSTOMER_SEARCH
 
 router = Router(tags=["客户与项目"])
 
@@ -76,7 +77,7 @@ register_crud(
     create=CustomerIn,
     update=CustomerPatch,
     filters=CustomerFilter,
-    search=["name", "code", "name_initials", "phone"],
+    search=CUSTOMER_SEARCH,
     prepare=lambda qs: qs.select_related("region", "dealer"),
 )
 

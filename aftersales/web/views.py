@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import login, logout
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.services import login_check
 from aftersales.core import audit
-from aftersales.core.crud import search_q
+from aftersales.core.crud import SearchField, search_q
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer, Site
+from aftersales.customers.selectors import CUSTOMER_SEARCH
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import supply_of, warranty_status
 
@@ -62,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _list(
     request: HttpRequest,
     qs: Any,
-    search: list[str],
+    search: Sequence[SearchField],
     template: str,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
@@ -88,7 +90,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         qs.order_by("code"),
-        ["name", "code", "name_initials", "phone"],
+        CUSTOMER_SEARCH,
         "customer_list",
         {"tier": request.GET.get("tier", "")},
     )

@@ -15,6 +15,7 @@ from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Contact, Customer, Site
+from aftersales.customers.selectors import CUSTOMER_SEARCH
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import warranty_status
 from aftersales.service.models import Channel, TicketType
@@ -200,7 +201,7 @@ def lookup_customer(request: HttpRequest) -> HttpResponse:
         found = list(
             visible(Customer, request.user)
             .filter(archived_at__isnull=True)
-            .filter(search_q(term, ["name", "code", "name_initials", "phone"]))
+            .filter(search_q(term, CUSTOMER_SEARCH))
             .order_by("code")[:LOOKUP_LIMIT]
         )
     return render(request, "service/agent/_customer_results.html", {"found": found, "term": term})
