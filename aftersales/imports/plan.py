@@ -5,9 +5,11 @@ existing records are plain instances and the references plain dictionaries.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from aftersales.imports.columns import Column, Spec
@@ -110,10 +112,29 @@ def plan_rows(
             plan.instance = existing
             plan.changes = {k: v for k, v in values.items() if getattr(existing, k) != v}
             plan.action = "update" if plan.changes else "unchanged"
+        if not plan.issues:
+            _model_rules(spec, existing, values, plan)
         if plan.issues:
             plan.action = "error"
         plans.append(plan)
     return plans
+
+
+def _model_rules(
+    spec: Spec, existing: models.Model | None, values: dict[str, Any], plan: RowPlan
+) -> None:
+    """The model's own cross-field rules (``Model.clean``, e.g. a warranty card not received
+    before the sale) on the row as it would be saved: the same rule as the forms and API."""
+    obj = copy.copy(existing) if existing is not None else spec.model()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    try:
+        obj.clean()
+    except ValidationError as exc:
+        headers = {c.field: c.header for c in spec.columns}
+        for name, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
+            for message in messages:
+                plan.issues.append(Issue(plan.row, "invalid", message, headers.get(name, "")))
 
 
 def _key_text(spec: Spec, key: tuple[Any, ...]) -> str:

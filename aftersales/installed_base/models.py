@@ -131,6 +131,9 @@ def new_qr_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+CARD_BEFORE_SALE = "三包卡回寄日期不能早于销售日期"
+
+
 class Equipment(BusinessModel):
     class CardStatus(models.TextChoices):
         NONE = "none", "无三包卡"
@@ -176,12 +179,23 @@ class Equipment(BusinessModel):
         verbose_name_plural = "设备"
         ordering = ["model", "serial_no"]
         constraints = [
-            models.UniqueConstraint(fields=["model", "serial_no"], name="uniq_serial_per_model")
+            models.UniqueConstraint(fields=["model", "serial_no"], name="uniq_serial_per_model"),
+            models.CheckConstraint(
+                name="card_not_before_sale",
+                condition=models.Q(card_received_date__isnull=True)
+                | models.Q(sale_date__isnull=True)
+                | models.Q(card_received_date__gte=models.F("sale_date")),
+                violation_error_message=CARD_BEFORE_SALE,
+            ),
         ]
         indexes = [models.Index(fields=["serial_no"]), models.Index(fields=["site", "model"])]
 
     def __str__(self) -> str:
         return f"{self.model.code} #{self.serial_no}"
+
+    def clean(self) -> None:
+        if self.card_received_date and self.sale_date and self.card_received_date < self.sale_date:
+            raise ValidationError({"card_received_date": CARD_BEFORE_SALE})
 
     def validate_unique(self, exclude: object = None) -> None:
         try:

@@ -324,6 +324,12 @@ def _dealer_card_in_time(
         draft.say("dealer_card_missing", "经销商销售，公司未收到有效的三包回执卡")
         return None
     days, limit = (received - sale).days, policy.card_deadline_days
+    if days < 0:  # invalid data (refused at input since 10): never "in time"
+        draft.say(
+            "dealer_card_before_sale",
+            f"三包回执卡收到日期 {received} 早于销售日期 {sale}：回执无效",
+        )
+        return None
     if days > limit:
         draft.say(
             "dealer_card_late",

@@ -312,3 +312,17 @@ def test_jobs_are_private_to_their_uploader(world: dict[str, Any]) -> None:
     assert other_client.get("/api/v1/imports", **other_auth).json()["items"] == []
     mine = client.get("/api/v1/imports", **auth).json()["items"]
     assert [j["id"] for j in mine] == [body["id"]] and mine[0]["kind_label"] == "客户"
+
+
+def test_a_card_received_before_the_sale_is_a_row_error(world: dict[str, Any]) -> None:
+    """10: the warranty card cannot come back before the sale — the model's rule, here too."""
+    rows = [
+        eq_row("SN-OK", **{"销售日期": "2024-05-01", "三包卡回寄日期": "2024-05-10"}),
+        eq_row("SN-BAD", **{"销售日期": "2024-05-01", "三包卡回寄日期": "2024-04-20"}),
+    ]
+    client, auth = api(world["coordinator"])
+    body = api_upload(client, auth, "equipment", xlsx(EQ, rows)).json()
+    assert (body["to_create"], body["error_rows"]) == (1, 1)
+    error = body["errors"][0]
+    assert error["row"] == 3 and error["column"] == "三包卡回寄日期"
+    assert "三包卡回寄日期不能早于销售日期" in error["text"]

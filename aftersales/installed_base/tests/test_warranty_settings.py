@@ -112,3 +112,18 @@ def test_a_fitted_parts_own_warranty_months_extend_its_cover() -> None:
 @pytest.fixture
 def admin():  # type: ignore[no-untyped-def]
     return t.user("admin")
+
+
+def test_a_card_received_before_the_sale_is_refused_as_input(admin) -> None:  # type: ignore[no-untyped-def]
+    reg = t.region()
+    eq = t.equipment(t.site(t.customer(reg)), t.product_model(), sale_date=dt.date(2026, 3, 1))
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user=admin)[1]}")
+    resp = api.patch(
+        f"/api/v1/equipment/{eq.pk}",
+        {"card_received_date": "2026-02-20"},
+        content_type="application/json",
+    )
+    assert resp.status_code == 422
+    assert resp.json()["message"].endswith("三包卡回寄日期不能早于销售日期")
+    eq.refresh_from_db()
+    assert eq.card_received_date is None

@@ -734,3 +734,14 @@ def test_card_deadline_is_twenty_calendar_days(sale: date, delay: int) -> None:
     )
     decision = decide(quality(sale + timedelta(days=30)), equipment)
     assert (decision.outcome is Outcome.EXCLUDED) == (delay > 20)
+
+
+def test_a_card_dated_before_the_sale_is_never_in_time() -> None:
+    """10: negative days used to count as in time; such a card proves nothing."""
+    equipment = dataclasses.replace(DEALER, card_received_on=date(2025, 4, 20))
+    decision = decide(quality(date(2025, 6, 1)), equipment)
+    assert decision.reasons[0] == Reason(
+        "dealer_card_before_sale",
+        "三包回执卡收到日期 2025-04-20 早于销售日期 2025-05-01：回执无效",
+    )
+    assert all(r.code != "dealer_card_in_time" for r in decision.reasons)
