@@ -64,7 +64,7 @@ class RegionAdmin(BusinessAdmin):
 
 @admin.register(CompanySettings)
 class CompanySettingsAdmin(BusinessAdmin):
-    list_display = ["hotline", "created_at", "archived_at"]
+    list_display = ["company_name", "hotline", "created_at", "archived_at"]
 
 
 @admin.register(AuditEvent)

@@ -1,4 +1,4 @@
-"""The company's particulars as every page reads them (the service hotline), cached per
+"""The company's particulars as every page reads them (name, service hotline), cached per
 process and dropped when an administrator saves a new row."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ _DIALABLE = re.compile(r"^\+?[0-9][0-9 \-]*$")
 
 @dataclass(frozen=True)
 class Company:
+    name: str  # shown to customers (labels, report letterhead); "" when not configured
     hotline: str  # as written, e.g. "400-820-1234"; "" when not configured
 
     @property
@@ -33,7 +34,9 @@ def dial_digits(number: str) -> str:
 def _load() -> Company:
     row = CompanySettings.objects.filter(archived_at__isnull=True).order_by("-created_at", "-id")
     found = row.first()
-    return Company(hotline=found.hotline.strip() if found else "")
+    if found is None:
+        return Company(name="", hotline="")
+    return Company(name=found.company_name.strip(), hotline=found.hotline.strip())
 
 
 _CACHE: TimedCache[Company] = TimedCache(CompanySettings)

@@ -177,6 +177,12 @@ class CompanySettings(BusinessModel):
     """The company's own particulars shown to customers (the latest active row counts;
     without one, the defaults). Edited in the back office (后台配置 → 公司信息)."""
 
+    company_name = models.CharField(
+        "公司名称",
+        max_length=100,
+        blank=True,
+        help_text="显示给客户的公司名称：二维码标签、服务报告抬头、扫码报修和错误页面",
+    )
     hotline = models.CharField(
         "服务热线",
         max_length=30,
@@ -190,7 +196,7 @@ class CompanySettings(BusinessModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"公司信息（服务热线 {self.hotline or '未设置'}）"
+        return f"{self.company_name or '公司信息'}（服务热线 {self.hotline or '未设置'}）"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -15,7 +15,7 @@ from aftersales.installed_base.models import (
     ProductModel,
     WarrantyPolicy,
 )
-from aftersales.installed_base.selectors import supply_of, warranty_status
+from aftersales.installed_base.selectors import EQUIPMENT_SEARCH, supply_of, warranty_status
 
 router = Router(tags=["产品与设备"])
 
@@ -272,7 +272,7 @@ register_crud(
     create=EquipmentIn,
     update=EquipmentPatch,
     filters=EquipmentFilter,
-    search=["serial_no", "model__code", "model__name", "site__name", "site__customer__name"],
+    search=EQUIPMENT_SEARCH,
     prepare=lambda qs: qs.select_related("model__category", "site__customer"),
 )
 

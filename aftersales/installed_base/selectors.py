@@ -12,6 +12,15 @@ from aftersales.core.cache import TimedCache
 from aftersales.installed_base.models import Equipment, ProductModel, WarrantyPolicy
 from aftersales.installed_base.supply import PartsSupply, parts_supply
 
+EQUIPMENT_SEARCH: tuple[str, ...] = (
+    "serial_no",
+    "model__code",
+    "model__name",
+    "site__name",
+    "site__customer__name",
+)
+"""What an equipment list's ?q= searches (web list, API, the QR label sheet)."""
+
 _POLICIES: TimedCache[dict[str, WarrantyPolicy]] = TimedCache(WarrantyPolicy)
 
 

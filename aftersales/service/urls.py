@@ -4,7 +4,17 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from aftersales.service.views import agent, board, intake, panels, pdf, portal, public, technician
+from aftersales.service.views import (
+    agent,
+    board,
+    intake,
+    labels,
+    panels,
+    pdf,
+    portal,
+    public,
+    technician,
+)
 
 app_name = "service"
 
@@ -38,6 +48,7 @@ staff_urls: list[URLPattern | URLResolver] = [
     path("parts/search/", technician.part_search, name="part_search"),
     path("reports/<int:pk>/pdf/", pdf.report_pdf, name="report_pdf"),
     path("equipment/<int:pk>/history/", board.equipment_history, name="equipment_history"),
+    path("equipment/labels/", labels.equipment_labels, name="equipment_labels"),
 ]
 
 public_urls: list[URLPattern | URLResolver] = [

@@ -20,7 +20,7 @@ from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.selectors import CUSTOMER_SEARCH
 from aftersales.installed_base.models import Equipment
-from aftersales.installed_base.selectors import supply_of, warranty_status
+from aftersales.installed_base.selectors import EQUIPMENT_SEARCH, supply_of, warranty_status
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,7 +150,7 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         qs.order_by("site__customer__code", "serial_no"),
-        ["serial_no", "model__code", "model__name", "site__name", "site__customer__name"],
+        EQUIPMENT_SEARCH,
         "equipment_list",
     )
 

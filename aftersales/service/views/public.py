@@ -152,10 +152,15 @@ def qr_svg(data: str, scale: int = 6) -> str:
     return out.getvalue().decode()
 
 
+def may_print_labels(user: Any) -> bool:
+    """QR labels are printed by the company and dealers, never by customers."""
+    return org_kind(user) != "customer"
+
+
 @login_required
 def qr_label(request: HttpRequest, token: str) -> HttpResponse:
     """A printable label for the equipment: QR code of the 扫码报修 page, model, serial, site."""
-    if org_kind(request.user) == "customer":
+    if not may_print_labels(request.user):
         raise Http404("无权打印标签")
     eq = _equipment(token)
     visible_or_404(Equipment, request.user, pk=eq.pk)
