@@ -45,12 +45,14 @@ class NotificationAdmin(RecordAdmin):
         "channel",
         "recipient_name",
         "subject",
+        "kind",
+        "count",
         "status",
         "attempts",
         "next_attempt_at",
         "sent_at",
     ]
-    list_filter = ["status", "channel", "created_at"]
+    list_filter = ["status", "channel", "kind", "created_at"]
     search_fields = ["key", "subject", "recipient_name", "address"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient", "robot"]

@@ -21,6 +21,9 @@ class NotificationOut(Schema):
     link: str
     payload: dict[str, Any]
     created_at: dt.datetime
+    occurred_at: dt.datetime
+    kind: str
+    count: int
     read_at: dt.datetime | None
 
 

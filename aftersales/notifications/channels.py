@@ -21,6 +21,7 @@ from aftersales.notifications.models import (
     Channel,
     ChannelConfig,
     Notification,
+    Status,
     WebhookRobot,
 )
 
@@ -94,6 +95,8 @@ def _email_part(rows: list[Notification], state: ChannelState) -> tuple[str, boo
     """The sentence for the e-mail channel, and whether the e-mail can reach the customer."""
     if not rows:
         return _absent(Channel.EMAIL, _("未发邮件（未登记邮箱）")), False
+    if all(row.status == Status.MUTED for row in rows):
+        return _("未发邮件（接收人已关闭此类通知的邮件）"), False
     if state.code == "console":
         return _("邮件未外发（未配置 SMTP，存入本地邮箱）"), False
     if all(row.status == "sent" for row in rows):
@@ -133,3 +136,24 @@ def customer_notice_summary(key: str) -> str:
     if in_app or email_reaches:
         return _("通知客户：%(parts)s") % {"parts": "；".join(parts)}
     return _("未能通知客户，请电话联系：%(parts)s") % {"parts": "；".join(parts)}
+
+
+def notice_summary(key: str) -> str:
+    """What one event (the rows written under ``key``) did on each channel, e.g.
+    「站内消息：已发送 2；电子邮件：已发送 1、接收人已关闭此渠道 1」 — a channel a recipient
+    switched off is named, not counted as sent."""
+    counts: dict[str, dict[str, int]] = {}
+    for channel, status in Notification.objects.filter(key=key).values_list("channel", "status"):
+        if status == Status.GROUPED:
+            status = Status.SENT  # folded into an unread entry: delivered all the same
+        per = counts.setdefault(channel, {})
+        per[status] = per.get(status, 0) + 1
+    parts = []
+    for channel in Channel.values:
+        found = counts.get(channel)
+        if found:
+            done = "、".join(
+                f"{_(Status(st).label)} {found[st]}" for st in Status.values if st in found
+            )
+            parts.append(f"{_(Channel(channel).label)}：{done}")
+    return "；".join(parts) if parts else _("未发出任何通知")

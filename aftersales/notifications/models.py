@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.notifications.kinds import KIND_CHOICES, OTHER
 
 
 class Channel(models.TextChoices):
@@ -36,6 +37,8 @@ class Status(models.TextChoices):
     SENT = "sent", "已发送"
     FAILED = "failed", "失败待重试"
     DEAD = "dead", "已放弃"
+    GROUPED = "grouped", "已合并到同类未读通知"
+    MUTED = "muted", "接收人已关闭此渠道"
 
 
 class ChannelConfig(BusinessModel):
@@ -167,6 +170,20 @@ class Notification(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    kind = models.CharField("通知类别", max_length=30, choices=KIND_CHOICES, default=OTHER)
+    group_key = models.CharField(
+        "合并键", max_length=200, blank=True, help_text="同一类别、同一单据的未读站内通知合并为一条"
+    )
+    count = models.PositiveIntegerField("次数", default=1)
+    occurred_at = models.DateTimeField("最近发生时间", default=timezone.now)
+    grouped_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="occurrences",
+        verbose_name="合并到",
+    )
 
     class Meta:
         verbose_name = "通知"
@@ -208,3 +225,30 @@ class LocalMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}：{self.subject}"
+
+
+class NotificationPreference(BusinessModel):
+    """One user's channels for one kind of notification (no row: the defaults). In-app
+    messages are always on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notification_preferences",
+        verbose_name="用户",
+    )
+    kind = models.CharField("通知类别", max_length=30, choices=KIND_CHOICES)
+    email = models.BooleanField("电子邮件", default=True)
+    sms = models.BooleanField("短信", default=True)
+    robot = models.BooleanField("群机器人", default=True)
+
+    class Meta:
+        verbose_name = "通知偏好"
+        verbose_name_plural = "通知偏好"
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}·{self.get_kind_display()}"

@@ -1,4 +1,5 @@
-"""Reading notifications: a user's own in-app messages, nobody else's."""
+"""Reading notifications: a user's own in-app messages, nobody else's (one entry per group
+of repeated notices: the occurrences folded into an entry are not listed)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def inbox(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
     )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    return qs.order_by("-created_at", "-id")
+    return qs.order_by("-occurred_at", "-id")
 
 
 def unread_count(user: Any) -> int:

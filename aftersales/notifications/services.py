@@ -18,12 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from aftersales.accounts.models import OrgKind, User
 from aftersales.core import audit
 from aftersales.core.cache import TimedCache
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.notifications import grouping, preferences
+from aftersales.notifications.kinds import CUSTOMER, OTHER, classify
 from aftersales.notifications.models import (
     ROBOT_CHANNELS,
     Channel,
@@ -36,6 +39,7 @@ from aftersales.notifications.tasks import deliver
 
 DEFAULT_CHANNELS = frozenset({Channel.IN_APP, Channel.EMAIL, *ROBOT_CHANNELS})
 CUSTOMER_CHANNELS = frozenset({Channel.IN_APP, Channel.EMAIL, Channel.SMS})
+MUTED_REASON = "接收人已在“通知设置”中关闭此类通知的该渠道，未发送"
 NO_SMS_GATEWAY = "未接入短信网关，短信未发送（仅作记录，请电话联系）"
 
 _WEBHOOK_HOSTS = {
@@ -72,6 +76,8 @@ class _Batch:
     payload: dict[str, Any]
     enabled: dict[str, bool]
     now: dt.datetime
+    kind: str = OTHER
+    group_key: str = ""
     rows: dict[tuple[str, str], Notification] = field(default_factory=dict)
 
     def add(self, channel: str, recipient_key: str, **values: Any) -> Notification | None:
@@ -90,7 +96,10 @@ class _Batch:
                 link=self.link,
                 payload=self.payload,
                 created_at=self.now,
+                occurred_at=self.now,
                 next_attempt_at=self.now,
+                kind=self.kind,
+                group_key=self.group_key if channel == Channel.IN_APP else "",
                 **values,
             )
         return self.rows[ident]
@@ -121,6 +130,7 @@ def _add_user(
     if not user.is_active:
         return
     name = str(user)
+    wants = preferences.channels_of(user, batch.kind)
     if Channel.IN_APP in chosen:
         batch.add(Channel.IN_APP, f"user:{user.pk}", recipient=user, recipient_name=name)
     if Channel.EMAIL in chosen and user.email:
@@ -130,11 +140,22 @@ def _add_user(
             recipient=user,
             recipient_name=name,
             address=user.email.strip(),
+            **({} if wants.email else _muted()),
         )
     if Channel.SMS in chosen and user.phone:
-        _add_sms(batch, _phone(user.phone), name=name, user=user)
-    if user.org_kind != OrgKind.COMPANY:
-        return  # group robots are the company's own chats
+        if wants.sms:
+            _add_sms(batch, _phone(user.phone), name=name, user=user)
+        else:
+            batch.add(
+                Channel.SMS,
+                f"phone:{_phone(user.phone)}",
+                recipient=user,
+                recipient_name=name,
+                address=_phone(user.phone),
+                **_muted(),
+            )
+    if user.org_kind != OrgKind.COMPANY or not wants.robot:
+        return  # group robots are the company's own chats; or the user switched them off
     for robot in robots:
         if robot.channel in chosen and robot.serves(user):
             row = batch.add(
@@ -142,6 +163,11 @@ def _add_user(
             )
             if row is not None:
                 row.mentions = [*row.mentions, {"name": name, "mobile": _phone(user.phone)}]
+
+
+def _muted() -> dict[str, Any]:
+    """A row recorded, not sent: the addressee switched this channel off for this kind."""
+    return {"status": Status.MUTED, "last_error": MUTED_REASON}
 
 
 def _add_sms(batch: _Batch, phone: str, *, name: str, user: User | None = None) -> None:
@@ -192,7 +218,13 @@ def _channel_switches() -> dict[str, bool]:
 
 
 def _start(
-    *, key: str, subject: str, body: str, link: str, payload: dict[str, Any] | None
+    *,
+    key: str,
+    subject: str,
+    body: str,
+    link: str,
+    payload: dict[str, Any] | None,
+    kind: str = "",
 ) -> _Batch:
     key, subject = key.strip(), subject.strip()
     if not key or len(key) > 200:
@@ -204,7 +236,10 @@ def _start(
     if link and (not link.startswith("/") or link.startswith("//") or len(link) > 500):
         raise ValidationFailed("链接须为站内相对地址，如 /tickets/42/", field="link")
     enabled = _SWITCHES.get("enabled", _channel_switches)
+    kind, group_key = classify(key, kind=kind)
     return _Batch(
+        kind=kind,
+        group_key=group_key,
         key=key,
         subject=subject,
         body=body.strip(),
@@ -267,6 +302,7 @@ def _enqueue(batch: _Batch) -> list[Notification]:
     # one statement, then the jobs: no savepoint needed inside the caller's transaction
     with transaction.atomic(savepoint=False):
         created = _insert_new(list(batch.rows.values()))
+        grouping.fold(created, now=batch.now)
         for row in created:
             if row.status == Status.PENDING:
                 deliver.defer(notification_id=row.pk)
@@ -324,7 +360,7 @@ def notify_customer(
     contact gets an e-mail if ``email`` is given and an SMS record if ``phone`` is given (an
     SMS is recorded as ``dead`` with the reason: no SMS gateway is connected).
     """
-    batch = _start(key=key, subject=subject, body=body, link=link, payload=payload)
+    batch = _start(key=key, subject=subject, body=body, link=link, payload=payload, kind=CUSTOMER)
     if customer is not None:
         customer_id = getattr(customer, "pk", customer)
         portal = User.objects.filter(
@@ -351,7 +387,9 @@ def mark_read(*, actor: Any, notification_id: int) -> Notification:
         raise NotFound("通知不存在或无权查看")
     if row.read_at is None:
         row.read_at = timezone.now()
-        Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=row.read_at)
+        Notification.objects.filter(
+            Q(pk=row.pk) | Q(grouped_into=row.pk), read_at__isnull=True
+        ).update(read_at=row.read_at)
     return row
 
 

@@ -1,15 +1,18 @@
-"""My notifications: the in-app inbox (htmx-enhanced), mark read, the unread badge."""
+"""My notifications: the in-app inbox (htmx-enhanced), mark read, the unread badge, and my
+channel choices per kind."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.errors import NotFound
-from aftersales.notifications import selectors, services
+from aftersales.notifications import preferences, selectors, services
 
 
 def _is_local(url: str) -> bool:
@@ -71,3 +74,28 @@ def unread_badge(request: HttpRequest) -> HttpResponse:
     return render(
         request, "notifications/_badge.html", {"unread": selectors.unread_count(request.user)}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """The logged-in user's own channels per kind (nobody edits anyone else's: the page has
+    no user in its address or form)."""
+    if request.method == "POST":
+        choices = {
+            code: preferences.Wants(
+                **{s: request.POST.get(f"{code}-{s}") == "on" for s in preferences.SWITCHES}
+            )
+            for code, _label, _wants in preferences.table(request.user)
+        }
+        changed = preferences.save_preferences(actor=request.user, choices=choices)
+        messages.success(request, _("通知设置已保存（%(count)s 类有变化）") % {"count": changed})
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"rows": preferences.table(request.user), "switches": SWITCH_LABELS},
+    )
+
+
+SWITCH_LABELS = [("email", _("电子邮件")), ("sms", _("短信")), ("robot", _("群机器人"))]
