@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from aftersales.approvals import audit_timeline, selectors
+from aftersales.approvals import audience, audit_timeline, selectors
 from aftersales.approvals.services import deadlines
 from aftersales.approvals.workflow import Transition
 from aftersales.core.errors import DomainError, NotFound
@@ -73,10 +73,20 @@ def int_or_none(value: str | None) -> int | None:
         return None
 
 
-def timeline(document: Any, table: dict[str, Transition], states: Any) -> list[dict[str, Any]]:
+def timeline(
+    document: Any, table: dict[str, Transition], states: Any, user: Any = None
+) -> list[dict[str, Any]]:
+    """The document's history in words; a customer or dealer gets only its customer-facing
+    milestones (``audience``), without names, reasons or details."""
     rows = []
     labels = dict(states.choices)
-    for e in audit_timeline.events(document):
+    events = audit_timeline.events(document)
+    if user is not None and audience.is_external(user):
+        return [
+            {"at": e.at, "who": e.actor_repr, "label": e.action, "change": "", "detail": ""}
+            for e in audience.for_user(document, events, user)
+        ]
+    for e in events:
         tr = table.get(e.verb)
         label = tr.label if tr and e.action == "transition" else VERBS.get(e.verb, e.verb)
         change = ""
@@ -103,8 +113,11 @@ def document_panels(document: Any, user: Any, now: dt.datetime | None = None) ->
     """Approval history, the task the user may decide now, and the deadlines."""
     now = now or timezone.now()
     return {
-        "approvals": selectors.history(document),
-        "my_task": selectors.pending_task_for(document, user),
+        # approval steps and comments are internal (9#3)
+        "approvals": [] if audience.is_external(user) else selectors.history(document),
+        "my_task": None
+        if audience.is_external(user)
+        else selectors.pending_task_for(document, user),
         "deadlines": [
             {
                 "d": d,
@@ -112,7 +125,7 @@ def document_panels(document: Any, user: Any, now: dt.datetime | None = None) ->
                 "status": d.status_label(now),
                 "overdue": d.is_overdue(now),
             }
-            for d in deadlines.of(document)
+            for d in audience.deadlines_for(document, deadlines.of(document), user)
             if d.cancelled_at is None
         ],
     }

@@ -215,7 +215,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "r": r,
             "css": STATE_CSS.get(r.state, ""),
             "allowed": {tr.action for tr in workflow.allowed(r, RETURN, request.user)},
-            "timeline": timeline(r, RETURN, ReturnState),
+            "timeline": timeline(r, RETURN, ReturnState, request.user),
             "departments": Department.objects.active().order_by("code"),
             "methods": ResolutionMethod.choices,
             "packagings": Packaging.choices,

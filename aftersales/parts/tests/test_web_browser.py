@@ -92,3 +92,21 @@ def test_a_refused_request_keeps_every_typed_line(page: Any) -> None:
         ("DOOR-01", 2, False),
         ("DOOR-01", 3, True),
     ]
+
+
+def test_the_customer_page_shows_milestones_without_internal_records(page: Any) -> None:
+    """9#3 in the browser: the customer's request page has its progress but no approval
+    comment, no audit names and no failed inspection."""
+    from aftersales.parts.tests.test_customer_timeline import (
+        SECRETS,
+        _request_with_internal_history,
+    )
+
+    w = build()
+    r = _request_with_internal_history(w)
+    browser_login(page, "cust_a")
+    page.goto(page.base_url + f"/parts/requests/{r.pk}/")
+    timeline = page.locator('[data-testid="timeline"]').inner_text()
+    assert "补件申请已提交" in timeline and "已安排生产" in timeline
+    text = page.locator("main").inner_text()
+    assert [s for s in SECRETS if s in text] == []

@@ -106,7 +106,7 @@ def loading_list(request: HttpRequest, pk: int) -> HttpResponse:
                 .prefetch_related("request__lines__part")
                 .order_by("seq")
             ),
-            "timeline": timeline(ll, LOADING_LIST, LoadingListState),
+            "timeline": timeline(ll, LOADING_LIST, LoadingListState, request.user),
             "print": request.GET.get("print") == "1",
             **document_panels(ll, request.user),
         },

@@ -93,7 +93,7 @@ def closing_run(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "by_group": sorted(by_group.items()),
             "now": timezone.now(),
-            "timeline": timeline(c, REVIEW, ReviewState),
+            "timeline": timeline(c, REVIEW, ReviewState, request.user),
             **document_panels(c, request.user),
         },
     )
@@ -149,7 +149,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": a,
             "f": f,
             "chart": chart,
-            "timeline": timeline(a, REVIEW, ReviewState),
+            "timeline": timeline(a, REVIEW, ReviewState, request.user),
             **document_panels(a, request.user),
         },
     )

@@ -180,7 +180,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "r": r,
         "css": STATE_CSS.get(r.state, ""),
         "allowed": allowed,
-        "timeline": timeline(r, REQUEST, PartsRequestState),
+        "timeline": timeline(r, REQUEST, PartsRequestState, request.user),
         "causes": Cause.choices,
         "suppliers": [(Supplier.PARTS_GROUP, "补配组"), (Supplier.OUTSOURCED, "外协厂")],
         "staff": is_staff(request.user),
