@@ -78,6 +78,7 @@ class _Batch:
     now: dt.datetime
     kind: str = OTHER
     group_key: str = ""
+    wants: dict[int, preferences.Wants] = field(default_factory=dict)
     rows: dict[tuple[str, str], Notification] = field(default_factory=dict)
 
     def add(self, channel: str, recipient_key: str, **values: Any) -> Notification | None:
@@ -130,7 +131,7 @@ def _add_user(
     if not user.is_active:
         return
     name = str(user)
-    wants = preferences.channels_of(user, batch.kind)
+    wants = batch.wants.get(user.pk, preferences.DEFAULT)
     if Channel.IN_APP in chosen:
         batch.add(Channel.IN_APP, f"user:{user.pk}", recipient=user, recipient_name=name)
     if Channel.EMAIL in chosen and user.email:
@@ -332,6 +333,10 @@ def notify(
     batch = _start(key=key, subject=subject, body=body, link=link, payload=payload)
     chosen = _channels(channels, DEFAULT_CHANNELS)
     robots = _robots(chosen)
+    recipients = list(recipients)
+    batch.wants = preferences.for_users(
+        [r.pk for r in recipients if isinstance(r, User)], batch.kind
+    )
     for r in recipients:
         if isinstance(r, User):
             _add_user(batch, r, chosen, robots)

@@ -87,3 +87,46 @@ def test_unknown_keys_are_not_grouped(staff) -> None:  # type: ignore[no-untyped
     for k in ("ev:a", "ev:b"):
         notify(key=k, recipients=[me], subject="x", body="y", channels=["in_app"])
     assert selectors.unread_count(me) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_notices_of_one_group_make_one_entry(staff) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    me = staff[0]
+    first_written = threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                warn(me, 9, 1)
+                first_written.set()
+                time.sleep(0.8)  # the second event arrives while this one is uncommitted
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            first_written.wait(5)
+            with transaction.atomic():
+                warn(me, 9, 2)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert not errors
+    entries = list(selectors.inbox(me, unread_only=True))
+    assert [e.count for e in entries] == [2]
+    assert entries[0].body == "第 2 次预警"

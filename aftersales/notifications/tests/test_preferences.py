@@ -95,11 +95,11 @@ def test_page_shows_and_saves_the_choice_audited(staff) -> None:  # type: ignore
     c = client_for(me)
     page = c.get("/notifications/preferences/").content.decode()
     assert "SLA预警" in page and "群机器人" in page
-    assert page.count('name="sla_warning-email" aria-label="电子邮件（SLA预警）" checked') == 1
+    assert page.count('name="sla_warning-email" aria-label="SLA预警: 电子邮件" checked') == 1
     c.post("/notifications/preferences/", form("sla_warning-email"))
     page = c.get("/notifications/preferences/").content.decode()
-    assert 'name="sla_warning-email" aria-label="电子邮件（SLA预警）">' in page
-    assert 'name="work_order-email" aria-label="电子邮件（新工单）" checked' in page
+    assert 'name="sla_warning-email" aria-label="SLA预警: 电子邮件">' in page
+    assert 'name="work_order-email" aria-label="新工单: 电子邮件" checked' in page
     pref = NotificationPreference.objects.get(user=me, kind="sla_warning")
     assert (pref.email, pref.sms, pref.robot) == (False, True, True)
     event = AuditEvent.objects.get(verb="notification_preferences")
@@ -137,3 +137,26 @@ def test_sent_summary_names_the_switched_off_channel(staff) -> None:  # type: ig
     notify(key="ticket:5:sla:response:warn", recipients=[me, other], subject="预警", body="x")
     summary = notice_summary("ticket:5:sla:response:warn")
     assert summary == "站内消息：已发送 2；电子邮件：待发送 1、接收人已关闭此渠道 1"
+
+
+def test_preferences_cost_one_query_whatever_the_number_of_recipients(staff) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales import testing as t
+
+    more = [t.user("technician", email=f"t{i}@example.com") for i in range(4)]
+    preferences.save_preferences(
+        actor=more[0], choices={"work_order": preferences.Wants(email=False)}
+    )
+
+    def queries(key: str, users) -> int:  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as ctx:
+            notify(
+                key=key, recipients=users, subject="新工单", body="x", channels=["in_app", "email"]
+            )
+        return sum("notificationpreference" in q["sql"] for q in ctx.captured_queries)
+
+    assert queries("wo:1:offered", staff) == queries("wo:2:offered", [*staff, *more]) == 1
+    muted = Notification.objects.get(key="wo:2:offered", channel=Channel.EMAIL, recipient=more[0])
+    assert muted.status == Status.MUTED
