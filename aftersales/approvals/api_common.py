@@ -1,6 +1,7 @@
 """Schemas the document APIs share: a deadline row and an audit timeline row."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 
@@ -57,3 +58,18 @@ def event_rows(events: list) -> list[dict]:
         }
         for e in events
     ]
+
+
+def for_audience(document: Any, user: Any) -> None:
+    """Set ``document.timeline`` for ``user`` and, for a customer or dealer, drop the
+    approval steps and internal deadlines already on it (9#3, ``approvals.audience``)."""
+    from aftersales.approvals import audience, audit_timeline
+
+    document.timeline = event_rows(
+        audience.for_user(document, audit_timeline.events(document), user)
+    )
+    if audience.is_external(user):
+        document.approvals = []
+        document.deadlines = audience.deadlines_for(
+            document, document.deadlines, user, step=lambda row: row["step"]
+        )

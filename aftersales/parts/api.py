@@ -9,9 +9,9 @@ from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
-from aftersales.approvals import audience, audit_timeline, workflow
 from aftersales.approvals import selectors as approval_selectors
-from aftersales.approvals.api_common import deadline_rows, event_rows
+from aftersales.approvals import workflow
+from aftersales.approvals.api_common import deadline_rows, for_audience
 from aftersales.approvals.services import deadlines
 from aftersales.core.crud import Page
 from aftersales.core.errors import ValidationFailed
@@ -57,17 +57,7 @@ def detail(request: HttpRequest, pk: int) -> PartsRequest:
     now = timezone.now()
     r.deadlines = deadline_rows(deadlines.of(r), now)  # type: ignore[attr-defined]
     r.approvals = approval_selectors.history(r)  # type: ignore[attr-defined]
-    r.timeline = event_rows(  # type: ignore[attr-defined]
-        audience.for_user(r, audit_timeline.events(r), request.user)
-    )
-    if audience.is_external(request.user):  # no approval steps or internal deadlines
-        r.approvals = []  # type: ignore[attr-defined]
-        r.deadlines = audience.deadlines_for(  # type: ignore[attr-defined]
-            r,
-            r.deadlines,  # type: ignore[attr-defined]
-            request.user,
-            step=lambda row: row["step"],
-        )
+    for_audience(r, request.user)
     r.allowed_actions = [tr.action for tr in workflow.allowed(r, REQUEST, request.user)]  # type: ignore[attr-defined]
     return r
 

@@ -246,17 +246,21 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return run(request, calls[action], success=f"{t.number}：{ACTION_MESSAGES[action]}", back=back)
 
 
+def _callback_and_back(request: HttpRequest, pk: int) -> tuple[Callback, str]:
+    """The callback the user may record, and where to go afterwards (its ticket, else the
+    callback worklist)."""
+    cb = visible_or_404(Callback.objects.select_related("ticket"), request.user, pk=pk)
+    if cb.ticket_id:
+        return cb, reverse("service:ticket_detail", args=[cb.ticket_id])
+    return cb, reverse("service:callback_list")
+
+
 @require_POST
 @login_required
 def callback_result(request: HttpRequest, pk: int) -> HttpResponse:
     """回访登记 by an agent on the phone: satisfied closes the ticket, dissatisfied re-opens it."""
     user = request.user
-    cb = visible_or_404(Callback.objects.select_related("ticket"), user, pk=pk)
-    back = (
-        reverse("service:ticket_detail", args=[cb.ticket_id])
-        if cb.ticket_id
-        else reverse("service:ticket_list")
-    )
+    cb, back = _callback_and_back(request, pk)
     return run(
         request,
         lambda: callbacks.record_result(
@@ -280,12 +284,7 @@ def callback_result(request: HttpRequest, pk: int) -> HttpResponse:
 def callback_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
     """客户联系不上: counted, retried after the policy's interval, ended after its last try."""
     user = request.user
-    cb = visible_or_404(Callback.objects.select_related("ticket"), user, pk=pk)
-    back = (
-        reverse("service:ticket_detail", args=[cb.ticket_id])
-        if cb.ticket_id
-        else reverse("service:callback_list")
-    )
+    cb, back = _callback_and_back(request, pk)
     return run(
         request,
         lambda: callbacks.record_unreachable(actor=user, callback=cb, note=text(request, "note")),
