@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aftersales.core.company import company
 from aftersales.service.models import ServiceReport
 from aftersales.service.services import reports, warranty
 from aftersales.service.views import display
@@ -70,6 +71,7 @@ def report_html(report: ServiceReport) -> str:
                 for p in report.photos.all()
             ],
             "printed_at": timezone.now(),
+            "company": company(),
         },
     )
 
