@@ -155,6 +155,7 @@ def _dispatch(
     ticket: Ticket,
     day: dt.date,
     start: dt.datetime | None = None,
+    rank_at: dt.datetime | None = None,
 ) -> WorkOrder | None:
     """Confirmed, then offered to the best-ranked eligible technician with a two-hour
     appointment on ``day`` (what the dispatch plan of that day works on)."""
@@ -163,7 +164,7 @@ def _dispatch(
         hour = rng.choice((9, 10, 13, 14, 15))
         start = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
     # ranked for the appointment: who is on duty then, with the skill, not fully booked
-    ranked = [c for c in dispatch.candidates(ticket, at=start) if c.eligible]
+    ranked = [c for c in dispatch.candidates(ticket, at=rank_at or start) if c.eligible]
     if not ranked:
         return None
     return dispatch.dispatch(
@@ -179,7 +180,12 @@ def _dispatch(
 
 def _on_site(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.date) -> None:
     now = timezone.now().replace(second=0, microsecond=0)
-    wo = _dispatch(rng, users, ticket, day, start=now - dt.timedelta(hours=1))
+    # the roster starts this morning: before 10:00 rank for 10:00 (someone is on duty
+    # then), so that loading the demo after midnight still has visits on site
+    local = timezone.localtime(now)
+    ten = local.replace(hour=10, minute=0)
+    rank_at = ten if local < ten else None
+    wo = _dispatch(rng, users, ticket, day, start=now - dt.timedelta(hours=1), rank_at=rank_at)
     if wo is not None:
         tech = wo.offers.get().technician
         dispatch.accept(actor=tech, work_order=wo)
