@@ -19,6 +19,7 @@ from aftersales.parts.api import router as parts_router
 from aftersales.returns.api import router as returns_router
 from aftersales.service.api import public as service_public_router
 from aftersales.service.api import router as service_router
+from aftersales.stock.api import router as stock_router
 
 api = NinjaAPI(
     title="售后服务管理系统 API",
@@ -45,6 +46,7 @@ ROUTERS = [
     ("/v1/", returns_router),
     ("/v1/", dispatch_router),
     ("/v1/", knowledge_router),
+    ("/v1/", stock_router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -40,6 +40,7 @@ DOMAIN_APPS = [
     "aftersales.approvals",
     "aftersales.parts",
     "aftersales.returns",
+    "aftersales.stock",
     "aftersales.dispatch",
     "aftersales.knowledge",
     "aftersales.web",

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("aftersales.service.urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("returns/", include("aftersales.returns.urls")),
+    path("stock/", include("aftersales.stock.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
     path("", include("aftersales.web.urls")),
 ]

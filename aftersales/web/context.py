@@ -49,6 +49,14 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         ),
     ),
     (
+        "stock:list",
+        _("库存"),
+        frozenset(
+            {"coordinator", "team_leader", "warehouse", "finance", "manager", "admin"}
+            | {"technician"}
+        ),
+    ),
+    (
         "approvals:inbox",
         _("待审批"),
         frozenset(

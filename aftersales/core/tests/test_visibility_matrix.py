@@ -81,7 +81,8 @@ CREATES = re.compile(
     r"^POST /api/v1/(customers|contacts|sites|equipment|dealers|parts|product-categories|"
     r"product-models|warranty-policies|tickets|returns|imports|parts/requests|parts/analyses|"
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
-    r"dispatch/plans|kb/articles|kb/cases)$"
+    r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
+    r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -96,6 +97,32 @@ PUBLIC_PREFIXES = (
 def bearer(user: Any) -> dict[str, str]:
     _, key = issue_token(user=user)
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def stock_of_a(tech: Any) -> tuple[Any, Any, Any]:
+    """Organisation A's technician's van, a bin in it and a transfer into it."""
+    from aftersales import testing as t
+    from aftersales.catalog.models import Part
+    from aftersales.stock.models import Bin, Warehouse
+    from aftersales.stock.services import movements
+
+    keeper = t.user("warehouse", username="matrix_keeper")
+    store = Warehouse.objects.create(code="M-MAIN", name="售后总库", kind="main")
+    van = Warehouse.objects.create(code="M-VAN", name="A车载库", kind="van", technician=tech)
+    van_bin = Bin.objects.create(warehouse=van, zone="V", shelf="1", level="1")
+    part = Part.objects.create(code="M-PSU", name="电源")
+    movements.receive(
+        actor=keeper,
+        warehouse_id=store.pk,
+        lines=[movements.ReceiptLine(part_id=part.pk, quantity=2, unit_cost="1.00")],
+    )
+    moved = movements.transfer(
+        actor=keeper,
+        from_warehouse_id=store.pk,
+        to_warehouse_id=van.pk,
+        lines=[movements.OutLine(2, part.pk, to_bin_id=van_bin.pk)],
+    )
+    return van, van_bin, moved
 
 
 def build_org_a() -> dict[str, Any]:
@@ -116,6 +143,7 @@ def build_org_a() -> dict[str, Any]:
     applications.submit(actor=docs.coordinator, ret=ret, department_ids=[docs.sales.id])
     task = pending_task(ret)
     contact = w["c1"].contacts.get()
+    van, van_bin, van_movement = stock_of_a(w["tech"])
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -129,6 +157,9 @@ def build_org_a() -> dict[str, Any]:
         "parts/requests": parts_request,
         "returns": ret,
         "approvals/tasks": task,
+        "stock/warehouses": van,
+        "stock/bins": van_bin,
+        "stock/movements": van_movement,
     }
     return {
         "w": w,

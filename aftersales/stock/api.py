@@ -1,0 +1,160 @@
+"""REST API of the stock: warehouses and bins (master data), stock by location, movement
+documents. Thin endpoints: each posts through one movement service or reads one selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+
+from aftersales.core.crud import Page, register_crud
+from aftersales.stock import selectors
+from aftersales.stock.api_schemas import (
+    StockAdjustIn,
+    StockBinFilter,
+    StockBinIn,
+    StockBinOut,
+    StockBinPatch,
+    StockIssueIn,
+    StockLevelOut,
+    StockMovementDetailOut,
+    StockMovementOut,
+    StockReceiptIn,
+    StockScrapIn,
+    StockTechReturnIn,
+    StockTotalsOut,
+    StockTransferIn,
+    WarehouseFilter,
+    WarehouseIn,
+    WarehouseOut,
+    WarehousePatch,
+)
+from aftersales.stock.models import Bin, Movement, Warehouse
+from aftersales.stock.services import movements as mv
+
+router = Router(tags=["库存"])
+
+register_crud(
+    router,
+    model=Warehouse,
+    path="stock/warehouses",
+    out=WarehouseOut,
+    create=WarehouseIn,
+    update=WarehousePatch,
+    filters=WarehouseFilter,
+    search=["code", "name"],
+)
+register_crud(
+    router,
+    model=Bin,
+    path="stock/bins",
+    out=StockBinOut,
+    create=StockBinIn,
+    update=StockBinPatch,
+    filters=StockBinFilter,
+    search=["code"],
+)
+
+
+def _filters(**kw: Any) -> selectors.LevelFilters:
+    return selectors.LevelFilters(**kw)
+
+
+@router.get("/stock/levels", response=list[StockLevelOut], summary="库存（按仓库/配件/批次）")
+@paginate(Page)
+def list_levels(
+    request: HttpRequest,
+    warehouse_id: int | None = None,
+    part_id: int | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+) -> Any:
+    return selectors.levels(
+        request.user, _filters(warehouse_id=warehouse_id, part_id=part_id, kind=kind, q=q)
+    )
+
+
+@router.get("/stock/totals", response=StockTotalsOut, summary="库存数量与金额合计")
+def stock_totals(
+    request: HttpRequest,
+    warehouse_id: int | None = None,
+    part_id: int | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+) -> Any:
+    return selectors.totals(
+        selectors.levels(
+            request.user, _filters(warehouse_id=warehouse_id, part_id=part_id, kind=kind, q=q)
+        )
+    )
+
+
+@router.get("/stock/movements", response=list[StockMovementOut], summary="库存单据列表")
+@paginate(Page)
+def list_movements(
+    request: HttpRequest,
+    kind: str | None = None,
+    warehouse_id: int | None = None,
+    part_id: int | None = None,
+    lot_id: int | None = None,
+    q: str | None = None,
+) -> Any:
+    return selectors.movements(
+        request.user,
+        selectors.MovementFilters(
+            kind=kind, warehouse_id=warehouse_id, part_id=part_id, lot_id=lot_id, q=q
+        ),
+    )
+
+
+@router.get("/stock/movements/{int:pk}", response=StockMovementDetailOut, summary="库存单据详情")
+def get_movement(request: HttpRequest, pk: int) -> Any:
+    return selectors.movement(request.user, pk)
+
+
+def _done(request: HttpRequest, doc: Movement) -> tuple[int, Movement]:
+    return 201, selectors.movement(request.user, doc.pk)
+
+
+def _out_lines(payload: Any) -> list[mv.OutLine]:
+    return [mv.OutLine(**ln.dict()) for ln in payload.lines]
+
+
+@router.post("/stock/receipts", response={201: StockMovementDetailOut}, summary="入库")
+def post_receipt(request: HttpRequest, payload: StockReceiptIn) -> Any:
+    data = payload.dict()
+    lines = [mv.ReceiptLine(**ln) for ln in data.pop("lines")]
+    return _done(request, mv.receive(actor=request.user, lines=lines, **data))
+
+
+@router.post("/stock/issues", response={201: StockMovementDetailOut}, summary="出库（先进先出）")
+def post_issue(request: HttpRequest, payload: StockIssueIn) -> Any:
+    data = payload.dict(exclude={"lines"})
+    return _done(request, mv.issue(actor=request.user, lines=_out_lines(payload), **data))
+
+
+@router.post("/stock/transfers", response={201: StockMovementDetailOut}, summary="调拨")
+def post_transfer(request: HttpRequest, payload: StockTransferIn) -> Any:
+    data = payload.dict(exclude={"lines"})
+    return _done(request, mv.transfer(actor=request.user, lines=_out_lines(payload), **data))
+
+
+@router.post("/stock/tech-returns", response={201: StockMovementDetailOut}, summary="工程师退库")
+def post_tech_return(request: HttpRequest, payload: StockTechReturnIn) -> Any:
+    data = payload.dict(exclude={"lines"})
+    return _done(request, mv.tech_return(actor=request.user, lines=_out_lines(payload), **data))
+
+
+@router.post("/stock/scraps", response={201: StockMovementDetailOut}, summary="报废")
+def post_scrap(request: HttpRequest, payload: StockScrapIn) -> Any:
+    data = payload.dict(exclude={"lines"})
+    return _done(request, mv.scrap(actor=request.user, lines=_out_lines(payload), **data))
+
+
+@router.post("/stock/adjustments", response={201: StockMovementDetailOut}, summary="盘点调整")
+def post_adjustment(request: HttpRequest, payload: StockAdjustIn) -> Any:
+    data = payload.dict(exclude={"lines"})
+    lines = [mv.CountLine(**ln.dict()) for ln in payload.lines]
+    return _done(request, mv.adjust(actor=request.user, lines=lines, **data))

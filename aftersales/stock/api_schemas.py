@@ -1,0 +1,198 @@
+"""Input and output schemas of the stock API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, ModelSchema, Schema
+from pydantic import constr
+
+from aftersales.core.schemas import In, InFilter
+from aftersales.stock.models import Bin, Movement, MovementLine, Warehouse
+
+# a quantity or a cost may be sent as text ("3", "12.50"): the service parses it and names
+# the field in its Chinese error ("1,000" → 含逗号)
+Qty = int | Annotated[str, Field(max_length=12)]
+Cost = Decimal | Annotated[str, Field(max_length=16)]
+
+
+class WarehouseOut(ModelSchema):
+    class Meta:
+        model = Warehouse
+        fields = ["id", "code", "name", "kind", "region", "technician", "address", "archived_at"]
+
+
+class WarehouseIn(In):
+    columns_of = Warehouse
+    code: constr(strip_whitespace=True, min_length=1, max_length=20)  # type: ignore[valid-type]
+    name: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
+    kind: str = Field(..., description="main 售后总库 / regional 区域库 / van 工程师车载库")
+    region_id: int | None = None
+    technician_id: int | None = None
+    address: str = ""
+
+
+class WarehousePatch(In):
+    columns_of = Warehouse
+    name: str | None = None
+    region_id: int | None = None
+    address: str | None = None
+
+
+class WarehouseFilter(InFilter):
+    kind: str | None = None
+    region_id: int | None = None
+
+
+class StockBinOut(ModelSchema):
+    class Meta:
+        model = Bin
+        fields = ["id", "warehouse", "zone", "shelf", "level", "code", "archived_at"]
+
+
+class StockBinIn(In):
+    columns_of = Bin
+    warehouse_id: int
+    zone: constr(strip_whitespace=True, min_length=1, max_length=10)  # type: ignore[valid-type]
+    shelf: constr(strip_whitespace=True, min_length=1, max_length=10)  # type: ignore[valid-type]
+    level: constr(strip_whitespace=True, min_length=1, max_length=10)  # type: ignore[valid-type]
+    code: str = ""
+
+
+class StockBinPatch(In):
+    columns_of = Bin
+    code: str | None = None
+
+
+class StockBinFilter(InFilter):
+    warehouse_id: int | None = None
+
+
+class StockLevelOut(Schema):
+    id: int
+    warehouse_id: int
+    warehouse: str = Field(..., alias="warehouse.name")
+    bin_id: int | None
+    bin: str | None = Field(None, alias="bin.code")
+    part_id: int
+    part_code: str = Field(..., alias="part.code")
+    part_name: str = Field(..., alias="part.name")
+    lot_id: int
+    lot: str = Field(..., alias="lot.number")
+    lot_date: dt.datetime = Field(..., alias="lot.received_at")
+    unit_cost: Decimal = Field(..., alias="lot.unit_cost")
+    quantity: int
+    value: Decimal
+
+
+class StockLineOut(ModelSchema):
+    part_code: str = Field(..., alias="part.code")
+    part_name: str = Field(..., alias="part.name")
+    lot_number: str = Field(..., alias="lot.number")
+    lot_date: dt.datetime = Field(..., alias="lot.received_at")
+
+    class Meta:
+        model = MovementLine
+        fields = ["id", "part", "lot", "quantity", "from_bin", "to_bin", "unit_cost", "amount"]
+
+
+class StockMovementOut(ModelSchema):
+    class Meta:
+        model = Movement
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "from_warehouse",
+            "to_warehouse",
+            "reason",
+            "reference",
+            "posted_at",
+            "posted_by",
+        ]
+
+
+class StockMovementDetailOut(StockMovementOut):
+    lines: list[StockLineOut]
+
+
+class StockReceiptLineIn(In):
+    part_id: int | None = None
+    part_code: str = ""
+    quantity: Qty
+    unit_cost: Cost
+    bin_id: int | None = None
+    received_at: dt.datetime | None = Field(None, description="批次日期（缺省为过账时间）")
+    supplier_lot: str = Field("", max_length=50)
+
+
+class StockReceiptIn(In):
+    columns_of = Movement
+    warehouse_id: int
+    lines: list[StockReceiptLineIn]
+    source: str = Field("purchase", description="purchase / parts_receipt / reusable / opening")
+    reason: str = ""
+    reference: str = ""
+
+
+class StockOutLineIn(In):
+    part_id: int | None = None
+    part_code: str = ""
+    quantity: Qty
+    lot_id: int | None = None
+    from_bin_id: int | None = None
+    to_bin_id: int | None = None
+
+
+class StockIssueIn(In):
+    columns_of = Movement
+    warehouse_id: int
+    lines: list[StockOutLineIn]
+    reason: str = ""
+    reference: str = ""
+
+
+class StockTransferIn(In):
+    columns_of = Movement
+    from_warehouse_id: int
+    to_warehouse_id: int
+    lines: list[StockOutLineIn]
+    reason: str = ""
+    reference: str = ""
+
+
+class StockTechReturnIn(In):
+    columns_of = Movement
+    van_id: int
+    to_warehouse_id: int
+    lines: list[StockOutLineIn]
+    reason: str = ""
+
+
+class StockScrapIn(In):
+    columns_of = Movement
+    warehouse_id: int
+    lines: list[StockOutLineIn]
+    reason: str
+    reference: str = ""
+
+
+class StockCountLineIn(In):
+    lot_id: int
+    bin_id: int | None = None
+    counted: Qty
+
+
+class StockAdjustIn(In):
+    columns_of = Movement
+    warehouse_id: int
+    lines: list[StockCountLineIn]
+    reason: str
+    reference: str = ""
+
+
+class StockTotalsOut(Schema):
+    units: int
+    value: Decimal

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class StockConfig(AppConfig):
+    name = "aftersales.stock"
+    label = "stock"
+    verbose_name = "库存"
+
+    def ready(self) -> None:
+        from aftersales.stock import roles, scopes
+
+        roles.register()
+        scopes.register()

@@ -1,0 +1,121 @@
+"""Reads of the stock domain, all starting from the user's visible rows (company staff see
+every store, a technician his van, dealers and customers nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from aftersales.core.errors import NotFound
+from aftersales.core.visibility import get_visible, visible
+from aftersales.stock.models import Movement, MovementLine, StockLevel, Warehouse
+
+VALUE = ExpressionWrapper(
+    F("quantity") * F("lot__unit_cost"), output_field=DecimalField(max_digits=16, decimal_places=2)
+)
+
+
+@dataclass
+class LevelFilters:
+    warehouse_id: int | None = None
+    part_id: int | None = None
+    kind: str | None = None  # warehouse kind
+    q: str | None = None  # part code / name / initials
+    include_empty: bool = False
+
+
+@dataclass
+class MovementFilters:
+    kind: str | None = None
+    warehouse_id: int | None = None
+    part_id: int | None = None
+    lot_id: int | None = None
+    q: str | None = None  # number, reference, reason
+
+
+def warehouses(user: Any) -> QuerySet[Warehouse]:
+    return (
+        visible(Warehouse, user)
+        .filter(archived_at__isnull=True)
+        .select_related("region", "technician")
+    )
+
+
+def warehouse(user: Any, pk: int) -> Warehouse:
+    try:
+        found: Warehouse = get_visible(
+            Warehouse.objects.select_related("region", "technician"), user, pk=pk
+        )
+    except NotFound as exc:
+        raise NotFound("仓库不存在或无权查看") from exc
+    return found
+
+
+def levels(user: Any, f: LevelFilters) -> QuerySet[StockLevel]:
+    """Stock by location: one row per lot at a bin, oldest lot first within a part."""
+    qs = visible(StockLevel, user)
+    if not f.include_empty:
+        qs = qs.filter(quantity__gt=0)
+    if f.warehouse_id:
+        qs = qs.filter(warehouse_id=f.warehouse_id)
+    if f.part_id:
+        qs = qs.filter(part_id=f.part_id)
+    if f.kind:
+        qs = qs.filter(warehouse__kind=f.kind)
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(part__code__icontains=term)
+            | Q(part__name__icontains=term)
+            | Q(part__name_initials__icontains=term)
+            | Q(lot__number__icontains=term)
+        )
+    return (
+        qs.select_related("warehouse", "bin", "part", "lot")
+        .annotate(value=VALUE)
+        .order_by("warehouse__kind", "warehouse__code", "part__code", "lot__received_at", "id")
+    )
+
+
+def totals(qs: QuerySet[StockLevel]) -> dict[str, Any]:
+    """Units and stock value (Σ quantity × lot cost) of a ``levels`` query."""
+    got = qs.order_by().aggregate(
+        units=Coalesce(Sum("quantity"), 0),
+        value=Coalesce(Sum(VALUE), Decimal("0.00"), output_field=DecimalField()),
+    )
+    return {"units": got["units"], "value": Decimal(got["value"]).quantize(Decimal("0.01"))}
+
+
+def movements(user: Any, f: MovementFilters) -> QuerySet[Movement]:
+    qs = visible(Movement, user).filter(archived_at__isnull=True)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.warehouse_id:
+        qs = qs.filter(Q(from_warehouse_id=f.warehouse_id) | Q(to_warehouse_id=f.warehouse_id))
+    if f.part_id:
+        qs = qs.filter(pk__in=MovementLine.objects.filter(part_id=f.part_id).values("movement_id"))
+    if f.lot_id:
+        qs = qs.filter(pk__in=MovementLine.objects.filter(lot_id=f.lot_id).values("movement_id"))
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(number__icontains=term) | Q(reference__icontains=term) | Q(reason__icontains=term)
+        )
+    return qs.select_related("from_warehouse", "to_warehouse", "posted_by").order_by(
+        "-posted_at", "-id"
+    )
+
+
+def movement(user: Any, pk: int) -> Movement:
+    qs = Movement.objects.select_related(
+        "from_warehouse", "to_warehouse", "posted_by"
+    ).prefetch_related("lines__part", "lines__lot", "lines__from_bin", "lines__to_bin")
+    try:
+        found: Movement = get_visible(qs, user, pk=pk)
+    except NotFound as exc:
+        raise NotFound("库存单据不存在或无权查看") from exc
+    return found

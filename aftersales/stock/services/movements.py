@@ -1,0 +1,628 @@
+"""Movements: the only way stock changes (SPEC §11). Each service posts one numbered document
+with its lines and one audit row, inside one transaction.
+
+Never negative, also under concurrency: the stock rows a movement takes from are locked
+(``SELECT … FOR UPDATE``, in one order: part, lot date, lot, bin) and each is decremented by
+a conditional ``UPDATE … SET quantity = quantity - n WHERE quantity >= n``; the database's
+check constraint is the last net. Quantities are never read, changed in Python and saved.
+Issues take the oldest lot first (FIFO); the cost of each line is its lot's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from aftersales.approvals import inputs
+from aftersales.catalog.models import Part
+from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.visibility import get_visible
+from aftersales.stock.models import (
+    Bin,
+    Lot,
+    LotSource,
+    Movement,
+    MovementKind,
+    MovementLine,
+    StockLevel,
+    Warehouse,
+    WarehouseKind,
+)
+
+PREFIX = {
+    MovementKind.RECEIPT: "RK",
+    MovementKind.ISSUE: "CK",
+    MovementKind.TRANSFER: "DB",
+    MovementKind.TECH_RETURN: "TK",
+    MovementKind.SCRAP: "BF",
+    MovementKind.ADJUSTMENT: "PD",
+}
+LOT_PREFIX = "PC"
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+
+
+@dataclass
+class ReceiptLine:
+    quantity: Any
+    unit_cost: Any
+    part_id: int | None = None
+    part_code: str = ""
+    bin_id: int | None = None
+    received_at: dt.datetime | None = None  # the lot's date; now when not given
+    supplier_lot: str = ""
+
+
+@dataclass
+class OutLine:
+    """A quantity of a part taken from a warehouse (FIFO unless a lot is named)."""
+
+    quantity: Any
+    part_id: int | None = None
+    part_code: str = ""
+    lot_id: int | None = None
+    from_bin_id: int | None = None
+    to_bin_id: int | None = None
+
+
+@dataclass
+class CountLine:
+    """A counted quantity of one stock row (lot at a bin): the difference is posted."""
+
+    counted: Any
+    lot_id: int
+    bin_id: int | None = None
+
+
+# ---------------------------------------------------------------- input
+
+
+def quantity(value: Any, *, field: str = "quantity", allow_zero: bool = False) -> int:
+    text = str(value).strip() if value is not None else ""
+    if "," in text or "，" in text:
+        raise ValidationFailed(f"数量格式错误：「{text}」含逗号，请填写整数，如 1000", field=field)
+    if allow_zero and re.fullmatch(r"0+", text):
+        return 0
+    return inputs.quantity(value, field=field)
+
+
+def _part(line: ReceiptLine | OutLine, index: int) -> Part:
+    field = f"lines[{index}].part"
+    qs = Part.objects.filter(archived_at__isnull=True)
+    if line.part_id:
+        part = qs.filter(pk=line.part_id).first()
+    elif line.part_code.strip():
+        part = qs.filter(code__iexact=line.part_code.strip()).first()
+    else:
+        raise ValidationFailed(f"第{index + 1}行：请填写配件", field=field)
+    if part is None:
+        raise ValidationFailed(f"第{index + 1}行：配件不存在", field=field)
+    return part
+
+
+def _warehouse(actor: Any, pk: int | None, *, field: str, label: str) -> Warehouse:
+    if not pk:
+        raise ValidationFailed(f"请选择{label}", field=field)
+    try:
+        wh: Warehouse = get_visible(
+            Warehouse.objects.filter(archived_at__isnull=True), actor, pk=pk
+        )
+    except NotFound as exc:
+        raise NotFound(f"{label}不存在或无权使用", field=field) from exc
+    return wh
+
+
+def _bin(warehouse: Warehouse, pk: int | None, *, field: str) -> Bin | None:
+    if not pk:
+        return None
+    found = Bin.objects.filter(pk=pk, warehouse=warehouse, archived_at__isnull=True).first()
+    if found is None:
+        raise ValidationFailed(f"库位不存在（{warehouse.name}没有编号为 {pk} 的库位）", field=field)
+    return found
+
+
+def _require_poster(actor: Any, *, own_van: Warehouse | None = None) -> None:
+    """仓管 and those granted ``add_movement`` post any movement; a technician posts only
+    from his own van (``own_van``)."""
+    if actor is not None and actor.has_perm("stock.add_movement"):
+        return
+    if own_van is not None and own_van.technician_id == getattr(actor, "pk", None):
+        return
+    raise PermissionDenied("无权办理库存单据")
+
+
+def _lines_needed(lines: list[Any]) -> None:
+    if not lines:
+        raise ValidationFailed("请至少填写一行明细", field="lines")
+    if len(lines) > 200:
+        raise ValidationFailed("一张单据最多200行明细", field="lines")
+
+
+# ---------------------------------------------------------------- primitives
+
+
+def _put(warehouse: Warehouse, bin_: Bin | None, lot: Lot, n: int) -> None:
+    level, _ = StockLevel.objects.get_or_create(
+        warehouse=warehouse, bin=bin_, lot=lot, defaults={"part_id": lot.part_id}
+    )
+    StockLevel.objects.filter(pk=level.pk).update(quantity=F("quantity") + n)
+
+
+def _take(
+    warehouse: Warehouse,
+    part: Part,
+    n: int,
+    *,
+    lot_id: int | None = None,
+    bin_id: int | None = None,
+) -> list[tuple[StockLevel, int]]:
+    """Lock the part's stock rows in the warehouse, oldest lot first, and take ``n`` units
+    from them; ``InsufficientStock`` (nothing taken) when they hold fewer."""
+    qs = StockLevel.objects.filter(warehouse=warehouse, part=part, quantity__gt=0)
+    if lot_id:
+        qs = qs.filter(lot_id=lot_id)
+    if bin_id:
+        qs = qs.filter(bin_id=bin_id)
+    rows = list(
+        qs.select_related("lot", "bin")
+        .select_for_update(of=("self",))
+        .order_by("lot__received_at", "lot_id", "bin__zone", "bin__shelf", "bin__level", "id")
+    )
+    available = sum(r.quantity for r in rows)
+    if available < n:
+        raise InsufficientStock(
+            f"库存不足：{warehouse.name} 的 {part.code} {part.name} 现有 {available}{part.unit}，"
+            f"需要 {n}{part.unit}",
+            field="quantity",
+            details={"part": part.code, "available": available, "needed": n},
+        )
+    taken: list[tuple[StockLevel, int]] = []
+    left = n
+    for row in rows:
+        if left == 0:
+            break
+        k = min(left, row.quantity)
+        done = StockLevel.objects.filter(pk=row.pk, quantity__gte=k).update(
+            quantity=F("quantity") - k
+        )
+        if done != 1:  # cannot happen under the row lock; refuse rather than go negative
+            raise InsufficientStock(f"库存不足：{part.code} {part.name}", field="quantity")
+        taken.append((row, k))
+        left -= k
+    return taken
+
+
+def _document(
+    kind: str,
+    *,
+    actor: Any,
+    now: dt.datetime,
+    from_wh: Warehouse | None = None,
+    to_wh: Warehouse | None = None,
+    reason: str = "",
+    reference: str = "",
+    source_key: str = "",
+) -> Movement:
+    if len(reason) > 200:
+        raise ValidationFailed("事由不能超过200字", field="reason")
+    if len(reference) > 40:
+        raise ValidationFailed("关联单据不能超过40字", field="reference")
+    return Movement.objects.create(
+        number=next_number(PREFIX[MovementKind(kind)], on=now),
+        kind=kind,
+        from_warehouse=from_wh,
+        to_warehouse=to_wh,
+        reason=reason.strip(),
+        reference=reference.strip(),
+        source_key=source_key,
+        posted_at=now,
+        posted_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _line(
+    mv: Movement,
+    lot: Lot,
+    n: int,
+    *,
+    from_bin: Bin | None = None,
+    to_bin: Bin | None = None,
+) -> MovementLine:
+    return MovementLine(
+        movement=mv,
+        part_id=lot.part_id,
+        lot=lot,
+        quantity=n,
+        from_bin=from_bin,
+        to_bin=to_bin,
+        unit_cost=lot.unit_cost,
+        amount=(lot.unit_cost * n).quantize(Decimal("0.01")),
+    )
+
+
+def _finish(mv: Movement, lines: list[MovementLine], *, actor: Any) -> Movement:
+    MovementLine.objects.bulk_create(lines)
+    audit.record(
+        mv,
+        actor=actor,
+        action="create",
+        verb=f"stock_{mv.kind}",
+        after=audit.snapshot(mv),
+        payload={
+            "lines": [
+                {
+                    "part": ln.part_id,
+                    "lot": ln.lot_id,
+                    "quantity": ln.quantity,
+                    "from_bin": ln.from_bin_id,
+                    "to_bin": ln.to_bin_id,
+                    "unit_cost": str(ln.unit_cost),
+                }
+                for ln in lines
+            ]
+        },
+    )
+    return mv
+
+
+def _existing(source_key: str) -> Movement | None:
+    if not source_key:
+        return None
+    found: Movement | None = Movement.objects.filter(source_key=source_key).first()
+    return found
+
+
+def _once(source_key: str, post: Any) -> Movement:
+    """Post once per ``source_key``: a repeat (or a concurrent twin) returns the first."""
+    if not source_key:
+        result: Movement = post()
+        return result
+    try:
+        with transaction.atomic():
+            result = post()
+            return result
+    except IntegrityError:
+        again = _existing(source_key)
+        if again is None:
+            raise
+        return again
+
+
+# ---------------------------------------------------------------- documents
+
+
+@transaction.atomic
+def receive(
+    *,
+    actor: Any,
+    warehouse_id: int,
+    lines: list[ReceiptLine],
+    source: str = LotSource.PURCHASE,
+    reason: str = "",
+    reference: str = "",
+    source_key: str = "",
+    check: bool = True,
+    now: dt.datetime | None = None,
+) -> Movement:
+    """入库: each line is a new lot (its date and unit cost kept) put at a bin."""
+    now = now or timezone.now()
+    if (found := _existing(source_key)) is not None:
+        return found
+    wh = (
+        _warehouse(actor, warehouse_id, field="warehouse_id", label="接收仓库")
+        if check
+        else (Warehouse.objects.get(pk=warehouse_id))
+    )
+    if check:
+        _require_poster(actor)
+    if source not in LotSource.values:
+        raise ValidationFailed("入库来源无效", field="source")
+    _lines_needed(lines)
+    parsed = []
+    for i, ln in enumerate(lines):
+        parsed.append(
+            (
+                _part(ln, i),
+                quantity(ln.quantity, field=f"lines[{i}].quantity"),
+                inputs.money(ln.unit_cost, field=f"lines[{i}].unit_cost", label="单位成本"),
+                _bin(wh, ln.bin_id, field=f"lines[{i}].bin_id"),
+                ln,
+            )
+        )
+
+    def post() -> Movement:
+        mv = _document(
+            MovementKind.RECEIPT,
+            actor=actor,
+            now=now,
+            to_wh=wh,
+            reason=reason,
+            reference=reference,
+            source_key=source_key,
+        )
+        out = []
+        for part, n, cost, bin_, ln in parsed:
+            lot = Lot.objects.create(
+                number=next_number(LOT_PREFIX, on=now),
+                part=part,
+                received_at=ln.received_at or now,
+                unit_cost=cost,
+                source=source,
+                supplier_lot=ln.supplier_lot.strip()[:50],
+            )
+            _put(wh, bin_, lot, n)
+            out.append(_line(mv, lot, n, to_bin=bin_))
+        return _finish(mv, out, actor=actor)
+
+    return _once(source_key, post)
+
+
+def _take_lines(
+    wh: Warehouse, lines: list[OutLine]
+) -> list[tuple[Part, int, OutLine, list[tuple[StockLevel, int]]]]:
+    parsed = [
+        (_part(ln, i), quantity(ln.quantity, field=f"lines[{i}].quantity"), ln, i)
+        for i, ln in enumerate(lines)
+    ]
+    for _, _, ln, i in parsed:
+        _bin(wh, ln.from_bin_id, field=f"lines[{i}].from_bin_id")
+    out = []
+    # one lock order for every movement (part, then lot date): no deadlock between two
+    for part, n, ln, _ in sorted(parsed, key=lambda p: (p[0].pk, p[3])):
+        out.append((part, n, ln, _take(wh, part, n, lot_id=ln.lot_id, bin_id=ln.from_bin_id)))
+    return out
+
+
+@transaction.atomic
+def issue(
+    *,
+    actor: Any,
+    warehouse_id: int,
+    lines: list[OutLine],
+    reason: str = "",
+    reference: str = "",
+    source_key: str = "",
+    check: bool = True,
+    now: dt.datetime | None = None,
+) -> Movement:
+    """出库 (to a work order's report, a parts request shipment…): oldest lots first."""
+    return _out(
+        MovementKind.ISSUE,
+        actor=actor,
+        warehouse_id=warehouse_id,
+        lines=lines,
+        reason=reason,
+        reference=reference,
+        source_key=source_key,
+        check=check,
+        now=now,
+    )
+
+
+@transaction.atomic
+def scrap(
+    *,
+    actor: Any,
+    warehouse_id: int,
+    lines: list[OutLine],
+    reason: str,
+    reference: str = "",
+    now: dt.datetime | None = None,
+) -> Movement:
+    """报废: the reason is required."""
+    if not (reason or "").strip():
+        raise ValidationFailed("请填写报废原因", field="reason")
+    return _out(
+        MovementKind.SCRAP,
+        actor=actor,
+        warehouse_id=warehouse_id,
+        lines=lines,
+        reason=reason,
+        reference=reference,
+        now=now,
+    )
+
+
+def _out(
+    kind: str,
+    *,
+    actor: Any,
+    warehouse_id: int,
+    lines: list[OutLine],
+    reason: str = "",
+    reference: str = "",
+    source_key: str = "",
+    check: bool = True,
+    now: dt.datetime | None = None,
+) -> Movement:
+    now = now or timezone.now()
+    if (found := _existing(source_key)) is not None:
+        return found
+    if check:
+        wh = _warehouse(actor, warehouse_id, field="warehouse_id", label="发出仓库")
+        _require_poster(actor)
+    else:
+        wh = Warehouse.objects.get(pk=warehouse_id)
+    _lines_needed(lines)
+
+    def post() -> Movement:
+        # stock first, the number after: the day's number row is locked until commit, and
+        # must not be what keeps two movements apart
+        taken = [t for _, _, _, rows in _take_lines(wh, lines) for t in rows]
+        mv = _document(
+            kind,
+            actor=actor,
+            now=now,
+            from_wh=wh,
+            reason=reason,
+            reference=reference,
+            source_key=source_key,
+        )
+        out = [_line(mv, row.lot, k, from_bin=row.bin) for row, k in taken]
+        return _finish(mv, out, actor=actor)
+
+    return _once(source_key, post)
+
+
+@transaction.atomic
+def transfer(
+    *,
+    actor: Any,
+    from_warehouse_id: int,
+    to_warehouse_id: int,
+    lines: list[OutLine],
+    reason: str = "",
+    reference: str = "",
+    now: dt.datetime | None = None,
+) -> Movement:
+    """调拨 (store → van, store → store): the lots move with their dates and costs."""
+    return _move(
+        MovementKind.TRANSFER,
+        actor=actor,
+        from_id=from_warehouse_id,
+        to_id=to_warehouse_id,
+        lines=lines,
+        reason=reason,
+        reference=reference,
+        now=now,
+    )
+
+
+@transaction.atomic
+def tech_return(
+    *,
+    actor: Any,
+    van_id: int,
+    to_warehouse_id: int,
+    lines: list[OutLine],
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Movement:
+    """工程师退库: parts go back from a technician's van to a store; the technician may post
+    it for his own van."""
+    return _move(
+        MovementKind.TECH_RETURN,
+        actor=actor,
+        from_id=van_id,
+        to_id=to_warehouse_id,
+        lines=lines,
+        reason=reason,
+        now=now,
+    )
+
+
+def _move(
+    kind: str,
+    *,
+    actor: Any,
+    from_id: int,
+    to_id: int,
+    lines: list[OutLine],
+    reason: str = "",
+    reference: str = "",
+    now: dt.datetime | None = None,
+) -> Movement:
+    now = now or timezone.now()
+    src = _warehouse(actor, from_id, field="from_warehouse_id", label="发出仓库")
+    if kind == MovementKind.TECH_RETURN:
+        if src.kind != WarehouseKind.VAN:
+            raise ValidationFailed("工程师退库须从车载库发出", field="from_warehouse_id")
+        _require_poster(actor, own_van=src)
+        try:
+            dst = Warehouse.objects.get(pk=to_id, archived_at__isnull=True)
+        except Warehouse.DoesNotExist as exc:
+            raise NotFound("接收仓库不存在", field="to_warehouse_id") from exc
+        if dst.kind == WarehouseKind.VAN:
+            raise ValidationFailed("工程师退库须退回仓库，不能退到车载库", field="to_warehouse_id")
+    else:
+        _require_poster(actor)
+        dst = _warehouse(actor, to_id, field="to_warehouse_id", label="接收仓库")
+    if src.pk == dst.pk:
+        raise ValidationFailed("发出仓库与接收仓库不能相同", field="to_warehouse_id")
+    _lines_needed(lines)
+    to_bins = [_bin(dst, ln.to_bin_id, field=f"lines[{i}].to_bin_id") for i, ln in enumerate(lines)]
+    bins_by_line = {id(ln): b for ln, b in zip(lines, to_bins, strict=True)}
+    taken = _take_lines(src, lines)
+    mv = _document(
+        kind, actor=actor, now=now, from_wh=src, to_wh=dst, reason=reason, reference=reference
+    )
+    out = []
+    for _, _, ln, rows in taken:
+        for row, k in rows:
+            to_bin = bins_by_line[id(ln)]
+            _put(dst, to_bin, row.lot, k)
+            out.append(_line(mv, row.lot, k, from_bin=row.bin, to_bin=to_bin))
+    return _finish(mv, out, actor=actor)
+
+
+@transaction.atomic
+def adjust(
+    *,
+    actor: Any,
+    warehouse_id: int,
+    lines: list[CountLine],
+    reason: str,
+    reference: str = "",
+    now: dt.datetime | None = None,
+) -> Movement:
+    """盘点调整: each line's counted quantity replaces the book quantity of that lot at that
+    bin; the differences (盘盈 +, 盘亏 −) are the movement's lines."""
+    now = now or timezone.now()
+    wh = _warehouse(actor, warehouse_id, field="warehouse_id", label="仓库")
+    _require_poster(actor)
+    if not (reason or "").strip():
+        raise ValidationFailed("请填写调整原因", field="reason")
+    _lines_needed(lines)
+    parsed = []
+    for i, ln in enumerate(lines):
+        counted = quantity(ln.counted, field=f"lines[{i}].counted", allow_zero=True)
+        lot = Lot.objects.filter(pk=ln.lot_id).first()
+        if lot is None:
+            raise ValidationFailed(f"第{i + 1}行：批次不存在", field=f"lines[{i}].lot_id")
+        parsed.append((lot, _bin(wh, ln.bin_id, field=f"lines[{i}].bin_id"), counted))
+    mv = _document(
+        MovementKind.ADJUSTMENT,
+        actor=actor,
+        now=now,
+        from_wh=wh,
+        to_wh=wh,
+        reason=reason,
+        reference=reference,
+    )
+    out = []
+    for lot, bin_, counted in sorted(parsed, key=lambda p: (p[0].part_id, p[0].pk)):
+        level, _ = StockLevel.objects.get_or_create(
+            warehouse=wh, bin=bin_, lot=lot, defaults={"part_id": lot.part_id}
+        )
+        # the counted figure is absolute: lock the row, post the difference to it
+        book = (
+            StockLevel.objects.select_for_update()
+            .values_list("quantity", flat=True)
+            .get(pk=level.pk)
+        )
+        delta = counted - book
+        if delta == 0:
+            continue
+        StockLevel.objects.filter(pk=level.pk, quantity=book).update(quantity=F("quantity") + delta)
+        out.append(
+            _line(
+                mv,
+                lot,
+                delta,
+                to_bin=bin_ if delta > 0 else None,
+                from_bin=bin_ if delta < 0 else None,
+            )
+        )
+    if not out:
+        raise ValidationFailed("盘点数量与账面一致，无需调整", field="lines")
+    return _finish(mv, out, actor=actor)

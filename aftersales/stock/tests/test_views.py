@@ -1,0 +1,59 @@
+"""The stock pages: stock by location with totals, movement documents, who may see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from aftersales import testing as t
+from aftersales.stock.models import Movement
+from aftersales.stock.services import movements
+from aftersales.stock.tests.helpers import receive
+
+pytestmark = pytest.mark.django_db
+
+
+def page(user, url: str):  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user)
+    return c.get(url)
+
+
+def test_keeper_sees_stock_by_location_and_the_documents(s) -> None:  # type: ignore[no-untyped-def]
+    receive(s, 3, "20.00", bin_=s.bin_a)
+    movements.transfer(
+        actor=s.keeper,
+        from_warehouse_id=s.store.pk,
+        to_warehouse_id=s.van.pk,
+        lines=[movements.OutLine(1, s.psu.pk)],
+    )
+    html = page(s.keeper, "/stock/").content.decode()
+    assert "售后总库" in html and "张工车载库" in html and "A-01-1" in html
+    assert "合计 3 件，库存金额 ¥60.00" in html
+    html = page(s.keeper, f"/stock/?warehouse_id={s.van.pk}").content.decode()
+    assert "合计 1 件" in html
+    doc = Movement.objects.get(kind="transfer")
+    html = page(s.keeper, "/stock/movements/").content.decode()
+    assert doc.number in html
+    html = page(s.keeper, f"/stock/movements/{doc.pk}/").content.decode()
+    assert "调拨" in html and "PSU-5V" in html and "¥20.00" in html
+
+
+def test_technician_sees_his_van_only_and_outsiders_get_404(s) -> None:  # type: ignore[no-untyped-def]
+    receive(s, 3, "20.00")
+    movements.transfer(
+        actor=s.keeper,
+        from_warehouse_id=s.store.pk,
+        to_warehouse_id=s.van.pk,
+        lines=[movements.OutLine(2, s.psu.pk)],
+    )
+    doc = Movement.objects.get(kind="transfer")
+    html = page(s.tech, "/stock/").content.decode()
+    assert "张工车载库" in html and "售后总库" not in html.split('id="rows"')[1]
+    assert page(s.tech, f"/stock/movements/{doc.pk}/").status_code == 200
+    assert page(s.tech2, f"/stock/movements/{doc.pk}/").status_code == 404
+    assert "合计 0 件" in page(s.tech2, "/stock/").content.decode()
+    dealer = t.user("dealer", org=t.dealer(t.region("W1", "西区")))
+    assert page(dealer, "/stock/").status_code == 404
+    assert page(dealer, f"/stock/movements/{doc.pk}/").status_code == 404
+    assert page(s.keeper, "/stock/movements/?warehouse_id=99999999999").status_code == 200
