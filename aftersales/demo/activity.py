@@ -17,6 +17,7 @@ from django.utils import timezone
 from aftersales.bizcalendar import rules as cal_rules
 from aftersales.bizcalendar import selectors as cal_selectors
 from aftersales.demo.paperwork import load_paperwork
+from aftersales.demo.stock import load_stock
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Ticket, WorkOrder
 from aftersales.service.services import callbacks, dispatch, intake, lifecycle
@@ -100,6 +101,7 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
     agent, coordinator = users.get("agent"), users.get("coordinator")
     if agent is None or coordinator is None:
         return report
+    load_stock(users=users, seed=seed)  # before the reports, so that vans hold parts
     rng = random.Random(seed)
     now = timezone.now()
     day = appointment_day(now)

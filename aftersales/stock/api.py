@@ -23,6 +23,7 @@ from aftersales.stock.api_schemas import (
     StockMovementOut,
     StockReceiptIn,
     StockScrapIn,
+    StockShortageOut,
     StockTechReturnIn,
     StockTotalsOut,
     StockTransferIn,
@@ -32,6 +33,7 @@ from aftersales.stock.api_schemas import (
     WarehousePatch,
 )
 from aftersales.stock.models import Bin, Movement, Warehouse
+from aftersales.stock.services import consumption
 from aftersales.stock.services import movements as mv
 
 router = Router(tags=["库存"])
@@ -158,3 +160,15 @@ def post_adjustment(request: HttpRequest, payload: StockAdjustIn) -> Any:
     data = payload.dict(exclude={"lines"})
     lines = [mv.CountLine(**ln.dict()) for ln in payload.lines]
     return _done(request, mv.adjust(actor=request.user, lines=lines, **data))
+
+
+@router.get("/stock/shortages", response=list[StockShortageOut], summary="缺料记录（补货建议）")
+@paginate(Page)
+def list_shortages(request: HttpRequest, state: str | None = "open") -> Any:
+    return selectors.shortages(request.user, state)
+
+
+@router.post("/stock/shortages/{int:pk}/replenish", response=StockShortageOut, summary="按建议补货")
+def replenish(request: HttpRequest, pk: int) -> Any:
+    done = consumption.replenish(actor=request.user, shortage=pk)
+    return selectors.shortages(request.user, "all").get(pk=done.pk)

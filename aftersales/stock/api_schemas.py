@@ -10,7 +10,7 @@ from ninja import Field, ModelSchema, Schema
 from pydantic import constr
 
 from aftersales.core.schemas import In, InFilter
-from aftersales.stock.models import Bin, Movement, MovementLine, Warehouse
+from aftersales.stock.models import Bin, Movement, MovementLine, Shortage, Warehouse
 
 # a quantity or a cost may be sent as text ("3", "12.50"): the service parses it and names
 # the field in its Chinese error ("1,000" → 含逗号)
@@ -196,3 +196,26 @@ class StockAdjustIn(In):
 class StockTotalsOut(Schema):
     units: int
     value: Decimal
+
+
+class StockShortageOut(ModelSchema):
+    part_code: str = Field(..., alias="part.code")
+    part_name: str = Field(..., alias="part.name")
+    replenishment_number: str | None = Field(None, alias="replenishment.number")
+
+    class Meta:
+        model = Shortage
+        fields = [
+            "id",
+            "technician",
+            "van",
+            "part",
+            "needed",
+            "issued",
+            "short",
+            "reference",
+            "proposed_from",
+            "state",
+            "replenishment",
+            "recorded_at",
+        ]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from aftersales.accounts.roles import OFFICE_ROLES, app_perms, extend_role_permissions
 
-MODELS = ["warehouse", "bin", "lot", "stocklevel", "movement", "movementline"]
+MODELS = ["warehouse", "bin", "lot", "stocklevel", "movement", "movementline", "shortage"]
 
 
 def register() -> None:
     for role in (*OFFICE_ROLES, "technician"):
         extend_role_permissions(role, app_perms("stock", "view", MODELS))
     for role in ("warehouse", "team_leader", "admin"):
-        extend_role_permissions(role, app_perms("stock", "add,change", ["movement"]))
+        extend_role_permissions(role, app_perms("stock", "add,change", ["movement", "shortage"]))
     for role in ("warehouse", "admin"):
         extend_role_permissions(role, app_perms("stock", "add,change,delete", ["warehouse", "bin"]))

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
-from aftersales.stock.models import Movement, MovementLine, StockLevel, Warehouse
+from aftersales.stock.models import Movement, MovementLine, Shortage, StockLevel, Warehouse
 
 VALUE = ExpressionWrapper(
     F("quantity") * F("lot__unit_cost"), output_field=DecimalField(max_digits=16, decimal_places=2)
@@ -119,3 +119,10 @@ def movement(user: Any, pk: int) -> Movement:
     except NotFound as exc:
         raise NotFound("库存单据不存在或无权查看") from exc
     return found
+
+
+def shortages(user: Any, state: str | None = "open") -> QuerySet[Shortage]:
+    qs = visible(Shortage, user).filter(archived_at__isnull=True)
+    if state and state != "all":
+        qs = qs.filter(state=state)
+    return qs.select_related("technician", "van", "part", "proposed_from", "replenishment")

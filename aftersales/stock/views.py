@@ -9,13 +9,16 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from aftersales.approvals.web import run
 from aftersales.core import limits
 from aftersales.core.errors import NotFound
 from aftersales.parts.views.common import is_staff
 from aftersales.stock import selectors
-from aftersales.stock.models import MovementKind, WarehouseKind
+from aftersales.stock.models import MovementKind, ShortageState, WarehouseKind
+from aftersales.stock.services import consumption
 
 
 def _may_see(user: Any) -> None:
@@ -98,3 +101,35 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stock/movement.html",
         {"m": doc, "lines": lines, "total": sum((ln.amount for ln in lines), start=0)},
     )
+
+
+@login_required
+def shortage_list(request: HttpRequest) -> HttpResponse:
+    _may_see(request.user)
+    state = request.GET.get("state") or "open"
+    if state not in ("open", "all", *ShortageState.values):
+        state = "open"
+    page = Paginator(selectors.shortages(request.user, state), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "stock/shortages.html",
+        {
+            "page": page,
+            "state": state,
+            "states": [("open", "待补货"), ("all", "全部"), ("replenished", "已补货")],
+            "query": _query(request),
+            "may_replenish": request.user.has_perm("stock.add_movement"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def shortage_replenish(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    run(
+        request,
+        lambda: consumption.replenish(actor=request.user, shortage=pk),
+        lambda s: f"已补货：调拨单 {s.replenishment.number}",
+    )
+    return redirect("stock:shortages")

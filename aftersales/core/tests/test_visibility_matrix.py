@@ -30,6 +30,7 @@ from aftersales.returns.services import applications
 from aftersales.returns.tests.helpers import apply
 from aftersales.service.services import callbacks, warranty
 from aftersales.service.tests import web_world
+from aftersales.stock.models import Shortage
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,7 @@ def build_org_a() -> dict[str, Any]:
         "stock/warehouses": van,
         "stock/bins": van_bin,
         "stock/movements": van_movement,
+        "stock/shortages": Shortage.objects.get(technician=w["tech"]),  # the report's part
     }
     return {
         "w": w,

@@ -27,6 +27,7 @@ from aftersales.parts.models import (
 )
 from aftersales.parts.services.base import lock_request, move, notify_roles
 from aftersales.parts.transitions import BORROW_ROLES, QA_ROLES, RETURN_PACK_ROLES, STORE
+from aftersales.stock.services import intake as stock_intake
 
 SHIP_WITHIN_DAYS = 15  # 001 4.4: 不能在15天内发货给客户的补件
 
@@ -176,6 +177,7 @@ def receive(
         )
         if refusals:
             return receipt
+        stock_intake.parts_received(actor=actor, receipt=receipt, now=now)
         deadlines.complete(locked, step="production", at=now)
         if borrowing is not None:
             _part_arrived(borrowing, actor, now)

@@ -23,6 +23,7 @@ from aftersales.service.models.report import Responsibility
 from aftersales.service.services import warranty
 from aftersales.staff.models import FactKind
 from aftersales.staff.services import record_fact
+from aftersales.stock.services import consumption as stock_consumption
 
 FILING_DAYS = 5  # [000 §二(二)5(4)]
 REPEAT_WINDOW_RULE = "service.repeat_window"  # SPEC §3.5: default 30 days, a DeadlineRule
@@ -300,6 +301,8 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
         },
     )
     _record_facts(actor, report, wo, now)
+    # the parts used leave the technician's van; a shortage never blocks the filing
+    stock_consumption.report_filed(actor=actor, report=report, now=now)
     if report.cause_class:
         warranty.decide(
             wo.ticket, actor=actor, cause=report.cause_class, component_code=report.component_code

@@ -1,5 +1,11 @@
 from aftersales.stock.models.location import Bin, Warehouse, WarehouseKind
-from aftersales.stock.models.movement import Movement, MovementKind, MovementLine
+from aftersales.stock.models.movement import (
+    Movement,
+    MovementKind,
+    MovementLine,
+    Shortage,
+    ShortageState,
+)
 from aftersales.stock.models.stock import Lot, LotSource, StockLevel
 
 __all__ = [
@@ -9,6 +15,8 @@ __all__ = [
     "Movement",
     "MovementKind",
     "MovementLine",
+    "Shortage",
+    "ShortageState",
     "StockLevel",
     "Warehouse",
     "WarehouseKind",

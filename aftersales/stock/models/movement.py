@@ -120,3 +120,73 @@ class MovementLine(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.movement_id}: {self.part_id} ×{self.quantity}"
+
+
+class ShortageState(models.TextChoices):
+    OPEN = "open", "待补货"
+    REPLENISHED = "replenished", "已补货"
+
+
+class Shortage(BusinessModel):
+    """A part a technician used on site that his van did not hold (缺料): the report was
+    accepted all the same; the row shows the gap and proposes a replenishment transfer."""
+
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="stock_shortages",
+        verbose_name="工程师",
+    )
+    van = models.ForeignKey(
+        "stock.Warehouse",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shortages",
+        verbose_name="车载库",
+    )
+    part = models.ForeignKey(
+        "catalog.Part", on_delete=models.PROTECT, related_name="shortages", verbose_name="配件"
+    )
+    needed = models.PositiveIntegerField("用量")
+    issued = models.PositiveIntegerField("已出库")
+    short = models.PositiveIntegerField("缺少")
+    reference = models.CharField("关联单据", max_length=40, blank=True)
+    source_key = models.CharField("来源标识", max_length=60, editable=False)
+    proposed_from = models.ForeignKey(
+        "stock.Warehouse",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="建议补货仓库",
+    )
+    state = models.CharField(
+        "状态", max_length=12, choices=ShortageState.choices, default=ShortageState.OPEN
+    )
+    replenishment = models.ForeignKey(
+        Movement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="补货调拨单",
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now, db_index=True)
+
+    visibility = {"technician": "technician"}
+
+    class Meta:
+        verbose_name = "缺料记录"
+        verbose_name_plural = "缺料记录"
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["state", "recorded_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key", "part"], name="stock_shortage_once_per_source_part"
+            ),
+            models.CheckConstraint(condition=models.Q(short__gt=0), name="stock_shortage_short"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.part_id} 缺{self.short}"

@@ -165,9 +165,11 @@ def _take(
     *,
     lot_id: int | None = None,
     bin_id: int | None = None,
+    partial: bool = False,
 ) -> list[tuple[StockLevel, int]]:
     """Lock the part's stock rows in the warehouse, oldest lot first, and take ``n`` units
-    from them; ``InsufficientStock`` (nothing taken) when they hold fewer."""
+    from them; ``InsufficientStock`` (nothing taken) when they hold fewer — or, ``partial``,
+    take what there is."""
     qs = StockLevel.objects.filter(warehouse=warehouse, part=part, quantity__gt=0)
     if lot_id:
         qs = qs.filter(lot_id=lot_id)
@@ -179,7 +181,9 @@ def _take(
         .order_by("lot__received_at", "lot_id", "bin__zone", "bin__shelf", "bin__level", "id")
     )
     available = sum(r.quantity for r in rows)
-    if available < n:
+    if partial:
+        n = min(n, available)
+    elif available < n:
         raise InsufficientStock(
             f"库存不足：{warehouse.name} 的 {part.code} {part.name} 现有 {available}{part.unit}，"
             f"需要 {n}{part.unit}",
@@ -275,7 +279,7 @@ def _finish(mv: Movement, lines: list[MovementLine], *, actor: Any) -> Movement:
     return mv
 
 
-def _existing(source_key: str) -> Movement | None:
+def existing(source_key: str) -> Movement | None:
     if not source_key:
         return None
     found: Movement | None = Movement.objects.filter(source_key=source_key).first()
@@ -292,7 +296,7 @@ def _once(source_key: str, post: Any) -> Movement:
             result = post()
             return result
     except IntegrityError:
-        again = _existing(source_key)
+        again = existing(source_key)
         if again is None:
             raise
         return again
@@ -316,7 +320,7 @@ def receive(
 ) -> Movement:
     """入库: each line is a new lot (its date and unit cost kept) put at a bin."""
     now = now or timezone.now()
-    if (found := _existing(source_key)) is not None:
+    if (found := existing(source_key)) is not None:
         return found
     wh = (
         _warehouse(actor, warehouse_id, field="warehouse_id", label="接收仓库")
@@ -446,7 +450,7 @@ def _out(
     now: dt.datetime | None = None,
 ) -> Movement:
     now = now or timezone.now()
-    if (found := _existing(source_key)) is not None:
+    if (found := existing(source_key)) is not None:
         return found
     if check:
         wh = _warehouse(actor, warehouse_id, field="warehouse_id", label="发出仓库")
@@ -626,3 +630,37 @@ def adjust(
     if not out:
         raise ValidationFailed("盘点数量与账面一致，无需调整", field="lines")
     return _finish(mv, out, actor=actor)
+
+
+def issue_available(
+    *,
+    actor: Any,
+    warehouse: Warehouse,
+    wanted: list[tuple[Part, int]],
+    reason: str,
+    reference: str,
+    source_key: str,
+    now: dt.datetime,
+) -> tuple[Movement | None, dict[int, int]]:
+    """Issue what the warehouse holds of each wanted part (FIFO) in one document; returns it
+    (``None`` when nothing was there) and the issued quantity per part. For consequences
+    of other documents (a filed report): no permission check, posted once per source."""
+    taken: list[tuple[StockLevel, int]] = []
+    issued: dict[int, int] = {}
+    for part, n in sorted(wanted, key=lambda w: w[0].pk):
+        rows = _take(warehouse, part, n, partial=True)
+        issued[part.pk] = issued.get(part.pk, 0) + sum(k for _, k in rows)
+        taken += rows
+    if not taken:
+        return None, issued
+    mv = _document(
+        MovementKind.ISSUE,
+        actor=actor,
+        now=now,
+        from_wh=warehouse,
+        reason=reason,
+        reference=reference,
+        source_key=source_key,
+    )
+    lines = [_line(mv, row.lot, k, from_bin=row.bin) for row, k in taken]
+    return _finish(mv, lines, actor=actor), issued

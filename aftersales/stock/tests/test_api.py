@@ -131,3 +131,22 @@ def test_warehouses_and_bins_are_master_data_of_the_keeper(s) -> None:  # type: 
         s.keeper, "/api/v1/stock/warehouses", {"code": "VANX", "name": "无主车", "kind": "van"}
     )
     assert resp.status_code == 422
+
+
+def test_shortages_are_listed_and_replenished_by_the_keeper(s) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.stock.services import consumption
+
+    receive(s, 5, "10.00")
+    consumption.consume(
+        actor=s.tech, technician=s.tech, wanted=[(s.psu, 2)], reference="T-9", source_key="k:1"
+    )
+    mine = Client().get("/api/v1/stock/shortages", **h(s.tech)).json()["items"]
+    assert [(r["part_code"], r["short"], r["state"]) for r in mine] == [("PSU-5V", 2, "open")]
+    assert Client().get("/api/v1/stock/shortages", **h(s.tech2)).json()["count"] == 0
+    pk = mine[0]["id"]
+    assert post(s.tech, f"/api/v1/stock/shortages/{pk}/replenish", {}).status_code == 403
+    assert post(s.tech2, f"/api/v1/stock/shortages/{pk}/replenish", {}).status_code == 404
+    resp = post(s.keeper, f"/api/v1/stock/shortages/{pk}/replenish", {})
+    assert resp.status_code == 200 and resp.json()["state"] == "replenished"
+    assert on_hand(s.van, s.psu) == 2
+    assert post(s.keeper, f"/api/v1/stock/shortages/{pk}/replenish", {}).status_code == 409

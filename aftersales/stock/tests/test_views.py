@@ -57,3 +57,21 @@ def test_technician_sees_his_van_only_and_outsiders_get_404(s) -> None:  # type:
     assert page(dealer, "/stock/").status_code == 404
     assert page(dealer, f"/stock/movements/{doc.pk}/").status_code == 404
     assert page(s.keeper, "/stock/movements/?warehouse_id=99999999999").status_code == 200
+
+
+def test_shortage_page_and_replenish_button(s) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.stock.services import consumption
+
+    receive(s, 5, "10.00")
+    consumption.consume(
+        actor=s.tech, technician=s.tech, wanted=[(s.psu, 2)], reference="T-9", source_key="k:2"
+    )
+    html = page(s.keeper, "/stock/shortages/").content.decode()
+    assert "PSU-5V" in html and "调拨补货 2" in html and "售后总库" in html
+    assert 'data-testid="replenish"' not in page(s.tech, "/stock/shortages/").content.decode()
+    c = Client()
+    c.force_login(s.keeper)
+    gap = s.tech.stock_shortages.get()
+    resp = c.post(f"/stock/shortages/{gap.pk}/replenish/", follow=True)
+    assert "已补货：调拨单 DB" in resp.content.decode()
+    assert "已补货" in page(s.keeper, "/stock/shortages/?state=all").content.decode()
