@@ -57,8 +57,9 @@ SLA_POLICIES: tuple[PolicyDefault, ...] = (
     PolicyDefault(
         DEFAULT_POLICY,
         "默认服务时限",
-        "重大/紧急 7×24：30分钟响应、2小时到场、4小时解决（否则提供备用机）；"
-        "一般（工作时间）：1个工作小时响应、1个工作日到场并解决；"
+        "重大/紧急 7×24：30分钟响应、2小时到场、4小时解决（否则提供备用机），"
+        "重大故障2小时内提出解决方案；"
+        "一般（工作时间）：1个工作小时响应、1个工作日到场并解决，调度员认定的复杂故障3个工作日解决；"
         "低/咨询（工作时间）：1个工作日响应并预约上门（到场按预约，不计时限）、5个工作日解决。"
         "区域到场时限：本地2小时、邻近片区12小时、外省48小时（全天候计）。",
         True,
@@ -66,6 +67,7 @@ SLA_POLICIES: tuple[PolicyDefault, ...] = (
             _t(S.MAJOR, M.RESPONSE, 30),
             _t(S.MAJOR, M.ON_SITE, 120),
             _t(S.MAJOR, M.RESOLUTION, 240),
+            _t(S.MAJOR, M.PLAN, 120),
             _t(S.URGENT, M.RESPONSE, 30),
             _t(S.URGENT, M.ON_SITE, 120),
             _t(S.URGENT, M.RESOLUTION, 240),
@@ -80,13 +82,14 @@ SLA_POLICIES: tuple[PolicyDefault, ...] = (
         POLICY_7X24,
         "7×24全天候服务",
         "适用于签订7×24小时维保合同的客户：所有严重程度全天候计时。"
-        "重大/紧急：30分钟响应、2小时到场、4小时解决；一般：1小时响应、8小时到场、24小时解决；"
+        "重大/紧急：30分钟响应、2小时到场、4小时解决，重大故障2小时内提出解决方案；一般：1小时响应、8小时到场、24小时解决；"
         "低/咨询：4小时响应、72小时解决（到场按预约）。",
         False,
         (
             _t(S.MAJOR, M.RESPONSE, 30),
             _t(S.MAJOR, M.ON_SITE, 120),
             _t(S.MAJOR, M.RESOLUTION, 240),
+            _t(S.MAJOR, M.PLAN, 120),
             _t(S.URGENT, M.RESPONSE, 30),
             _t(S.URGENT, M.ON_SITE, 120),
             _t(S.URGENT, M.RESOLUTION, 240),

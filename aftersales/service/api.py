@@ -17,6 +17,7 @@ from aftersales.service.api_schemas import (
     CauseIn,
     CheckInIn,
     CheckOutIn,
+    ComplexIn,
     DispatchIn,
     DuplicateCheckOut,
     FactOut,
@@ -33,6 +34,7 @@ from aftersales.service.api_schemas import (
     ResponsibilityIn,
     SignIn,
     SolutionIn,
+    SolutionPlanIn,
     TicketDetailOut,
     TicketIn,
     TicketOut,
@@ -52,6 +54,7 @@ from aftersales.service.services import (
     lifecycle,
     qr,
     reports,
+    targets,
     warranty,
 )
 from aftersales.service.transitions import allowed_actions
@@ -226,6 +229,30 @@ def hand_over(request: HttpRequest, pk: int, payload: HandOverIn) -> Any:
 def claim(request: HttpRequest, pk: int) -> Any:
     return detail(
         request, intake.ticket_claim_ownership(actor=request.user, ticket=_ticket(request, pk))
+    )
+
+
+@router.post(
+    "/tickets/{int:pk}/solution-plan",
+    response=TicketDetailOut,
+    summary="提出/修改解决方案（重大故障）",
+)
+def solution_plan(request: HttpRequest, pk: int, payload: SolutionPlanIn) -> Any:
+    return detail(
+        request,
+        targets.record_solution_plan(
+            actor=request.user, ticket=_ticket(request, pk), plan=payload.plan
+        ),
+    )
+
+
+@router.post("/tickets/{int:pk}/complex", response=TicketDetailOut, summary="认定复杂故障")
+def mark_complex(request: HttpRequest, pk: int, payload: ComplexIn) -> Any:
+    return detail(
+        request,
+        targets.mark_complex(
+            actor=request.user, ticket=_ticket(request, pk), reason=payload.reason
+        ),
     )
 
 

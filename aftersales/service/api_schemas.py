@@ -95,6 +95,10 @@ class TicketOut(Schema):
     resolved_at: dt.datetime | None
     reopen_count: int
     sla_policy_source: str
+    solution_plan: str
+    solution_plan_at: dt.datetime | None
+    complex_reason: str
+    complex_at: dt.datetime | None
     next_due: dict[str, Any] | None = None
 
     @staticmethod
@@ -163,6 +167,14 @@ class SolutionIn(In):
 
 class CauseIn(In):
     cause: str
+
+
+class SolutionPlanIn(In):
+    plan: str = Field(..., max_length=Ticket._meta.get_field("solution_plan").max_length)
+
+
+class ComplexIn(In):
+    reason: str = Field(..., max_length=Ticket._meta.get_field("complex_reason").max_length)
 
 
 class HandOverIn(In):

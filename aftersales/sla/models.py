@@ -22,6 +22,7 @@ class Metric(models.TextChoices):
     RESPONSE = "response", "首次响应"
     ON_SITE = "on_site", "到场"
     RESOLUTION = "resolution", "解决"
+    PLAN = "plan", "解决方案"
 
 
 class SlaPolicy(BusinessModel):
@@ -48,6 +49,13 @@ class SlaPolicy(BusinessModel):
     )
     dispatch_confirm_minutes = models.PositiveIntegerField(
         "重大/紧急派工确认时限(分钟)", default=10, help_text="调度员须在此时间内确认派工"
+    )
+    complex_resolution_days = models.DecimalField(
+        "复杂故障解决时限(工作日)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("3"),
+        help_text="调度员认定为复杂故障的一般故障，解决时限改为此工作日数",
     )
     callback_after_days = models.PositiveSmallIntegerField(
         "完工后回访(天)", default=1, help_text="报修单完成后几天内回访"

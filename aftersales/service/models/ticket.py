@@ -162,6 +162,12 @@ class Ticket(BusinessModel):
         blank=True,
         help_text="设备已有未关闭报修时，报修人说明这是另一个故障",
     )
+    solution_plan = models.TextField(
+        "解决方案", max_length=2000, blank=True, help_text="重大故障须在时限内提出解决方案"
+    )
+    solution_plan_at = models.DateTimeField("解决方案提出时间", null=True, blank=True)
+    complex_reason = models.CharField("复杂故障说明", max_length=200, blank=True)
+    complex_at = models.DateTimeField("认定复杂故障时间", null=True, blank=True)
 
     visibility = {"customer": "customer", "technician": "work_orders__technician"}
 

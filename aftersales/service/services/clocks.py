@@ -31,6 +31,9 @@ MET_BY_STATE = {
     TicketState.RESOLVED: ("response", "dispatch", "resolution"),
 }
 
+# a resolved ticket no longer needs a visit or a plan: those clocks stop unmet, not breached
+CANCELLED_ON_RESOLUTION = ("on_site", "plan")
+
 
 _POLICIES: TimedCache[list[SlaPolicy]] = TimedCache(SlaPolicy, SlaTarget, SlaRegionalTarget)
 
@@ -235,7 +238,9 @@ def on_state_change(ticket: Ticket, before: str, after: str) -> None:
     pauses = _pauses(ticket)
     for clock in clocks:
         if after == TicketState.CANCELLED or (
-            after == TicketState.RESOLVED and clock.metric == "on_site" and clock.met_at is None
+            after == TicketState.RESOLVED
+            and clock.metric in CANCELLED_ON_RESOLUTION
+            and clock.met_at is None
         ):
             clock.status = SlaClock.Status.CANCELLED
             clock.next_check_at = None
@@ -248,6 +253,15 @@ def on_state_change(ticket: Ticket, before: str, after: str) -> None:
         clocks, ["due_at", "met_at", "status", "paused_minutes", "breach_minutes", "next_check_at"]
     )
     schedule_check(ticket, min((c.next_check_at for c in clocks if c.next_check_at), default=None))
+
+
+def refresh(clock: SlaClock, ticket: Ticket, now: dt.datetime) -> None:
+    """Re-evaluate one clock after its target or its met time changed outside a state
+    transition (a solution plan recorded, a fault marked complex), save it and schedule its
+    next check."""
+    _apply(clock, evaluate(clock, ticket, now), now)
+    clock.save()
+    schedule_check(ticket, clock.next_check_at)
 
 
 def schedule_check(ticket: Ticket, at: dt.datetime | None) -> None:

@@ -21,7 +21,15 @@ from aftersales.core.errors import ValidationFailed
 from aftersales.service import selectors
 from aftersales.service.models import Callback, Ticket, TicketState, TicketType, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES
-from aftersales.service.services import callbacks, clocks, dispatch, intake, lifecycle, warranty
+from aftersales.service.services import (
+    callbacks,
+    clocks,
+    dispatch,
+    intake,
+    lifecycle,
+    targets,
+    warranty,
+)
 from aftersales.service.transitions import allowed_actions
 from aftersales.service.views import display
 from aftersales.service.views.common import (
@@ -186,6 +194,16 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": display.timeline_items(selectors.timeline(t)),
         "type_label": TicketType(t.type).label,
         "on_site_due": dispatch.on_site_due(t),
+        "can_plan": t.is_open
+        and t.severity == Severity.MAJOR
+        and has_any(user, frozenset(targets.PLAN_ROLES)),
+        "plan_max": Ticket._meta.get_field("solution_plan").max_length,
+        "complex_max": Ticket._meta.get_field("complex_reason").max_length,
+        "can_mark_complex": t.is_open
+        and t.severity == Severity.NORMAL
+        and t.complex_at is None
+        and t.sla_policy_id is not None
+        and has_any(user, frozenset(targets.COMPLEX_ROLES)),
     }
     return render(request, "service/agent/ticket.html", ctx)
 
@@ -212,6 +230,8 @@ ACTION_MESSAGES = {
     "close": "报修单已关闭",
     "claim": "您已成为首问负责人",
     "hand_over": "已移交首问负责人",
+    "solution_plan": "解决方案已记录",
+    "complex": "已认定为复杂故障，解决时限已调整",
 }
 
 
@@ -239,6 +259,12 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "close": lambda: lifecycle.close(actor=user, ticket=t),
         "claim": lambda: intake.ticket_claim_ownership(actor=user, ticket=t),
         "hand_over": lambda: _hand_over(request, user, t),
+        "solution_plan": lambda: targets.record_solution_plan(
+            actor=user, ticket=t, plan=text(request, "plan")
+        ),
+        "complex": lambda: targets.mark_complex(
+            actor=user, ticket=t, reason=text(request, "reason")
+        ),
     }
     if action not in calls:
         raise Http404("未知操作")

@@ -32,6 +32,8 @@ VERB_LABELS: dict[str, str] = {
     "callback_task": "生成回访任务",
     "callback_done": "完成回访",
     "hand_over": "移交首问负责人",
+    "solution_plan": "提出解决方案",
+    "mark_complex": "认定复杂故障",
     "claim": "认领报修单",
     "sla_breach": "SLA超时",
     "loaner_task": "需提供备用机",
