@@ -60,6 +60,7 @@ REFERENCE = [
     "staff.dutyshift",
     "bizcalendar.workingpattern",
     "bizcalendar.calendarday",
+    "bizcalendar.calendaryear",
 ]
 ALL_DATA = MASTER + REFERENCE
 

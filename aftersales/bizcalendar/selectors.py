@@ -63,6 +63,15 @@ def business_calendar(pattern_code: str | None = None) -> BusinessCalendar:
     return _CALENDARS.get(pattern_code or "", load)
 
 
+def confirmation_warning(years: list[int]) -> str:
+    """What an administrator is told about years whose holidays are not yet official."""
+    named = "、".join(f"{y}年" for y in years)
+    return (
+        f"{named}的节假日与调休按规则推算，尚未按国务院办公厅放假通知核对：服务时限可能算错。"
+        "请在工作日历中核对并确认。"
+    )
+
+
 def years_to_confirm(today: dt.date | None = None) -> list[int]:
     """This year and next whose holidays are rule-based and not yet confirmed by an admin."""
     today = today or timezone.localdate()

@@ -12,14 +12,11 @@ from aftersales.core import audit, services
 from aftersales.core.models import AuditEvent, CompanySettings, Region, WorkerHeartbeat
 
 
-class BusinessAdmin(admin.ModelAdmin):
-    """Every save writes an audit row (before/after); records are archived, never deleted."""
+class AuditedAdmin(admin.ModelAdmin):
+    """Every save writes an audit row (before/after); nothing is deleted from the back office.
+    For configuration rows without an archive column (a calendar year, a target line)."""
 
-    actions = ["archive_selected", "restore_selected"]
     list_per_page = 50
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return (*super().get_readonly_fields(request, obj), "archived_at")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -41,6 +38,15 @@ class BusinessAdmin(admin.ModelAdmin):
                     after=new,
                     verb="admin_update",
                 )
+
+
+class BusinessAdmin(AuditedAdmin):
+    """Audited saves; records are archived, never deleted."""
+
+    actions = ["archive_selected", "restore_selected"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), "archived_at")
 
     @admin.action(description="归档所选记录")
     def archive_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:

@@ -90,4 +90,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("后台配置"), "active": False})
-    return {"nav": items}
+    return {"nav": items, "calendar_warning": _calendar_warning(user)}
+
+
+def _calendar_warning(user: Any) -> str:
+    """For those who keep the calendar: the years whose official schedule is unconfirmed."""
+    if not user.has_perm("bizcalendar.change_calendaryear"):
+        return ""
+    from aftersales.bizcalendar.selectors import confirmation_warning, years_to_confirm
+
+    years = years_to_confirm()
+    return confirmation_warning(years) if years else ""
