@@ -16,6 +16,7 @@ from aftersales.installed_base.api import router as installed_base_router
 from aftersales.knowledge.api import router as knowledge_router
 from aftersales.notifications.api import router as notifications_router
 from aftersales.parts.api import router as parts_router
+from aftersales.quality.api import router as quality_router
 from aftersales.returns.api import router as returns_router
 from aftersales.service.api import public as service_public_router
 from aftersales.service.api import router as service_router
@@ -44,6 +45,7 @@ ROUTERS = [
     ("/v1/", approvals_router),
     ("/v1/", parts_router),
     ("/v1/", returns_router),
+    ("/v1/", quality_router),
     ("/v1/", dispatch_router),
     ("/v1/", knowledge_router),
     ("/v1/", stock_router),

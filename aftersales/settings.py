@@ -41,6 +41,7 @@ DOMAIN_APPS = [
     "aftersales.parts",
     "aftersales.returns",
     "aftersales.stock",
+    "aftersales.quality",
     "aftersales.dispatch",
     "aftersales.knowledge",
     "aftersales.web",

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("parts/", include("aftersales.parts.urls")),
     path("returns/", include("aftersales.returns.urls")),
     path("stock/", include("aftersales.stock.urls")),
+    path("quality/", include("aftersales.quality.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
     path("", include("aftersales.web.urls")),
 ]

@@ -37,12 +37,24 @@ CUSTOMER_EVENTS: dict[str, dict[str, str]] = {
         "handle": "返修/换货已完成，已结案",
         "close_by_credit": "冲账已完成，已结案",
     },
+    "quality.complaint": {
+        "create": "投诉已登记",
+        "reply": "已答复您的投诉",
+        "investigate": "已完成调查",
+        "submit_handling": "正在制定处理方案",
+        "approve": "处理方案已确定",
+        "feed_back": "已处理并反馈，已结案",
+        "close": "已按商定方案处理，已结案",
+        "explain": "已依鉴定结果答复，已结案",
+        "cancel": "投诉已撤销",
+    },
 }
 # document → the deadline steps that are the customer's business (his own confirmation,
 # the delivery date promised to him); every other deadline is internal
 CUSTOMER_DEADLINES: dict[str, frozenset[str]] = {
     "parts.partsrequest": frozenset({"delivery"}),
     "returns.returnrequest": frozenset({"confirmation"}),
+    "quality.complaint": frozenset({"reply"}),
 }
 COMPANY = "售后服务部"
 

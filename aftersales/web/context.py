@@ -57,6 +57,14 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         ),
     ),
     (
+        "quality:list",
+        _("投诉"),
+        frozenset(
+            {"agent", "coordinator", "quality_director", "quality_centre_director", "manager"}
+            | {"admin", "dealer", "customer"}
+        ),
+    ),
+    (
         "approvals:inbox",
         _("待审批"),
         frozenset(

@@ -1,0 +1,149 @@
+"""REST API of complaints (投诉): thin endpoints over the services and selectors. Every
+complaint is looked up through the user's visibility first (others' 404)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+from ninja.pagination import paginate
+
+from aftersales.approvals import audience, workflow
+from aftersales.approvals import selectors as approval_selectors
+from aftersales.approvals.api_common import deadline_rows, for_audience
+from aftersales.approvals.services import deadlines
+from aftersales.core.crud import Page
+from aftersales.quality import selectors
+from aftersales.quality.api_schemas import (
+    CancelIn,
+    ComplaintDetailOut,
+    ComplaintIn,
+    ComplaintOut,
+    ExplainIn,
+    FeedbackIn,
+    HandlingIn,
+    InvestigateIn,
+    ReplyIn,
+)
+from aftersales.quality.models import Complaint
+from aftersales.quality.services import complaints
+from aftersales.quality.transitions import COMPLAINT
+
+router = Router(tags=["质量"])
+
+
+def _get(request: HttpRequest, pk: int) -> Complaint:
+    return selectors.complaint_detail(request.user, pk)
+
+
+def detail(request: HttpRequest, pk: int) -> Complaint:
+    """The complaint as the user may see it: a customer or dealer gets no internal block,
+    no approval steps, only the customer-facing timeline and deadline."""
+    c = selectors.complaint_detail(request.user, pk)
+    c.deadlines = deadline_rows(deadlines.of(c), timezone.now())  # type: ignore[attr-defined]
+    c.approvals = approval_selectors.history(c)  # type: ignore[attr-defined]
+    for_audience(c, request.user)
+    c.internal = None if audience.is_external(request.user) else c  # type: ignore[attr-defined]
+    c.allowed_actions = [tr.action for tr in workflow.allowed(c, COMPLAINT, request.user)]  # type: ignore[attr-defined]
+    return c
+
+
+@router.post("/complaints", response={201: ComplaintDetailOut}, summary="登记投诉")
+def create(request: HttpRequest, payload: ComplaintIn) -> Any:
+    data = complaints.ComplaintInput(**payload.dict())
+    return 201, detail(request, complaints.register(actor=request.user, data=data).pk)
+
+
+@router.get("/complaints", response=list[ComplaintOut], summary="投诉单列表")
+@paginate(Page)
+def list_complaints(
+    request: HttpRequest,
+    state: str | None = None,
+    category: str | None = None,
+    severity: str | None = None,
+    overdue: bool = False,
+    customer_id: int | None = None,
+    dealer_id: int | None = None,
+    q: str | None = None,
+) -> Any:
+    return selectors.complaint_list(
+        request.user,
+        selectors.ComplaintFilters(
+            state=state,
+            category=category,
+            severity=severity,
+            overdue=overdue,
+            customer_id=customer_id,
+            dealer_id=dealer_id,
+            q=q,
+        ),
+    )
+
+
+@router.get("/complaints/{int:pk}", response=ComplaintDetailOut, summary="投诉单详情")
+def get_complaint(request: HttpRequest, pk: int) -> Any:
+    return detail(request, pk)
+
+
+@router.post(
+    "/complaints/{int:pk}/reply",
+    response=ComplaintDetailOut,
+    summary="书面答复/处理意见（24小时内）",
+)
+def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
+    complaints.reply(actor=request.user, complaint=_get(request, pk), **payload.dict())
+    return detail(request, pk)
+
+
+@router.post(
+    "/complaints/{int:pk}/investigate", response=ComplaintDetailOut, summary="记录调查结果"
+)
+def investigate(request: HttpRequest, pk: int, payload: InvestigateIn) -> Any:
+    complaints.investigate(
+        actor=request.user,
+        complaint=_get(request, pk),
+        data=complaints.InvestigationInput(**payload.dict()),
+    )
+    return detail(request, pk)
+
+
+@router.post(
+    "/complaints/{int:pk}/feed-back", response=ComplaintDetailOut, summary="一般投诉：反馈结案"
+)
+def feed_back(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+    complaints.feed_back(actor=request.user, complaint=_get(request, pk), feedback=payload.feedback)
+    return detail(request, pk)
+
+
+@router.post(
+    "/complaints/{int:pk}/handling",
+    response=ComplaintDetailOut,
+    summary="重大投诉：处理单提交部门审批",
+)
+def handling(request: HttpRequest, pk: int, payload: HandlingIn) -> Any:
+    complaints.submit_handling(actor=request.user, complaint=_get(request, pk), **payload.dict())
+    return detail(request, pk)
+
+
+@router.post(
+    "/complaints/{int:pk}/close", response=ComplaintDetailOut, summary="按批准方案处理完毕结案"
+)
+def close(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+    complaints.close(actor=request.user, complaint=_get(request, pk), feedback=payload.feedback)
+    return detail(request, pk)
+
+
+@router.post(
+    "/complaints/{int:pk}/explain",
+    response=ComplaintDetailOut,
+    summary="非我方责任：依鉴定结果答复",
+)
+def explain(request: HttpRequest, pk: int, payload: ExplainIn) -> Any:
+    complaints.explain(actor=request.user, complaint=_get(request, pk), **payload.dict())
+    return detail(request, pk)
+
+
+@router.post("/complaints/{int:pk}/cancel", response=ComplaintDetailOut, summary="撤销投诉")
+def cancel(request: HttpRequest, pk: int, payload: CancelIn) -> Any:
+    complaints.cancel(actor=request.user, complaint=_get(request, pk), reason=payload.reason)
+    return detail(request, pk)

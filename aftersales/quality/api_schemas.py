@@ -1,0 +1,156 @@
+"""Input and output schemas of the quality API. Internal investigation and handling details
+are one nested block, ``internal``, left empty for customers and dealers."""
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
+from aftersales.approvals.api_common import DeadlineOut, EventOut
+from aftersales.core.schemas import In
+from aftersales.quality.models import Complaint
+
+
+class ComplaintIn(In):
+    columns_of = Complaint
+    category: str = Field(
+        "", description="quality_defect / human_factors / service_attitude / other"
+    )
+    description: str = ""
+    channel: str = Field("phone", description="phone / letter / visit / portal / dealer")
+    contact_name: str = ""
+    contact_phone: str = ""
+    demand: str = ""
+    customer_id: int | None = None
+    dealer_id: int | None = None
+    equipment_id: int | None = None
+    ticket_id: int | None = None
+    callback_id: int | None = None
+    order_no: str = ""
+    part_code: str = ""
+    ship_date: dt.date | None = None
+    quantity: int | None = None
+    defective_quantity: int | None = None
+    person_issue: str = Field(
+        "", description="rudeness / asking_money / late_personal / repeat_repair"
+    )
+    staff_member_id: int | None = None
+
+
+class ReplyIn(In):
+    columns_of = Complaint
+    text: str
+    replied_at: dt.datetime | None = None
+
+
+class InvestigateIn(In):
+    columns_of = Complaint
+    cause: str
+    severity: str = Field(..., description="minor / serious / not_our_fault")
+    responsible_department_id: int | None = None
+    production_batch: str = ""
+    production_line: str = ""
+    production_people: str = ""
+    production_date: dt.date | None = None
+    person_accountable: bool | None = None
+
+
+class HandlingIn(In):
+    columns_of = Complaint
+    measures_production: str
+    measures_technical: str
+    solution: str
+    department_ids: list[int]
+
+
+class FeedbackIn(In):
+    columns_of = Complaint
+    feedback: str
+
+
+class ExplainIn(In):
+    columns_of = Complaint
+    appraisal_result: str
+    appraisal_basis: str
+    advice: str = ""
+
+
+class CancelIn(In):
+    columns_of = Complaint
+    reason: str = ""
+
+
+class ComplaintOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    channel: str
+    complainant: str
+    category: str
+    category_label: str = Field(..., alias="get_category_display")
+    customer_id: int | None
+    customer_name: str | None = None
+    dealer_id: int | None
+    description: str
+    registered_at: dt.datetime
+    replied_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_customer_name(obj: Any) -> str | None:
+        return obj.customer.name if obj.customer_id else None
+
+
+class InternalOut(Schema):
+    """Investigation, handling form and the person complained about: staff only."""
+
+    person_issue: str
+    staff_member_id: int | None
+    staff_member_name: str | None = None
+    cause: str
+    responsible_department: str | None = None
+    production_batch: str
+    production_line: str
+    production_people: str
+    production_date: dt.date | None
+    severity: str
+    investigated_at: dt.datetime | None
+    measures_production: str
+    measures_technical: str
+    solution: str
+
+    @staticmethod
+    def resolve_staff_member_name(obj: Any) -> str | None:
+        return str(obj.staff_member) if obj.staff_member_id else None
+
+    @staticmethod
+    def resolve_responsible_department(obj: Any) -> str | None:
+        return obj.responsible_department.name if obj.responsible_department_id else None
+
+
+class ComplaintDetailOut(ComplaintOut):
+    contact_name: str
+    contact_phone: str
+    demand: str
+    order_no: str
+    part_code: str | None = None
+    ship_date: dt.date | None
+    quantity: int | None
+    defective_quantity: int | None
+    equipment_id: int | None
+    ticket_id: int | None
+    reply_text: str
+    feedback: str
+    appraisal_result: str
+    appraisal_basis: str
+    internal: InternalOut | None
+    deadlines: list[DeadlineOut]
+    approvals: list[ApprovalOut]
+    timeline: list[EventOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_part_code(obj: Any) -> str | None:
+        return obj.part.code if obj.part_id else None

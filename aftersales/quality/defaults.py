@@ -1,0 +1,105 @@
+"""The quality domain's deadline rules and approval flow (configuration is data: seeded
+here, edited by an administrator afterwards; ``ensure_defaults`` only adds what is missing).
+
+The rules are also offered to the deadline engine as its fallback defaults, so a step still
+starts on an installation (or a flushed test database) that lacks the row."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from aftersales.approvals import defaults as approval_defaults
+from aftersales.approvals.defaults import FlowDefault, RuleDefault, StepDefault
+
+QD = "quality_director"
+
+RULES: tuple[RuleDefault, ...] = (
+    RuleDefault(
+        "quality.dealer_reply",
+        "经销商投诉书面答复",
+        Decimal(24),
+        "hours",
+        4 * 60,
+        ("coordinator", QD),
+        "SPEC §6.1 经销商投诉24小时内书面答复（002 §四）",
+    ),
+    RuleDefault(
+        "quality.consumer_decision",
+        "消费者投诉处理意见",
+        Decimal(24),
+        "hours",
+        4 * 60,
+        ("coordinator", QD),
+        "SPEC §6.1 消费者投诉24小时内给出处理意见（002 §四）",
+    ),
+)
+
+FLOWS: tuple[FlowDefault, ...] = (
+    FlowDefault(
+        "complaint_handling",
+        "重大投诉处理单审批",
+        "quality.complaint",
+        "重大投诉由生产、技术部门提出措施，售后与销售与客户商定方案，相关部门会签，"
+        "品质办主任批准（001 第一篇 4.14）",
+        (
+            StepDefault(1, "相关部门会签", (), departments_from_document=True),
+            StepDefault(2, "品质办主任批准", (QD,)),
+        ),
+    ),
+)
+
+
+def register() -> None:
+    """Offer the rules to the deadline engine as defaults (called at app ready)."""
+    for r in RULES:
+        approval_defaults.RULE_BY_CODE.setdefault(r.code, r)
+
+
+def ensure_defaults(apps: Any = None) -> None:
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    flow_model = apps.get_model("approvals", "ApprovalFlow")
+    step_model = apps.get_model("approvals", "ApprovalStep")
+    rule_model = apps.get_model("approvals", "DeadlineRule")
+    for f in FLOWS:
+        flow, _ = flow_model.objects.get_or_create(
+            code=f.code,
+            defaults={
+                "name": f.name,
+                "document_type": f.document_type,
+                "description": f.description,
+            },
+        )
+        for s in f.steps:
+            step_model.objects.get_or_create(
+                flow=flow,
+                order=s.order,
+                defaults={
+                    "name": s.name,
+                    "role_codes": list(s.roles),
+                    "departments_from_document": s.departments_from_document,
+                },
+            )
+    for r in RULES:
+        rule_model.objects.get_or_create(
+            code=r.code,
+            defaults={
+                "label": r.label,
+                "amount": r.amount,
+                "unit": r.unit,
+                "remind_before_minutes": r.remind_before_minutes,
+                "escalate_roles": list(r.escalate_roles),
+                "source": r.source,
+            },
+        )
+
+
+def ensure_flow(code: str) -> None:
+    """The flow row, created from the defaults when missing (before ``engine.submit``)."""
+    from aftersales.approvals.models import ApprovalFlow
+
+    if not ApprovalFlow.objects.filter(code=code).exists():
+        ensure_defaults()

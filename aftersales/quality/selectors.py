@@ -1,0 +1,78 @@
+"""Reads of the quality domain, all starting from the user's visible rows (a dealer sees its
+own complaints, a customer his own, technicians none)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from aftersales.approvals.services import deadlines
+from aftersales.core.errors import NotFound
+from aftersales.core.visibility import get_visible, visible
+from aftersales.quality.models import CLOSED_COMPLAINT_STATES, Complaint
+
+
+@dataclass
+class ComplaintFilters:
+    state: str | None = None  # a state, "open" or "all" (default)
+    category: str | None = None
+    severity: str | None = None
+    overdue: bool = False
+    customer_id: int | None = None
+    dealer_id: int | None = None
+    q: str | None = None
+
+
+def complaint_list(
+    user: Any, f: ComplaintFilters, now: dt.datetime | None = None
+) -> QuerySet[Complaint]:
+    now = now or timezone.now()
+    qs = visible(Complaint, user).filter(archived_at__isnull=True)
+    if f.state == "open":
+        qs = qs.exclude(state__in=CLOSED_COMPLAINT_STATES)
+    elif f.state and f.state != "all":
+        qs = qs.filter(state=f.state)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    if f.customer_id:
+        qs = qs.filter(customer_id=f.customer_id)
+    if f.dealer_id:
+        qs = qs.filter(dealer_id=f.dealer_id)
+    if f.overdue:
+        qs = qs.filter(pk__in=deadlines.overdue_ids(Complaint, now))
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(number__icontains=term)
+            | Q(customer__name__icontains=term)
+            | Q(dealer__name__icontains=term)
+            | Q(description__icontains=term)
+        )
+    return qs.select_related("customer", "dealer", "part").order_by("-registered_at", "-id")
+
+
+def complaint_detail(user: Any, pk: int) -> Complaint:
+    qs = Complaint.objects.select_related(
+        "customer",
+        "dealer",
+        "equipment__model",
+        "ticket",
+        "part",
+        "staff_member",
+        "responsible_department",
+        "registered_by",
+        "replied_by",
+        "investigated_by",
+        "closed_by",
+    )
+    try:
+        found: Complaint = get_visible(qs, user, pk=pk)
+    except NotFound as exc:
+        raise NotFound("投诉单不存在或无权查看") from exc
+    return found

@@ -1,0 +1,1 @@
+"""Writes of the quality domain: one service function per transition."""

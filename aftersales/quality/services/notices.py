@@ -1,0 +1,62 @@
+"""What the quality domain tells whom, through the notification outbox (inside the event's
+transaction; the key makes each message unique). Progress messages to the complainant carry
+only customer-facing words: no cause, department, production detail or person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from aftersales.approvals.documents import users_with_roles
+from aftersales.quality.models import Complainant, Complaint
+
+
+def _notify(key: str, people: list[Any], subject: str, body: str, link: str) -> int:
+    from aftersales.notifications.services import notify
+
+    people = [p for p in people if p is not None]
+    if not people:
+        return 0
+    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
+
+
+def roles(c: Complaint, event: str, role_codes: list[str], subject: str, body: str) -> int:
+    return _notify(
+        f"complaint:{c.pk}:{event}",
+        users_with_roles(role_codes),
+        subject,
+        body,
+        c.get_absolute_url(),
+    )
+
+
+def progress(c: Complaint, event: str, body: str) -> int:
+    """Tell the complainant how his complaint stands: a dealer's users for a dealer's
+    complaint (or one without a customer), otherwise the customer (portal, SMS record)."""
+    subject = f"投诉 {c.number} 处理进展"
+    if c.complainant == Complainant.DEALER or c.customer_id is None:
+        if c.dealer_id is None:
+            return 0
+        people = list(
+            get_user_model()
+            .objects.filter(org_kind="dealer", dealer_id=c.dealer_id, is_active=True)
+            .order_by("pk")
+        )
+        return _notify(
+            f"complaint:{c.pk}:progress:{event}", people, subject, body, c.get_absolute_url()
+        )
+    from aftersales.notifications.services import notify_customer
+
+    return len(
+        notify_customer(
+            key=f"complaint:{c.pk}:progress:{event}",
+            customer=c.customer,
+            customer_contact_name=c.contact_name,
+            phone=c.contact_phone,
+            email="",
+            subject=subject,
+            body=body,
+            link=c.get_absolute_url(),
+        )
+    )

@@ -1,0 +1,37 @@
+"""The complaint state machine as data (SPEC §6.1). ``engine`` transitions are the outcomes
+of the handling form's departmental approval: only the approval engine makes them."""
+
+from __future__ import annotations
+
+from aftersales.approvals.workflow import t, table
+from aftersales.quality.models import ComplaintState as S
+
+REGISTER_ROLES = frozenset({"agent", "coordinator", "dealer", "customer"})
+# the technical department / quality office record the investigation
+INVESTIGATORS = frozenset({"coordinator", "quality_director", "quality_centre_director"})
+REPLIERS = frozenset({"agent", "coordinator", "quality_director"})
+HANDLERS = frozenset({"coordinator", "quality_director"})
+
+COMPLAINT = table(
+    t(
+        "investigate",
+        "记录调查结果",
+        {S.REGISTERED, S.INVESTIGATED, S.RETURNED},
+        S.INVESTIGATED,
+        INVESTIGATORS,
+    ),
+    t("feed_back", "一般投诉：登记并反馈结案", {S.INVESTIGATED}, S.CLOSED, REPLIERS),
+    t(
+        "submit_handling",
+        "重大投诉：处理单提交部门审批",
+        {S.INVESTIGATED, S.RETURNED},
+        S.IN_APPROVAL,
+        HANDLERS,
+    ),
+    t("approve", "处理方案审批通过", {S.IN_APPROVAL}, S.APPROVED, engine=True),
+    t("reject", "处理方案被驳回", {S.IN_APPROVAL}, S.RETURNED, engine=True),
+    t("return", "处理单退回修改", {S.IN_APPROVAL}, S.RETURNED, engine=True),
+    t("close", "按批准方案处理完毕结案", {S.APPROVED}, S.CLOSED, REPLIERS),
+    t("explain", "非我方责任：依鉴定结果答复结案", {S.INVESTIGATED}, S.CLOSED, REPLIERS),
+    t("cancel", "撤销投诉", {S.REGISTERED}, S.CANCELLED, {"agent", "coordinator"}),
+)
