@@ -15,15 +15,15 @@ from aftersales.approvals.services import deadlines
 from aftersales.core.crud import Page
 from aftersales.quality import selectors
 from aftersales.quality.api_schemas import (
-    CancelIn,
+    ComplaintCancelIn,
     ComplaintDetailOut,
+    ComplaintExplainIn,
+    ComplaintFeedbackIn,
+    ComplaintHandlingIn,
     ComplaintIn,
+    ComplaintInvestigateIn,
     ComplaintOut,
-    ExplainIn,
-    FeedbackIn,
-    HandlingIn,
-    InvestigateIn,
-    ReplyIn,
+    ComplaintReplyIn,
 )
 from aftersales.quality.models import Complaint
 from aftersales.quality.services import complaints
@@ -90,7 +90,7 @@ def get_complaint(request: HttpRequest, pk: int) -> Any:
     response=ComplaintDetailOut,
     summary="书面答复/处理意见（24小时内）",
 )
-def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
+def reply(request: HttpRequest, pk: int, payload: ComplaintReplyIn) -> Any:
     complaints.reply(actor=request.user, complaint=_get(request, pk), **payload.dict())
     return detail(request, pk)
 
@@ -98,7 +98,7 @@ def reply(request: HttpRequest, pk: int, payload: ReplyIn) -> Any:
 @router.post(
     "/complaints/{int:pk}/investigate", response=ComplaintDetailOut, summary="记录调查结果"
 )
-def investigate(request: HttpRequest, pk: int, payload: InvestigateIn) -> Any:
+def investigate(request: HttpRequest, pk: int, payload: ComplaintInvestigateIn) -> Any:
     complaints.investigate(
         actor=request.user,
         complaint=_get(request, pk),
@@ -110,7 +110,7 @@ def investigate(request: HttpRequest, pk: int, payload: InvestigateIn) -> Any:
 @router.post(
     "/complaints/{int:pk}/feed-back", response=ComplaintDetailOut, summary="一般投诉：反馈结案"
 )
-def feed_back(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+def feed_back(request: HttpRequest, pk: int, payload: ComplaintFeedbackIn) -> Any:
     complaints.feed_back(actor=request.user, complaint=_get(request, pk), feedback=payload.feedback)
     return detail(request, pk)
 
@@ -120,7 +120,7 @@ def feed_back(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
     response=ComplaintDetailOut,
     summary="重大投诉：处理单提交部门审批",
 )
-def handling(request: HttpRequest, pk: int, payload: HandlingIn) -> Any:
+def handling(request: HttpRequest, pk: int, payload: ComplaintHandlingIn) -> Any:
     complaints.submit_handling(actor=request.user, complaint=_get(request, pk), **payload.dict())
     return detail(request, pk)
 
@@ -128,7 +128,7 @@ def handling(request: HttpRequest, pk: int, payload: HandlingIn) -> Any:
 @router.post(
     "/complaints/{int:pk}/close", response=ComplaintDetailOut, summary="按批准方案处理完毕结案"
 )
-def close(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
+def close(request: HttpRequest, pk: int, payload: ComplaintFeedbackIn) -> Any:
     complaints.close(actor=request.user, complaint=_get(request, pk), feedback=payload.feedback)
     return detail(request, pk)
 
@@ -138,12 +138,12 @@ def close(request: HttpRequest, pk: int, payload: FeedbackIn) -> Any:
     response=ComplaintDetailOut,
     summary="非我方责任：依鉴定结果答复",
 )
-def explain(request: HttpRequest, pk: int, payload: ExplainIn) -> Any:
+def explain(request: HttpRequest, pk: int, payload: ComplaintExplainIn) -> Any:
     complaints.explain(actor=request.user, complaint=_get(request, pk), **payload.dict())
     return detail(request, pk)
 
 
 @router.post("/complaints/{int:pk}/cancel", response=ComplaintDetailOut, summary="撤销投诉")
-def cancel(request: HttpRequest, pk: int, payload: CancelIn) -> Any:
+def cancel(request: HttpRequest, pk: int, payload: ComplaintCancelIn) -> Any:
     complaints.cancel(actor=request.user, complaint=_get(request, pk), reason=payload.reason)
     return detail(request, pk)

@@ -38,13 +38,13 @@ class ComplaintIn(In):
     staff_member_id: int | None = None
 
 
-class ReplyIn(In):
+class ComplaintReplyIn(In):
     columns_of = Complaint
     text: str
     replied_at: dt.datetime | None = None
 
 
-class InvestigateIn(In):
+class ComplaintInvestigateIn(In):
     columns_of = Complaint
     cause: str
     severity: str = Field(..., description="minor / serious / not_our_fault")
@@ -56,7 +56,7 @@ class InvestigateIn(In):
     person_accountable: bool | None = None
 
 
-class HandlingIn(In):
+class ComplaintHandlingIn(In):
     columns_of = Complaint
     measures_production: str
     measures_technical: str
@@ -64,19 +64,19 @@ class HandlingIn(In):
     department_ids: list[int]
 
 
-class FeedbackIn(In):
+class ComplaintFeedbackIn(In):
     columns_of = Complaint
     feedback: str
 
 
-class ExplainIn(In):
+class ComplaintExplainIn(In):
     columns_of = Complaint
     appraisal_result: str
     appraisal_basis: str
     advice: str = ""
 
 
-class CancelIn(In):
+class ComplaintCancelIn(In):
     columns_of = Complaint
     reason: str = ""
 
@@ -103,7 +103,7 @@ class ComplaintOut(Schema):
         return obj.customer.name if obj.customer_id else None
 
 
-class InternalOut(Schema):
+class ComplaintInternalOut(Schema):
     """Investigation, handling form and the person complained about: staff only."""
 
     person_issue: str
@@ -145,7 +145,7 @@ class ComplaintDetailOut(ComplaintOut):
     feedback: str
     appraisal_result: str
     appraisal_basis: str
-    internal: InternalOut | None
+    internal: ComplaintInternalOut | None
     deadlines: list[DeadlineOut]
     approvals: list[ApprovalOut]
     timeline: list[EventOut]

@@ -26,6 +26,7 @@ from aftersales.accounts.services import issue_token
 from aftersales.approvals.testing import build as build_documents
 from aftersales.core.models import AuditEvent
 from aftersales.parts.tests.helpers import file_request, pending_task
+from aftersales.quality.services import complaints
 from aftersales.returns.services import applications
 from aftersales.returns.tests.helpers import apply
 from aftersales.service.services import callbacks, warranty
@@ -83,7 +84,7 @@ CREATES = re.compile(
     r"product-models|warranty-policies|tickets|returns|imports|parts/requests|parts/analyses|"
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
-    r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments)$"
+    r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -144,6 +145,16 @@ def build_org_a() -> dict[str, Any]:
     applications.submit(actor=docs.coordinator, ret=ret, department_ids=[docs.sales.id])
     task = pending_task(ret)
     contact = w["c1"].contacts.get()
+    complaint = complaints.register(
+        actor=w["agent"],
+        data=complaints.ComplaintInput(
+            category="quality_defect",
+            description="ORGA机密投诉内容",
+            customer_id=w["c1"].id,
+            equipment_id=w["e1"].id,
+            ticket_id=tk.id,
+        ),
+    )
     van, van_bin, van_movement = stock_of_a(w["tech"])
     records = {
         "customers": w["c1"],
@@ -162,6 +173,7 @@ def build_org_a() -> dict[str, Any]:
         "stock/bins": van_bin,
         "stock/movements": van_movement,
         "stock/shortages": Shortage.objects.get(technician=w["tech"]),  # the report's part
+        "complaints": complaint,
     }
     return {
         "w": w,
