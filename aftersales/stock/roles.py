@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from aftersales.accounts.roles import OFFICE_ROLES, app_perms, extend_role_permissions
 
-MODELS = ["warehouse", "bin", "lot", "stocklevel", "movement", "movementline", "shortage"]
+MODELS = [
+    "warehouse",
+    "bin",
+    "lot",
+    "stocklevel",
+    "movement",
+    "movementline",
+    "shortage",
+    "loanerunit",
+    "loan",
+]
 
 
 def register() -> None:
@@ -15,4 +25,8 @@ def register() -> None:
     for role in ("warehouse", "team_leader", "admin"):
         extend_role_permissions(role, app_perms("stock", "add,change", ["movement", "shortage"]))
     for role in ("warehouse", "admin"):
-        extend_role_permissions(role, app_perms("stock", "add,change,delete", ["warehouse", "bin"]))
+        extend_role_permissions(
+            role, app_perms("stock", "add,change,delete", ["warehouse", "bin", "loanerunit"])
+        )
+    for role in ("warehouse", "coordinator", "team_leader", "admin", "technician"):
+        extend_role_permissions(role, app_perms("stock", "add,change", ["loan"]))

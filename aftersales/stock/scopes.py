@@ -15,6 +15,8 @@ def register() -> None:
     register_technician_scope(
         "stock.movementline", lambda u: Q(movement__from_warehouse__technician=u.pk)
     )
+    # the loans of the tickets he works on
+    register_technician_scope("stock.loan", lambda u: Q(ticket__work_orders__technician=u.pk))
 
 
 __all__: list[Any] = ["register"]

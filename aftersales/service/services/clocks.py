@@ -23,6 +23,7 @@ from aftersales.service.models.ticket import PAUSE_STATES
 from aftersales.sla import rules as sla_rules
 from aftersales.sla.models import Metric, Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
 from aftersales.staff.models import StaffProfile
+from aftersales.stock.services import loaners
 
 MET_BY_STATE = {
     TicketState.ACKNOWLEDGED: ("response",),
@@ -330,7 +331,12 @@ def _loaner_rule(ticket: Ticket, now: dt.datetime) -> int:
         return 0
     task, created = LoanerTask.objects.get_or_create(
         ticket=ticket,
-        defaults={"note": f"{policy.loaner_after_minutes // 60}小时内未修复，需提供备用机"},
+        defaults={
+            "note": (
+                f"{policy.loaner_after_minutes // 60}小时内未修复，需提供备用机；"
+                f"{loaners.offer_note(ticket)}"
+            )[:200]
+        },
     )
     if not created:
         return 0

@@ -1,3 +1,4 @@
+from aftersales.stock.models.loaner import Loan, LoanerState, LoanerUnit
 from aftersales.stock.models.location import Bin, Warehouse, WarehouseKind
 from aftersales.stock.models.movement import (
     Movement,
@@ -10,6 +11,9 @@ from aftersales.stock.models.stock import Lot, LotSource, StockLevel
 
 __all__ = [
     "Bin",
+    "Loan",
+    "LoanerState",
+    "LoanerUnit",
     "Lot",
     "LotSource",
     "Movement",

@@ -88,3 +88,42 @@ def test_transfers_racing_issues_never_move_more_than_there_is(s) -> None:  # ty
     moved = Movement.objects.filter(kind="transfer").count()
     assert on_hand(s.van, s.psu) == 2 * moved
     assert Movement.objects.filter(kind="issue").count() + moved == 5
+
+
+def test_a_loaner_is_lent_once_when_two_lend_it_at_the_same_moment() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales import testing as t
+    from aftersales.core.errors import Conflict
+    from aftersales.service.tests import web_world
+    from aftersales.stock.models import Loan, LoanerUnit, Warehouse
+    from aftersales.stock.services import loaners
+
+    w = web_world.build()
+    keeper, keeper2 = t.user("warehouse", username="k1"), t.user("warehouse", username="k2")
+    store = Warehouse.objects.create(code="RG", name="区域库", kind="regional")
+    unit = LoanerUnit.objects.create(
+        code="LN-1", serial_no="SN-1", category=w["led"], warehouse=store
+    )
+    tickets = [web_world.ticket(w), web_world.ticket(w, equipment="e2")]
+    due = timezone.localdate() + dt.timedelta(days=5)
+    outcomes: list[str] = []
+
+    def lend(actor, ticket):  # type: ignore[no-untyped-def]
+        def call() -> None:
+            try:
+                loaners.lend(
+                    actor=actor, unit_id=unit.pk, ticket_id=ticket.pk, signed_by="王", due_back=due
+                )
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("conflict")
+
+        return call
+
+    results = race([lend(keeper, tickets[0]), lend(keeper2, tickets[1])])
+    assert results == ["ok", "ok"]  # neither call crashed
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert Loan.objects.filter(unit=unit).count() == 1

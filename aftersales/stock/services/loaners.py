@@ -1,0 +1,213 @@
+"""The loaner pool (备用机, SPEC §11): which units are free for a ticket (the right product
+line, nearest to the site first), lending with the customer's signature, taking back and
+the inspection that makes a unit available again. A unit is lent once at a time: the lend
+is a conditional update (available → lent) and one open loan per unit is a constraint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aftersales.approvals import inputs
+from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.visibility import get_visible
+from aftersales.service.models import Ticket
+from aftersales.service.models.ticket import LoanerTask
+from aftersales.stock.models import Loan, LoanerState, LoanerUnit
+
+S = LoanerState
+
+
+def _distance(a: Any, b: Any) -> float:
+    """Rough kilometres between two (lat, lng) pairs; infinite when one is unknown."""
+    if None in (a[0], a[1], b[0], b[1]):
+        return math.inf
+    lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (*a, *b))
+    x = (lng2 - lng1) * math.cos((lat1 + lat2) / 2)
+    return 6371 * math.hypot(x, lat2 - lat1)
+
+
+def offer(ticket: Ticket, *, limit: int = 3) -> list[LoanerUnit]:
+    """The available units of the ticket's product line, nearest to the site first: units
+    kept in the site's region, then by the distance of their store's region centre."""
+    equipment = ticket.equipment
+    category_id = equipment.model.category_id if equipment is not None else None
+    if category_id is None:
+        return []
+    units = list(
+        LoanerUnit.objects.filter(
+            category_id=category_id, state=S.AVAILABLE, archived_at__isnull=True
+        ).select_related("warehouse__region")
+    )
+    site = ticket.site
+    where = (site.lat, site.lng) if site else (None, None)
+    region_id = site.region_id if site else None
+
+    def key(u: LoanerUnit) -> tuple[int, float, str]:
+        region = u.warehouse.region
+        centre = (region.centre_lat, region.centre_lng) if region else (None, None)
+        return (0 if region and region.pk == region_id else 1, _distance(where, centre), u.code)
+
+    return sorted(units, key=key)[:limit]
+
+
+def offer_note(ticket: Ticket) -> str:
+    units = offer(ticket)
+    if not units:
+        return "暂无可用备用机"
+    return "可用备用机：" + "、".join(f"{u.code}（{u.warehouse.name}）" for u in units)
+
+
+def _require(actor: Any) -> None:
+    if not actor.has_perm("stock.add_loan"):
+        raise PermissionDenied("无权办理备用机借用")
+
+
+def _set_task(ticket: Ticket, state: str, *, actor: Any, now: dt.datetime) -> None:
+    task = LoanerTask.objects.select_for_update().filter(ticket=ticket).first()
+    if task is None or task.state == state:
+        return
+    before = task.state
+    LoanerTask.objects.filter(pk=task.pk).update(state=state, updated_at=now)
+    task.state = state
+    audit.record(
+        task,
+        actor=actor,
+        action="transition",
+        verb=f"loaner_{state}",
+        from_state=before,
+        to_state=state,
+        at=now,
+    )
+
+
+def _unit_moves(unit: LoanerUnit, frm: str, to: str, *, actor: Any, now: dt.datetime) -> None:
+    """The state change as a conditional update: only from ``frm``."""
+    done = LoanerUnit.objects.filter(pk=unit.pk, state=frm).update(state=to, updated_at=now)
+    if done != 1:
+        current = LoanerUnit.objects.get(pk=unit.pk).get_state_display()
+        raise Conflict(f"备用机{unit.code}当前状态为「{current}」，不能办理", code="loaner_state")
+    audit.record(
+        unit,
+        actor=actor,
+        action="transition",
+        verb=f"loaner_unit_{to}",
+        from_state=frm,
+        to_state=to,
+        at=now,
+    )
+    unit.state = to
+
+
+@transaction.atomic
+def lend(
+    *,
+    actor: Any,
+    unit_id: int,
+    ticket_id: int,
+    signed_by: str,
+    due_back: Any,
+    now: dt.datetime | None = None,
+) -> Loan:
+    """Lend a unit for a ticket; the customer's signer is required."""
+    now = now or timezone.now()
+    _require(actor)
+    try:
+        ticket = get_visible(Ticket.objects.select_related("equipment__model"), actor, pk=ticket_id)
+    except NotFound as exc:
+        raise NotFound("报修单不存在或无权查看", field="ticket_id") from exc
+    unit = LoanerUnit.objects.filter(pk=unit_id, archived_at__isnull=True).first()
+    if unit is None:
+        raise NotFound("备用机不存在", field="unit_id")
+    signer = inputs.text(signed_by, field="signed_by", label="客户签收人", max_length=50)
+    due = inputs.date(due_back, field="due_back", label="约定归还日期")
+    if due < timezone.localdate(now):
+        raise ValidationFailed("约定归还日期不能早于今天", field="due_back")
+    equipment = ticket.equipment
+    if equipment is not None and equipment.model.category_id != unit.category_id:
+        raise ValidationFailed("备用机的产品线与报修设备不符", field="unit_id")
+    _unit_moves(unit, S.AVAILABLE, S.LENT, actor=actor, now=now)
+    try:
+        with transaction.atomic():
+            loan = Loan.objects.create(
+                number=next_number("BY", on=now),
+                unit=unit,
+                ticket=ticket,
+                lent_at=now,
+                lent_by=actor,
+                signed_by=signer,
+                due_back=due,
+            )
+    except IntegrityError as exc:  # an open loan exists: the state said otherwise
+        raise Conflict(f"备用机{unit.code}已借出", code="loaner_state") from exc
+    audit.record(loan, actor=actor, action="create", after=audit.snapshot(loan), at=now)
+    _set_task(ticket, LoanerTask.State.LENT, actor=actor, now=now)
+    return loan
+
+
+def _loan(actor: Any, loan: Loan | int) -> Loan:
+    pk = loan.pk if isinstance(loan, Loan) else int(loan)
+    try:
+        found: Loan = get_visible(
+            Loan.objects.select_for_update(of=("self",)).select_related("unit", "ticket"),
+            actor,
+            pk=pk,
+        )
+    except NotFound as exc:
+        raise NotFound("借用记录不存在或无权查看") from exc
+    return found
+
+
+@transaction.atomic
+def take_back(*, actor: Any, loan: Loan | int, now: dt.datetime | None = None) -> Loan:
+    """The unit comes back: it waits for inspection before it is lent again."""
+    now = now or timezone.now()
+    _require(actor)
+    found = _loan(actor, loan)
+    if found.returned_at is not None:
+        raise Conflict("该备用机已归还", code="already_returned")
+    Loan.objects.filter(pk=found.pk).update(returned_at=now, returned_by=actor, updated_at=now)
+    found.returned_at, found.returned_by = now, actor
+    _unit_moves(found.unit, S.LENT, S.INSPECTING, actor=actor, now=now)
+    audit.record(found, actor=actor, action="action", verb="loan_returned", at=now)
+    _set_task(found.ticket, LoanerTask.State.RETURNED, actor=actor, now=now)
+    return found
+
+
+@transaction.atomic
+def inspect(
+    *, actor: Any, loan: Loan | int, ok: bool, note: str = "", now: dt.datetime | None = None
+) -> Loan:
+    """Inspection after return: passed → available again; failed → in repair."""
+    now = now or timezone.now()
+    _require(actor)
+    found = _loan(actor, loan)
+    if found.returned_at is None:
+        raise Conflict("备用机尚未归还，不能检验", code="not_returned")
+    if found.inspected_at is not None:
+        raise Conflict("该次借用已检验", code="already_inspected")
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationFailed("检验说明不能超过200字", field="note")
+    if not ok and not note:
+        raise ValidationFailed("检验不合格时请填写说明", field="note")
+    Loan.objects.filter(pk=found.pk).update(
+        inspected_at=now, inspection_ok=ok, inspection_note=note, updated_at=now
+    )
+    found.inspected_at, found.inspection_ok, found.inspection_note = now, ok, note
+    _unit_moves(found.unit, S.INSPECTING, S.AVAILABLE if ok else S.IN_REPAIR, actor=actor, now=now)
+    audit.record(
+        found,
+        actor=actor,
+        action="action",
+        verb="loan_inspected",
+        payload={"ok": ok, "note": note},
+        at=now,
+    )
+    return found
