@@ -10,8 +10,17 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from aftersales.core.crud import Page, register_crud
+from aftersales.core.errors import PermissionDenied
 from aftersales.stock import selectors
 from aftersales.stock.api_schemas import (
+    LoanerRetireIn,
+    LoanerUnitFilter,
+    LoanerUnitIn,
+    LoanerUnitOut,
+    LoanerUnitPatch,
+    LoanIn,
+    LoanInspectIn,
+    LoanOut,
     StockAdjustIn,
     StockBinFilter,
     StockBinIn,
@@ -32,8 +41,8 @@ from aftersales.stock.api_schemas import (
     WarehouseOut,
     WarehousePatch,
 )
-from aftersales.stock.models import Bin, Movement, Warehouse
-from aftersales.stock.services import consumption
+from aftersales.stock.models import Bin, LoanerUnit, Movement, Warehouse
+from aftersales.stock.services import consumption, loaners
 from aftersales.stock.services import movements as mv
 
 router = Router(tags=["库存"])
@@ -47,6 +56,16 @@ register_crud(
     update=WarehousePatch,
     filters=WarehouseFilter,
     search=["code", "name"],
+)
+register_crud(
+    router,
+    model=LoanerUnit,
+    path="stock/loaners",
+    out=LoanerUnitOut,
+    create=LoanerUnitIn,
+    update=LoanerUnitPatch,
+    filters=LoanerUnitFilter,
+    search=["code", "serial_no"],
 )
 register_crud(
     router,
@@ -172,3 +191,58 @@ def list_shortages(request: HttpRequest, state: str | None = "open") -> Any:
 def replenish(request: HttpRequest, pk: int) -> Any:
     done = consumption.replenish(actor=request.user, shortage=pk)
     return selectors.shortages(request.user, "all").get(pk=done.pk)
+
+
+@router.get(
+    "/stock/loaners-for-ticket/{int:ticket_id}",
+    response=list[LoanerUnitOut],
+    summary="可借备用机（同产品线，就近优先）",
+)
+def loaners_for_ticket(request: HttpRequest, ticket_id: int) -> Any:
+    if not request.user.has_perm("stock.view_loanerunit"):
+        raise PermissionDenied("无权查看备用机")
+    return loaners.offer(selectors.visible_ticket(request.user, ticket_id), limit=20)
+
+
+@router.post("/stock/loaners/{int:pk}/repaired", response=LoanerUnitOut, summary="备用机修复可借")
+def loaner_repaired(request: HttpRequest, pk: int) -> Any:
+    return loaners.repaired(actor=request.user, unit=pk)
+
+
+@router.post("/stock/loaners/{int:pk}/retire", response=LoanerUnitOut, summary="备用机报废")
+def loaner_retire(request: HttpRequest, pk: int, payload: LoanerRetireIn) -> Any:
+    return loaners.retire(actor=request.user, unit=pk, reason=payload.reason)
+
+
+@router.get("/stock/loans", response=list[LoanOut], summary="备用机借用记录")
+@paginate(Page)
+def list_loans(
+    request: HttpRequest,
+    which: str = "open",
+    ticket_id: int | None = None,
+    unit_id: int | None = None,
+) -> Any:
+    return selectors.loans(request.user, which=which, ticket_id=ticket_id, unit_id=unit_id)
+
+
+@router.get("/stock/loans/{int:pk}", response=LoanOut, summary="借用记录详情")
+def get_loan(request: HttpRequest, pk: int) -> Any:
+    return selectors.loan(request.user, pk)
+
+
+@router.post("/stock/loans", response={201: LoanOut}, summary="借出备用机（客户签收）")
+def lend(request: HttpRequest, payload: LoanIn) -> Any:
+    done = loaners.lend(actor=request.user, **payload.dict())
+    return 201, selectors.loan(request.user, done.pk)
+
+
+@router.post("/stock/loans/{int:pk}/return", response=LoanOut, summary="收回备用机（待检验）")
+def take_back(request: HttpRequest, pk: int) -> Any:
+    loaners.take_back(actor=request.user, loan=pk)
+    return selectors.loan(request.user, pk)
+
+
+@router.post("/stock/loans/{int:pk}/inspect", response=LoanOut, summary="归还检验")
+def inspect(request: HttpRequest, pk: int, payload: LoanInspectIn) -> Any:
+    loaners.inspect(actor=request.user, loan=pk, ok=payload.ok, note=payload.note)
+    return selectors.loan(request.user, pk)

@@ -10,7 +10,15 @@ from ninja import Field, ModelSchema, Schema
 from pydantic import constr
 
 from aftersales.core.schemas import In, InFilter
-from aftersales.stock.models import Bin, Movement, MovementLine, Shortage, Warehouse
+from aftersales.stock.models import (
+    Bin,
+    Loan,
+    LoanerUnit,
+    Movement,
+    MovementLine,
+    Shortage,
+    Warehouse,
+)
 
 # a quantity or a cost may be sent as text ("3", "12.50"): the service parses it and names
 # the field in its Chinese error ("1,000" → 含逗号)
@@ -219,3 +227,92 @@ class StockShortageOut(ModelSchema):
             "replenishment",
             "recorded_at",
         ]
+
+
+class LoanerUnitOut(ModelSchema):
+    category_name: str = Field(..., alias="category.name")
+    warehouse_name: str = Field(..., alias="warehouse.name")
+
+    class Meta:
+        model = LoanerUnit
+        fields = [
+            "id",
+            "code",
+            "serial_no",
+            "category",
+            "model",
+            "warehouse",
+            "state",
+            "note",
+            "archived_at",
+        ]
+
+
+class LoanerUnitIn(In):
+    columns_of = LoanerUnit
+    code: constr(strip_whitespace=True, min_length=1, max_length=30)  # type: ignore[valid-type]
+    serial_no: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
+    category_id: int
+    model_id: int | None = None
+    warehouse_id: int
+    note: str = ""
+
+
+class LoanerUnitPatch(In):
+    columns_of = LoanerUnit
+    warehouse_id: int | None = None
+    model_id: int | None = None
+    note: str | None = None
+
+
+class LoanerUnitFilter(InFilter):
+    columns_of = LoanerUnit
+    state: str | None = None
+    category_id: int | None = None
+    warehouse_id: int | None = None
+
+
+class LoanOut(ModelSchema):
+    unit_code: str = Field(..., alias="unit.code")
+    unit_serial_no: str = Field(..., alias="unit.serial_no")
+    ticket_number: str = Field(..., alias="ticket.number")
+    overdue: bool = Field(..., alias="is_overdue")
+
+    class Meta:
+        model = Loan
+        fields = [
+            "id",
+            "number",
+            "unit",
+            "ticket",
+            "lent_at",
+            "lent_by",
+            "signed_by",
+            "due_back",
+            "returned_at",
+            "returned_by",
+            "inspected_at",
+            "inspection_ok",
+            "inspection_note",
+            "overdue_at",
+            "escalated_at",
+        ]
+
+
+class LoanIn(In):
+    columns_of = Loan
+    unit_id: int
+    ticket_id: int
+    signed_by: str = Field(..., description="客户签收人")
+    due_back: dt.date = Field(..., description="约定归还日期")
+
+
+class LoanInspectIn(In):
+    columns_of = Loan
+    ok: bool
+    note: str = Field("", max_length=200, description="检验说明（不合格时必填）")
+
+
+class LoanerRetireIn(In):
+    columns_of = LoanerUnit
+    reason: str = Field(..., max_length=200)

@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
-from aftersales.stock.models import Movement, MovementLine, Shortage, StockLevel, Warehouse
+from aftersales.stock.models import (
+    Loan,
+    LoanerUnit,
+    Movement,
+    MovementLine,
+    Shortage,
+    StockLevel,
+    Warehouse,
+)
 
 VALUE = ExpressionWrapper(
     F("quantity") * F("lot__unit_cost"), output_field=DecimalField(max_digits=16, decimal_places=2)
@@ -126,3 +135,67 @@ def shortages(user: Any, state: str | None = "open") -> QuerySet[Shortage]:
     if state and state != "all":
         qs = qs.filter(state=state)
     return qs.select_related("technician", "van", "part", "proposed_from", "replenishment")
+
+
+@dataclass
+class LoanerFilters:
+    state: str | None = None
+    category_id: int | None = None
+    warehouse_id: int | None = None
+    q: str | None = None  # code / serial
+
+
+def loaner_units(user: Any, f: LoanerFilters) -> QuerySet[LoanerUnit]:
+    qs = visible(LoanerUnit, user).filter(archived_at__isnull=True)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.category_id:
+        qs = qs.filter(category_id=f.category_id)
+    if f.warehouse_id:
+        qs = qs.filter(warehouse_id=f.warehouse_id)
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(Q(code__icontains=term) | Q(serial_no__icontains=term))
+    open_loans = visible(Loan, user).filter(returned_at__isnull=True).select_related("ticket")
+    return (
+        qs.select_related("category", "model", "warehouse")
+        .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
+        .order_by("category__name", "code")
+    )
+
+
+def loans(
+    user: Any, *, which: str = "open", ticket_id: int | None = None, unit_id: int | None = None
+) -> QuerySet[Loan]:
+    """``which``: open / overdue / returned (waiting for or past inspection) / all."""
+    qs = visible(Loan, user).filter(archived_at__isnull=True)
+    if which == "open":
+        qs = qs.filter(returned_at__isnull=True)
+    elif which == "overdue":
+        qs = qs.filter(returned_at__isnull=True, due_back__lt=timezone.localdate())
+    elif which == "returned":
+        qs = qs.filter(returned_at__isnull=False)
+    if ticket_id:
+        qs = qs.filter(ticket_id=ticket_id)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.select_related("unit", "ticket", "lent_by", "returned_by")
+
+
+def loan(user: Any, pk: int) -> Loan:
+    try:
+        found: Loan = get_visible(
+            Loan.objects.select_related("unit", "ticket", "lent_by", "returned_by"), user, pk=pk
+        )
+    except NotFound as exc:
+        raise NotFound("借用记录不存在或无权查看") from exc
+    return found
+
+
+def visible_ticket(user: Any, pk: int) -> Any:
+    from aftersales.service.models import Ticket
+
+    try:
+        return get_visible(Ticket.objects.select_related("equipment__model", "site"), user, pk=pk)
+    except NotFound as exc:
+        raise NotFound("报修单不存在或无权查看") from exc

@@ -12,4 +12,9 @@ urlpatterns: list[URLPattern] = [
     path("movements/<int:pk>/", views.movement_detail, name="movement"),
     path("shortages/", views.shortage_list, name="shortages"),
     path("shortages/<int:pk>/replenish/", views.shortage_replenish, name="replenish"),
+    path("loaners/", views.loaner_board, name="loaners"),
+    path("loaners/lend/", views.loan_lend, name="lend"),
+    path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
+    path("loans/<int:pk>/inspect/", views.loan_inspect, name="loan_inspect"),
+    path("loaners/<int:pk>/repaired/", views.loaner_repaired, name="loaner_repaired"),
 ]

@@ -6,19 +6,23 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from aftersales.approvals.web import run
+from aftersales.approvals.web import post, run
 from aftersales.core import limits
 from aftersales.core.errors import NotFound
+from aftersales.core.visibility import visible
 from aftersales.parts.views.common import is_staff
 from aftersales.stock import selectors
-from aftersales.stock.models import MovementKind, ShortageState, WarehouseKind
-from aftersales.stock.services import consumption
+from aftersales.stock.models import LoanerState, MovementKind, ShortageState, WarehouseKind
+from aftersales.stock.services import consumption, loaners
 
 
 def _may_see(user: Any) -> None:
@@ -133,3 +137,112 @@ def shortage_replenish(request: HttpRequest, pk: int) -> HttpResponse:
         lambda s: f"已补货：调拨单 {s.replenishment.number}",
     )
     return redirect("stock:shortages")
+
+
+LOAN_VIEWS = [("open", "借出中"), ("overdue", "逾期未还"), ("returned", "已归还"), ("all", "全部")]
+
+
+@login_required
+def loaner_board(request: HttpRequest) -> HttpResponse:
+    """备用机看板: the pool by state and the loans (open, overdue…), lend / take back /
+    inspect / repaired from one page."""
+    _may_see(request.user)
+    g = request.GET
+    f = selectors.LoanerFilters(
+        state=g.get("state") if g.get("state") in LoanerState.values else None,
+        q=(g.get("q") or "").strip()[:50] or None,
+    )
+    which = str(g.get("which")) if g.get("which") in dict(LOAN_VIEWS) else "open"
+    units = selectors.loaner_units(request.user, f)
+    counts = dict(
+        units.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    page = Paginator(selectors.loans(request.user, which=which), 30).get_page(g.get("page"))
+    may_lend = request.user.has_perm("stock.add_loan")
+    return render(
+        request,
+        "stock/loaners.html",
+        {
+            "units": units,
+            "f": f,
+            "states": [(v, label, counts.get(v, 0)) for v, label in LoanerState.choices],
+            "which": which,
+            "loan_views": LOAN_VIEWS,
+            "page": page,
+            "query": _query(request),
+            "may_lend": may_lend,
+            "available": [u for u in units if u.state == LoanerState.AVAILABLE] if may_lend else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _ticket_id(request: HttpRequest, number: str) -> int | None:
+    from aftersales.service.models import Ticket
+
+    found = visible(Ticket, request.user).filter(number=number[:20]).values_list("pk", flat=True)
+    return found.first()
+
+
+@login_required
+@require_POST
+def loan_lend(request: HttpRequest) -> HttpResponse:
+    _may_see(request.user)
+    number = post(request, "ticket")
+    ticket_id = _ticket_id(request, number) if number else None
+    if ticket_id is None:
+        messages.error(request, "请填写您可查看的报修单号")
+        return redirect("stock:loaners")
+    run(
+        request,
+        lambda: loaners.lend(
+            actor=request.user,
+            unit_id=_int(post(request, "unit")) or 0,
+            ticket_id=ticket_id,
+            signed_by=post(request, "signed_by"),
+            due_back=post(request, "due_back"),
+        ),
+        lambda loan: f"已借出 {loan.unit.code}：借用单 {loan.number}",
+    )
+    return redirect("stock:loaners")
+
+
+@login_required
+@require_POST
+def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    run(
+        request,
+        lambda: loaners.take_back(actor=request.user, loan=pk),
+        lambda loan: f"已收回 {loan.unit.code}，请检验后再借出",
+    )
+    return redirect("stock:loaners")
+
+
+@login_required
+@require_POST
+def loan_inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    ok = post(request, "result") == "ok"
+    run(
+        request,
+        lambda: loaners.inspect(actor=request.user, loan=pk, ok=ok, note=post(request, "note")),
+        lambda loan: (
+            f"{loan.unit.code} 检验合格，可再借出"
+            if ok
+            else f"{loan.unit.code} 检验不合格，已转维修"
+        ),
+    )
+    return redirect("stock:loaners")
+
+
+@login_required
+@require_POST
+def loaner_repaired(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    run(
+        request,
+        lambda: loaners.repaired(actor=request.user, unit=pk),
+        lambda u: f"{u.code} 已修复，可借用",
+    )
+    return redirect("stock:loaners")

@@ -52,6 +52,8 @@ class Migration(migrations.Migration):
                 ('inspected_at', models.DateTimeField(blank=True, null=True, verbose_name='检验时间')),
                 ('inspection_ok', models.BooleanField(blank=True, null=True, verbose_name='检验合格')),
                 ('inspection_note', models.CharField(blank=True, max_length=200, verbose_name='检验说明')),
+                ('overdue_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='逾期提醒时间')),
+                ('escalated_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='逾期升级时间')),
                 ('lent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
                 ('returned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='收回人')),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='service.ticket', verbose_name='报修单')),

@@ -91,6 +91,8 @@ class Loan(BusinessModel):
     inspected_at = models.DateTimeField("检验时间", null=True, blank=True)
     inspection_ok = models.BooleanField("检验合格", null=True, blank=True)
     inspection_note = models.CharField("检验说明", max_length=200, blank=True)
+    overdue_at = models.DateTimeField("逾期提醒时间", null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField("逾期升级时间", null=True, blank=True, editable=False)
 
     visibility = {"customer": "ticket__customer", "technician": "lent_by"}  # + scopes.py
 
@@ -109,3 +111,7 @@ class Loan(BusinessModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.returned_at is None and self.due_back < timezone.localdate()

@@ -211,3 +211,124 @@ def inspect(
         at=now,
     )
     return found
+
+
+def _unit(unit: LoanerUnit | int) -> LoanerUnit:
+    pk = unit.pk if isinstance(unit, LoanerUnit) else int(unit)
+    found = LoanerUnit.objects.filter(pk=pk, archived_at__isnull=True).first()
+    if found is None:
+        raise NotFound("备用机不存在", field="unit_id")
+    return found
+
+
+@transaction.atomic
+def repaired(*, actor: Any, unit: LoanerUnit | int, now: dt.datetime | None = None) -> LoanerUnit:
+    """A unit back from repair is lendable again."""
+    now = now or timezone.now()
+    _require(actor)
+    found = _unit(unit)
+    _unit_moves(found, S.IN_REPAIR, S.AVAILABLE, actor=actor, now=now)
+    return found
+
+
+@transaction.atomic
+def retire(
+    *, actor: Any, unit: LoanerUnit | int, reason: str, now: dt.datetime | None = None
+) -> LoanerUnit:
+    """Take a unit out of the pool for good (kept, never deleted); not while it is lent."""
+    now = now or timezone.now()
+    if not actor.has_perm("stock.change_loanerunit"):
+        raise PermissionDenied("无权报废备用机")
+    why = inputs.text(reason, field="reason", label="报废原因", max_length=200)
+    found = _unit(unit)
+    if found.state not in (S.AVAILABLE, S.IN_REPAIR, S.INSPECTING):
+        raise Conflict(
+            f"备用机{found.code}当前状态为「{found.get_state_display()}」，不能报废",
+            code="loaner_state",
+        )
+    frm = found.state
+    done = LoanerUnit.objects.filter(pk=found.pk, state=frm).update(
+        state=S.RETIRED, note=why, updated_at=now
+    )
+    if done != 1:
+        raise Conflict(f"备用机{found.code}状态已变化，请刷新后重试", code="loaner_state")
+    audit.record(
+        found,
+        actor=actor,
+        action="transition",
+        verb="loaner_unit_retired",
+        from_state=frm,
+        to_state=S.RETIRED,
+        reason=why,
+        at=now,
+    )
+    found.state, found.note = S.RETIRED, why
+    return found
+
+
+# overdue loans: the lender, the keepers and the coordinators are told the day after the
+# agreed date; after ESCALATE_AFTER_DAYS more days the team leaders and managers
+ESCALATE_AFTER_DAYS = 3
+
+
+def sweep_overdue(now: dt.datetime | None = None) -> int:
+    """Tell about loans past their agreed return date, once, and escalate them once."""
+    from aftersales.approvals.documents import users_with_roles
+    from aftersales.notifications.services import notify
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    count = 0
+    late = Loan.objects.filter(returned_at__isnull=True, due_back__lt=today)
+    for pk in late.filter(overdue_at__isnull=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            loan = (
+                Loan.objects.select_for_update(of=("self",))
+                .select_related("unit", "ticket", "lent_by")
+                .filter(pk=pk, overdue_at__isnull=True, returned_at__isnull=True)
+                .first()
+            )
+            if loan is None:
+                continue
+            Loan.objects.filter(pk=pk).update(overdue_at=now, updated_at=now)
+            audit.record(loan, actor=None, action="action", verb="loan_overdue", at=now)
+            people = {u.pk: u for u in users_with_roles(["warehouse", "coordinator"])}
+            people.setdefault(loan.lent_by_id, loan.lent_by)
+            notify(
+                key=f"ticket:{loan.ticket_id}:loan:{loan.pk}:overdue",
+                recipients=list(people.values()),
+                subject=f"备用机逾期未还：{loan.unit.code}（{loan.ticket.number}）",
+                body=(
+                    f"借用单{loan.number}约定{loan.due_back:%Y-%m-%d}归还，"
+                    f"签收人{loan.signed_by}，至今未还，请联系客户收回。"
+                ),
+                link="/stock/loaners/",
+            )
+            count += 1
+    limit = today - dt.timedelta(days=ESCALATE_AFTER_DAYS)
+    for pk in late.filter(escalated_at__isnull=True, due_back__lt=limit).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            loan = (
+                Loan.objects.select_for_update(of=("self",))
+                .select_related("unit", "ticket")
+                .filter(pk=pk, escalated_at__isnull=True, returned_at__isnull=True)
+                .first()
+            )
+            if loan is None:
+                continue
+            Loan.objects.filter(pk=pk).update(escalated_at=now, updated_at=now)
+            audit.record(loan, actor=None, action="action", verb="loan_escalated", at=now)
+            notify(
+                key=f"ticket:{loan.ticket_id}:loan:{loan.pk}:escalate",
+                recipients=users_with_roles(["team_leader", "manager"]),
+                subject=f"备用机逾期升级：{loan.unit.code}（{loan.ticket.number}）",
+                body=(
+                    f"借用单{loan.number}约定{loan.due_back:%Y-%m-%d}归还，"
+                    f"已逾期超过{ESCALATE_AFTER_DAYS}天，请督办收回。"
+                ),
+                link="/stock/loaners/",
+            )
+            count += 1
+    return count

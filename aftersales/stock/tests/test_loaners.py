@@ -5,59 +5,24 @@ it available again. Every step audited; refusals write nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from aftersales import testing as t
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import AuditEvent
 from aftersales.service.models import LoanerTask
 from aftersales.service.services import clocks
 from aftersales.service.tests import web_world
-from aftersales.stock.models import Loan, LoanerUnit, Warehouse
+from aftersales.stock.models import Loan, LoanerUnit
 from aftersales.stock.services import loaners
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():  # type: ignore[no-untyped-def]
-    w = web_world.build()
-    east = w["c1"].region
-    east.centre_lat, east.centre_lng = Decimal("31.2"), Decimal("121.4")
-    east.save()
-    north = t.region("NORTH", "华北区")
-    north.centre_lat, north.centre_lng = Decimal("39.9"), Decimal("116.4")
-    north.save()
-    south = t.region("SOUTH", "华南区")
-    south.centre_lat, south.centre_lng = Decimal("23.1"), Decimal("113.3")
-    south.save()
-    stores = {
-        r.code: Warehouse.objects.create(
-            code=f"RG-{r.code}", name=f"{r.name}仓库", kind="regional", region=r
-        )
-        for r in (east, north, south)
-    }
-    other_line = t.category("lcd", "液晶拼接屏")
-
-    def unit(code: str, store: str, category=None, state="available"):  # type: ignore[no-untyped-def]
-        return LoanerUnit.objects.create(
-            code=code,
-            serial_no=f"SN-{code}",
-            category=category or w["led"],
-            warehouse=stores[store],
-            state=state,
-        )
-
-    w["far"] = unit("LN-SOUTH", "SOUTH")
-    w["farther"] = unit("LN-NORTH", "NORTH")
-    w["near"] = unit("LN-EAST", "EAST")
-    unit("LN-EAST-LCD", "EAST", category=other_line)
-    unit("LN-EAST-LENT", "EAST", state="lent")
-    w["keeper"] = t.user("warehouse", username="keeper1")
-    return w
+def world(loaner_world):  # type: ignore[no-untyped-def]
+    return loaner_world
 
 
 def test_sweep_offers_the_free_unit_of_the_line_nearest_to_the_site(world) -> None:  # type: ignore[no-untyped-def]
