@@ -84,7 +84,8 @@ CREATES = re.compile(
     r"product-models|warranty-policies|tickets|returns|imports|parts/requests|parts/analyses|"
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
-    r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints)$"
+    r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
+    r"stock/loans)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -127,6 +128,30 @@ def stock_of_a(tech: Any) -> tuple[Any, Any, Any]:
     return van, van_bin, moved
 
 
+def loan_of_a(w: dict[str, Any], tk: Any) -> Any:
+    """A loaner unit lent on A's ticket (the ticket's technician sees it, no one else)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales import testing as t
+    from aftersales.stock.models import LoanerUnit, Warehouse
+    from aftersales.stock.services import loaners
+
+    keeper = t.user("warehouse", username="matrix_loaner_keeper")
+    store = Warehouse.objects.create(code="M-RG", name="区域库", kind="regional")
+    unit = LoanerUnit.objects.create(
+        code="M-LN", serial_no="M-LN-SN", category=w["led"], warehouse=store
+    )
+    return loaners.lend(
+        actor=keeper,
+        unit_id=unit.pk,
+        ticket_id=tk.pk,
+        signed_by="王经理",
+        due_back=timezone.localdate() + dt.timedelta(days=3),
+    )
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -156,6 +181,7 @@ def build_org_a() -> dict[str, Any]:
         ),
     )
     van, van_bin, van_movement = stock_of_a(w["tech"])
+    loan = loan_of_a(w, tk)
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -174,6 +200,9 @@ def build_org_a() -> dict[str, Any]:
         "stock/movements": van_movement,
         "stock/shortages": Shortage.objects.get(technician=w["tech"]),  # the report's part
         "complaints": complaint,
+        "stock/loaners": loan.unit,
+        "stock/loaners-for-ticket": tk,
+        "stock/loans": loan,
     }
     return {
         "w": w,

@@ -50,6 +50,10 @@ class LoanerUnit(BusinessModel):
     )
     note = models.CharField("备注", max_length=200, blank=True)
 
+    # company stock: a technician sees the units lent on the tickets he works on (the units
+    # offered for his ticket come from the offer, not from this list)
+    visibility = {"technician": "loans__ticket__work_orders__technician"}
+
     class Meta:
         verbose_name = "备用机"
         verbose_name_plural = "备用机"

@@ -213,11 +213,14 @@ def inspect(
     return found
 
 
-def _unit(unit: LoanerUnit | int) -> LoanerUnit:
+def _unit(actor: Any, unit: LoanerUnit | int) -> LoanerUnit:
     pk = unit.pk if isinstance(unit, LoanerUnit) else int(unit)
-    found = LoanerUnit.objects.filter(pk=pk, archived_at__isnull=True).first()
-    if found is None:
-        raise NotFound("备用机不存在", field="unit_id")
+    try:
+        found: LoanerUnit = get_visible(
+            LoanerUnit.objects.filter(archived_at__isnull=True), actor, pk=pk
+        )
+    except NotFound as exc:
+        raise NotFound("备用机不存在或无权查看", field="unit_id") from exc
     return found
 
 
@@ -226,7 +229,7 @@ def repaired(*, actor: Any, unit: LoanerUnit | int, now: dt.datetime | None = No
     """A unit back from repair is lendable again."""
     now = now or timezone.now()
     _require(actor)
-    found = _unit(unit)
+    found = _unit(actor, unit)
     _unit_moves(found, S.IN_REPAIR, S.AVAILABLE, actor=actor, now=now)
     return found
 
@@ -240,7 +243,7 @@ def retire(
     if not actor.has_perm("stock.change_loanerunit"):
         raise PermissionDenied("无权报废备用机")
     why = inputs.text(reason, field="reason", label="报废原因", max_length=200)
-    found = _unit(unit)
+    found = _unit(actor, unit)
     if found.state not in (S.AVAILABLE, S.IN_REPAIR, S.INSPECTING):
         raise Conflict(
             f"备用机{found.code}当前状态为「{found.get_state_display()}」，不能报废",
