@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from aftersales.core.admin import BusinessAdmin
-from aftersales.quality.models import Complaint
+from aftersales.quality.models import Complaint, QualityWarning, WarningThreshold
 
 
 @admin.register(Complaint)
@@ -20,6 +20,29 @@ class ComplaintAdmin(BusinessAdmin):
     list_filter = ["state", "category", "severity", "channel"]
     search_fields = ["number", "description", "customer__name", "dealer__name"]
     date_hierarchy = "registered_at"
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(WarningThreshold)
+class WarningThresholdAdmin(BusinessAdmin):
+    """Warning thresholds are data an administrator tunes (archived, never deleted)."""
+
+    list_display = ["category", "window", "min_count", "min_rate", "note"]
+    list_filter = ["window", "category"]
+
+
+@admin.register(QualityWarning)
+class QualityWarningAdmin(BusinessAdmin):
+    """Warnings are raised by the scan and handled on their page."""
+
+    list_display = ["number", "state", "product_model", "component_code", "window", "period_start"]
+    list_filter = ["state", "window"]
+    search_fields = ["number", "product_model__code", "component_code"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -24,9 +24,12 @@ from aftersales.quality.api_schemas import (
     ComplaintInvestigateIn,
     ComplaintOut,
     ComplaintReplyIn,
+    QualityWarningDetailOut,
+    QualityWarningOut,
+    WarningChecksOut,
 )
-from aftersales.quality.models import Complaint
-from aftersales.quality.services import complaints
+from aftersales.quality.models import Complaint, ProactiveCheck, WarningFault
+from aftersales.quality.services import complaints, warnings
 from aftersales.quality.transitions import COMPLAINT
 
 router = Router(tags=["质量"])
@@ -147,3 +150,65 @@ def explain(request: HttpRequest, pk: int, payload: ComplaintExplainIn) -> Any:
 def cancel(request: HttpRequest, pk: int, payload: ComplaintCancelIn) -> Any:
     complaints.cancel(actor=request.user, complaint=_get(request, pk), reason=payload.reason)
     return detail(request, pk)
+
+
+def warning_payload(request: HttpRequest, pk: int) -> Any:
+    w = selectors.warning_detail(request.user, pk)
+    checks = {
+        c.equipment_id: c.ticket
+        for c in ProactiveCheck.objects.filter(warning=w).select_related("ticket")
+    }
+    w.faults_out = [  # type: ignore[attr-defined]
+        {
+            "equipment_id": f.equipment_id,
+            "serial_no": f.equipment.serial_no,
+            "occurred_at": f.occurred_at,
+            "report_id": f.report_id,
+            "complaint_id": f.complaint_id,
+        }
+        for f in WarningFault.objects.filter(warning=w).select_related("equipment")
+    ]
+    w.check_list_out = [  # type: ignore[attr-defined]
+        {
+            "equipment_id": e.pk,
+            "serial_no": e.serial_no,
+            "software_version": e.software_version,
+            "customer_name": e.site.customer.name,
+            "site_name": e.site.name,
+            "ticket_id": checks[e.pk].pk if e.pk in checks else None,
+            "ticket_number": checks[e.pk].number if e.pk in checks else None,
+        }
+        for e in warnings.check_list(w)
+    ]
+    w.trend_out = selectors.warning_trend(w)  # type: ignore[attr-defined]
+    return w
+
+
+@router.get("/quality/warnings", response=list[QualityWarningOut], summary="质量预警列表")
+@paginate(Page)
+def list_warnings(request: HttpRequest, state: str | None = None) -> Any:
+    return selectors.warning_list(request.user, state)
+
+
+@router.get(
+    "/quality/warnings/{int:pk}",
+    response=QualityWarningDetailOut,
+    summary="质量预警：故障、同型号待排查设备、趋势",
+)
+def get_warning(request: HttpRequest, pk: int) -> Any:
+    return warning_payload(request, pk)
+
+
+@router.post(
+    "/quality/warnings/{int:pk}/checks",
+    response=WarningChecksOut,
+    summary="将同型号其他在用设备生成主动排查单（重复调用不再生成）",
+)
+def create_checks(request: HttpRequest, pk: int) -> Any:
+    w = selectors.warning_detail(request.user, pk)
+    result = warnings.create_checks(actor=request.user, warning=w)
+    return {
+        "created": len(result.created),
+        "ticket_numbers": [c.ticket.number for c in result.created],
+        "skipped_serials": result.skipped,
+    }

@@ -154,3 +154,75 @@ class ComplaintDetailOut(ComplaintOut):
     @staticmethod
     def resolve_part_code(obj: Any) -> str | None:
         return obj.part.code if obj.part_id else None
+
+
+class QualityWarningOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    product_model_id: int
+    product_model_code: str = ""
+    component_code: str
+    cause_class: str
+    window: str
+    period_start: dt.date
+    period_end: dt.date
+    fault_count: int
+    installed_units: int
+    threshold_text: str
+    raised_at: dt.datetime
+    checks_created_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_product_model_code(obj: Any) -> str:
+        return str(obj.product_model.code)
+
+
+class WarningFaultOut(Schema):
+    equipment_id: int
+    serial_no: str
+    occurred_at: dt.datetime
+    report_id: int | None
+    complaint_id: int | None
+
+
+class CheckCandidateOut(Schema):
+    equipment_id: int
+    serial_no: str
+    software_version: str
+    customer_name: str
+    site_name: str
+    ticket_id: int | None = None
+    ticket_number: str | None = None
+
+
+class WarningTrendOut(Schema):
+    months: list[str]
+    counts: list[int]
+
+
+class QualityWarningDetailOut(QualityWarningOut):
+    """The payload sets ``faults_out``, ``check_list_out`` and ``trend_out`` on the warning."""
+
+    faults: list[WarningFaultOut] = []
+    check_list: list[CheckCandidateOut] = []
+    trend: WarningTrendOut | None = None
+
+    @staticmethod
+    def resolve_faults(obj: Any) -> Any:
+        return obj.faults_out
+
+    @staticmethod
+    def resolve_check_list(obj: Any) -> Any:
+        return obj.check_list_out
+
+    @staticmethod
+    def resolve_trend(obj: Any) -> Any:
+        return obj.trend_out
+
+
+class WarningChecksOut(Schema):
+    created: int
+    ticket_numbers: list[str]
+    skipped_serials: list[str]

@@ -103,3 +103,21 @@ def ensure_flow(code: str) -> None:
 
     if not ApprovalFlow.objects.filter(code=code).exists():
         ensure_defaults()
+
+
+# default warning thresholds (every category without its own): the same fault of one model
+# three times in a month, six in a quarter, twelve in a year (an administrator tunes them)
+THRESHOLDS: tuple[tuple[str, int], ...] = (("month", 3), ("quarter", 6), ("year", 12))
+
+
+def ensure_thresholds(apps: Any = None) -> None:
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    model = apps.get_model("quality", "WarningThreshold")
+    for window, count in THRESHOLDS:
+        if not model.objects.filter(
+            category__isnull=True, window=window, archived_at__isnull=True
+        ).exists():
+            model.objects.create(window=window, min_count=count, note="默认阈值")

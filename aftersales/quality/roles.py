@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aftersales.accounts.roles import OFFICE_ROLES, app_perms, extend_role_permissions
 
-MODELS = ["complaint"]
+MODELS = ["complaint", "qualitywarning", "warningthreshold", "proactivecheck", "warningfault"]
 
 
 def register() -> None:
@@ -13,5 +13,6 @@ def register() -> None:
         extend_role_permissions(role, app_perms("quality", "view", MODELS))
     for role in ("agent", "coordinator", "quality_director"):
         extend_role_permissions(role, app_perms("quality", "add,change", ["complaint"]))
+    extend_role_permissions("admin", app_perms("quality", "add,change", ["warningthreshold"]))
     for role in ("dealer", "customer"):
         extend_role_permissions(role, app_perms("quality", "view,add", ["complaint"]))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from aftersales.approvals.services import deadlines
 from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
-from aftersales.quality.models import CLOSED_COMPLAINT_STATES, Complaint
+from aftersales.quality.models import CLOSED_COMPLAINT_STATES, Complaint, QualityWarning
 
 
 @dataclass
@@ -76,3 +76,47 @@ def complaint_detail(user: Any, pk: int) -> Complaint:
     except NotFound as exc:
         raise NotFound("投诉单不存在或无权查看") from exc
     return found
+
+
+# who sees the quality warnings (company roles of the quality loop; not field technicians)
+WARNING_VIEWERS = frozenset(
+    {"coordinator", "quality_director", "quality_centre_director", "manager", "admin", "agent"}
+)
+
+
+def _may_see_warnings(user: Any) -> bool:
+    from aftersales.approvals.workflow import actor_roles
+
+    return bool(getattr(user, "is_authenticated", False)) and bool(
+        actor_roles(user) & WARNING_VIEWERS
+    )
+
+
+def warning_list(user: Any, state: str | None = None) -> QuerySet[QualityWarning]:
+    if not _may_see_warnings(user):
+        return QualityWarning.objects.none()
+    qs = QualityWarning.objects.filter(archived_at__isnull=True)
+    if state and state != "all":
+        qs = qs.filter(state=state)
+    return qs.select_related("product_model").order_by("-raised_at", "-id")
+
+
+def warning_detail(user: Any, pk: int) -> QualityWarning:
+    found = warning_list(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("质量预警不存在或无权查看")
+    return found
+
+
+def warning_trend(w: QualityWarning, months: int = 12) -> dict[str, list[Any]]:
+    """Faults of the warning's key per month, for the 12 months up to its window's end."""
+    from aftersales.quality import faults, rules
+
+    firsts = rules.months_back(w.period_end, months)
+    key = (w.product_model_id, w.component_code, w.cause_class)
+    rows = faults.collect(firsts[0], w.period_end, key).get(key, [])
+    counts = {m: 0 for m in firsts}
+    for f in rows:
+        local = timezone.localdate(f.occurred_at)
+        counts[local.replace(day=1)] = counts.get(local.replace(day=1), 0) + 1
+    return {"months": [f"{m:%Y-%m}" for m in firsts], "counts": [counts[m] for m in firsts]}

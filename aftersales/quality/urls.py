@@ -2,14 +2,17 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.quality import views
+from aftersales.quality.views import complaints, warnings
 
 app_name = "quality"
 
 urlpatterns: list[URLPattern] = [
-    path("complaints/", views.complaint_list, name="list"),
-    path("complaints/export.xlsx", views.export, name="export"),
-    path("complaints/new/", views.complaint_new, name="new"),
-    path("complaints/<int:pk>/", views.complaint_detail, name="detail"),
-    path("complaints/<int:pk>/act/<slug:action>/", views.complaint_action, name="act"),
+    path("complaints/", complaints.complaint_list, name="list"),
+    path("complaints/export.xlsx", complaints.export, name="export"),
+    path("complaints/new/", complaints.complaint_new, name="new"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="detail"),
+    path("complaints/<int:pk>/act/<slug:action>/", complaints.complaint_action, name="act"),
+    path("warnings/", warnings.warning_list, name="warnings"),
+    path("warnings/<int:pk>/", warnings.warning_detail, name="warning"),
+    path("warnings/<int:pk>/checks/", warnings.warning_checks, name="warning_checks"),
 ]

@@ -65,6 +65,14 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         ),
     ),
     (
+        "quality:warnings",
+        _("质量预警"),
+        frozenset(
+            {"agent", "coordinator", "quality_director", "quality_centre_director", "manager"}
+            | {"admin"}
+        ),
+    ),
+    (
         "approvals:inbox",
         _("待审批"),
         frozenset(

@@ -27,6 +27,8 @@ from aftersales.approvals.testing import build as build_documents
 from aftersales.core.models import AuditEvent
 from aftersales.parts.tests.helpers import file_request, pending_task
 from aftersales.quality.services import complaints
+from aftersales.quality.services import warnings as quality_warnings
+from aftersales.quality.tests.warning_world import thresholds as quality_thresholds
 from aftersales.returns.services import applications
 from aftersales.returns.tests.helpers import apply
 from aftersales.service.services import callbacks, warranty
@@ -182,6 +184,8 @@ def build_org_a() -> dict[str, Any]:
     )
     van, van_bin, van_movement = stock_of_a(w["tech"])
     loan = loan_of_a(w, tk)
+    quality_thresholds(month=1)
+    [warning] = quality_warnings.scan()  # the filed report of A's equipment
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -203,6 +207,7 @@ def build_org_a() -> dict[str, Any]:
         "stock/loaners": loan.unit,
         "stock/loaners-for-ticket": tk,
         "stock/loans": loan,
+        "quality/warnings": warning,
     }
     return {
         "w": w,

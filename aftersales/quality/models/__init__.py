@@ -8,6 +8,14 @@ from aftersales.quality.models.complaint import (
     PersonIssue,
     Severity,
 )
+from aftersales.quality.models.warning import (
+    ProactiveCheck,
+    QualityWarning,
+    WarningFault,
+    WarningState,
+    WarningThreshold,
+    WindowKind,
+)
 
 __all__ = [
     "CLOSED_COMPLAINT_STATES",
@@ -17,5 +25,11 @@ __all__ = [
     "ComplaintChannel",
     "ComplaintState",
     "PersonIssue",
+    "ProactiveCheck",
+    "QualityWarning",
     "Severity",
+    "WarningFault",
+    "WarningState",
+    "WarningThreshold",
+    "WindowKind",
 ]

@@ -18,6 +18,7 @@ class TicketType(models.TextChoices):
     COMPLAINT = "complaint", "投诉"
     RETURN = "return", "退货"
     PARTS = "parts", "补件"
+    INSPECTION = "inspection", "巡检排查"
 
 
 class Channel(models.TextChoices):
