@@ -33,6 +33,15 @@ RULES: tuple[RuleDefault, ...] = (
         ("coordinator", QD),
         "SPEC §6.1 消费者投诉24小时内给出处理意见（002 §四）",
     ),
+    RuleDefault(
+        "quality.capa",
+        "纠正预防措施完成期限",
+        Decimal(30),
+        "calendar_days",
+        3 * 24 * 60,
+        (QD,),
+        "SPEC §6.2 措施按期完成（期限由品质办按措施确定，默认30天）",
+    ),
 )
 
 FLOWS: tuple[FlowDefault, ...] = (

@@ -4,6 +4,7 @@ of the handling form's departmental approval: only the approval engine makes the
 from __future__ import annotations
 
 from aftersales.approvals.workflow import t, table
+from aftersales.quality.models import CapaState
 from aftersales.quality.models import ComplaintState as S
 
 REGISTER_ROLES = frozenset({"agent", "coordinator", "dealer", "customer"})
@@ -34,4 +35,18 @@ COMPLAINT = table(
     t("close", "按批准方案处理完毕结案", {S.APPROVED}, S.CLOSED, REPLIERS),
     t("explain", "非我方责任：依鉴定结果答复结案", {S.INVESTIGATED}, S.CLOSED, REPLIERS),
     t("cancel", "撤销投诉", {S.REGISTERED}, S.CANCELLED, {"agent", "coordinator"}),
+)
+
+# corrective and preventive action (SPEC §6.2)
+QUALITY_OFFICE = frozenset({"coordinator", "quality_director", "quality_centre_director"})
+VERIFIERS = frozenset({"quality_director", "quality_centre_director", "manager"})
+C = CapaState
+
+CAPA = table(
+    t("plan", "制定原因与措施", {C.DRAFT}, C.OPEN, QUALITY_OFFICE),
+    # the owner may submit as well (checked in the service): roles are the quality office's
+    t("submit", "实施完毕，提交效果验证", {C.OPEN}, C.VERIFYING, QUALITY_OFFICE),
+    t("verify_ok", "效果验证有效，关闭", {C.VERIFYING}, C.CLOSED, VERIFIERS),
+    t("verify_fail", "效果验证无效，重新打开", {C.VERIFYING}, C.OPEN, VERIFIERS),
+    t("cancel", "撤销", {C.DRAFT, C.OPEN}, C.CANCELLED, {"quality_director"}),
 )

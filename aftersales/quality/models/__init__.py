@@ -1,3 +1,10 @@
+from aftersales.quality.models.capa import (
+    CapaKind,
+    CapaSource,
+    CapaState,
+    CapaVerification,
+    CorrectiveAction,
+)
 from aftersales.quality.models.complaint import (
     CLOSED_COMPLAINT_STATES,
     Complainant,
@@ -19,11 +26,16 @@ from aftersales.quality.models.warning import (
 
 __all__ = [
     "CLOSED_COMPLAINT_STATES",
+    "CapaKind",
+    "CapaSource",
+    "CapaState",
+    "CapaVerification",
     "Complainant",
     "Complaint",
     "ComplaintCategory",
     "ComplaintChannel",
     "ComplaintState",
+    "CorrectiveAction",
     "PersonIssue",
     "ProactiveCheck",
     "QualityWarning",

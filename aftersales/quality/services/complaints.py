@@ -383,6 +383,10 @@ def investigate(
         )
         if c.staff_member_id and data.person_accountable is not None:
             _settle_fact(c, accountable=data.person_accountable, actor=actor, now=now)
+        if c.severity == Severity.SERIOUS:
+            from aftersales.quality.services import capa
+
+            capa.draft_from_complaint(c, actor=actor, now=now)
         notices.progress(c, f"investigated:{now:%Y%m%d%H%M%S}", "您的投诉已完成调查，正在处理中。")
     return c
 

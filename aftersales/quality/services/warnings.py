@@ -33,6 +33,7 @@ from aftersales.quality.models import (
     WarningState,
     WarningThreshold,
 )
+from aftersales.quality.services import capa
 from aftersales.service.models import Channel, TicketType
 from aftersales.sla.models import Severity
 
@@ -127,6 +128,7 @@ def _raise(
                 for f in rows
             )
             audit.record(w, actor=None, action="create", after=audit.snapshot(w), at=now)
+            capa.draft_from_warning(w, now=now)
             _notify_raised(w)
     except IntegrityError:  # another worker raised it first (the unique key)
         return None

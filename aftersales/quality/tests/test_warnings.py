@@ -232,3 +232,19 @@ def test_crossing_needs_every_criterion_that_is_set() -> None:
     assert not rules.crossed(5, 10, 6, Decimal("0.5")) and rules.crossed(6, 10, 6, Decimal("0.5"))
     assert not rules.crossed(5, 0, None, Decimal("0.1"))  # no units: no rate
     assert not rules.crossed(100, 1, None, None)
+
+
+@pytest.mark.django_db
+def test_a_warning_drafts_one_capa(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.quality.models import CorrectiveAction
+
+    ww.thresholds(month=2, quarter=2)
+    ww.fault(w, at=ww.local(2026, 5, 2))
+    ww.fault(w, at=ww.local(2026, 5, 3))
+    raised = warnings.scan(now=MAY20)
+    assert len(raised) == 2  # month and quarter: one CAPA each
+    for qw in raised:
+        [a] = CorrectiveAction.objects.filter(warning=qw)
+        assert a.state == "draft" and a.source == "warning" and a.product_model == w["model"]
+    warnings.scan(now=MAY20)
+    assert CorrectiveAction.objects.count() == 2
