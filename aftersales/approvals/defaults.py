@@ -80,6 +80,13 @@ FLOWS: tuple[FlowDefault, ...] = (
         "冲账申请报告呈报公司主管领导批准后交财务冲账（001 第一篇 4.11）",
         (StepDefault(1, "主管领导批准", ("manager",)),),
     ),
+    FlowDefault(
+        "stock_count",
+        "盘点差异审批",
+        "stock.stockcount",
+        "月度盘点的盘盈盘亏经售后组长审批后才过账调整库存（SPEC §11）",
+        (StepDefault(1, "售后组长审批", ("team_leader",)),),
+    ),
 )
 
 

@@ -26,6 +26,11 @@ from aftersales.stock.api_schemas import (
     StockBinIn,
     StockBinOut,
     StockBinPatch,
+    StockCountCancelIn,
+    StockCountDetailOut,
+    StockCountEntriesIn,
+    StockCountIn,
+    StockCountOut,
     StockIssueIn,
     StockLevelOut,
     StockMovementDetailOut,
@@ -42,7 +47,7 @@ from aftersales.stock.api_schemas import (
     WarehousePatch,
 )
 from aftersales.stock.models import Bin, LoanerUnit, Movement, Warehouse
-from aftersales.stock.services import consumption, loaners
+from aftersales.stock.services import consumption, counts, loaners
 from aftersales.stock.services import movements as mv
 
 router = Router(tags=["库存"])
@@ -246,3 +251,52 @@ def take_back(request: HttpRequest, pk: int) -> Any:
 def inspect(request: HttpRequest, pk: int, payload: LoanInspectIn) -> Any:
     loaners.inspect(actor=request.user, loan=pk, ok=payload.ok, note=payload.note)
     return selectors.loan(request.user, pk)
+
+
+def _count_detail(request: HttpRequest, pk: int) -> Any:
+    found, rows = selectors.count_sheet(request.user, pk)
+    found.sheet = rows  # type: ignore[attr-defined]
+    return found
+
+
+@router.get("/stock/counts", response=list[StockCountOut], summary="盘点单列表")
+@paginate(Page)
+def list_counts(
+    request: HttpRequest, warehouse_id: int | None = None, state: str | None = None
+) -> Any:
+    return selectors.counts(request.user, warehouse_id=warehouse_id, state=state)
+
+
+@router.get("/stock/counts/{int:pk}", response=StockCountDetailOut, summary="盘点单（盲盘）")
+def get_count(request: HttpRequest, pk: int) -> Any:
+    return _count_detail(request, pk)
+
+
+@router.post("/stock/counts", response={201: StockCountDetailOut}, summary="发起盘点")
+def open_count(request: HttpRequest, payload: StockCountIn) -> Any:
+    done = counts.open_count(actor=request.user, **payload.dict())
+    return 201, _count_detail(request, done.pk)
+
+
+@router.post("/stock/counts/{int:pk}/entries", response=StockCountDetailOut, summary="录入实盘数量")
+def count_entries(request: HttpRequest, pk: int, payload: StockCountEntriesIn) -> Any:
+    counts.enter(
+        actor=request.user,
+        count=pk,
+        entries=[(e.line_id, e.counted) for e in payload.entries],
+    )
+    return _count_detail(request, pk)
+
+
+@router.post(
+    "/stock/counts/{int:pk}/submit", response=StockCountDetailOut, summary="提交盘点差异审批"
+)
+def count_submit(request: HttpRequest, pk: int) -> Any:
+    counts.submit(actor=request.user, count=pk)
+    return _count_detail(request, pk)
+
+
+@router.post("/stock/counts/{int:pk}/cancel", response=StockCountDetailOut, summary="作废盘点单")
+def count_cancel(request: HttpRequest, pk: int, payload: StockCountCancelIn) -> Any:
+    counts.cancel(actor=request.user, count=pk, reason=payload.reason)
+    return _count_detail(request, pk)

@@ -17,6 +17,7 @@ from aftersales.stock.models import (
     Movement,
     MovementLine,
     Shortage,
+    StockCount,
     Warehouse,
 )
 
@@ -315,4 +316,61 @@ class LoanInspectIn(In):
 
 class LoanerRetireIn(In):
     columns_of = LoanerUnit
+    reason: str = Field(..., max_length=200)
+
+
+class StockCountOut(ModelSchema):
+    warehouse_name: str = Field(..., alias="warehouse.name")
+    adjustment_number: str | None = Field(None, alias="adjustment.number")
+
+    class Meta:
+        model = StockCount
+        fields = [
+            "id",
+            "number",
+            "warehouse",
+            "state",
+            "opened_at",
+            "opened_by",
+            "submitted_at",
+            "closed_at",
+            "adjustment",
+            "note",
+        ]
+
+
+class StockCountLineOut(Schema):
+    id: int
+    bin: str | None
+    part_code: str
+    part_name: str
+    lot_number: str
+    lot_date: dt.datetime
+    counted: int | None
+    book: int | None = Field(None, description="账面数量（盘点中不显示：盲盘）")
+    variance: int | None
+    variance_value: Decimal | None
+
+
+class StockCountDetailOut(StockCountOut):
+    lines: list[StockCountLineOut] = Field(..., alias="sheet")
+
+
+class StockCountIn(In):
+    columns_of = StockCount
+    warehouse_id: int
+    note: str = ""
+
+
+class StockCountEntryIn(In):
+    line_id: int
+    counted: Qty
+
+
+class StockCountEntriesIn(In):
+    entries: list[StockCountEntryIn]
+
+
+class StockCountCancelIn(In):
+    columns_of = StockCount
     reason: str = Field(..., max_length=200)

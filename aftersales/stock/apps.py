@@ -8,6 +8,8 @@ class StockConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.stock import roles, scopes
+        from aftersales.stock.services import counts
 
         roles.register()
         scopes.register()
+        counts.register()

@@ -16,6 +16,8 @@ MODELS = [
     "shortage",
     "loanerunit",
     "loan",
+    "stockcount",
+    "stockcountline",
 ]
 
 
@@ -23,7 +25,9 @@ def register() -> None:
     for role in (*OFFICE_ROLES, "technician"):
         extend_role_permissions(role, app_perms("stock", "view", MODELS))
     for role in ("warehouse", "team_leader", "admin"):
-        extend_role_permissions(role, app_perms("stock", "add,change", ["movement", "shortage"]))
+        extend_role_permissions(
+            role, app_perms("stock", "add,change", ["movement", "shortage", "stockcount"])
+        )
     for role in ("warehouse", "admin"):
         extend_role_permissions(
             role, app_perms("stock", "add,change,delete", ["warehouse", "bin", "loanerunit"])

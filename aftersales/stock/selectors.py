@@ -14,11 +14,14 @@ from django.utils import timezone
 from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
 from aftersales.stock.models import (
+    OPEN_STATES,
+    CountState,
     Loan,
     LoanerUnit,
     Movement,
     MovementLine,
     Shortage,
+    StockCount,
     StockLevel,
     Warehouse,
 )
@@ -199,3 +202,65 @@ def visible_ticket(user: Any, pk: int) -> Any:
         return get_visible(Ticket.objects.select_related("equipment__model", "site"), user, pk=pk)
     except NotFound as exc:
         raise NotFound("报修单不存在或无权查看") from exc
+
+
+def counts(user: Any, *, warehouse_id: int | None = None, state: str | None = None) -> Any:
+    qs = visible(StockCount, user).filter(archived_at__isnull=True)
+    if warehouse_id:
+        qs = qs.filter(warehouse_id=warehouse_id)
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.select_related("warehouse", "opened_by", "adjustment")
+
+
+@dataclass
+class SheetRow:
+    """A count sheet line as shown: the book and the variance stay hidden while counting."""
+
+    id: int
+    bin: str | None
+    part_code: str
+    part_name: str
+    unit: str
+    lot_number: str
+    lot_date: Any
+    counted: int | None
+    book: int | None
+    variance: int | None
+    variance_value: Decimal | None
+
+
+def count_sheet(user: Any, pk: int) -> tuple[StockCount, list[SheetRow]]:
+    from aftersales.stock.services.counts import sheet_lines
+
+    try:
+        found: StockCount = get_visible(
+            StockCount.objects.select_related("warehouse", "opened_by", "adjustment"), user, pk=pk
+        )
+    except NotFound as exc:
+        raise NotFound("盘点单不存在或无权查看") from exc
+    blind = found.state == CountState.COUNTING
+    rows = []
+    for ln in sheet_lines(found):
+        level = ln.level
+        var = None if blind or ln.counted is None else ln.counted - ln.book
+        rows.append(
+            SheetRow(
+                id=ln.pk,
+                bin=level.bin.code if level.bin else None,
+                part_code=level.part.code,
+                part_name=level.part.name,
+                unit=level.part.unit,
+                lot_number=level.lot.number,
+                lot_date=level.lot.received_at,
+                counted=ln.counted,
+                book=None if blind else ln.book,
+                variance=var,
+                variance_value=None
+                if var is None
+                else (var * level.lot.unit_cost).quantize(Decimal("0.01")),
+            )
+        )
+    return found, rows

@@ -17,4 +17,10 @@ urlpatterns: list[URLPattern] = [
     path("loans/<int:pk>/return/", views.loan_return, name="loan_return"),
     path("loans/<int:pk>/inspect/", views.loan_inspect, name="loan_inspect"),
     path("loaners/<int:pk>/repaired/", views.loaner_repaired, name="loaner_repaired"),
+    path("counts/", views.count_list, name="counts"),
+    path("counts/open/", views.count_open, name="count_open"),
+    path("counts/<int:pk>/", views.count_detail, name="count"),
+    path("counts/<int:pk>/enter/", views.count_enter, name="count_enter"),
+    path("counts/<int:pk>/submit/", views.count_submit, name="count_submit"),
+    path("counts/<int:pk>/cancel/", views.count_cancel, name="count_cancel"),
 ]

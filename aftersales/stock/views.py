@@ -3,6 +3,7 @@ and their detail. Company staff see every store; a technician sees his van; othe
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,14 +16,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aftersales.approvals import selectors as approval_selectors
 from aftersales.approvals.web import post, run
 from aftersales.core import limits
 from aftersales.core.errors import NotFound
 from aftersales.core.visibility import visible
 from aftersales.parts.views.common import is_staff
 from aftersales.stock import selectors
-from aftersales.stock.models import LoanerState, MovementKind, ShortageState, WarehouseKind
-from aftersales.stock.services import consumption, loaners
+from aftersales.stock.models import (
+    CountState,
+    LoanerState,
+    MovementKind,
+    ShortageState,
+    WarehouseKind,
+)
+from aftersales.stock.services import consumption, counts, loaners
 
 
 def _may_see(user: Any) -> None:
@@ -246,3 +254,117 @@ def loaner_repaired(request: HttpRequest, pk: int) -> HttpResponse:
         lambda u: f"{u.code} 已修复，可借用",
     )
     return redirect("stock:loaners")
+
+
+COUNT_VIEWS = [("open", "进行中"), ("posted", "已过账"), ("all", "全部")]
+
+
+@login_required
+def count_list(request: HttpRequest) -> HttpResponse:
+    _may_see(request.user)
+    g = request.GET
+    which = str(g.get("state")) if g.get("state") in dict(COUNT_VIEWS) else "open"
+    qs = selectors.counts(
+        request.user,
+        warehouse_id=_int(g.get("warehouse_id")),
+        state=None if which == "all" else which,
+    )
+    page = Paginator(qs, 30).get_page(g.get("page"))
+    return render(
+        request,
+        "stock/counts.html",
+        {
+            "page": page,
+            "which": which,
+            "views": COUNT_VIEWS,
+            "query": _query(request),
+            "warehouses": selectors.warehouses(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def count_open(request: HttpRequest) -> HttpResponse:
+    _may_see(request.user)
+    done = run(
+        request,
+        lambda: counts.open_count(
+            actor=request.user,
+            warehouse_id=_int(post(request, "warehouse_id")) or 0,
+            note=post(request, "note"),
+        ),
+        lambda c: f"已发起盘点 {c.number}",
+    )
+    return redirect("stock:count", done.pk) if done else redirect("stock:counts")
+
+
+@login_required
+def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    try:
+        found, rows = selectors.count_sheet(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    counted = sum(1 for r in rows if r.counted is not None)
+    diff = [r for r in rows if r.variance]
+    return render(
+        request,
+        "stock/count.html",
+        {
+            "c": found,
+            "rows": rows,
+            "counted": counted,
+            "diff": diff,
+            "diff_value": sum((r.variance_value or 0 for r in diff), start=Decimal("0.00")),
+            "blind": found.state == CountState.COUNTING,
+            "approvals": approval_selectors.history(found),
+            "my_task": approval_selectors.pending_task_for(found, request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def count_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    entries = []
+    for key, value in request.POST.items():
+        if key.startswith("line_") and str(value).strip() != "":
+            line_id = _int(key.removeprefix("line_"))
+            if line_id:
+                entries.append((line_id, str(value).strip()[:12]))
+    run(
+        request,
+        lambda: counts.enter(actor=request.user, count=pk, entries=entries),
+        f"已保存 {len(entries)} 行实盘数量",
+    )
+    return redirect("stock:count", pk)
+
+
+@login_required
+@require_POST
+def count_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    run(
+        request,
+        lambda: counts.submit(actor=request.user, count=pk),
+        lambda c: (
+            "盘点无差异，已完成"
+            if c.state == CountState.NO_VARIANCE
+            else "已提交盘点差异审批，批准后过账调整"
+        ),
+    )
+    return redirect("stock:count", pk)
+
+
+@login_required
+@require_POST
+def count_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    run(
+        request,
+        lambda: counts.cancel(actor=request.user, count=pk, reason=post(request, "reason")),
+        "盘点单已作废",
+    )
+    return redirect("stock:count", pk)

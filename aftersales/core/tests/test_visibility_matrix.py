@@ -87,7 +87,7 @@ CREATES = re.compile(
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
-    r"stock/loans)$"
+    r"stock/loans|stock/counts)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -154,6 +154,13 @@ def loan_of_a(w: dict[str, Any], tk: Any) -> Any:
     )
 
 
+def count_of_a(tech: Any, van: Any) -> Any:
+    """A count of A's technician's van, opened by him."""
+    from aftersales.stock.services import counts
+
+    return counts.open_count(actor=tech, warehouse_id=van.pk)
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -208,6 +215,7 @@ def build_org_a() -> dict[str, Any]:
         "stock/loaners-for-ticket": tk,
         "stock/loans": loan,
         "quality/warnings": warning,
+        "stock/counts": count_of_a(w["tech"], van),
     }
     return {
         "w": w,

@@ -1,3 +1,9 @@
+from aftersales.stock.models.count import (
+    OPEN_STATES,
+    CountState,
+    StockCount,
+    StockCountLine,
+)
 from aftersales.stock.models.loaner import Loan, LoanerState, LoanerUnit
 from aftersales.stock.models.location import Bin, Warehouse, WarehouseKind
 from aftersales.stock.models.movement import (
@@ -10,7 +16,9 @@ from aftersales.stock.models.movement import (
 from aftersales.stock.models.stock import Lot, LotSource, StockLevel
 
 __all__ = [
+    "OPEN_STATES",
     "Bin",
+    "CountState",
     "Loan",
     "LoanerState",
     "LoanerUnit",
@@ -21,6 +29,8 @@ __all__ = [
     "MovementLine",
     "Shortage",
     "ShortageState",
+    "StockCount",
+    "StockCountLine",
     "StockLevel",
     "Warehouse",
     "WarehouseKind",

@@ -664,3 +664,55 @@ def issue_available(
     )
     lines = [_line(mv, row.lot, k, from_bin=row.bin) for row, k in taken]
     return _finish(mv, lines, actor=actor), issued
+
+
+def post_count(
+    *,
+    actor: Any,
+    warehouse: Warehouse,
+    variances: list[tuple[StockLevel, int]],
+    reason: str,
+    reference: str,
+    source_key: str,
+    now: dt.datetime | None = None,
+) -> Movement:
+    """An approved count's variances as one adjustment, once per count (``source_key``):
+    each is added to the stock as it is now (盘盈 +, 盘亏 −); a loss larger than what is
+    left refuses the whole posting (the stock moved during the count: count again)."""
+    now = now or timezone.now()
+
+    def post() -> Movement:
+        doc = _document(
+            MovementKind.ADJUSTMENT,
+            actor=actor,
+            now=now,
+            from_wh=warehouse,
+            to_wh=warehouse,
+            reason=reason,
+            reference=reference,
+            source_key=source_key,
+        )
+        out = []
+        for level, delta in sorted(variances, key=lambda v: v[0].pk):
+            rows = StockLevel.objects.filter(pk=level.pk)
+            if delta < 0:
+                rows = rows.filter(quantity__gte=-delta)
+            if rows.update(quantity=F("quantity") + delta) != 1:
+                raise InsufficientStock(
+                    f"{level.part.code} 批次{level.lot.number}：库存已变动，现有数量不足以"
+                    f"过账盘亏 {-delta}，请重新盘点"
+                )
+            out.append(
+                _line(
+                    doc,
+                    level.lot,
+                    delta,
+                    to_bin=level.bin if delta > 0 else None,
+                    from_bin=level.bin if delta < 0 else None,
+                )
+            )
+        if not out:
+            raise ValidationFailed("没有盘点差异", field="lines")
+        return _finish(doc, out, actor=actor)
+
+    return _once(source_key, post)

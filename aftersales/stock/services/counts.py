@@ -1,0 +1,314 @@
+"""Stock counts (盘点): open a count sheet for a location (the book quantities at that
+moment are kept), enter the counted quantities blind, submit the variances to the approval
+flow ``stock_count`` (its steps and roles are data), and only the approval posts them — as
+one adjustment movement, relative to the book at opening, so stock that moved during the
+count is not overwritten. Returned for changes → counting again; rejected → nothing posted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aftersales.approvals.models import ApprovalRequest
+from aftersales.approvals.services import engine
+from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.visibility import get_visible
+from aftersales.stock.models import (
+    CountState,
+    StockCount,
+    StockCountLine,
+    StockLevel,
+    Warehouse,
+)
+from aftersales.stock.services import movements as mv
+
+C = CountState
+FLOW = "stock_count"
+MAX_ENTRIES = 500
+
+
+def _may_count(actor: Any, warehouse: Warehouse) -> None:
+    """仓管 (and those granted ``add_stockcount``) count any location; a technician counts
+    his own van."""
+    if actor.has_perm("stock.add_stockcount"):
+        return
+    if warehouse.technician_id and warehouse.technician_id == getattr(actor, "pk", None):
+        return
+    raise PermissionDenied("无权办理盘点")
+
+
+def _lock(actor: Any, count: StockCount | int) -> StockCount:
+    pk = count.pk if isinstance(count, StockCount) else int(count)
+    try:
+        found: StockCount = get_visible(
+            StockCount.objects.select_for_update(of=("self",)).select_related("warehouse"),
+            actor,
+            pk=pk,
+        )
+    except NotFound as exc:
+        raise NotFound("盘点单不存在或无权查看") from exc
+    return found
+
+
+def _move(
+    count: StockCount,
+    to: str,
+    *,
+    actor: Any,
+    now: dt.datetime,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    **fields: Any,
+) -> None:
+    before = count.state
+    StockCount.objects.filter(pk=count.pk).update(state=to, updated_at=now, **fields)
+    for name, value in fields.items():
+        setattr(count, name, value)
+    count.state = to
+    audit.record(
+        count,
+        actor=actor,
+        action="transition",
+        verb=f"count_{to}",
+        from_state=before,
+        to_state=to,
+        reason=reason,
+        payload=payload,
+        at=now,
+    )
+
+
+def sheet_lines(count: StockCount) -> Any:
+    """The count sheet in walking order: zone, shelf, level, then part and lot age."""
+    return count.lines.select_related("level__bin", "level__part", "level__lot").order_by(
+        "level__bin__zone",
+        "level__bin__shelf",
+        "level__bin__level",
+        "level__part__code",
+        "level__lot__received_at",
+        "id",
+    )
+
+
+@transaction.atomic
+def open_count(
+    *, actor: Any, warehouse_id: int, note: str = "", now: dt.datetime | None = None
+) -> StockCount:
+    now = now or timezone.now()
+    try:
+        wh = get_visible(Warehouse.objects.filter(archived_at__isnull=True), actor, pk=warehouse_id)
+    except NotFound as exc:
+        raise NotFound("仓库不存在或无权使用", field="warehouse_id") from exc
+    _may_count(actor, wh)
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationFailed("备注不能超过200字", field="note")
+    levels = list(
+        StockLevel.objects.filter(warehouse=wh, quantity__gt=0).values_list("pk", "quantity")
+    )
+    if not levels:
+        raise ValidationFailed(f"{wh.name}没有库存，无需盘点", field="warehouse_id")
+    try:
+        with transaction.atomic():
+            count = StockCount.objects.create(
+                number=next_number("PDB", on=now),
+                warehouse=wh,
+                opened_at=now,
+                opened_by=actor,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise Conflict(f"{wh.name}已有进行中的盘点", code="count_open") from exc
+    StockCountLine.objects.bulk_create(
+        [StockCountLine(count=count, level_id=pk, book=qty) for pk, qty in levels]
+    )
+    audit.record(
+        count,
+        actor=actor,
+        action="create",
+        after=audit.snapshot(count),
+        payload={"lines": len(levels)},
+        at=now,
+    )
+    return count
+
+
+@transaction.atomic
+def enter(
+    *,
+    actor: Any,
+    count: StockCount | int,
+    entries: list[tuple[int, Any]],
+    now: dt.datetime | None = None,
+) -> StockCount:
+    """Counted quantities by line (blind: the book is not shown while counting). A line may
+    be entered again until the sheet is submitted."""
+    now = now or timezone.now()
+    found = _lock(actor, count)
+    _may_count(actor, found.warehouse)
+    if found.state != C.COUNTING:
+        raise Conflict(
+            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能录入",
+            code="count_state",
+        )
+    if not entries:
+        raise ValidationFailed("请至少录入一行", field="entries")
+    if len(entries) > MAX_ENTRIES:
+        raise ValidationFailed(f"一次最多录入{MAX_ENTRIES}行", field="entries")
+    ids = {line_id for line_id, _ in entries}
+    lines = {ln.pk: ln for ln in found.lines.filter(pk__in=ids)}
+    parsed: dict[int, int] = {}
+    for i, (line_id, value) in enumerate(entries):
+        if line_id not in lines:
+            raise ValidationFailed(
+                f"第{i + 1}行：不是本盘点单的明细", field=f"entries[{i}].line_id"
+            )
+        parsed[line_id] = mv.quantity(value, field=f"entries[{i}].counted", allow_zero=True)
+    for line_id, counted in parsed.items():
+        StockCountLine.objects.filter(pk=line_id).update(
+            counted=counted, counted_at=now, counted_by=actor, updated_at=now
+        )
+    audit.record(
+        found,
+        actor=actor,
+        action="action",
+        verb="count_entered",
+        payload={"entries": {str(k): v for k, v in parsed.items()}},
+        at=now,
+    )
+    return found
+
+
+def variances(count: StockCount) -> list[StockCountLine]:
+    return [ln for ln in sheet_lines(count) if ln.counted is not None and ln.counted != ln.book]
+
+
+def variance_value(lines: list[StockCountLine]) -> Decimal:
+    return sum(((ln.counted or 0) - ln.book) * ln.level.lot.unit_cost for ln in lines) or Decimal(
+        "0.00"
+    )
+
+
+@transaction.atomic
+def submit(*, actor: Any, count: StockCount | int, now: dt.datetime | None = None) -> StockCount:
+    """All lines counted → the variances go to approval; none → the count is done."""
+    now = now or timezone.now()
+    found = _lock(actor, count)
+    _may_count(actor, found.warehouse)
+    if found.state != C.COUNTING:
+        raise Conflict(
+            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能提交",
+            code="count_state",
+        )
+    missing = found.lines.filter(counted__isnull=True).count()
+    if missing:
+        raise ValidationFailed(f"还有{missing}行未盘点", field="entries")
+    diff = variances(found)
+    if not diff:
+        _move(
+            found,
+            C.NO_VARIANCE,
+            actor=actor,
+            now=now,
+            submitted_at=now,
+            submitted_by=actor,
+            closed_at=now,
+        )
+        return found
+    value = variance_value(diff)
+    _move(
+        found,
+        C.SUBMITTED,
+        actor=actor,
+        now=now,
+        payload={"variance_lines": len(diff), "variance_value": str(value)},
+        submitted_at=now,
+        submitted_by=actor,
+    )
+    engine.submit(
+        actor=actor,
+        document=found,
+        flow_code=FLOW,
+        title=f"{found.warehouse.name} 盘点差异 {len(diff)} 行，金额 {value} 元",
+        amount=abs(value),
+        now=now,
+    )
+    return found
+
+
+@transaction.atomic
+def cancel(
+    *, actor: Any, count: StockCount | int, reason: str, now: dt.datetime | None = None
+) -> StockCount:
+    now = now or timezone.now()
+    found = _lock(actor, count)
+    _may_count(actor, found.warehouse)
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationFailed("请填写作废原因", field="reason")
+    if len(why) > 200:
+        raise ValidationFailed("作废原因不能超过200字", field="reason")
+    if found.state != C.COUNTING:
+        raise Conflict(
+            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能作废",
+            code="count_state",
+        )
+    _move(found, C.CANCELLED, actor=actor, now=now, reason=why, closed_at=now)
+    return found
+
+
+# ------------------------------------------------------------ approval outcomes
+
+
+def _approved(document: Any, actor: Any, request: ApprovalRequest, now: dt.datetime) -> None:
+    count = StockCount.objects.select_for_update().select_related("warehouse").get(pk=document.pk)
+    if count.state != C.SUBMITTED:
+        raise Conflict("盘点单不在待审批状态", code="count_state")
+    diff = variances(count)
+    doc = mv.post_count(
+        actor=actor,
+        warehouse=count.warehouse,
+        variances=[(ln.level, (ln.counted or 0) - ln.book) for ln in diff],
+        reason=f"盘点差异（盘点单 {count.number}）",
+        reference=count.number,
+        source_key=f"count:{count.pk}",
+        now=now,
+    )
+    _move(
+        count,
+        C.POSTED,
+        actor=actor,
+        now=now,
+        payload={"approval_request": request.pk, "adjustment": doc.number},
+        adjustment=doc,
+        closed_at=now,
+    )
+
+
+def _comment(request: ApprovalRequest) -> str:
+    task = request.tasks.exclude(comment="").order_by("-decided_at").first()
+    return task.comment if task else ""
+
+
+def _rejected(document: Any, actor: Any, request: ApprovalRequest, now: dt.datetime) -> None:
+    count = StockCount.objects.select_for_update().get(pk=document.pk)
+    _move(count, C.REJECTED, actor=actor, now=now, reason=_comment(request), closed_at=now)
+
+
+def _returned(document: Any, actor: Any, request: ApprovalRequest, now: dt.datetime) -> None:
+    """Back to counting: the counter recounts the lines in question and submits again."""
+    count = StockCount.objects.select_for_update().get(pk=document.pk)
+    _move(count, C.COUNTING, actor=actor, now=now, reason=_comment(request))
+
+
+def register() -> None:
+    engine.register_handler(
+        "stock.stockcount",
+        engine.Handler(approved=_approved, rejected=_rejected, returned=_returned),
+    )
