@@ -13,7 +13,12 @@ from django.utils import timezone
 from aftersales.approvals.services import deadlines
 from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
-from aftersales.quality.models import CLOSED_COMPLAINT_STATES, Complaint, QualityWarning
+from aftersales.quality.models import (
+    CLOSED_COMPLAINT_STATES,
+    Complaint,
+    CorrectiveAction,
+    QualityWarning,
+)
 
 
 @dataclass
@@ -120,3 +125,24 @@ def warning_trend(w: QualityWarning, months: int = 12) -> dict[str, list[Any]]:
         local = timezone.localdate(f.occurred_at)
         counts[local.replace(day=1)] = counts.get(local.replace(day=1), 0) + 1
     return {"months": [f"{m:%Y-%m}" for m in firsts], "counts": [counts[m] for m in firsts]}
+
+
+def capa_list(user: Any, state: str | None = None) -> QuerySet[CorrectiveAction]:
+    """The quality office sees every CAPA, an owner his own; nobody else any."""
+    qs = CorrectiveAction.objects.filter(archived_at__isnull=True)
+    if not _may_see_warnings(user):
+        if not getattr(user, "is_authenticated", False) or user.org_kind != "company":
+            return qs.none()
+        qs = qs.filter(owner_id=user.pk)
+    if state and state != "all":
+        qs = qs.filter(state=state)
+    return qs.select_related("owner_department", "owner", "product_model").order_by(
+        "-opened_at", "-id"
+    )
+
+
+def capa_detail(user: Any, pk: int) -> CorrectiveAction:
+    found = capa_list(user).select_related("complaint", "warning").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("纠正预防措施不存在或无权查看")
+    return found

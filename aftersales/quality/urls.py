@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.quality.views import complaints, warnings
+from aftersales.quality.views import capa, complaints, warnings
 
 app_name = "quality"
 
@@ -15,4 +15,8 @@ urlpatterns: list[URLPattern] = [
     path("warnings/", warnings.warning_list, name="warnings"),
     path("warnings/<int:pk>/", warnings.warning_detail, name="warning"),
     path("warnings/<int:pk>/checks/", warnings.warning_checks, name="warning_checks"),
+    path("capa/", capa.capa_list, name="capas"),
+    path("capa/new/", capa.capa_new, name="capa_new"),
+    path("capa/<int:pk>/", capa.capa_detail, name="capa"),
+    path("capa/<int:pk>/act/<slug:action>/", capa.capa_action, name="capa_act"),
 ]

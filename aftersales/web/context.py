@@ -65,6 +65,14 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         ),
     ),
     (
+        "quality:capas",
+        _("纠正预防"),
+        frozenset(
+            {"agent", "coordinator", "quality_director", "quality_centre_director", "manager"}
+            | {"admin"}
+        ),
+    ),
+    (
         "quality:warnings",
         _("质量预警"),
         frozenset(
