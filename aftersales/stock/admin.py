@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from aftersales.core.admin import BusinessAdmin
-from aftersales.stock.models import Bin, Lot, Movement, StockLevel, Warehouse
+from aftersales.stock.models import (
+    Bin,
+    LoanerUnit,
+    Lot,
+    MinStock,
+    Movement,
+    StockLevel,
+    StockPolicy,
+    Warehouse,
+)
 
 
 @admin.register(Warehouse)
@@ -44,3 +53,25 @@ class MovementAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "from_warehouse", "to_warehouse", "reference", "posted_at"]
     list_filter = ["kind"]
     search_fields = ["number", "reference"]
+
+
+@admin.register(StockPolicy)
+class StockPolicyAdmin(BusinessAdmin):
+    list_display = ["code", "slow_yellow_months", "slow_red_months"]
+
+
+@admin.register(MinStock)
+class MinStockAdmin(BusinessAdmin):
+    list_display = ["warehouse", "part", "min_qty", "reorder_to"]
+    list_filter = ["warehouse"]
+    search_fields = ["part__code", "part__name"]
+
+
+@admin.register(LoanerUnit)
+class LoanerUnitAdmin(BusinessAdmin):
+    """Units are added and edited here; their state changes only through the loan services."""
+
+    list_display = ["code", "serial_no", "category", "warehouse", "state"]
+    list_filter = ["state", "category"]
+    search_fields = ["code", "serial_no"]
+    readonly_fields = ["state"]

@@ -21,6 +21,12 @@ from aftersales.stock.api_schemas import (
     LoanIn,
     LoanInspectIn,
     LoanOut,
+    MinStockFilter,
+    MinStockIn,
+    MinStockOut,
+    MinStockPatch,
+    MinStockProposalOut,
+    SlowMovingOut,
     StockAdjustIn,
     StockBinFilter,
     StockBinIn,
@@ -46,8 +52,8 @@ from aftersales.stock.api_schemas import (
     WarehouseOut,
     WarehousePatch,
 )
-from aftersales.stock.models import Bin, LoanerUnit, Movement, Warehouse
-from aftersales.stock.services import consumption, counts, loaners
+from aftersales.stock.models import Bin, LoanerUnit, MinStock, Movement, Warehouse
+from aftersales.stock.services import consumption, counts, flags, loaners
 from aftersales.stock.services import movements as mv
 
 router = Router(tags=["库存"])
@@ -71,6 +77,16 @@ register_crud(
     update=LoanerUnitPatch,
     filters=LoanerUnitFilter,
     search=["code", "serial_no"],
+)
+register_crud(
+    router,
+    model=MinStock,
+    path="stock/minimums",
+    out=MinStockOut,
+    create=MinStockIn,
+    update=MinStockPatch,
+    filters=MinStockFilter,
+    search=["part__code"],
 )
 register_crud(
     router,
@@ -300,3 +316,45 @@ def count_submit(request: HttpRequest, pk: int) -> Any:
 def count_cancel(request: HttpRequest, pk: int, payload: StockCountCancelIn) -> Any:
     counts.cancel(actor=request.user, count=pk, reason=payload.reason)
     return _count_detail(request, pk)
+
+
+@router.get("/stock/slow-moving", response=list[SlowMovingOut], summary="呆滞预警（黄色/红色）")
+@paginate(Page)
+def slow_moving(
+    request: HttpRequest, warehouse_id: int | None = None, flag: str | None = "any"
+) -> Any:
+    rows = flags.slow_moving(request.user, warehouse_id=warehouse_id, flag=flag or None)
+    return [
+        {**vars(r), "warehouse_id": r.warehouse.pk, "warehouse": r.warehouse.name} for r in rows
+    ]
+
+
+@router.get(
+    "/stock/minimum-proposals", response=list[MinStockProposalOut], summary="低于最低库存的补货建议"
+)
+def minimum_proposals(request: HttpRequest, warehouse_id: int | None = None) -> Any:
+    return [
+        {
+            "rule_id": p.rule.pk,
+            "warehouse_id": p.rule.warehouse_id,
+            "warehouse": p.rule.warehouse.name,
+            "part_id": p.rule.part_id,
+            "part_code": p.rule.part.code,
+            "min_qty": p.rule.min_qty,
+            "reorder_to": p.rule.reorder_to,
+            "on_hand": p.on_hand,
+            "quantity": p.quantity,
+            "source_id": p.source.pk if p.source else None,
+            "action": p.action,
+        }
+        for p in flags.below_minimum(request.user, warehouse_id=warehouse_id)
+    ]
+
+
+@router.post(
+    "/stock/minimums/{int:pk}/replenish",
+    response={201: StockMovementDetailOut},
+    summary="按最低库存建议补货（调拨）",
+)
+def minimum_replenish(request: HttpRequest, pk: int) -> Any:
+    return _done(request, flags.replenish_minimum(actor=request.user, rule=pk))

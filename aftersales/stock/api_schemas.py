@@ -14,6 +14,7 @@ from aftersales.stock.models import (
     Bin,
     Loan,
     LoanerUnit,
+    MinStock,
     Movement,
     MovementLine,
     Shortage,
@@ -374,3 +375,60 @@ class StockCountEntriesIn(In):
 class StockCountCancelIn(In):
     columns_of = StockCount
     reason: str = Field(..., max_length=200)
+
+
+class MinStockOut(ModelSchema):
+    part_code: str = Field(..., alias="part.code")
+    warehouse_name: str = Field(..., alias="warehouse.name")
+
+    class Meta:
+        model = MinStock
+        fields = ["id", "warehouse", "part", "min_qty", "reorder_to", "archived_at"]
+
+
+class MinStockIn(In):
+    columns_of = MinStock
+    warehouse_id: int
+    part_id: int
+    min_qty: int = Field(..., ge=1)
+    reorder_to: int = Field(..., ge=1)
+
+
+class MinStockPatch(In):
+    columns_of = MinStock
+    min_qty: int | None = Field(None, ge=1)
+    reorder_to: int | None = Field(None, ge=1)
+
+
+class MinStockFilter(InFilter):
+    warehouse_id: int | None = None
+    part_id: int | None = None
+
+
+class MinStockProposalOut(Schema):
+    rule_id: int
+    warehouse_id: int
+    warehouse: str
+    part_id: int
+    part_code: str
+    min_qty: int
+    reorder_to: int
+    on_hand: int
+    quantity: int
+    source_id: int | None
+    action: str
+
+
+class SlowMovingOut(Schema):
+    warehouse_id: int
+    warehouse: str
+    part_id: int
+    part_code: str
+    part_name: str
+    quantity: int
+    value: Decimal
+    since: dt.datetime | None = Field(
+        None, description="最后出库时间（从未出库：最早在库批次入库时间）"
+    )
+    since_out: bool
+    flag: str = Field(..., description="yellow 黄色 / red 红色 / 空：正常")

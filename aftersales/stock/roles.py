@@ -18,6 +18,8 @@ MODELS = [
     "loan",
     "stockcount",
     "stockcountline",
+    "minstock",
+    "stockpolicy",
 ]
 
 
@@ -30,7 +32,9 @@ def register() -> None:
         )
     for role in ("warehouse", "admin"):
         extend_role_permissions(
-            role, app_perms("stock", "add,change,delete", ["warehouse", "bin", "loanerunit"])
+            role,
+            app_perms("stock", "add,change,delete", ["warehouse", "bin", "loanerunit", "minstock"]),
         )
+    extend_role_permissions("admin", app_perms("stock", "change", ["stockpolicy"]))
     for role in ("warehouse", "coordinator", "team_leader", "admin", "technician"):
         extend_role_permissions(role, app_perms("stock", "add,change", ["loan"]))

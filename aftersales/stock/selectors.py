@@ -18,6 +18,7 @@ from aftersales.stock.models import (
     CountState,
     Loan,
     LoanerUnit,
+    MinStock,
     Movement,
     MovementLine,
     Shortage,
@@ -264,3 +265,12 @@ def count_sheet(user: Any, pk: int) -> tuple[StockCount, list[SheetRow]]:
             )
         )
     return found, rows
+
+
+def minimums(user: Any) -> QuerySet[MinStock]:
+    return (
+        visible(MinStock, user)
+        .filter(archived_at__isnull=True)
+        .select_related("warehouse", "part")
+        .order_by("warehouse__code", "part__code")
+    )

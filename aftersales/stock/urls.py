@@ -23,4 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("counts/<int:pk>/enter/", views.count_enter, name="count_enter"),
     path("counts/<int:pk>/submit/", views.count_submit, name="count_submit"),
     path("counts/<int:pk>/cancel/", views.count_cancel, name="count_cancel"),
+    path("slow/", views.slow_list, name="slow"),
+    path("minimums/", views.minimum_list, name="minimums"),
+    path("minimums/<int:pk>/replenish/", views.minimum_replenish, name="minimum_replenish"),
 ]

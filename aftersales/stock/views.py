@@ -30,7 +30,7 @@ from aftersales.stock.models import (
     ShortageState,
     WarehouseKind,
 )
-from aftersales.stock.services import consumption, counts, loaners
+from aftersales.stock.services import consumption, counts, flags, loaners
 
 
 def _may_see(user: Any) -> None:
@@ -61,6 +61,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     )
     qs = selectors.levels(request.user, f)
     page = Paginator(qs, 50).get_page(g.get("page"))
+    flags.flags_for_levels(list(page.object_list))
     return render(
         request,
         "stock/list.html",
@@ -368,3 +369,67 @@ def count_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         "盘点单已作废",
     )
     return redirect("stock:count", pk)
+
+
+@login_required
+def slow_list(request: HttpRequest) -> HttpResponse:
+    """呆滞预警: stock by location and part, red then yellow, with the time since it last
+    went out."""
+    _may_see(request.user)
+    g = request.GET
+    colour = g.get("flag") if g.get("flag") in ("any", "yellow", "red", "all") else "any"
+    rows = flags.slow_moving(
+        request.user,
+        warehouse_id=_int(g.get("warehouse_id")),
+        flag=None if colour == "all" else colour,
+    )
+    page = Paginator(rows, 50).get_page(g.get("page"))
+    pol = flags.policy()
+    return render(
+        request,
+        "stock/slow.html",
+        {
+            "page": page,
+            "colour": colour,
+            "colours": [
+                ("any", "全部预警"),
+                ("red", "红色"),
+                ("yellow", "黄色"),
+                ("all", "全部库存"),
+            ],
+            "warehouse_id": _int(g.get("warehouse_id")),
+            "warehouses": selectors.warehouses(request.user),
+            "policy": pol,
+            "query": _query(request),
+        },
+    )
+
+
+@login_required
+def minimum_list(request: HttpRequest) -> HttpResponse:
+    _may_see(request.user)
+    proposals = flags.below_minimum(
+        request.user, warehouse_id=_int(request.GET.get("warehouse_id"))
+    )
+    return render(
+        request,
+        "stock/minimums.html",
+        {
+            "proposals": proposals,
+            "rules": selectors.minimums(request.user),
+            "warehouses": selectors.warehouses(request.user),
+            "may_replenish": request.user.has_perm("stock.add_movement"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def minimum_replenish(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_see(request.user)
+    run(
+        request,
+        lambda: flags.replenish_minimum(actor=request.user, rule=pk),
+        lambda doc: f"已补货：调拨单 {doc.number}",
+    )
+    return redirect("stock:minimums")

@@ -33,7 +33,7 @@ from aftersales.returns.services import applications
 from aftersales.returns.tests.helpers import apply
 from aftersales.service.services import callbacks, warranty
 from aftersales.service.tests import web_world
-from aftersales.stock.models import Shortage
+from aftersales.stock.models import MinStock, Shortage
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ CREATES = re.compile(
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
-    r"stock/loans|stock/counts)$"
+    r"stock/loans|stock/counts|stock/minimums)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -216,6 +216,9 @@ def build_org_a() -> dict[str, Any]:
         "stock/loans": loan,
         "quality/warnings": warning,
         "stock/counts": count_of_a(w["tech"], van),
+        "stock/minimums": MinStock.objects.create(
+            warehouse=van, part_id=van_movement.lines.get().part_id, min_qty=5, reorder_to=8
+        ),
     }
     return {
         "w": w,

@@ -13,6 +13,7 @@ from aftersales.stock.models.movement import (
     Shortage,
     ShortageState,
 )
+from aftersales.stock.models.policy import MinStock, StockPolicy
 from aftersales.stock.models.stock import Lot, LotSource, StockLevel
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "LoanerUnit",
     "Lot",
     "LotSource",
+    "MinStock",
     "Movement",
     "MovementKind",
     "MovementLine",
@@ -32,6 +34,7 @@ __all__ = [
     "StockCount",
     "StockCountLine",
     "StockLevel",
+    "StockPolicy",
     "Warehouse",
     "WarehouseKind",
 ]
