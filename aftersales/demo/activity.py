@@ -17,7 +17,7 @@ from django.utils import timezone
 from aftersales.bizcalendar import rules as cal_rules
 from aftersales.bizcalendar import selectors as cal_selectors
 from aftersales.demo.paperwork import load_paperwork
-from aftersales.demo.stock import load_stock
+from aftersales.demo.stock import load_loaners, load_stock
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Ticket, WorkOrder
 from aftersales.service.services import callbacks, dispatch, intake, lifecycle
@@ -119,6 +119,7 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
         step = STEP[stage]
         if step is not None:
             step(rng, users, ticket, day)
+    load_loaners(users=users, seed=seed)  # after the tickets: some are lent on them
     paperwork = load_paperwork(users=users, count=max(2, tickets // 6), seed=seed)
     report.parts_requests, report.returns = paperwork.parts_requests, paperwork.returns
     return report

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aftersales.approvals.documents import users_with_roles
 from aftersales.catalog.models import Part
+from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import Region
 from aftersales.staff.models import StaffProfile
 from aftersales.stock.models import Bin, Warehouse, WarehouseKind
@@ -105,4 +106,101 @@ def load_stock(*, users: dict[str, Any], seed: int = 2026, regions: int = 3) -> 
             reason="车载库备货",
         )
         report.movements += 1
+    return report
+
+
+@dataclass
+class LoanerReport:
+    units: int = 0
+    loans: int = 0
+    counts: int = 0
+
+
+def load_loaners(*, users: dict[str, Any], seed: int = 2026) -> LoanerReport:
+    """备用机 in the stores (two per product line of the first lines with equipment), two of
+    them lent on open urgent/major tickets of that line — one of those past its agreed
+    return date — and a count in progress on the after-sales store (half its lines counted).
+    Nothing when loaner units exist already or there is no store or keeper."""
+    from aftersales.installed_base.models import ProductCategory
+    from aftersales.service.models import Ticket
+    from aftersales.service.models.ticket import OPEN_STATES
+    from aftersales.stock.models import LoanerUnit, StockCount
+    from aftersales.stock.services import counts, loaners
+
+    report = LoanerReport()
+    keeper = users.get("warehouse")
+    stores = list(
+        Warehouse.objects.exclude(kind=WarehouseKind.VAN).filter(archived_at__isnull=True)
+    )
+    if keeper is None or not stores or LoanerUnit.objects.exists():
+        return report
+    rng = random.Random(seed)
+    now = timezone.now()
+    lines = list(
+        ProductCategory.objects.filter(models__equipment__isnull=False)
+        .distinct()
+        .order_by("code")[:3]
+    )
+    units: list[LoanerUnit] = []
+    for line in lines:
+        for i in range(2):
+            store = stores[(len(units) + i) % len(stores)]
+            units.append(
+                LoanerUnit.objects.create(
+                    code=f"BY-{line.code.upper()}-{i + 1:02d}"[:30],
+                    serial_no=f"LN{line.code.upper()}{rng.randrange(10**6):06d}"[:50],
+                    category=line,
+                    warehouse=store,
+                )
+            )
+    report.units = len(units)
+    open_tickets = list(
+        Ticket.objects.filter(
+            state__in=OPEN_STATES, severity__in=("urgent", "major"), equipment__isnull=False
+        )
+        .select_related("equipment__model")
+        .order_by("pk")
+    )
+    for index, ticket in enumerate(open_tickets):
+        if report.loans >= 2:
+            break
+        assert ticket.equipment is not None
+        unit = next(
+            (
+                u
+                for u in units
+                if u.category_id == ticket.equipment.model.category_id and u.state == "available"
+            ),
+            None,
+        )
+        if unit is None:
+            continue
+        late = index == 0
+        lent_at = now - dt.timedelta(days=10 if late else 1)
+        loaners.lend(
+            actor=keeper,
+            unit_id=unit.pk,
+            ticket_id=ticket.pk,
+            signed_by=(ticket.contact_name or "客户")[:50],
+            due_back=timezone.localdate(lent_at) + dt.timedelta(days=5 if late else 7),
+            now=lent_at,
+        )
+        unit.state = "lent"
+        report.loans += 1
+    main = next((s for s in stores if s.kind == WarehouseKind.MAIN), None)
+    if main is not None and not StockCount.objects.exists():
+        try:
+            count = counts.open_count(actor=keeper, warehouse_id=main.pk, note="月度盘点（演示）")
+        except ValidationFailed:  # an empty store: no count to show
+            return report
+        sheet = list(counts.sheet_lines(count))
+        counts.enter(
+            actor=keeper,
+            count=count,
+            entries=[
+                (ln.pk, ln.book - (1 if i == 0 and ln.book > 1 else 0))
+                for i, ln in enumerate(sheet[: max(1, len(sheet) // 2)])
+            ],
+        )
+        report.counts = 1
     return report

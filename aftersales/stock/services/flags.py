@@ -2,7 +2,7 @@
 
 A part at a location is flagged by the time since stock last went out of it — an issue or
 a transfer out (scrap and count adjustments do not count) — or, when nothing ever went out,
-since its oldest lot on hand came in: yellow from exactly ``slow_yellow_months`` months
+since it first came in (a receipt at its lot date, a transfer in when posted): yellow from exactly ``slow_yellow_months`` months
 later (same local time, a month without that day ends on its last day, as for warranty
 months), red from ``slow_red_months``. Thresholds are data (``StockPolicy``).
 
@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Case, F, Max, Min, Sum, When
 from django.utils import timezone
 
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
@@ -38,6 +38,7 @@ from aftersales.stock.services import movements
 from aftersales.warranty.periods import add_months
 
 OUTFLOWS = (MovementKind.ISSUE, MovementKind.TRANSFER)
+INFLOWS = (MovementKind.RECEIPT, MovementKind.TRANSFER, MovementKind.TECH_RETURN)
 YELLOW, RED = "yellow", "red"
 FLAG_LABELS = {YELLOW: "黄色预警", RED: "红色预警"}
 
@@ -86,6 +87,24 @@ def since_of(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Since]:
         .values("movement__from_warehouse_id", "part_id")
         .annotate(last=Max("movement__posted_at"))
     }
+    # nothing went out: since stock first came in — a receipt at its lot date, a transfer
+    # or a technician's return when it was posted (an old lot moved into a van yesterday has
+    # been in the van a day)
+    came_in = Case(
+        When(movement__kind=MovementKind.RECEIPT, then=F("lot__received_at")),
+        default=F("movement__posted_at"),
+    )
+    first_in = {
+        (r["movement__to_warehouse_id"], r["part_id"]): r["first"]
+        for r in MovementLine.objects.filter(
+            movement__kind__in=INFLOWS,
+            movement__to_warehouse_id__in=whs,
+            part_id__in=parts,
+            movement__archived_at__isnull=True,
+        )
+        .values("movement__to_warehouse_id", "part_id")
+        .annotate(first=Min(came_in))
+    }
     oldest = {
         (r["warehouse_id"], r["part_id"]): r["oldest"]
         for r in StockLevel.objects.filter(warehouse_id__in=whs, part_id__in=parts, quantity__gt=0)
@@ -95,7 +114,7 @@ def since_of(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Since]:
     out: dict[tuple[int, int], Since] = {}
     for key in pairs:
         last = outs.get(key)
-        out[key] = Since(last, True) if last else Since(oldest.get(key), False)
+        out[key] = Since(last, True) if last else Since(first_in.get(key) or oldest.get(key), False)
     return out
 
 

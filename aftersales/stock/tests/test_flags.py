@@ -62,6 +62,9 @@ def test_flags_change_at_exactly_one_and_three_months_without_issue(s) -> None: 
     assert flag(s, s.store, s.card, flags.months_later(at(0), 4)) == "red"
     reds = flags.slow_moving(s.keeper, flag="red", now=flags.months_later(at(0), 4))
     assert [r.part_code for r in reds] == ["RCV-CARD"]
+    # the van got an old lot by transfer: it has been in the van since the transfer
+    assert flag(s, s.van, s.psu, flags.months_later(three, 1) - SECOND) == ""
+    assert flag(s, s.van, s.psu, flags.months_later(three, 2)) == "yellow"
 
 
 def test_a_month_without_the_day_ends_on_its_last_day() -> None:
