@@ -274,3 +274,25 @@ def minimums(user: Any) -> QuerySet[MinStock]:
         .select_related("warehouse", "part")
         .order_by("warehouse__code", "part__code")
     )
+
+
+PICKABLE = ("issue", "transfer", "scrap", "tech_return")
+
+
+def pick_list(user: Any, pk: int) -> tuple[Movement, list[MovementLine]]:
+    """An outgoing document's lines in walking order: zone, shelf, level of the bin they
+    leave (lines without a bin last), then part and lot age."""
+    doc = movement(user, pk)
+    if doc.kind not in PICKABLE:
+        raise NotFound("该单据没有拣货单")
+    lines = list(
+        doc.lines.select_related("part", "lot", "from_bin").order_by(
+            F("from_bin__zone").asc(nulls_last=True),
+            F("from_bin__shelf").asc(nulls_last=True),
+            F("from_bin__level").asc(nulls_last=True),
+            "part__code",
+            "lot__received_at",
+            "id",
+        )
+    )
+    return doc, lines

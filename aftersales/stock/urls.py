@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.stock_list, name="list"),
     path("movements/", views.movement_list, name="movements"),
     path("movements/<int:pk>/", views.movement_detail, name="movement"),
+    path("movements/<int:pk>/pick/", views.pick_list, name="pick"),
     path("shortages/", views.shortage_list, name="shortages"),
     path("shortages/<int:pk>/replenish/", views.shortage_replenish, name="replenish"),
     path("loaners/", views.loaner_board, name="loaners"),

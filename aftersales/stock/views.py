@@ -433,3 +433,18 @@ def minimum_replenish(request: HttpRequest, pk: int) -> HttpResponse:
         lambda doc: f"已补货：调拨单 {doc.number}",
     )
     return redirect("stock:minimums")
+
+
+@login_required
+def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """拣货单: printable, bins in walking order."""
+    _may_see(request.user)
+    try:
+        doc, lines = selectors.pick_list(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(
+        request,
+        "stock/pick.html",
+        {"m": doc, "lines": lines, "units": sum(abs(ln.quantity) for ln in lines)},
+    )

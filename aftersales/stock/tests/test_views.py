@@ -75,3 +75,27 @@ def test_shortage_page_and_replenish_button(s) -> None:  # type: ignore[no-untyp
     resp = c.post(f"/stock/shortages/{gap.pk}/replenish/", follow=True)
     assert "已补货：调拨单 DB" in resp.content.decode()
     assert "已补货" in page(s.keeper, "/stock/shortages/?state=all").content.decode()
+
+
+def test_the_pick_list_walks_the_bins_in_order(s) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.stock.models import Bin
+
+    near = Bin.objects.create(warehouse=s.store, zone="A", shelf="01", level="2")
+    receive(s, 2, "20.00", bin_=s.bin_b)  # B-02-3, the oldest lot
+    receive(s, 2, "20.00", part=s.card, bin_=near)  # A-01-2
+    receive(s, 2, "21.00", bin_=s.bin_a)  # A-01-1, a newer lot
+    doc = movements.transfer(
+        actor=s.keeper,
+        from_warehouse_id=s.store.pk,
+        to_warehouse_id=s.van.pk,
+        lines=[movements.OutLine(3, s.psu.pk), movements.OutLine(1, s.card.pk)],
+    )
+    html = page(s.keeper, f"/stock/movements/{doc.pk}/pick/").content.decode()
+    bins = [chunk.split('"', 1)[0] for chunk in html.split('data-testid="pick-row" data-bin="')[1:]]
+    assert bins == ["A-01-1", "A-01-2", "B-02-3"]  # walking order, not FIFO order
+    assert (
+        'data-testid="pick-link"' in page(s.keeper, f"/stock/movements/{doc.pk}/").content.decode()
+    )
+    receipt = Movement.objects.filter(kind="receipt").first()
+    assert page(s.keeper, f"/stock/movements/{receipt.pk}/pick/").status_code == 404
+    assert page(s.tech2, f"/stock/movements/{doc.pk}/pick/").status_code == 404
