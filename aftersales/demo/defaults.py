@@ -17,10 +17,11 @@ from django.utils import timezone
 from aftersales.bizcalendar import services as calendar_services
 from aftersales.bizcalendar.models import CalendarYear
 from aftersales.core import audit
+from aftersales.sla import rules as sla_rules
 from aftersales.sla.models import Metric, Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
 
 DEFAULT_POLICY = "default"
-POLICY_7X24 = "7x24"
+POLICY_7X24 = sla_rules.SEVEN_BY_24_CODE  # a 7×24 contract without its own policy gets it
 
 MIN = SlaTarget.Unit.MINUTES
 WDAY = SlaTarget.Unit.WORKING_DAYS

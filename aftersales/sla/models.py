@@ -9,13 +9,12 @@ from decimal import Decimal
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.sla import rules as sla_rules
 
-
-class Severity(models.TextChoices):
-    MAJOR = "major", "重大"
-    URGENT = "urgent", "紧急"
-    NORMAL = "normal", "一般"
-    LOW = "low", "低"
+# the one list of severities lives in the pure rules (the planner reads it too)
+Severity = models.TextChoices(  # type: ignore[call-overload]
+    "Severity", [(s.name, (s.value, s.label)) for s in sla_rules.Severity]
+)
 
 
 class Metric(models.TextChoices):

@@ -20,16 +20,16 @@ the calendar's time zone.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Protocol, TypeVar
 
 from aftersales.bizcalendar.rules import (
     MINUTE,
-    TWENTY_FOUR_SEVEN,
     BusinessCalendar,
     NoWorkingTimeError,
     UTCInterval,
@@ -289,199 +289,170 @@ def evaluate_clock(
 
 
 # --- policies -------------------------------------------------------------------------------
+#
+# The policies themselves are data (``sla.models``; defaults in ``demo/defaults.SLA_POLICIES``).
+# These functions are the rules production applies to them — ``service.services.clocks``
+# turns the database rows into the plain values below and calls them.
 
 
 class Severity(StrEnum):
-    MAJOR = "major"  # 重大
-    URGENT = "urgent"  # 紧急
-    NORMAL = "normal"  # 一般
-    LOW = "low"  # 低 / 咨询
+    """A ticket's severity: the one list (``sla.models.Severity`` is built from it)."""
+
+    MAJOR = "major"
+    URGENT = "urgent"
+    NORMAL = "normal"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return SEVERITY_LABELS[self]
 
 
-class TargetKind(StrEnum):
-    RESPONSE = "response"  # 首次响应
-    ON_SITE = "on_site"  # 到场
-    RESOLUTION = "resolution"  # 解决
+SEVERITY_LABELS: Mapping[Severity, str] = MappingProxyType(
+    {Severity.MAJOR: "重大", Severity.URGENT: "紧急", Severity.NORMAL: "一般", Severity.LOW: "低"}
+)
+
+# the dispatcher confirms the dispatch of these within the policy's time [003#12 §二]
+DISPATCH_CONFIRM_SEVERITIES = frozenset({Severity.MAJOR, Severity.URGENT})
+DAY_MINUTES = 24 * 60
 
 
-class ClockMode(StrEnum):
-    TWENTY_FOUR_SEVEN = "24x7"
-    BUSINESS = "business"
+class Relation(StrEnum):
+    """Where a site lies from the field engineers (regional on-site targets)."""
 
-
-class RegionBand(StrEnum):
-    LOCAL = "local"  # 本地
-    NEIGHBOURING = "neighbouring"  # 周边
-    OTHER_PROVINCE = "other_province"  # 外省
+    LOCAL = "local"  # 本地: engineers in the site's region
+    NEIGHBOUR = "neighbour"  # 邻近地区: engineers in a neighbouring region
+    OTHER = "other"  # 外省
 
 
 class PolicySource(StrEnum):
     CONTRACT = "contract"
-    CUSTOMER_TIER = "customer_tier"
+    TIER = "tier"
     DEFAULT = "default"
 
 
-@dataclass(frozen=True)
-class TargetDuration:
-    """A target as clock/working minutes plus whole working days."""
+class PolicyLike(Protocol):
+    """What policy choice reads of a policy (a ``sla.models.SlaPolicy`` row qualifies)."""
 
-    minutes: int = 0
-    working_days: int = 0
-
-    def __post_init__(self) -> None:
-        if self.minutes < 0 or self.working_days < 0:
-            raise ValueError("时限不能为负")
-
-    def to_minutes(self, working_day_minutes: int) -> int:
-        return self.minutes + self.working_days * working_day_minutes
+    @property
+    def code(self) -> str: ...
+    @property
+    def customer_tier(self) -> str: ...
+    @property
+    def is_default(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class SeverityTargets:
-    """A severity's clock and targets; ``None`` = no clock (by appointment)."""
+P = TypeVar("P", bound=PolicyLike)
 
-    clock: ClockMode
-    response: TargetDuration | None
-    on_site: TargetDuration | None
-    resolution: TargetDuration | None
-
-    def duration(self, kind: TargetKind) -> TargetDuration | None:
-        return {
-            TargetKind.RESPONSE: self.response,
-            TargetKind.ON_SITE: self.on_site,
-            TargetKind.RESOLUTION: self.resolution,
-        }[kind]
-
-
-@dataclass(frozen=True)
-class SlaPolicy:
-    """Targets per severity, optional regional on-site targets and escalation settings.
-
-    Regional on-site targets replace the severity's on-site target when the policy uses
-    them and the ticket's region band is known; they run on ``regional_clock``
-    (clock hours by default, as the seed's 2 h / 12 h / 48 h are travel times).
-    """
-
-    code: str
-    name: str
-    severities: Mapping[Severity, SeverityTargets]
-    regional_on_site: Mapping[RegionBand, TargetDuration] = field(default_factory=dict)
-    use_regional_on_site: bool = False
-    regional_clock: ClockMode = ClockMode.TWENTY_FOUR_SEVEN
-    warning_share: Decimal = DEFAULT_WARNING_SHARE
-    manager_escalation_minutes: int = DEFAULT_MANAGER_ESCALATION_MINUTES
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "severities", MappingProxyType(dict(self.severities)))
-        object.__setattr__(self, "regional_on_site", MappingProxyType(dict(self.regional_on_site)))
-        if not Decimal(0) <= self.warning_share <= Decimal(1):
-            raise ValueError("预警比例必须在 0 到 1 之间")
-
-
-@dataclass(frozen=True)
-class ResolvedTarget:
-    """A target ready for ``due``: minutes on the given clock."""
-
-    kind: TargetKind
-    minutes: int
-    clock: ClockMode
-
-
-@dataclass(frozen=True)
-class PolicyChoice:
-    policy: SlaPolicy
-    source: PolicySource
-    reason: str
-
-
-_ALWAYS = ClockMode.TWENTY_FOUR_SEVEN
-_BUSINESS = ClockMode.BUSINESS
-
-DEFAULT_SLA_POLICY = SlaPolicy(
-    code="default",
-    name="默认服务时限",
-    severities={
-        Severity.MAJOR: SeverityTargets(
-            _ALWAYS, TargetDuration(30), TargetDuration(120), TargetDuration(240)
-        ),
-        Severity.URGENT: SeverityTargets(
-            _ALWAYS, TargetDuration(30), TargetDuration(120), TargetDuration(240)
-        ),
-        Severity.NORMAL: SeverityTargets(
-            _BUSINESS,
-            TargetDuration(60),
-            TargetDuration(working_days=1),
-            TargetDuration(working_days=1),
-        ),
-        Severity.LOW: SeverityTargets(
-            _BUSINESS, TargetDuration(working_days=1), None, TargetDuration(working_days=5)
-        ),
-    },
-    regional_on_site={
-        RegionBand.LOCAL: TargetDuration(2 * 60),
-        RegionBand.NEIGHBOURING: TargetDuration(12 * 60),
-        RegionBand.OTHER_PROVINCE: TargetDuration(48 * 60),
-    },
-)
+SEVEN_BY_24_CODE = "7x24"
 
 
 def choose_policy(
+    policies: Sequence[P],
     *,
-    contract: SlaPolicy | None,
-    customer_tier: SlaPolicy | None,
-    default: SlaPolicy = DEFAULT_SLA_POLICY,
-) -> PolicyChoice:
-    """The ticket's policy: service contract, else customer tier, else the default."""
-    if contract is not None:
-        return PolicyChoice(
-            contract, PolicySource.CONTRACT, f"按服务合同时限政策「{contract.name}」"
-        )
-    if customer_tier is not None:
-        return PolicyChoice(
-            customer_tier,
-            PolicySource.CUSTOMER_TIER,
-            f"按客户等级时限政策「{customer_tier.name}」",
-        )
-    return PolicyChoice(default, PolicySource.DEFAULT, f"按默认时限政策「{default.name}」")
+    contract_policy: P | None = None,
+    contract_is_7x24: bool = False,
+    customer_tier: str = "",
+) -> tuple[P | None, PolicySource]:
+    """The ticket's policy (SPEC §3.3): the contract's own policy, else the 7×24 policy for
+    a 7×24 contract, else the policy of the customer's tier, else the default one."""
+    if contract_policy is not None:
+        return contract_policy, PolicySource.CONTRACT
+    if contract_is_7x24:
+        for policy in policies:
+            if policy.code == SEVEN_BY_24_CODE:
+                return policy, PolicySource.CONTRACT
+    if customer_tier:
+        for policy in policies:
+            if policy.customer_tier and policy.customer_tier == customer_tier:
+                return policy, PolicySource.TIER
+    return next((p for p in policies if p.is_default), None), PolicySource.DEFAULT
 
 
-def calendar_for(clock: ClockMode, business_calendar: BusinessCalendar) -> BusinessCalendar:
-    """The calendar a clock runs on."""
-    return TWENTY_FOUR_SEVEN if clock is ClockMode.TWENTY_FOUR_SEVEN else business_calendar
+def region_relation(
+    site_region: int | None,
+    staffed: Collection[int | None],
+    neighbours: Mapping[int, Collection[int]],
+) -> Relation:
+    """local: field engineers work in the site's region; neighbour: in a neighbouring one.
+    (A ticket without a site is local: the caller does not ask.)"""
+    if site_region in staffed:
+        return Relation.LOCAL
+    if site_region is not None and any(r in staffed for r in neighbours.get(site_region, ())):
+        return Relation.NEIGHBOUR
+    return Relation.OTHER
+
+
+@dataclass(frozen=True)
+class Target:
+    """A policy row: ``amount`` minutes, or working days when ``in_days``; counted in
+    working time (the policy's calendar) or around the clock."""
+
+    severity: str
+    metric: str
+    amount: Decimal
+    in_days: bool = False
+    working_time: bool = True
+
+
+@dataclass(frozen=True)
+class RegionalTarget:
+    minutes: int
+    working_time: bool = False
+
+
+@dataclass(frozen=True)
+class ClockTarget:
+    """One clock to start: ``minutes`` on the working or the 7×24 calendar."""
+
+    metric: str
+    minutes: int
+    working_time: bool
+
+
+def days_to_minutes(days: Decimal, *, working_time: bool, working_day_minutes: int) -> int:
+    """Working days as minutes: a working day is the calendar's normal day (450 for
+    08:30–12:00 / 13:30–17:30), a day on a 7×24 clock is 1 440 minutes."""
+    if working_day_minutes <= 0:
+        raise ValueError("一个工作日的分钟数必须为正")
+    day = working_day_minutes if working_time else DAY_MINUTES
+    return int((days * Decimal(day)).to_integral_value())
 
 
 def resolve_targets(
-    policy: SlaPolicy,
-    severity: Severity,
+    targets: Iterable[Target],
+    severity: str,
     *,
     working_day_minutes: int,
-    region: RegionBand | None = None,
-) -> tuple[ResolvedTarget, ...]:
-    """The severity's targets in minutes, in the order response, on-site, resolution.
+    relation: Relation = Relation.LOCAL,
+    regional: Mapping[Relation, RegionalTarget] | None = None,
+    dispatch_confirm_minutes: int | None = None,
+) -> list[ClockTarget]:
+    """The clocks a ticket of ``severity`` starts, in the policy's order of targets.
 
-    ``working_day_minutes`` is the business calendar's normal day (450 for
-    08:30–12:00 / 13:30–17:30); on a 7×24 clock a working day is 1440 minutes.
-    Targets without a clock (by appointment) are left out.
-    """
-    if working_day_minutes <= 0:
-        raise ValueError("一个工作日的分钟数必须为正")
-    targets = policy.severities.get(severity)
-    if targets is None:
-        raise KeyError(f"时限政策「{policy.name}」未设置严重程度 {severity}")
-    resolved: list[ResolvedTarget] = []
-    for kind in TargetKind:
-        clock = targets.clock
-        duration = targets.duration(kind)
-        if (
-            kind is TargetKind.ON_SITE
-            and policy.use_regional_on_site
-            and region is not None
-            and region in policy.regional_on_site
-        ):
-            duration = policy.regional_on_site[region]
-            clock = policy.regional_clock
-        if duration is None:
+    The on-site target of a site that is not local is the regional target of its relation
+    when that is longer (engineers must travel; the seed's 2 h / 12 h / 48 h are travel
+    times, counted around the clock by default).  Major and urgent tickets add the
+    dispatch-confirmation clock (7×24)."""
+    regional = regional or {}
+    out: list[ClockTarget] = []
+    for target in targets:
+        if target.severity != severity:
             continue
-        day = 24 * 60 if clock is ClockMode.TWENTY_FOUR_SEVEN else working_day_minutes
-        resolved.append(ResolvedTarget(kind, duration.to_minutes(day), clock))
-    return tuple(resolved)
+        if target.amount < 0:
+            raise ValueError("时限不能为负")
+        working = target.working_time
+        if target.in_days:
+            minutes = days_to_minutes(
+                target.amount, working_time=working, working_day_minutes=working_day_minutes
+            )
+        else:
+            minutes = int(target.amount)
+        if target.metric == "on_site" and relation is not Relation.LOCAL:
+            far = regional.get(relation)
+            if far is not None and far.minutes > minutes:
+                minutes, working = far.minutes, far.working_time
+        out.append(ClockTarget(target.metric, minutes, working))
+    if dispatch_confirm_minutes is not None and severity in DISPATCH_CONFIRM_SEVERITIES:
+        out.append(ClockTarget("dispatch", dispatch_confirm_minutes, False))
+    return out

@@ -19,17 +19,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-
-class Severity(StrEnum):
-    MAJOR = "major"
-    URGENT = "urgent"
-    NORMAL = "normal"
-    LOW = "low"
-
-    @property
-    def label(self) -> str:
-        return {"major": "重大", "urgent": "紧急", "normal": "一般", "low": "低"}[self.value]
-
+from aftersales.sla.rules import Severity
 
 SEVERITY_WEIGHTS: Mapping[Severity, int] = {
     Severity.MAJOR: 8,

@@ -5,7 +5,6 @@ checked by jobs for the 75 % warning, the breach and the escalation to the manag
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from aftersales.service import notices
 from aftersales.service.models import LoanerTask, SlaClock, Ticket, TicketPause, TicketState
 from aftersales.service.models.ticket import PAUSE_STATES
 from aftersales.sla import rules as sla_rules
-from aftersales.sla.models import Metric, Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
+from aftersales.sla.models import Severity, SlaPolicy, SlaRegionalTarget, SlaTarget
 from aftersales.staff.models import StaffProfile
 from aftersales.stock.services import loaners
 
@@ -55,23 +54,23 @@ def active_policies() -> list[SlaPolicy]:
 
 
 def resolve_policy(ticket: Ticket) -> tuple[SlaPolicy | None, str]:
-    """Contract → customer tier → default (SPEC §3.3)."""
+    """Contract → customer tier → default (SPEC §3.3), by ``sla.rules.choose_policy``."""
     contract = ticket.contract
     policies = active_policies()
+    contract_policy = None
     if contract is not None and contract.sla_policy_id:
-        chosen = next((p for p in policies if p.pk == contract.sla_policy_id), None)
-        if chosen is None:
-            chosen = SlaPolicy.objects.select_related("pattern").get(pk=contract.sla_policy_id)
-        return chosen, "contract"
-    if contract is not None and contract.is_7x24:
-        for p in policies:
-            if p.code == "7x24":
-                return p, "contract"
-    tier = ticket.customer.tier
-    for p in policies:
-        if p.customer_tier and p.customer_tier == tier:
-            return p, "tier"
-    return next((p for p in policies if p.is_default), None), "default"
+        contract_policy = next((p for p in policies if p.pk == contract.sla_policy_id), None)
+        if contract_policy is None:  # an archived policy a contract still names
+            contract_policy = SlaPolicy.objects.select_related("pattern").get(
+                pk=contract.sla_policy_id
+            )
+    chosen, source = sla_rules.choose_policy(
+        policies,
+        contract_policy=contract_policy,
+        contract_is_7x24=contract is not None and contract.is_7x24,
+        customer_tier=ticket.customer.tier,
+    )
+    return chosen, source.value
 
 
 def calendar_for(policy: SlaPolicy, working_time: bool) -> BusinessCalendar:
@@ -104,41 +103,33 @@ def _staffed_geography() -> tuple[frozenset[int | None], dict[int, frozenset[int
     return _GEOGRAPHY.get("geo", load)
 
 
-def _region_relation(ticket: Ticket) -> str:
-    """local: we have field engineers in the site's region; neighbour: in a neighbouring one."""
-    site = ticket.site
-    if site is None:
-        return SlaRegionalTarget.Relation.LOCAL
+def _region_relation(ticket: Ticket) -> sla_rules.Relation:
+    if ticket.site is None:
+        return sla_rules.Relation.LOCAL
     staffed, neighbours = _staffed_geography()
-    if site.region_id in staffed:
-        return SlaRegionalTarget.Relation.LOCAL
-    if neighbours.get(site.region_id, frozenset()) & staffed:
-        return SlaRegionalTarget.Relation.NEIGHBOUR
-    return SlaRegionalTarget.Relation.OTHER
+    return sla_rules.region_relation(ticket.site.region_id, staffed, neighbours)
 
 
 def _targets(ticket: Ticket, policy: SlaPolicy) -> list[tuple[str, int, bool]]:
-    out: list[tuple[str, int, bool]] = []
-    for t in [t for t in policy.targets.all() if t.severity == ticket.severity]:
-        working = t.working_time
-        if t.unit == SlaTarget.Unit.WORKING_DAYS:
-            day = working_day_minutes(calendar_for(policy, True)) if working else 24 * 60
-            minutes = int((t.amount * Decimal(day)).to_integral_value())
-        else:
-            minutes = int(t.amount)
-        if t.metric == Metric.ON_SITE:
-            relation = _region_relation(ticket)
-            if relation != SlaRegionalTarget.Relation.LOCAL:
-                regional = next(
-                    (r for r in policy.regional_targets.all() if r.relation == relation), None
-                )
-                if regional and regional.minutes > minutes:
-                    minutes, working = regional.minutes, regional.working_time
-        out.append((t.metric, minutes, working))
-    if ticket.severity in (Severity.MAJOR, Severity.URGENT):
-        # the dispatcher confirms within the policy's time (default 10 min) [003#12 §二]
-        out.append(("dispatch", policy.dispatch_confirm_minutes, False))
-    return out
+    rows = [
+        sla_rules.Target(
+            t.severity, t.metric, t.amount, t.unit == SlaTarget.Unit.WORKING_DAYS, t.working_time
+        )
+        for t in policy.targets.all()
+    ]
+    regional = {
+        sla_rules.Relation(r.relation): sla_rules.RegionalTarget(r.minutes, r.working_time)
+        for r in policy.regional_targets.all()
+    }
+    resolved = sla_rules.resolve_targets(
+        rows,
+        ticket.severity,
+        working_day_minutes=working_day_minutes(calendar_for(policy, True)),
+        relation=_region_relation(ticket),
+        regional=regional,
+        dispatch_confirm_minutes=policy.dispatch_confirm_minutes,
+    )
+    return [(c.metric, c.minutes, c.working_time) for c in resolved]
 
 
 def start_clocks(ticket: Ticket) -> list[SlaClock]:

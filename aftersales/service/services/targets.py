@@ -19,6 +19,7 @@ from aftersales.service.models import SlaClock, Ticket
 from aftersales.service.models.ticket import OPEN_STATES
 from aftersales.service.services import clocks
 from aftersales.service.services.base import lock_ticket, require_visible
+from aftersales.sla import rules as sla_rules
 from aftersales.sla.models import Metric, Severity, SlaPolicy
 
 PLAN_ROLES = ("coordinator", "team_leader", "manager", "admin")
@@ -76,8 +77,11 @@ def record_solution_plan(
 def complex_minutes(policy: SlaPolicy) -> int:
     """The resolution target of a complex fault: the policy's working days, in working
     minutes of the policy's calendar."""
-    day = working_day_minutes(clocks.calendar_for(policy, True))
-    return int((Decimal(policy.complex_resolution_days) * day).to_integral_value())
+    return sla_rules.days_to_minutes(
+        Decimal(policy.complex_resolution_days),
+        working_time=True,
+        working_day_minutes=working_day_minutes(clocks.calendar_for(policy, True)),
+    )
 
 
 @transaction.atomic

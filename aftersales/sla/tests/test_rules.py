@@ -7,7 +7,6 @@ are days off; Sunday 2026-09-20 and Saturday 2026-10-10 are 调休 working days.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,27 +23,14 @@ from aftersales.bizcalendar.rules import (
     standard_calendar,
 )
 from aftersales.sla.rules import (
-    DEFAULT_SLA_POLICY,
-    ClockMode,
     ClockPausedError,
     ClockStatus,
     Pause,
     PauseLike,
-    PolicySource,
-    RegionBand,
-    ResolvedTarget,
-    Severity,
-    SeverityTargets,
-    SlaPolicy,
-    TargetDuration,
-    TargetKind,
-    calendar_for,
-    choose_policy,
     counted_minutes,
     due,
     evaluate_clock,
     merge_pauses,
-    resolve_targets,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -379,107 +365,6 @@ def test_clock_settings_are_validated() -> None:
             now=sh(2026, 9, 16, 9, 0),
             manager_escalation_minutes=-1,
         )
-
-
-# --- policies -------------------------------------------------------------------------------------
-
-TIER = dataclasses.replace(DEFAULT_SLA_POLICY, code="key", name="重点客户")
-CONTRACT = SlaPolicy(
-    code="c-7x24",
-    name="7×24 维保合同",
-    severities=dict.fromkeys(
-        Severity,
-        SeverityTargets(
-            ClockMode.TWENTY_FOUR_SEVEN,
-            TargetDuration(30),
-            TargetDuration(120),
-            TargetDuration(working_days=1),
-        ),
-    ),
-)
-
-
-def test_policy_choice_order() -> None:
-    chosen = choose_policy(contract=CONTRACT, customer_tier=TIER)
-    assert (chosen.policy, chosen.source) == (CONTRACT, PolicySource.CONTRACT)
-    assert chosen.reason == "按服务合同时限政策「7×24 维保合同」"
-    chosen = choose_policy(contract=None, customer_tier=TIER)
-    assert (chosen.policy, chosen.source) == (TIER, PolicySource.CUSTOMER_TIER)
-    assert chosen.reason == "按客户等级时限政策「重点客户」"
-    chosen = choose_policy(contract=None, customer_tier=None)
-    assert (chosen.policy, chosen.source) == (DEFAULT_SLA_POLICY, PolicySource.DEFAULT)
-    assert chosen.reason == "按默认时限政策「默认服务时限」"
-
-
-def test_default_policy_table() -> None:
-    always, business = ClockMode.TWENTY_FOUR_SEVEN, ClockMode.BUSINESS
-    resolve = resolve_targets
-    for severity in (Severity.MAJOR, Severity.URGENT):
-        assert resolve(DEFAULT_SLA_POLICY, severity, working_day_minutes=450) == (
-            ResolvedTarget(TargetKind.RESPONSE, 30, always),
-            ResolvedTarget(TargetKind.ON_SITE, 120, always),
-            ResolvedTarget(TargetKind.RESOLUTION, 240, always),
-        )
-    assert resolve(DEFAULT_SLA_POLICY, Severity.NORMAL, working_day_minutes=450) == (
-        ResolvedTarget(TargetKind.RESPONSE, 60, business),
-        ResolvedTarget(TargetKind.ON_SITE, 450, business),
-        ResolvedTarget(TargetKind.RESOLUTION, 450, business),
-    )
-    assert resolve(DEFAULT_SLA_POLICY, Severity.LOW, working_day_minutes=450) == (
-        ResolvedTarget(TargetKind.RESPONSE, 450, business),
-        ResolvedTarget(TargetKind.RESOLUTION, 2250, business),
-    )
-    assert DEFAULT_SLA_POLICY.warning_share == Decimal("0.75")
-    assert DEFAULT_SLA_POLICY.manager_escalation_minutes == 120
-    assert not DEFAULT_SLA_POLICY.use_regional_on_site
-
-
-def test_regional_on_site_targets() -> None:
-    regional = dataclasses.replace(DEFAULT_SLA_POLICY, use_regional_on_site=True)
-    always = ClockMode.TWENTY_FOUR_SEVEN
-    expected = {
-        RegionBand.LOCAL: 120,
-        RegionBand.NEIGHBOURING: 720,
-        RegionBand.OTHER_PROVINCE: 2880,
-    }
-    for band, minutes in expected.items():
-        targets = resolve_targets(regional, Severity.NORMAL, working_day_minutes=450, region=band)
-        assert targets[1] == ResolvedTarget(TargetKind.ON_SITE, minutes, always)
-        assert targets[0] == ResolvedTarget(TargetKind.RESPONSE, 60, ClockMode.BUSINESS)
-    # the default policy does not use them; no region leaves the severity's target
-    plain = resolve_targets(
-        DEFAULT_SLA_POLICY,
-        Severity.NORMAL,
-        working_day_minutes=450,
-        region=RegionBand.OTHER_PROVINCE,
-    )
-    assert plain[1] == ResolvedTarget(TargetKind.ON_SITE, 450, ClockMode.BUSINESS)
-    assert resolve_targets(regional, Severity.NORMAL, working_day_minutes=450)[1].minutes == 450
-    # a low ticket gets an on-site target only from the regional table
-    low = resolve_targets(regional, Severity.LOW, working_day_minutes=450, region=RegionBand.LOCAL)
-    assert [target.kind for target in low] == list(TargetKind)
-
-
-def test_working_day_on_a_twenty_four_seven_clock_is_a_day() -> None:
-    targets = resolve_targets(CONTRACT, Severity.LOW, working_day_minutes=450)
-    assert targets[2] == ResolvedTarget(TargetKind.RESOLUTION, 1440, ClockMode.TWENTY_FOUR_SEVEN)
-
-
-def test_resolve_targets_errors() -> None:
-    partial = SlaPolicy(code="p", name="部分", severities={})
-    with pytest.raises(KeyError):
-        resolve_targets(partial, Severity.MAJOR, working_day_minutes=450)
-    with pytest.raises(ValueError):
-        resolve_targets(DEFAULT_SLA_POLICY, Severity.MAJOR, working_day_minutes=0)
-    with pytest.raises(ValueError):
-        TargetDuration(minutes=-5)
-    with pytest.raises(ValueError):
-        dataclasses.replace(DEFAULT_SLA_POLICY, warning_share=Decimal("-0.1"))
-
-
-def test_calendar_for() -> None:
-    assert calendar_for(ClockMode.TWENTY_FOUR_SEVEN, CAL) is TWENTY_FOUR_SEVEN
-    assert calendar_for(ClockMode.BUSINESS, CAL) is CAL
 
 
 # --- properties --------------------------------------------------------------------------------
