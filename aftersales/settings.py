@@ -40,6 +40,7 @@ DOMAIN_APPS = [
     "aftersales.approvals",
     "aftersales.parts",
     "aftersales.returns",
+    "aftersales.maintenance",
     "aftersales.stock",
     "aftersales.quality",
     "aftersales.dispatch",

@@ -1,0 +1,1 @@
+"""Writes of the maintenance domain: plans, generation of visits, inspections, overdue."""
