@@ -48,6 +48,16 @@ CUSTOMER_EVENTS: dict[str, dict[str, str]] = {
         "explain": "已依鉴定结果答复，已结案",
         "cancel": "投诉已撤销",
     },
+    # a dealer sees its old parts' milestones (customers never see old parts)
+    "quality.oldpart": {
+        "create": "旧件待返回",
+        "ship": "旧件已寄回",
+        "receive": "旧件已入库",
+        "restock": "旧件已完成鉴定",
+        "scrap": "旧件已完成鉴定",
+        "claim": "旧件已完成鉴定",
+        "waive": "旧件免返回",
+    },
 }
 # document → the deadline steps that are the customer's business (his own confirmation,
 # the delivery date promised to him); every other deadline is internal
@@ -55,6 +65,7 @@ CUSTOMER_DEADLINES: dict[str, frozenset[str]] = {
     "parts.partsrequest": frozenset({"delivery"}),
     "returns.returnrequest": frozenset({"confirmation"}),
     "quality.complaint": frozenset({"reply"}),
+    "quality.oldpart": frozenset({"return"}),
 }
 COMPANY = "售后服务部"
 

@@ -24,13 +24,22 @@ from aftersales.quality.api_schemas import (
     ComplaintInvestigateIn,
     ComplaintOut,
     ComplaintReplyIn,
+    OldPartAppraiseIn,
+    OldPartCloseClaimIn,
+    OldPartDetailOut,
+    OldPartIn,
+    OldPartOut,
+    OldPartReceiveIn,
+    OldPartShipIn,
+    OldPartWaiveIn,
     QualityWarningDetailOut,
     QualityWarningOut,
+    SettlementCheckOut,
     WarningChecksOut,
 )
 from aftersales.quality.models import Complaint, ProactiveCheck, WarningFault
-from aftersales.quality.services import complaints, warnings
-from aftersales.quality.transitions import COMPLAINT
+from aftersales.quality.services import complaints, old_parts, warnings
+from aftersales.quality.transitions import COMPLAINT, OLD_PART
 
 router = Router(tags=["质量"])
 
@@ -212,3 +221,106 @@ def create_checks(request: HttpRequest, pk: int) -> Any:
         "ticket_numbers": [c.ticket.number for c in result.created],
         "skipped_serials": result.skipped,
     }
+
+
+# ---------------------------------------------------------------- old parts
+
+
+def old_part_payload(request: HttpRequest, pk: int) -> Any:
+    """The old part as the user may see it: a dealer gets its milestones and the return
+    deadline only, without the appraisal's text or the supplier."""
+    o = selectors.old_part_detail(request.user, pk)
+    o.deadlines = deadline_rows(deadlines.of(o), timezone.now())  # type: ignore[attr-defined]
+    for_audience(o, request.user)
+    allowed = {tr.action for tr in workflow.allowed(o, OLD_PART, request.user)}
+    if o.state == "received" and old_parts.may_appraise(request.user):
+        allowed.add("appraise")
+    o.allowed_actions = sorted(allowed - {"restock", "scrap", "claim"})  # type: ignore[attr-defined]
+    if audience.is_external(request.user):
+        o.appraisal = o.supplier = o.supplier_email = o.claim_result = ""
+    return o
+
+
+@router.get("/quality/old-parts", response=list[OldPartOut], summary="旧件列表")
+@paginate(Page)
+def list_old_parts(
+    request: HttpRequest,
+    state: str | None = None,
+    overdue: bool = False,
+    dealer_id: int | None = None,
+    q: str | None = None,
+) -> Any:
+    return selectors.old_part_list(
+        request.user,
+        selectors.OldPartFilters(state=state, overdue=overdue, dealer_id=dealer_id, q=q),
+    ).select_related("movement")
+
+
+@router.post("/quality/old-parts", response={201: OldPartDetailOut}, summary="手工登记旧件")
+def create_old_part(request: HttpRequest, payload: OldPartIn) -> Any:
+    data = old_parts.OldPartInput(**payload.dict())
+    return 201, old_part_payload(request, old_parts.register(actor=request.user, data=data).pk)
+
+
+@router.get(
+    "/quality/old-parts/settlement-check",
+    response=SettlementCheckOut,
+    summary="三包索赔/维修结算前检查：旧件及维修记录是否已返回",
+)
+def settlement_check(request: HttpRequest, ticket_id: int) -> Any:
+    from aftersales.core.visibility import get_visible
+    from aftersales.service.models import Ticket
+
+    ticket = get_visible(Ticket.objects.all(), request.user, pk=ticket_id)
+    reasons = old_parts.settlement_blockers(ticket)
+    return {"ticket_id": ticket.pk, "settleable": not reasons, "reasons": reasons}
+
+
+@router.get("/quality/old-parts/{int:pk}", response=OldPartDetailOut, summary="旧件详情")
+def get_old_part(request: HttpRequest, pk: int) -> Any:
+    return old_part_payload(request, pk)
+
+
+@router.post("/quality/old-parts/{int:pk}/ship", response=OldPartDetailOut, summary="寄回旧件")
+def ship_old_part(request: HttpRequest, pk: int, payload: OldPartShipIn) -> Any:
+    o = selectors.old_part_detail(request.user, pk)
+    old_parts.ship(actor=request.user, old_part=o, waybill=payload.waybill)
+    return old_part_payload(request, pk)
+
+
+@router.post(
+    "/quality/old-parts/{int:pk}/receive", response=OldPartDetailOut, summary="旧件入库（库位）"
+)
+def receive_old_part(request: HttpRequest, pk: int, payload: OldPartReceiveIn) -> Any:
+    o = selectors.old_part_detail(request.user, pk)
+    old_parts.receive(actor=request.user, old_part=o, **payload.dict())
+    return old_part_payload(request, pk)
+
+
+@router.post(
+    "/quality/old-parts/{int:pk}/appraise",
+    response=OldPartDetailOut,
+    summary="技术鉴定：可再用（回库）、报废、供应商索赔",
+)
+def appraise_old_part(request: HttpRequest, pk: int, payload: OldPartAppraiseIn) -> Any:
+    o = selectors.old_part_detail(request.user, pk)
+    old_parts.appraise(
+        actor=request.user, old_part=o, data=old_parts.AppraisalInput(**payload.dict())
+    )
+    return old_part_payload(request, pk)
+
+
+@router.post(
+    "/quality/old-parts/{int:pk}/close-claim", response=OldPartDetailOut, summary="供应商索赔完结"
+)
+def close_old_part_claim(request: HttpRequest, pk: int, payload: OldPartCloseClaimIn) -> Any:
+    o = selectors.old_part_detail(request.user, pk)
+    old_parts.close_claim(actor=request.user, old_part=o, result=payload.claim_result)
+    return old_part_payload(request, pk)
+
+
+@router.post("/quality/old-parts/{int:pk}/waive", response=OldPartDetailOut, summary="旧件免返回")
+def waive_old_part(request: HttpRequest, pk: int, payload: OldPartWaiveIn) -> Any:
+    o = selectors.old_part_detail(request.user, pk)
+    old_parts.waive(actor=request.user, old_part=o, reason=payload.waive_reason)
+    return old_part_payload(request, pk)

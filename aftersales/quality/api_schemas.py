@@ -2,6 +2,7 @@
 are one nested block, ``internal``, left empty for customers and dealers."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
@@ -9,7 +10,7 @@ from ninja import Field, Schema
 from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
 from aftersales.core.schemas import In
-from aftersales.quality.models import Complaint
+from aftersales.quality.models import Complaint, OldPart
 
 
 class ComplaintIn(In):
@@ -226,3 +227,105 @@ class WarningChecksOut(Schema):
     created: int
     ticket_numbers: list[str]
     skipped_serials: list[str]
+
+
+# ---------------------------------------------------------------- old parts
+
+
+class OldPartIn(In):
+    columns_of = OldPart
+    part_code: str
+    quantity: int = 1
+    source: str = Field("manual", description="manual / return")
+    ticket_number: str = Field("", max_length=20)
+    source_note: str = ""
+    fault: str = ""
+    due_date: dt.date | None = None
+
+
+class OldPartShipIn(In):
+    columns_of = OldPart
+    waybill: str = ""
+
+
+class OldPartReceiveIn(In):
+    columns_of = OldPart
+    warehouse_id: int
+    bin_id: int | None = None
+
+
+class OldPartAppraiseIn(In):
+    columns_of = OldPart
+    disposition: str = Field(..., description="reusable / scrap / supplier_claim")
+    appraisal: str
+    supplier: str = ""
+    supplier_email: str = ""
+    unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+
+
+class OldPartCloseClaimIn(In):
+    columns_of = OldPart
+    claim_result: str
+
+
+class OldPartWaiveIn(In):
+    columns_of = OldPart
+    waive_reason: str
+
+
+class OldPartOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    source: str
+    part_code: str
+    part_name: str
+    quantity: int
+    ticket_id: int | None
+    ticket_number: str | None = None
+    source_note: str
+    dealer_id: int | None
+    equipment_id: int | None
+    due_date: dt.date
+    shipped_at: dt.datetime | None
+    waybill: str
+    received_at: dt.datetime | None
+    warehouse_id: int | None
+    bin_id: int | None
+    disposition: str
+    movement_number: str | None = None
+
+    @staticmethod
+    def resolve_part_code(obj: Any) -> str:
+        return str(obj.part.code)
+
+    @staticmethod
+    def resolve_part_name(obj: Any) -> str:
+        return str(obj.part.name)
+
+    @staticmethod
+    def resolve_ticket_number(obj: Any) -> str | None:
+        return obj.ticket.number if obj.ticket_id else None
+
+    @staticmethod
+    def resolve_movement_number(obj: Any) -> str | None:
+        return obj.movement.number if obj.movement_id else None
+
+
+class OldPartDetailOut(OldPartOut):
+    """The appraisal's text and the supplier are the company's: empty for a dealer."""
+
+    appraisal: str
+    supplier: str
+    claim_result: str
+    waive_reason: str
+    allowed_actions: list[str] = []
+    deadlines: list[DeadlineOut] = []
+    timeline: list[EventOut] = []
+
+
+class SettlementCheckOut(Schema):
+    ticket_id: int
+    settleable: bool
+    reasons: list[str]

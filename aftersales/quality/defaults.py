@@ -13,6 +13,8 @@ from aftersales.approvals import defaults as approval_defaults
 from aftersales.approvals.defaults import FlowDefault, RuleDefault, StepDefault
 
 QD = "quality_director"
+# department codes whose company members appraise old parts (the technical department)
+TECHNICAL_DEPARTMENTS = frozenset({"TECH"})
 
 RULES: tuple[RuleDefault, ...] = (
     RuleDefault(
@@ -32,6 +34,24 @@ RULES: tuple[RuleDefault, ...] = (
         4 * 60,
         ("coordinator", QD),
         "SPEC §6.1 消费者投诉24小时内给出处理意见（002 §四）",
+    ),
+    RuleDefault(
+        "quality.old_part_return",
+        "旧件返回期限",
+        Decimal(15),
+        "calendar_days",
+        3 * 24 * 60,
+        ("coordinator", QD),
+        "SPEC §6.4 保修更换的旧件随维修记录返回（003#11 §四3，默认15天；经销商按约定期限）",
+    ),
+    RuleDefault(
+        "quality.supplier_claim",
+        "旧件供应商索赔跟进",
+        Decimal(30),
+        "calendar_days",
+        3 * 24 * 60,
+        (QD,),
+        "SPEC §6.4 供应商产品的旧件通知供应商并跟进索赔（§3.2 责任鉴定）",
     ),
     RuleDefault(
         "quality.capa",

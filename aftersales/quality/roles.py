@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from aftersales.accounts.roles import OFFICE_ROLES, app_perms, extend_role_permissions
 
-MODELS = ["complaint", "qualitywarning", "warningthreshold", "proactivecheck", "warningfault"]
+MODELS = [
+    "complaint",
+    "qualitywarning",
+    "warningthreshold",
+    "proactivecheck",
+    "warningfault",
+    "oldpart",
+    "oldpartterm",
+]
 
 
 def register() -> None:
@@ -13,6 +21,10 @@ def register() -> None:
         extend_role_permissions(role, app_perms("quality", "view", MODELS))
     for role in ("agent", "coordinator", "quality_director"):
         extend_role_permissions(role, app_perms("quality", "add,change", ["complaint"]))
-    extend_role_permissions("admin", app_perms("quality", "add,change", ["warningthreshold"]))
+    extend_role_permissions(
+        "admin", app_perms("quality", "add,change", ["warningthreshold", "oldpartterm"])
+    )
     for role in ("dealer", "customer"):
         extend_role_permissions(role, app_perms("quality", "view,add", ["complaint"]))
+    extend_role_permissions("dealer", app_perms("quality", "view", ["oldpart"]))
+    extend_role_permissions("technician", app_perms("quality", "view", ["oldpart"]))

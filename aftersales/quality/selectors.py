@@ -15,8 +15,10 @@ from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
 from aftersales.quality.models import (
     CLOSED_COMPLAINT_STATES,
+    OUTSTANDING_STATES,
     Complaint,
     CorrectiveAction,
+    OldPart,
     QualityWarning,
 )
 
@@ -146,3 +148,92 @@ def capa_detail(user: Any, pk: int) -> CorrectiveAction:
     if found is None:
         raise NotFound("纠正预防措施不存在或无权查看")
     return found
+
+
+# ---------------------------------------------------------------- old parts
+
+
+@dataclass
+class OldPartFilters:
+    state: str | None = None  # a state, "outstanding" (not back yet) or "all"
+    overdue: bool = False
+    dealer_id: int | None = None
+    q: str | None = None
+
+
+def old_part_list(
+    user: Any, f: OldPartFilters | None = None, now: dt.datetime | None = None
+) -> QuerySet[OldPart]:
+    """Old parts the user may see: the company all (a technician those he replaced), a
+    dealer its own, a customer none."""
+    f = f or OldPartFilters()
+    now = now or timezone.now()
+    qs = visible(OldPart, user).filter(archived_at__isnull=True)
+    if f.state == "outstanding":
+        qs = qs.filter(state__in=OUTSTANDING_STATES)
+    elif f.state and f.state != "all":
+        qs = qs.filter(state=f.state)
+    if f.overdue:
+        qs = qs.filter(pk__in=deadlines.overdue_ids(OldPart, now), state__in=OUTSTANDING_STATES)
+    if f.dealer_id:
+        qs = qs.filter(dealer_id=f.dealer_id)
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(number__icontains=term)
+            | Q(part__code__icontains=term)
+            | Q(part__name__icontains=term)
+            | Q(ticket__number__icontains=term)
+            | Q(source_note__icontains=term)
+        )
+    return qs.select_related("part", "ticket", "dealer", "equipment", "bin").order_by(
+        "-registered_at", "-id"
+    )
+
+
+def old_part_detail(user: Any, pk: int) -> OldPart:
+    qs = OldPart.objects.select_related(
+        "part",
+        "ticket",
+        "report",
+        "dealer",
+        "equipment__model",
+        "technician",
+        "warehouse",
+        "bin",
+        "movement",
+        "received_by",
+        "appraised_by",
+    )
+    try:
+        found: OldPart = get_visible(qs, user, pk=pk)
+    except NotFound as exc:
+        raise NotFound("旧件不存在或无权查看") from exc
+    return found
+
+
+def old_parts_for(
+    *, ticket: Any = None, report: Any = None, include_archived: bool = False
+) -> QuerySet[OldPart]:
+    """The old parts of a ticket (a Ticket or its id) or of a service report — for the
+    settlement of a warranty claim or repair (no user filter: the caller has checked who
+    may settle)."""
+    qs = OldPart.objects.all()
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    if ticket is not None:
+        qs = qs.filter(ticket_id=getattr(ticket, "pk", ticket))
+    if report is not None:
+        qs = qs.filter(report_id=getattr(report, "pk", report))
+    if ticket is None and report is None:
+        return qs.none()
+    return qs.order_by("id")
+
+
+def old_part_received(ticket: Any) -> bool:
+    """True when the claim / repair settlement of ``ticket`` may be settled: its repair
+    record is filed and every old part is back (or waived). See
+    ``services.old_parts.settlement_check`` for the refusal with its reasons."""
+    from aftersales.quality.services.old_parts import settlement_blockers
+
+    return not settlement_blockers(ticket)

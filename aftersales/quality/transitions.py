@@ -50,3 +50,30 @@ CAPA = table(
     t("verify_fail", "效果验证无效，重新打开", {C.VERIFYING}, C.OPEN, VERIFIERS),
     t("cancel", "撤销", {C.DRAFT, C.OPEN}, C.CANCELLED, {"quality_director"}),
 )
+
+# old parts (SPEC §6.4): the technician or dealer sends them back, the store receives them
+# with a bin, the technical department appraises them
+from aftersales.quality.models import OldPartState as O  # noqa: E402
+
+OLD_PART_REGISTRARS = frozenset({"coordinator", "team_leader", "warehouse", *QUALITY_OFFICE})
+SHIPPERS = frozenset({"technician", "dealer", "coordinator", "team_leader", "warehouse"})
+RECEIVERS = frozenset({"warehouse", "team_leader", "coordinator"})
+# the technical department appraises: the quality office's roles, or any company member of a
+# technical department (``defaults.TECHNICAL_DEPARTMENTS``, checked in the service)
+APPRAISERS = frozenset({"quality_director", "quality_centre_director", "coordinator"})
+
+OLD_PART = table(
+    t("ship", "寄回旧件", {O.PENDING}, O.SHIPPED, SHIPPERS),
+    t("receive", "旧件入库", {O.PENDING, O.SHIPPED}, O.RECEIVED, RECEIVERS),
+    t("restock", "鉴定可再用，回库", {O.RECEIVED}, O.RESTOCKED, APPRAISERS),
+    t("scrap", "鉴定报废", {O.RECEIVED}, O.SCRAPPED, APPRAISERS),
+    t("claim", "鉴定为供应商责任，向供应商索赔", {O.RECEIVED}, O.SUPPLIER_CLAIM, APPRAISERS),
+    t(
+        "close_claim",
+        "供应商索赔完结",
+        {O.SUPPLIER_CLAIM},
+        O.CLAIM_CLOSED,
+        {"quality_director", "quality_centre_director", "coordinator"},
+    ),
+    t("waive", "免返回", {O.PENDING, O.SHIPPED}, O.WAIVED, {"quality_director"}),
+)

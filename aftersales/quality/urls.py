@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.quality.views import capa, complaints, warnings
+from aftersales.quality.views import capa, complaints, old_parts, warnings
 
 app_name = "quality"
 
@@ -19,4 +19,10 @@ urlpatterns: list[URLPattern] = [
     path("capa/new/", capa.capa_new, name="capa_new"),
     path("capa/<int:pk>/", capa.capa_detail, name="capa"),
     path("capa/<int:pk>/act/<slug:action>/", capa.capa_action, name="capa_act"),
+    path("old-parts/", old_parts.old_part_list, name="old_parts"),
+    path("old-parts/export.xlsx", old_parts.export, name="old_parts_export"),
+    path("old-parts/new/", old_parts.old_part_new, name="old_part_new"),
+    path("old-parts/<int:pk>/", old_parts.old_part_detail, name="old_part"),
+    path("old-parts/<int:pk>/tag/", old_parts.old_part_tag, name="old_part_tag"),
+    path("old-parts/<int:pk>/act/<slug:action>/", old_parts.old_part_action, name="old_part_act"),
 ]

@@ -81,6 +81,14 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         ),
     ),
     (
+        "quality:old_parts",
+        _("旧件"),
+        frozenset(
+            {"coordinator", "team_leader", "warehouse", "quality_director"}
+            | {"quality_centre_director", "manager", "admin", "technician", "dealer"}
+        ),
+    ),
+    (
         "approvals:inbox",
         _("待审批"),
         frozenset(

@@ -15,6 +15,15 @@ from aftersales.quality.models.complaint import (
     PersonIssue,
     Severity,
 )
+from aftersales.quality.models.old_part import (
+    BACK_STATES,
+    OUTSTANDING_STATES,
+    Disposition,
+    OldPart,
+    OldPartSource,
+    OldPartState,
+    OldPartTerm,
+)
 from aftersales.quality.models.warning import (
     ProactiveCheck,
     QualityWarning,
@@ -25,7 +34,9 @@ from aftersales.quality.models.warning import (
 )
 
 __all__ = [
+    "BACK_STATES",
     "CLOSED_COMPLAINT_STATES",
+    "OUTSTANDING_STATES",
     "CapaKind",
     "CapaSource",
     "CapaState",
@@ -36,6 +47,11 @@ __all__ = [
     "ComplaintChannel",
     "ComplaintState",
     "CorrectiveAction",
+    "Disposition",
+    "OldPart",
+    "OldPartSource",
+    "OldPartState",
+    "OldPartTerm",
     "PersonIssue",
     "ProactiveCheck",
     "QualityWarning",

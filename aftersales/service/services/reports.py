@@ -18,7 +18,7 @@ from django.utils import timezone
 from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit, uploads
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from aftersales.service.models import ReportPart, ServiceReport, Ticket, WorkOrder
+from aftersales.service.models import ReportPart, ServiceReport, Ticket, TicketType, WorkOrder
 from aftersales.service.models.report import Responsibility
 from aftersales.service.services import warranty
 from aftersales.staff.models import FactKind
@@ -236,9 +236,13 @@ def repeat_window_days() -> str:
 
 
 def find_repeat(report: ServiceReport, now: dt.datetime) -> Ticket | None:
-    """The same fault category on the same equipment within the window after a repair."""
+    """The same fault category on the same equipment within the window after a repair.
+    Inspection tickets (proactive checks, 巡检发现) are not customer faults: neither a repeat
+    nor the repair a later one repeats."""
     ticket = report.ticket
     if not ticket.equipment_id or not report.fault_category:
+        return None
+    if ticket.type == TicketType.INSPECTION:
         return None
     window = repeat_window()
     earlier = (
@@ -249,6 +253,7 @@ def find_repeat(report: ServiceReport, now: dt.datetime) -> Ticket | None:
             archived_at__isnull=True,
         )
         .exclude(ticket=ticket)
+        .exclude(ticket__type=TicketType.INSPECTION)
         .order_by("-filed_at")
         .select_related("ticket")
         .first()
@@ -307,6 +312,10 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
         warranty.decide(
             wo.ticket, actor=actor, cause=report.cause_class, component_code=report.component_code
         )
+    # parts replaced under warranty with "keep old part" become old parts due back (§6.4)
+    from aftersales.quality.services import old_parts
+
+    old_parts.report_filed(actor=actor, report=report, now=now)
     return report
 
 

@@ -14,7 +14,7 @@ from aftersales.approvals.models import DeadlineRule
 from aftersales.approvals.services.deadlines import rule
 from aftersales.core.models import AuditEvent
 from aftersales.core.services import update_record
-from aftersales.service.models import ServiceReport
+from aftersales.service.models import ServiceReport, Ticket, TicketType
 from aftersales.service.services import dispatch, reports
 from aftersales.service.tests.test_flow_services import new_ticket
 from aftersales.service.views.pdf import report_html
@@ -69,3 +69,22 @@ def test_the_window_an_administrator_sets_decides_and_is_printed(world) -> None:
     html = report_html(ServiceReport.objects.get(pk=r3.pk))
     assert "同一故障 45 天内再次维修" in html and first.number in html
     assert "30 天" not in html
+
+
+def test_inspection_tickets_are_not_repeat_repairs(world) -> None:  # type: ignore[no-untyped-def]
+    """A proactive check (type inspection) is neither counted as a repeat repair nor as the
+    repair a later customer fault repeats."""
+    first = new_ticket(world)
+    _filed(world, first, world.tech1)
+    check = new_ticket(world, allow_duplicate=True, description="巡检：同一位置模组")
+    Ticket.objects.filter(pk=check.pk).update(type=TicketType.INSPECTION)
+    r_check = _filed(world, check, world.tech2)
+    assert r_check.repeat_of is None
+    later = new_ticket(world, allow_duplicate=True, description="同一位置又黑屏")
+    ServiceReport.objects.filter(pk=r_check.pk).update(filed_at=timezone.now())
+    r_later = _filed(world, later, world.tech2)
+    assert r_later.repeat_of == first  # the customer's repair, not the inspection
+    ServiceReport.objects.exclude(pk__in=[r_check.pk, r_later.pk]).update(
+        filed_at=timezone.now() - dt.timedelta(days=40)
+    )
+    assert reports.find_repeat(r_later, timezone.now()) is None
