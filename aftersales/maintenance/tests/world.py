@@ -24,6 +24,7 @@ def build() -> SimpleNamespace:
     s1 = t.site(c1, name="会展中心一号馆")
     s2 = t.site(c2, name="西湖医院门诊楼")
     hvac = t.category("hvac", "中央空调")
+    t.policy(hvac, months=36)
     e1 = t.equipment(s1, t.product_model(hvac), serial_no="HV0001")
     e2 = t.equipment(s2, t.product_model(hvac), serial_no="HV0002")
     k1 = ServiceContract.objects.create(
@@ -64,3 +65,50 @@ def plan_input(w: Any, **kw: Any) -> plans.PlanInput:
 
 def make_plan(w: Any, today: dt.date = TODAY, **kw: Any) -> Any:
     return plans.plan_create(actor=w.coordinator, data=plan_input(w, **kw), today=today)
+
+
+def signature_png() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (120, 60), "white").save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def small_checklist(code: str = "chiller-test") -> Any:
+    from decimal import Decimal
+
+    from aftersales.maintenance.services import checklists
+
+    return checklists.publish(
+        actor=None,
+        code=code,
+        name="冷水机组检查（测试）",
+        items=[
+            checklists.ItemInput("机组运行无异常声音"),
+            checklists.ItemInput(
+                "出水温度", kind="value", unit="°C", min_value=Decimal("7"), max_value=Decimal("12")
+            ),
+            checklists.ItemInput("冷凝水排水顺畅"),
+        ],
+    )
+
+
+def on_site_visit(w: Any, *, tech: Any = None, **plan_kw: Any) -> Any:
+    """A visit of a fresh plan, released, dispatched to ``tech``, checked in and started."""
+    from aftersales.maintenance.models import MaintenanceVisit
+    from aftersales.maintenance.services import generation, inspections
+    from aftersales.service.services import dispatch
+
+    tech = tech or w.tech
+    small_checklist()
+    plan = make_plan(w, checklist_code="chiller-test", **plan_kw)
+    generation.release_due(today=TODAY)
+    visit = MaintenanceVisit.objects.get(plan=plan, occurrence_key="2026-09-01")
+    wo = dispatch.dispatch(actor=w.coordinator, ticket=visit.ticket, technician_ids=[tech.pk])
+    dispatch.accept(actor=tech, work_order=wo)
+    dispatch.check_in(actor=tech, work_order=wo)
+    return inspections.start(actor=tech, visit=visit)
