@@ -14,6 +14,7 @@ setting (a must-do job that cannot be reached in time is still planned, late);
     .venv/bin/python bench/dispatch_field.py --seconds 10 --days 3
     .venv/bin/python bench/dispatch_field.py --no-ortools    # without the peer
     .venv/bin/python bench/dispatch_field.py --quick         # 1 day, 5 s; scaling 50/200
+    .venv/bin/python bench/dispatch_field.py --only or-tools --days 1 --sizes   # one solver
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ HEADER = (
 Runner = Callable[[PlanningProblem, float, int], Measured]
 
 
-def compare_days(jobs: int, days: int, budget: float, first_seed: int, peer: bool) -> bool:
+def compare_days(
+    jobs: int, days: int, budget: float, first_seed: int, peer: bool, only: str | None = None
+) -> bool:
     print(f"## {days} field days × {jobs} jobs, budget {budget:g} s\n", flush=True)
     runners: dict[str, Runner] = {"greedy": lambda p, _b, _s: run_greedy(p)}
     if peer:
@@ -107,6 +110,8 @@ def compare_days(jobs: int, days: int, budget: float, first_seed: int, peer: boo
     runners["ours"] = run_solver
     if peer:
         runners["ours·hard"] = run_solver_hard
+    if only is not None:  # one solver alone (a process per solver, e.g. to time them apart)
+        runners = {only: runners[only]}
     totals = {label: [0, 0, 0, 0] for label in runners}
     feasible = True
     for seed in range(first_seed, first_seed + days):
@@ -134,6 +139,9 @@ def compare_days(jobs: int, days: int, budget: float, first_seed: int, peer: boo
     print(f"{'':<10}{'w.brch':>8}{'late min':>9}{'visits':>8}{'travel':>9}")
     for label, (b, t, v, late) in totals.items():
         print(f"{label:<10}{b:>8}{late:>9}{v:>8}{t:>9}")
+    if only is not None:
+        print(f"all plans feasible: {'yes' if feasible else 'NO'}\n", flush=True)
+        return feasible
     gb, gt = totals["greedy"][0], totals["greedy"][1]
     ob, ot = totals["ours"][0], totals["ours"][1]
     print(
@@ -187,10 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="first day's seed")
     parser.add_argument("--quick", action="store_true", help="1 day, 5 s, scaling 50/200")
     parser.add_argument("--no-ortools", action="store_true", help="without the OR-Tools peer")
+    parser.add_argument(
+        "--only", choices=["greedy", "or-tools", "ours", "ours·hard"], help="one solver alone"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.days, args.sizes = 5.0, 1, [50, 200]
-    ok = compare_days(args.jobs, args.days, args.seconds, args.seed, not args.no_ortools)
+    peer = not args.no_ortools or args.only in ("or-tools", "ours·hard")
+    ok = compare_days(args.jobs, args.days, args.seconds, args.seed, peer, args.only)
     if args.sizes:
         ok = scaling(args.sizes, args.seconds, args.seed) and ok
     return 0 if ok else 1

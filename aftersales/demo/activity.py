@@ -19,7 +19,7 @@ from aftersales.bizcalendar import selectors as cal_selectors
 from aftersales.demo.paperwork import load_paperwork
 from aftersales.demo.stock import load_loaners, load_stock
 from aftersales.installed_base.models import Equipment
-from aftersales.service.models import Ticket, WorkOrder
+from aftersales.service.models import Ticket, WorkOrder, WorkOrderState
 from aftersales.service.services import callbacks, dispatch, intake, lifecycle
 
 # (category code) → (fault description, fault category)
@@ -159,15 +159,20 @@ def _dispatch(
     day: dt.date,
     start: dt.datetime | None = None,
     rank_at: dt.datetime | None = None,
+    busy: frozenset[int] = frozenset(),
 ) -> WorkOrder | None:
-    """Confirmed, then offered to the best-ranked eligible technician with a two-hour
-    appointment on ``day`` (what the dispatch plan of that day works on)."""
+    """Confirmed, then offered to the best-ranked eligible technician (not one of ``busy``)
+    with a two-hour appointment on ``day`` (what the dispatch plan of that day works on)."""
     _acknowledge(rng, users, ticket, day)
     if start is None:
         hour = rng.choice((9, 10, 13, 14, 15))
         start = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
     # ranked for the appointment: who is on duty then, with the skill, not fully booked
-    ranked = [c for c in dispatch.candidates(ticket, at=rank_at or start) if c.eligible]
+    ranked = [
+        c
+        for c in dispatch.candidates(ticket, at=rank_at or start)
+        if c.eligible and c.facts.user_id not in busy
+    ]
     if not ranked:
         return None
     return dispatch.dispatch(
@@ -188,7 +193,15 @@ def _on_site(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.
     local = timezone.localtime(now)
     ten = local.replace(hour=10, minute=0)
     rank_at = ten if local < ten else None
-    wo = _dispatch(rng, users, ticket, day, start=now - dt.timedelta(hours=1), rank_at=rank_at)
+    # a technician is on site at one customer at a time
+    busy = frozenset(
+        WorkOrder.objects.filter(
+            state=WorkOrderState.ON_SITE, technician__isnull=False
+        ).values_list("technician_id", flat=True)
+    )
+    wo = _dispatch(
+        rng, users, ticket, day, start=now - dt.timedelta(hours=1), rank_at=rank_at, busy=busy
+    )
     if wo is not None:
         tech = wo.offers.get().technician
         dispatch.accept(actor=tech, work_order=wo)

@@ -14,6 +14,8 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("window", "门窗幕墙"),
     ("software", "软件系统"),
 )
+# categories whose requests are served remotely first (SPEC §3.4 远程服务)
+REMOTE_CATEGORIES = frozenset({"software"})
 
 
 @dataclass(frozen=True)

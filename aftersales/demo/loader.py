@@ -118,7 +118,9 @@ class _Loader:
     def catalogue(self) -> None:
         for code, name in cd.CATEGORIES:
             self.categories[code] = self._get_or_create(
-                ProductCategory, {"code": code}, {"name": name}
+                ProductCategory,
+                {"code": code},
+                {"name": name, "remote_service": code in cd.REMOTE_CATEGORIES},
             )
         active = set(
             WarrantyPolicy.objects.active().values_list("category__code", "component_code")

@@ -2,7 +2,9 @@
 
 Open work to be visited that day (region optional):
 
-* tickets waiting for a technician (登记 / 受理 / 重开, no live work order, not remote);
+* tickets waiting for a technician (登记 / 受理 / 重开, no live work order, not remote); one
+  of a category served remotely first (``ProductCategory.remote_service``, e.g. software) is
+  listed as remote work, not planned as a trip (a work order dispatched on site is planned);
 * offered or accepted work orders not yet on site whose appointment is on that day, or
   that have no appointment yet;
 * work already started that day (到场 / 完成): fixed visits that block the technician's
@@ -67,6 +69,8 @@ PLANNABLE_WO_STATES = (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED)
 STARTED_WO_STATES = (WorkOrderState.ON_SITE, WorkOrderState.DONE, WorkOrderState.LEFT)
 NO_LOCATION = "no_location"
 NO_LOCATION_LABEL = "现场缺少坐标，无法计算路程"
+REMOTE_FIRST = "remote_first"
+REMOTE_FIRST_LABEL = "可远程服务：请先远程处理，需上门时再派工"
 
 
 def day_origin(day: dt.date) -> dt.datetime:
@@ -106,12 +110,14 @@ class JobRef:
 
 @dataclass(frozen=True)
 class Unplannable:
-    """Open work that cannot enter the model (no coordinates at all)."""
+    """Open work that does not enter the model: no coordinates at all (``NO_LOCATION``),
+    or a ticket of a category served remotely first (``REMOTE_FIRST``: no trip planned)."""
 
     ref: JobRef
     window: TimeWindow
     window_kind: WindowKind
     must_do: bool
+    reason: str = NO_LOCATION
 
 
 @dataclass
@@ -129,6 +135,7 @@ class _Draft:
     place: Place | None
     job: Job
     fixed: tuple[str, FixedVisit] | None = None
+    remote: bool = False
 
 
 def build_day(
@@ -159,9 +166,15 @@ def build_day(
     refs: dict[str, JobRef] = {}
     unplannable: list[Unplannable] = []
     for draft in drafts:
-        if draft.place is None:
+        if draft.place is None or draft.remote:
             unplannable.append(
-                Unplannable(draft.ref, draft.job.window, draft.job.window_kind, draft.job.must_do)
+                Unplannable(
+                    draft.ref,
+                    draft.job.window,
+                    draft.job.window_kind,
+                    draft.job.must_do,
+                    REMOTE_FIRST if draft.remote else NO_LOCATION,
+                )
             )
             continue
         job = Job(
@@ -343,6 +356,10 @@ def _open_work(
         .order_by("received_at", "id")
     )
     drafts = [_draft(day, t, None, config) for t in tickets]
+    for draft, ticket in zip(drafts, tickets, strict=True):
+        # waiting for a technician, of a category served remotely first: no trip is planned
+        equipment = ticket.equipment if ticket.equipment_id else None
+        draft.remote = bool(equipment and equipment.model.category.remote_service)
     start, end = day_origin(day), day_origin(day + dt.timedelta(days=1))
     orders = (
         WorkOrder.objects.active()
@@ -366,7 +383,7 @@ def _started_work(
 ) -> list[_Draft]:
     start, end = day_origin(day), day_origin(day + dt.timedelta(days=1))
     user_ids = [user_id_of(t) for t in tech_ids]
-    orders = (
+    orders = list(
         WorkOrder.objects.filter(
             state__in=STARTED_WO_STATES,
             technician_id__in=user_ids,
@@ -376,6 +393,15 @@ def _started_work(
         .select_related(*(f"ticket__{r}" for r in TICKET_RELATED))
         .order_by("check_in_at", "id")
     )
+    # a technician is at one site at a time: a visit ends at the latest when he checks in at
+    # the next one (a forgotten check-out, or two check-ins recorded at once)
+    next_check_in: dict[int, int] = {}
+    previous: dict[int | None, WorkOrder] = {}
+    for wo in orders:  # in check-in order
+        assert wo.check_in_at is not None
+        if wo.technician_id in previous:
+            next_check_in[previous[wo.technician_id].pk] = to_minute(day, wo.check_in_at)
+        previous[wo.technician_id] = wo
     drafts = []
     for wo in orders:
         draft = _draft(day, wo.ticket, wo, config, started=True)
@@ -385,6 +411,8 @@ def _started_work(
             minutes = max(1, to_minute(day, wo.check_out_at) - begin)
         else:
             minutes = max(draft.job.service_minutes, (now_minute or begin) - begin)
+        if wo.pk in next_check_in:
+            minutes = max(0, min(minutes, next_check_in[wo.pk] - begin))
         job = Job(
             id=f"W{wo.pk}",
             location=0,

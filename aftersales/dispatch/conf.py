@@ -16,6 +16,8 @@ class PlannerConfig:
     speed_kmh: float = 30.0
     region_speeds: Mapping[str, float] = field(default_factory=dict)
     minimum_travel_minutes: int = 5
+    highway_after_km: float | None = 20.0
+    highway_speed_kmh: float = 70.0
     default_service_minutes: int = 90
     service_minutes: Mapping[str, int] = field(default_factory=dict)
     appointment_window_minutes: int = 60
@@ -31,6 +33,8 @@ class PlannerConfig:
             speed_kmh=self.speed_kmh,
             region_speed_kmh=dict(self.region_speeds),
             minimum_minutes=self.minimum_travel_minutes,
+            highway_after_km=self.highway_after_km,
+            highway_speed_kmh=self.highway_speed_kmh,
         )
 
     def service_minutes_for(self, skill: str | None) -> int:
@@ -47,6 +51,8 @@ def planner_config() -> PlannerConfig:
         speed_kmh=float(row.speed_kmh),
         region_speeds={str(k): float(v) for k, v in (row.region_speeds or {}).items()},
         minimum_travel_minutes=row.minimum_travel_minutes,
+        highway_after_km=float(row.highway_after_km) if row.highway_after_km else None,
+        highway_speed_kmh=float(row.highway_speed_kmh),
         default_service_minutes=row.default_service_minutes,
         service_minutes={str(k): int(v) for k, v in (row.service_minutes or {}).items()},
         appointment_window_minutes=row.appointment_window_minutes,

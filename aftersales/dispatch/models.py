@@ -147,7 +147,8 @@ class PlanItem(models.Model):
 class PlannerSettings(BusinessModel):
     """The planner's parameters (the latest active row counts; without one, the defaults).
     Travel: great-circle distance × road factor ÷ speed (per region code, else the default),
-    at least the minimum per trip."""
+    at least the minimum per trip; beyond ``highway_after_km`` road kilometres a trip goes at
+    the highway speed (0: never)."""
 
     road_factor = models.DecimalField(
         "道路系数", max_digits=4, decimal_places=2, default=Decimal("1.35")
@@ -159,6 +160,16 @@ class PlannerSettings(BusinessModel):
         "各片区车速", default=dict, blank=True, help_text='片区编码 → km/h，如 {"EAST": 24}'
     )
     minimum_travel_minutes = models.PositiveSmallIntegerField("单程最少分钟", default=5)
+    highway_after_km = models.DecimalField(
+        "超过此里程按高速车速(km)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("20.0"),
+        help_text="单程道路里程超过此值的部分按高速车速计算；0 表示不区分",
+    )
+    highway_speed_kmh = models.DecimalField(
+        "高速车速(km/h)", max_digits=5, decimal_places=1, default=Decimal("70.0")
+    )
     default_service_minutes = models.PositiveSmallIntegerField("默认作业时长(分钟)", default=90)
     service_minutes = models.JSONField(
         "各产品类别作业时长", default=dict, blank=True, help_text='类别编码 → 分钟，如 {"led": 90}'

@@ -90,6 +90,8 @@ def problem_to_json(day: DayProblem, travel: TravelSettings) -> JSON:
             "speed_kmh": travel.speed_kmh,
             "region_speed_kmh": dict(travel.region_speed_kmh),
             "minimum_minutes": travel.minimum_minutes,
+            "highway_after_km": travel.highway_after_km,
+            "highway_speed_kmh": travel.highway_speed_kmh,
         },
         "places": [[p.lat, p.lng, p.region] for p in problem.places],
         "jobs": jobs,
@@ -102,6 +104,7 @@ def problem_to_json(day: DayProblem, travel: TravelSettings) -> JSON:
                 "window": _window(u.window),
                 "kind": u.window_kind.value,
                 "must_do": u.must_do,
+                "reason": u.reason,
             }
             for u in day.unplannable
         ],
@@ -160,7 +163,7 @@ def problem_from_json(data: JSON) -> PlanningProblem:
 
 def refs_from_json(data: JSON) -> dict[str, JobRef]:
     return {
-        j["id"]: JobRef(j["id"], j["ticket"], j["work_order"], j["started"])
+        j["id"]: JobRef(j["id"], j["ticket"], j["work_order"], j.get("started", False))
         for j in [*data["jobs"], *data["unplannable"]]
     }
 

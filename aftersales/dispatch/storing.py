@@ -9,6 +9,8 @@ from aftersales.dispatch import snapshot
 from aftersales.dispatch.building import (
     NO_LOCATION,
     NO_LOCATION_LABEL,
+    REMOTE_FIRST,
+    REMOTE_FIRST_LABEL,
     technician_names,
     to_instant,
     user_id_of,
@@ -23,6 +25,8 @@ from aftersales.service.models import Ticket
 def reason_label(code: str) -> str:
     if code == NO_LOCATION:
         return NO_LOCATION_LABEL
+    if code == REMOTE_FIRST:
+        return REMOTE_FIRST_LABEL
     try:
         return UnassignedReason(code).label
     except ValueError:
@@ -76,8 +80,8 @@ def metrics_of(
             "job_id": u["id"],
             "ticket_id": u["ticket"],
             "number": numbers.get(u["ticket"], ""),
-            "reason": NO_LOCATION,
-            "label": NO_LOCATION_LABEL,
+            "reason": u.get("reason", NO_LOCATION),
+            "label": reason_label(u.get("reason", NO_LOCATION)),
             "detail": "",
         }
         for u in data["unplannable"]
@@ -176,7 +180,7 @@ def write_items(
                 job_id=job["id"],
                 ticket_id=job["ticket"],
                 work_order_id=job["work_order"],
-                unassigned_reason=NO_LOCATION,
+                unassigned_reason=job.get("reason", NO_LOCATION),
                 **_window_fields(plan, job),
             )
         )

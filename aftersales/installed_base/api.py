@@ -23,18 +23,20 @@ router = Router(tags=["产品与设备"])
 class CategoryOut(ModelSchema):
     class Meta:
         model = ProductCategory
-        fields = ["id", "code", "name", "archived_at"]
+        fields = ["id", "code", "name", "remote_service", "archived_at"]
 
 
 class CategoryIn(In):
     columns_of = ProductCategory
     code: constr(strip_whitespace=True, min_length=1, max_length=20)  # type: ignore[valid-type]
     name: constr(strip_whitespace=True, min_length=1, max_length=50)  # type: ignore[valid-type]
+    remote_service: bool = False
 
 
 class CategoryPatch(In):
     columns_of = ProductCategory
     name: str | None = None
+    remote_service: bool | None = None
 
 
 class NoFilter(InFilter):

@@ -13,6 +13,12 @@ from aftersales.core.models import BusinessModel
 class ProductCategory(BusinessModel):
     code = models.CharField("编码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=50)
+    remote_service = models.BooleanField(
+        "可远程服务",
+        default=False,
+        help_text="此类别的报修可先远程处理（电话、远程桌面、视频），派工排名不计路程，"
+        "智能派工不为其安排上门行程",
+    )
 
     visibility = {"public": "yes"}
 

@@ -1,5 +1,7 @@
 """Ranking technicians for a job (SPEC §3.4), pure: skill for the product category, region,
-on duty now or at the appointment, current workload and travel distance."""
+on duty now or at the appointment, current workload and travel distance — except for a
+category served remotely first (远程服务, e.g. software), where the distance does not count:
+the job is said to be remote and ranked by workload and region."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class JobFacts:
     neighbour_region_ids: frozenset[int] = frozenset()
     lat: float | None = None
     lng: float | None = None
+    remote: bool = False  # the category is served remotely first: no trip to rank by
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 def rank(job: JobFacts, candidates: list[CandidateFacts]) -> list[RankedCandidate]:
     """Eligible first (skill, on duty, not over capacity), then by a score that prefers the
-    same region, fewer open jobs and shorter travel. Lower score is better."""
+    same region, fewer open jobs and shorter travel (not for a remote job). Lower score is
+    better."""
     out = []
     for c in candidates:
         reasons = []
@@ -75,8 +79,13 @@ def rank(job: JobFacts, candidates: list[CandidateFacts]) -> list[RankedCandidat
         dist = None
         if None not in (job.lat, job.lng, c.lat, c.lng):
             dist = distance_km(job.lat, job.lng, c.lat, c.lng)  # type: ignore[arg-type]
-            reasons.append(f"距离约{dist:.0f}公里")
-        travel = (dist if dist is not None else 50.0) * 1.3 / 40.0 * 60  # minutes at 40 km/h
+        if job.remote:
+            travel = 0.0
+            reasons.append("可远程服务，不计路程")
+        else:
+            if dist is not None:
+                reasons.append(f"距离约{dist:.0f}公里")
+            travel = (dist if dist is not None else 50.0) * 1.3 / 40.0 * 60  # min at 40 km/h
         score = region_penalty + c.open_jobs * 45.0 + travel
         reasons.append(f"在手工单{c.open_jobs}")
         out.append(RankedCandidate(c, eligible, round(score, 1), dist, tuple(reasons)))

@@ -9,14 +9,17 @@ process by default, at most twice the budget of wall-clock time):
    serving it on time lexicographically more important than travel. What cannot be served
    on time is left out rather than planned late. The search starts from the dispatcher's
    greedy plan (its on-time visits), so it never ends with more weighted breaches.
-2. **Late** (likewise, to 70 %). When ``schedule_late_visits`` is set, the jobs planned on
-   time become required and each job left out is offered on time (its full prize) and late
-   by up to 15, 30, 60, 120, 240 minutes or to the end of the day, as one client group of
-   which at most one is served, each later copy worth less: weighted lateness (in quarter
-   hours) is minimised before travel, and no breach is ever traded for it.
-3. **Polish** (the rest). Every planned visit is required (a late one no later than it is);
-   every job still left out keeps its on-time prize, so it can still be served on time —
-   the first objective stays in play for the whole budget — and travel is optimised.
+2. **Polish** (to 85 % of the budget when late visits are to be planned, else to the end).
+   Every visit planned on time is required; every job still left out keeps its on-time
+   prize, so it can still be served on time — the first objective stays in play for the
+   whole budget — and travel is optimised.
+3. **Late** (the rest, when ``schedule_late_visits`` is set and a must-do job is still
+   missed). The visits planned on time stay required and on time; each job left out is
+   offered on time (its full prize) and late by up to 15, 30, 60, 120, 240 minutes or to
+   the end of the day, as one client group of which at most one is served, each later copy
+   worth less: weighted lateness (in quarter hours) is minimised before travel, and no
+   breach is ever traded for it. Last, so that the copies of the late offers never slow the
+   search for on-time visits (they did when this phase came second).
 
 Jobs still left out are reported with a reason (``UnassignedReason``). In ``hard_windows``
 mode (benchmarks) must-do jobs are required clients and no visit is ever late; if PyVRP
@@ -72,15 +75,15 @@ from aftersales.dispatch.planning.timeline import (
 
 # Phases of the budget (shares of it, measured by ``search.Budget``). Tier 1 (on time) runs
 # until its first objective has not improved for TIER_ONE_PATIENCE of the budget, and at
-# most until TIER_ONE_UNTIL; tier 2 (late visits) likewise until TIER_TWO_UNTIL; the polish
-# takes the rest. Unserved jobs keep their prizes in every phase, so a job can still be
-# served on time after tier 1 has ended. In ``hard_windows`` mode the all-required attempt
-# gives up when it has no feasible solution at HARD_GIVE_UP, leaving the rest to the prize
-# model.
+# most until TIER_ONE_UNTIL; the on-time polish then runs until POLISH_UNTIL when late
+# visits are to be planned (else to the end), and the late phase takes the rest. Unserved
+# jobs keep their on-time prizes in every phase, so a job can still be served on time after
+# tier 1 has ended. In ``hard_windows`` mode the all-required attempt gives up when it has
+# no feasible solution at HARD_GIVE_UP, leaving the rest to the prize model.
 TIER_ONE_UNTIL = 0.6
 TIER_ONE_PATIENCE = 0.15
-TIER_TWO_UNTIL = 0.7
-TIER_TWO_PATIENCE = 0.05
+POLISH_UNTIL = 0.85
+LATE_MIN_SECONDS = 0.2  # the late phase's least share of a short budget, in seconds
 HARD_GIVE_UP = 0.4
 # Late visits: a missed job may be served late by up to each bound (minutes past its
 # window), and the prize it loses grows with the bound (weighted lateness in quarter hours).
@@ -117,25 +120,25 @@ def solve(
     stop = budget.phase(TIER_ONE_UNTIL, patience=TIER_ONE_PATIENCE, unit=unit)
     result = _run(first, stop, seed, _greedy_start(problem, first))
     best, encoding = result.best, first
-    on_time = first.served_jobs(best)
-    late_unit = setup.late_unit(unit) if late_visits else unit
 
-    missed = [job for job in setup.candidates if job.must_do and job.id not in on_time]
-    if missed and late_visits:
-        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best))
-        second = encode(problem, setup.segments, specs, prize_unit=late_unit)
-        stop = budget.phase(TIER_TWO_UNTIL, patience=TIER_TWO_PATIENCE, unit=unit)
-        tier_two = _run(second, stop, seed + 1, second.warm_start(best, first))
-        if tier_two.is_feasible():
-            best, encoding = tier_two.best, second
-
-    if budget.left() > 0.2:
-        # what is served stays (no later than it is); the rest keeps its on-time prize
-        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best), late=False)
-        polish = encode(problem, setup.segments, specs, prize_unit=late_unit)
-        final = _run(polish, budget.phase(1.0), seed + 2, polish.warm_start(best, encoding))
+    late_share = max(1.0 - POLISH_UNTIL, LATE_MIN_SECONDS / max(budget.seconds, 1e-9))
+    late_left = late_visits and setup.missed(encoding, best)
+    if budget.left() > 0.2 + (late_share * budget.seconds if late_left else 0.0):
+        # what is served stays; every job left out keeps its on-time prize
+        until = 1.0 - late_share if late_left else 1.0
+        specs = setup.late_specs(unit, unit, encoding.served_specs(best), late=False)
+        polish = encode(problem, setup.segments, specs, prize_unit=unit)
+        final = _run(polish, budget.phase(until), seed + 2, polish.warm_start(best, encoding))
         if final.is_feasible():
             best, encoding = final.best, polish
+
+    if late_visits and setup.missed(encoding, best) and budget.left() > 0:
+        late_unit = setup.late_unit(unit)
+        specs = setup.late_specs(unit, late_unit, encoding.served_specs(best))
+        late = encode(problem, setup.segments, specs, prize_unit=late_unit)
+        tier_late = _run(late, budget.phase(1.0), seed + 1, late.warm_start(best, encoding))
+        if tier_late.is_feasible():
+            best, encoding = tier_late.best, late
     return _plan(problem, setup, encoding, best)
 
 
@@ -276,6 +279,11 @@ class _Setup:
             )
             for job in self.candidates
         ]
+
+    def missed(self, encoding: Encoding, solution: Solution) -> bool:
+        """Whether a must-do job is not served in ``solution``."""
+        served = encoding.served_jobs(solution)
+        return any(job.must_do and job.id not in served for job in self.candidates)
 
     def late_unit(self, unit: int) -> int:
         """The on-time prize per weight unit when late visits are offered: more than all

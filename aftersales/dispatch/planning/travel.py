@@ -1,4 +1,5 @@
-"""Travel times from coordinates: great-circle distance × road factor ÷ regional speed."""
+"""Travel times from coordinates: great-circle distance × road factor ÷ regional speed (and,
+when set, the part of a long trip beyond ``highway_after_km`` at the highway speed)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,20 @@ class TravelSettings:
     ``road_factor`` turns the great-circle distance into a road distance; the speed of a
     trip is that of the origin's region (``region_speed_kmh``), else ``speed_kmh``. Every
     trip between two different places takes at least ``minimum_minutes`` (parking,
-    walking to the equipment). Minutes are rounded up.
+    walking to the equipment). Minutes are rounded up. With ``highway_after_km`` a trip
+    drives its first that many road kilometres at the regional speed and the rest at
+    ``highway_speed_kmh`` (a trip to another city is not driven at town speed).
     """
 
     road_factor: float = 1.35
     speed_kmh: float = 30.0
     region_speed_kmh: Mapping[str, float] = field(default_factory=dict)
     minimum_minutes: int = 0
+    highway_after_km: float | None = None
+    highway_speed_kmh: float = 70.0
 
     def __post_init__(self) -> None:
-        speeds = [self.speed_kmh, *self.region_speed_kmh.values()]
+        speeds = [self.speed_kmh, self.highway_speed_kmh, *self.region_speed_kmh.values()]
         if self.road_factor <= 0 or min(speeds) <= 0:
             raise ValueError("road factor and speeds must be positive")
 
@@ -68,7 +73,12 @@ def build_travel_matrix(
         [settings.region_speed_kmh.get(p.region, settings.speed_kmh) for p in places],
         dtype=np.float64,
     )
-    minutes = np.ceil(road_km / speeds[:, None] * 60.0 - 1e-9).astype(np.int64)
+    if settings.highway_after_km is None:
+        hours = road_km / speeds[:, None]
+    else:
+        town = np.minimum(road_km, max(0.0, settings.highway_after_km))
+        hours = town / speeds[:, None] + (road_km - town) / settings.highway_speed_kmh
+    minutes = np.ceil(hours * 60.0 - 1e-9).astype(np.int64)
     moving = road_km > 1e-6
     minutes = np.where(moving, np.maximum(minutes, settings.minimum_minutes), 0)
     np.fill_diagonal(minutes, 0)

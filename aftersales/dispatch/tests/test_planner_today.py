@@ -5,6 +5,7 @@ warning, publishing says what it changed and never publishes a plan that fails t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -245,3 +246,33 @@ def test_a_published_plan_always_passes_the_checker(  # type: ignore[no-untyped-
             raise Rollback
     except Rollback:
         pass
+
+
+def test_two_open_check_ins_put_the_technician_at_one_site_at_a_time(w) -> None:  # type: ignore[no-untyped-def]
+    # tech_a forgot to check out at 10:00 and checked in elsewhere at 10:30; tech_b has two
+    # check-ins recorded at the same minute (both open)
+    first = check_in(w, W.ticket(w, 0, hour=9), w.tech_a, 10)
+    second = check_in(w, W.ticket(w, 4, hour=9), w.tech_a, 10, 30)
+    third = check_in(w, W.ticket(w, 1, hour=9), w.tech_b, 10, 30)
+    fourth = check_in(w, W.ticket(w, 2, hour=9), w.tech_b, 10, 30)
+    for index in (3, 5):
+        W.ticket(w, index, severity="urgent", hour=10, minute=30)
+    plan = services.plan_day(
+        actor=w.coordinator,
+        day=w.day,
+        region=w.region,
+        time_budget_seconds=BUDGET,
+        now=W.at(w.day, 11),
+    )
+    _problem, pure, report = checked(plan)
+    assert report.feasible, report.violations
+    # the earlier visit ends when the next check-in begins; the later one lasts
+    ends = {v.job_id: v.end for r in pure.routes for v in r.visits}
+    assert ends[f"W{first.pk}"] == to_minute(w.day, W.at(w.day, 10, 30))
+    assert ends[f"W{third.pk}"] == to_minute(w.day, W.at(w.day, 10, 30))
+    for later in (second, fourth):
+        assert ends[f"W{later.pk}"] >= to_minute(w.day, W.at(w.day, 12))  # 90 min of service
+    # no two visits of one technician overlap
+    for route in pure.routes:
+        spans = sorted((v.start, v.end) for v in route.visits)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))

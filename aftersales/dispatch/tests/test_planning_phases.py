@@ -55,14 +55,37 @@ def test_an_unserved_job_is_still_served_after_tier_one(
     problem = trap(late=late)
     greedy = greedy_plan(problem)
     assert greedy.visit("Y") is None or greedy.visit("Y").late_minutes > 0  # type: ignore[union-attr]
-    # tier 1 (and tier 2) end at once: only the polish phase is left to serve Y on time
+    # tier 1 ends at once: only the polish (and the late phase) is left to serve Y on time
     monkeypatch.setattr(solver, "TIER_ONE_UNTIL", 0.0)
-    monkeypatch.setattr(solver, "TIER_TWO_UNTIL", 0.0)
     plan = solver.solve(problem, time_budget_seconds=1.0, seed=0)
     report = check_plan(problem, plan)
     assert report.feasible, report.violations
     assert report.metrics.weighted_breaches == 0
     assert plan.assignment() == {"X": "B", "Y": "A"}
+
+
+def test_the_late_phase_comes_last_and_keeps_the_on_time_visits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Z cannot be reached in its window by anyone: after the on-time phases it is planned
+    late (late visits on), while X and Y stay on time."""
+    base = trap(late=True)
+    d = [[*row, 60] for row in base.travel.minutes.tolist()] + [[60, 60, 60, 60, 0]]
+    problem = PlanningProblem(
+        jobs=(*base.jobs, Job("Z", 4, 20, TimeWindow(0, 20), weight=1, required_skill="a")),
+        technicians=base.technicians,
+        travel=TravelMatrix.from_rows(d),
+        schedule_late_visits=True,
+    )
+    monkeypatch.setattr(solver, "TIER_ONE_UNTIL", 0.0)
+    monkeypatch.setattr(solver, "POLISH_UNTIL", 0.3)
+    plan = solver.solve(problem, time_budget_seconds=1.0, seed=0)
+    report = check_plan(problem, plan)
+    assert report.feasible, report.violations
+    z = plan.visit("Z")
+    assert z is not None and z.late_minutes > 0
+    assert report.metrics.weighted_breaches == 1  # Z only
+    assert {v: plan.visit(v).late_minutes for v in "XY"} == {"X": 0, "Y": 0}  # type: ignore[union-attr]
 
 
 def test_phase_stops_at_its_share_and_on_stagnation() -> None:

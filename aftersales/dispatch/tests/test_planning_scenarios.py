@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -49,6 +50,25 @@ def test_travel_matrix_minutes() -> None:
     )
     tiny = build_travel_matrix([SHANGHAI, Place(31.2301, 121.47, "华东")], fast).minutes
     assert tiny[0, 1] == 5
+
+
+def test_a_long_trip_goes_at_highway_speed_beyond_the_town_part() -> None:
+    """Shanghai → Hangzhou (about 165 km): the first 20 road km at town speed, the rest at
+    highway speed — not ten hours at 30 km/h."""
+    hangzhou = Place(30.2741, 120.1551, "华东")
+    road = haversine_km(SHANGHAI, hangzhou) * 1.35
+    town = TravelSettings(road_factor=1.35, speed_kmh=30.0)
+    mixed = replace(town, highway_after_km=20.0, highway_speed_kmh=70.0)
+    slow = build_travel_matrix([SHANGHAI, hangzhou], town).minutes[0, 1]
+    fast = build_travel_matrix([SHANGHAI, hangzhou], mixed).minutes[0, 1]
+    assert slow == int(np.ceil(road / 30 * 60))
+    assert fast == int(np.ceil((20 / 30 + (road - 20) / 70) * 60))
+    assert fast < 240 < 400 < slow
+    near = Place(31.23, 121.57, "华东")  # a trip in town is unchanged
+    assert np.array_equal(
+        build_travel_matrix([SHANGHAI, near], town).minutes,
+        build_travel_matrix([SHANGHAI, near], mixed).minutes,
+    )
 
 
 def test_field_day_is_deterministic_and_realistic() -> None:

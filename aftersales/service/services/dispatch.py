@@ -79,6 +79,11 @@ def candidates(ticket: Ticket, at: dt.datetime | None = None) -> list[ranking.Ra
         else frozenset(),
         lat=float(site.lat) if site and site.lat is not None else None,
         lng=float(site.lng) if site and site.lng is not None else None,
+        remote=bool(
+            ticket.equipment_id
+            and ticket.equipment
+            and ticket.equipment.model.category.remote_service
+        ),
     )
     facts = [
         ranking.CandidateFacts(

@@ -181,6 +181,9 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and live is not None
         and live.state in (WorkOrderState.OFFERED, WorkOrderState.ACCEPTED),
         "candidates": ranked,
+        "remote_first": bool(
+            t.equipment_id and t.equipment and t.equipment.model.category.remote_service
+        ),
         "can_claim": t.owner_id is None and has_any(user, STAFF_ROLES) and t.is_open,
         "can_hand_over": t.is_open
         and (
