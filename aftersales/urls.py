@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("returns/", include("aftersales.returns.urls")),
     path("stock/", include("aftersales.stock.urls")),
     path("quality/", include("aftersales.quality.urls")),
+    path("kb/", include("aftersales.knowledge.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
     path("", include("aftersales.web.urls")),
 ]
