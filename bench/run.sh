@@ -18,3 +18,6 @@ if [ -f bench/dispatch_field.py ]; then
   echo "### Dispatch optimisation: field-service days vs greedy baseline"
   $PY bench/dispatch_field.py ${QUICK:+--quick}
 fi
+echo
+echo "### Knowledge base: similar-case search quality vs baselines, suggestion latency at 100 000 cases"
+$PY bench/kb_bench.py ${QUICK:+--quick}

@@ -123,7 +123,7 @@ def _candidates(
         params["ex"] = list(scope.exclude_ids)
     sql = f"""
         SELECT c.id, c.keys_main, c.keys_more, c.search_pinyin, {extra},
-               similarity(c.search_text, %(text)s)
+               similarity(c.search_text, %(text)s), c.search_text
         FROM (SELECT id, ts_rank('{{0.1, 0.35, 0.5, 1.0}}', search_doc, %(q)s::tsquery) AS r
               FROM {table} WHERE {" AND ".join(where)}
               ORDER BY r DESC, id LIMIT %(n)s) s
@@ -165,7 +165,8 @@ def search(
     t2 = time.perf_counter()
     feedback = feedback or {}
     candidates = []
-    for pk, km, kx, py, model_id, solved, not_rel, trigram in rows:
+    grams = tx.char_grams(text[:MAX_QUERY])
+    for pk, km, kx, py, model_id, solved, not_rel, trigram, doc in rows:
         main_py, _, more_py = (py or "").partition("#")
         verdict = feedback.get(pk)
         candidates.append(
@@ -177,6 +178,7 @@ def search(
                 pinyin_more=more_py,
                 product_model_id=model_id,
                 trigram=float(trigram or 0),
+                overlap=tx.coverage(grams, doc or ""),
                 solved=solved or 0,
                 not_relevant=not_rel or 0,
                 dismissed=verdict == "not_relevant",

@@ -3,7 +3,8 @@
 score = Σ idf(key) · weight(kind) over the query keys the case carries (title / phenomenon
 full weight, cause / solution ``MORE``), + ``CODE_BOOST`` per exact code in the title / phenomenon / codes, + ``CONCEPT`` per synonym group the query names
 that the case names too (in any of the group's wordings, compared on pinyin), + ``MODEL`` if
-the query names the case's product model, + ``TRIGRAM`` · trigram similarity of the texts,
+the query names the case's product model, + ``TRIGRAM`` · trigram similarity of the texts, + ``OVERLAP`` · the share of the query's
+character bigrams found in the title / phenomenon (single characters such as 黑 / 热 count),
 + the usefulness feedback (``FEEDBACK`` · log(1 + 解决了) − log(1 + 不相关)); a case marked
 「不相关」 for this very ticket is pushed down (``DISMISSED``)."""
 
@@ -15,12 +16,13 @@ from dataclasses import dataclass, field
 WORD = 1.0
 BIGRAM = 0.55
 CODE = 3.0
-CODE_BOOST = 10.0  # an exact error code / model number in the title, phenomenon or codes
+CODE_BOOST = 20.0  # an exact error code / model number in the title, phenomenon or codes: first
 MORE = 0.35
-CONCEPT = 4.0
+CONCEPT = 6.0
 CONCEPT_MORE = 1.2
 MODEL = 2.5
 TRIGRAM = 4.0
+OVERLAP = 6.0  # the share of the query's character bigrams in the title / phenomenon
 FEEDBACK = 0.8
 DISMISSED = 0.25
 
@@ -41,6 +43,7 @@ class Candidate:
     pinyin_more: str
     product_model_id: int | None
     trigram: float
+    overlap: float = 0.0
     solved: int = 0
     not_relevant: int = 0
     dismissed: bool = False
@@ -73,10 +76,16 @@ def score(q: Query, c: Candidate, dfs: dict[str, int], total: int) -> float:
     feedback = FEEDBACK * (math.log1p(c.solved) - math.log1p(c.not_relevant))
     if c.confirmed:
         feedback += CONCEPT
-    total_score = lex + concept + model + TRIGRAM * c.trigram + feedback
+    total_score = lex + concept + model + TRIGRAM * c.trigram + OVERLAP * c.overlap + feedback
     if c.dismissed:
         total_score *= DISMISSED
-    c.why = {"lexical": lex, "synonyms": concept, "model": model, "trigram": c.trigram}
+    c.why = {
+        "lexical": lex,
+        "synonyms": concept,
+        "model": model,
+        "trigram": c.trigram,
+        "overlap": c.overlap,
+    }
     c.score = round(total_score, 3)
     return c.score
 

@@ -122,6 +122,27 @@ STOPWORDS = frozenset(
         "可以",
         "没法",
         "怎样",
+        # colloquial fillers of phone descriptions
+        "一样",
+        "很多",
+        "好多",
+        "出来",
+        "起来",
+        "下去",
+        "东西",
+        "地方",
+        "那种",
+        "这种",
+        "比较",
+        "特别",
+        "非常",
+        "有时候",
+        "一下子",
+        "那么",
+        "这么",
+        "的话",
+        "其他",
+        "别的",
     ]
 )
 Segmenter = Callable[[str], list[str]]
@@ -143,8 +164,9 @@ def _code_key(token: str) -> str:
 
 
 def codes(text: str) -> list[str]:
-    """Error codes and model numbers in ``text`` (a letter and a digit, or three digits),
-    with the parts of a hyphenated model number: ``HX-P2.5-I`` → HXP25I, P25."""
+    """Error codes and model numbers in ``text`` (a letter and a digit, three digits, or
+    hyphenated letters such as ``MC-SUN-SR``), with the parts of a hyphenated model number
+    that are codes themselves: ``HX-P2.5-I`` → HXP25I, P25."""
     out: list[str] = []
     for m in ASCII_RUN.finditer(normalize(text)):
         token = m.group().strip(".-_/+")
@@ -152,7 +174,9 @@ def codes(text: str) -> list[str]:
         for c in candidates:
             has_letter = any(ch.isalpha() for ch in c)
             has_digit = any(ch.isdigit() for ch in c)
-            if (has_letter and has_digit) or (c.isdigit() and len(c) >= 3):
+            # a model number without a digit: letters in two or more hyphenated parts
+            lettered = c is token and "-" in c and len(SPLIT_CODE.sub("", c)) >= 5
+            if (has_letter and has_digit) or (c.isdigit() and len(c) >= 3) or lettered:
                 key = _code_key(c)
                 if key and key not in out:
                     out.append(key)
@@ -232,6 +256,25 @@ def char_bigrams(text: str) -> set[str]:
     grams = {run[i : i + 2] for run in HAN_RUN.findall(norm) for i in range(max(len(run) - 1, 1))}
     grams |= {m.group() for m in ASCII_RUN.finditer(norm)}
     return grams
+
+
+STOP_CHARS = frozenset("的了是在和有我你他她它这那个一不也都就很吗呢吧啊呀哦嗯么啥")
+
+
+def char_grams(text: str) -> tuple[set[str], set[str]]:
+    """The character bigrams (with ASCII tokens) and the single characters of a query,
+    without the stop characters, for the overlap measure."""
+    norm = normalize(text)
+    singles = {ch for run in HAN_RUN.findall(norm) for ch in run if ch not in STOP_CHARS}
+    return char_bigrams(text), singles
+
+
+def coverage(query_grams: tuple[set[str], set[str]], doc: str) -> float:
+    """The share of the query's character bigrams found in ``doc``, averaged with the share
+    of its single characters (箱子 / 箱体 still share 箱)."""
+    pairs, singles = query_grams
+    shares = [sum(1 for g in grams if g in doc) / len(grams) for grams in (pairs, singles) if grams]
+    return sum(shares) / len(shares) if shares else 0.0
 
 
 def dice(a: Iterable[str], b: Iterable[str]) -> float:

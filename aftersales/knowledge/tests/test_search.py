@@ -98,3 +98,17 @@ def test_category_filter(kb):  # type: ignore[no-untyped-def]
     sec = case(kb, "security", title="云台转动异响", phenomenon="摄像机云台转动时异响")
     assert ids(similar_cases(kb.agent, "异响", category_id=kb.cat["security"].pk)) == [sec.pk]
     assert set(ids(similar_cases(kb.agent, "异响"))) == {hvac.pk, sec.pk}
+
+
+def test_a_model_number_without_digits_is_a_code(kb):  # type: ignore[no-untyped-def]
+    assert "MCSUNSR" in tx.codes("阳光房 MC-SUN-SR 漏水")
+    assert "SUN" not in tx.codes("MC-SUN-SR")  # its parts are not codes
+    hot = case(
+        kb,
+        "window",
+        title="阳光房夏天太热",
+        phenomenon="阳光房里温度很高",
+        product_model_id=kb.models["MC-SUN-SR"].pk,
+    )
+    case(kb, "window", title="阳光房顶漏水", phenomenon="屋顶下雨滴水")
+    assert ids(similar_cases(kb.agent, "MC-SUN-SR 热"))[:1] == [hot.pk]
