@@ -21,3 +21,6 @@ fi
 echo
 echo "### Knowledge base: similar-case search quality vs baselines, suggestion latency at 100 000 cases"
 $PY bench/kb_bench.py ${QUICK:+--quick}
+echo
+echo "### Service report PDF: first PDF of a worker, with and without the warm-up"
+$PY bench/report_pdf_bench.py ${QUICK:+--quick}

@@ -17,6 +17,7 @@ _DIALABLE = re.compile(r"^\+?[0-9][0-9 \-]*$")
 class Company:
     name: str  # shown to customers (labels, report letterhead); "" when not configured
     hotline: str  # as written, e.g. "400-820-1234"; "" when not configured
+    logo: str = ""  # the stored name of the logo image (MEDIA_ROOT-relative); "" when none
 
     @property
     def hotline_tel(self) -> str:
@@ -36,7 +37,9 @@ def _load() -> Company:
     found = row.first()
     if found is None:
         return Company(name="", hotline="")
-    return Company(name=found.company_name.strip(), hotline=found.hotline.strip())
+    return Company(
+        name=found.company_name.strip(), hotline=found.hotline.strip(), logo=found.logo.name or ""
+    )
 
 
 _CACHE: TimedCache[Company] = TimedCache(CompanySettings)

@@ -26,6 +26,7 @@ Source = tuple[type[Model], str, Callable[[Any], QuerySet[Any]]]
 
 def _sources() -> list[Source]:
     """Every model that stores an upload, with what a user may see of it."""
+    from aftersales.core.models import CompanySettings
     from aftersales.customers.models import SiteDocument
     from aftersales.imports.models import ImportJob
     from aftersales.imports.selectors import jobs_for
@@ -41,7 +42,11 @@ def _sources() -> list[Source]:
             Q(case__in=case_list(user, CaseFilters())) | Q(article__in=article_list(user))
         )
 
+    def company(user: Any) -> QuerySet[Any]:
+        return CompanySettings.objects.all()  # the letterhead logo: any signed-in user
+
     return [
+        (CompanySettings, "logo", company),
         (ServiceReport, "signature", lambda user: visible(ServiceReport, user)),
         (ReportPhoto, "image", photos),
         (SiteDocument, "file", lambda user: visible(SiteDocument, user)),

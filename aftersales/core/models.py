@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from aftersales.core.uploads import VerifiedImageField
+
 
 class ActiveQuerySet(models.QuerySet):
     def active(self) -> ActiveQuerySet:
@@ -188,6 +190,12 @@ class CompanySettings(BusinessModel):
         max_length=30,
         blank=True,
         help_text="客户报修、咨询拨打的电话，如 400-820-1234；显示在扫码报修、评价和错误页面上",
+    )
+    logo = VerifiedImageField(
+        "公司标志",
+        upload_to="company/",
+        blank=True,
+        help_text="PNG 或 JPEG，印在服务报告单抬头；高度按 12 毫米缩放",
     )
 
     class Meta:
