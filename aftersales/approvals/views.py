@@ -13,6 +13,7 @@ from aftersales.approvals import selectors
 from aftersales.approvals.models import Decision
 from aftersales.approvals.services import engine
 from aftersales.approvals.web import post, run
+from aftersales.core.i18n import translated
 
 
 @login_required
@@ -27,14 +28,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         }
         for t in tasks
     ]
-    return render(request, "approvals/inbox.html", {"rows": rows, "decisions": Decision.choices})
+    return render(
+        request, "approvals/inbox.html", {"rows": rows, "decisions": translated(Decision.choices)}
+    )
 
 
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = post(request, "decision")
-    label = dict(Decision.choices).get(decision, "审批")
+    label = dict(translated(Decision.choices)).get(decision, "审批")
     run(
         request,
         lambda: engine.decide(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aftersales.bizcalendar.models import CalendarDay, CalendarYear, WorkingPattern
 from aftersales.bizcalendar.rules import BusinessCalendar, DayRule, Period
@@ -65,11 +66,11 @@ def business_calendar(pattern_code: str | None = None) -> BusinessCalendar:
 
 def confirmation_warning(years: list[int]) -> str:
     """What an administrator is told about years whose holidays are not yet official."""
-    named = "、".join(f"{y}年" for y in years)
-    return (
-        f"{named}的节假日与调休按规则推算，尚未按国务院办公厅放假通知核对：服务时限可能算错。"
+    named = gettext("、").join(gettext("%(y)s年") % {"y": y} for y in years)
+    return gettext(
+        "%(years)s的节假日与调休按规则推算，尚未按国务院办公厅放假通知核对：服务时限可能算错。"
         "请在工作日历中核对并确认。"
-    )
+    ) % {"years": named}
 
 
 def years_to_confirm(today: dt.date | None = None) -> list[int]:

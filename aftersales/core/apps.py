@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from aftersales.core.guards import on_pre_save
 
         pre_save.connect(on_pre_save, dispatch_uid="core.text_guard")
+
+        from aftersales.core.i18n import translate_choice_labels
+
+        translate_choice_labels()

@@ -53,6 +53,45 @@ FAULTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("升级后无法登录", "账号权限"),
     ),
 }
+# faults of one kind of equipment (by model code), where a category holds different kinds:
+# a camera does not get 「门禁刷卡无反应」 nor a tractor 「收割机液压系统漏油」 (issue 9 #19)
+MODEL_FAULTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "HX-P10-O": (("条屏部分字符不亮", "模组"), ("雨后整屏不亮，电源箱进水", "电源")),
+    "CL-MDV-280": (("室外机报高压故障停机", "主机"), ("室外机风扇异响", "主机")),
+    "CL-WSC-500": (("冷水机组报高压故障停机", "主机"), ("冷冻水出水温度偏高", "主机")),
+    "CL-AHU-20": (("空调机组送风量明显不足", "风机"), ("机组冷凝水盘溢水", "末端")),
+    "CL-FCU-136": (("三楼会议室风机盘管不出冷风", "末端"), ("风机盘管滴水", "末端")),
+    "CL-HP-65": (("热泵机组化霜频繁，制热效果差", "主机"), ("热泵机组报低压故障", "主机")),
+    "AF-NVR-64": (("录像机硬盘报警", "存储"), ("部分通道回放无录像", "存储")),
+    "AF-IPC-4MP": (("停车场两路摄像头无图像", "前端设备"), ("摄像机夜间画面发白", "前端设备")),
+    "AF-ACS-4D": (("门禁刷卡无反应", "门禁"), ("门禁控制器离线，门常开", "门禁")),
+    "AF-ALM-16": (("报警主机三号防区误报", "报警"), ("报警主机无法布防", "报警")),
+    "AF-BA-DDC": (("DDC控制器与上位机通信中断", "楼控"), ("新风机组启停不受控", "楼控")),
+    "NJ-LX904": (("拖拉机启动困难，冒黑烟", "发动机"), ("拖拉机液压提升无力", "液压")),
+    "NJ-4LZ-6": (("收割机液压系统漏油", "液压"), ("收割机割台堵塞", "割台")),
+    "NJ-2BMG-6": (("播种机排种不均匀", "排种"), ("播种机开沟器磨损严重", "作业部件")),
+    "NJ-3WP-500": (("喷雾机喷头堵塞", "喷雾"), ("喷杆折叠油缸漏油", "液压")),
+    "NJ-1GQN-200": (("旋耕机刀轴异响", "传动"), ("旋耕刀断裂", "作业部件")),
+    "MC-AL70": (("平开窗关闭不严漏风", "五金"), ("窗扇下垂，开启困难", "五金")),
+    "MC-AL108": (("推拉门滑轮损坏，推拉费力", "五金"), ("推拉门下轨积水渗漏", "密封")),
+    "MC-CW-U": (("幕墙玻璃密封胶开裂渗水", "密封"), ("幕墙开启扇电动开窗器不动作", "五金")),
+    "MC-SUN-SR": (("阳光房顶部雨天漏水", "密封"), ("阳光房遮阳帘电机不动作", "五金")),
+    "MC-FW-60": (("防火窗闭窗器不能自动关闭", "五金"), ("防火玻璃出现裂纹", "玻璃")),
+    "RJ-LEDCMS-3": (("节目下发到屏失败", "发布"), ("升级后无法登录", "账号权限")),
+    "RJ-BMS-5": (("报表导出超时", "性能"), ("部分设备点位显示离线", "数据采集")),
+    "RJ-VMS-8": (("视频墙轮巡卡顿", "性能"), ("升级后无法登录", "账号权限")),
+    "RJ-AGRI-IOT": (("农机轨迹不更新", "数据采集"), ("作业面积统计偏差大", "统计")),
+    "RJ-EAM-2": (("报表导出超时", "性能"), ("升级后无法登录", "账号权限")),
+}
+
+
+def faults_for(equipment: Equipment) -> tuple[tuple[str, str], ...]:
+    """The faults demo tickets may report on this equipment: its model's own, else its
+    category's (LED screens, whose faults all fit every screen)."""
+    model = equipment.model
+    return MODEL_FAULTS.get(model.code) or FAULTS.get(model.category.code) or FAULTS["led"]
+
+
 SEVERITIES = ("normal",) * 6 + ("urgent",) * 3 + ("major", "low")
 CHANNELS = ("phone",) * 5 + ("qr", "qr", "email", "portal", "walk_in")
 REMOTE_FIXES = (
@@ -128,7 +167,7 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
 def _register(
     rng: random.Random, agent: Any, equipment: Equipment, now: dt.datetime, stage: str
 ) -> Ticket:
-    faults = FAULTS.get(equipment.model.category.code) or FAULTS["led"]
+    faults = faults_for(equipment)
     description, fault_category = rng.choice(faults)
     early = stage in ("awaiting_callback", "closed")
     hours = rng.uniform(20, 70) if early else rng.uniform(0.2, 6)

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.models import Department
@@ -29,6 +30,7 @@ from aftersales.approvals.web import (
 )
 from aftersales.core.exports import xlsx
 from aftersales.core.formrows import filled, posted_rows
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -98,8 +100,8 @@ def return_list(request: HttpRequest) -> HttpResponse:
             ],
             "f": f,
             "query": urlencode(query),
-            "states": [("open", "未结案"), ("all", "全部"), *ReturnState.choices],
-            "kinds": ReturnKind.choices,
+            "states": [("open", _("未结案")), ("all", _("全部")), *translated(ReturnState.choices)],
+            "kinds": translated(ReturnKind.choices),
             "customers": visible(Customer, request.user).order_by("name")[:500],
             "dealers": visible(Dealer, request.user).order_by("name")[:200]
             if is_staff(request.user)
@@ -197,8 +199,8 @@ def return_new(request: HttpRequest) -> HttpResponse:
             "customers": visible(Customer, user).order_by("name")[:500],
             "categories": ProductCategory.objects.active().order_by("code"),
             "rules": rules,
-            "kinds": ReturnKind.choices,
-            "stock_causes": StockCause.choices,
+            "kinds": translated(ReturnKind.choices),
+            "stock_causes": translated(StockCause.choices),
             "rows": rows,
             "form": request.POST,
         },
@@ -217,9 +219,9 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allowed": {tr.action for tr in workflow.allowed(r, RETURN, request.user)},
             "timeline": timeline(r, RETURN, ReturnState, request.user),
             "departments": Department.objects.active().order_by("code"),
-            "methods": ResolutionMethod.choices,
-            "packagings": Packaging.choices,
-            "outcomes": Outcome.choices,
+            "methods": translated(ResolutionMethod.choices),
+            "packagings": translated(Packaging.choices),
+            "outcomes": translated(Outcome.choices),
             "staff": is_staff(request.user),
             "roles": request.user.role_codes,  # type: ignore[union-attr]
             "credit_notes": list(r.credit_notes.all()),

@@ -14,12 +14,14 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals import selectors as approval_selectors
 from aftersales.approvals.web import post, run
 from aftersales.core import limits
 from aftersales.core.errors import NotFound
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.parts.views.common import is_staff
 from aftersales.stock import selectors
@@ -71,7 +73,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
             "totals": selectors.totals(qs),
             "query": _query(request),
             "warehouses": selectors.warehouses(request.user),
-            "kinds": WarehouseKind.choices,
+            "kinds": translated(WarehouseKind.choices),
         },
     )
 
@@ -96,7 +98,7 @@ def movement_list(request: HttpRequest) -> HttpResponse:
             "f": f,
             "query": _query(request),
             "warehouses": selectors.warehouses(request.user),
-            "kinds": MovementKind.choices,
+            "kinds": translated(MovementKind.choices),
         },
     )
 
@@ -129,7 +131,7 @@ def shortage_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "state": state,
-            "states": [("open", "待补货"), ("all", "全部"), ("replenished", "已补货")],
+            "states": [("open", _("待补货")), ("all", _("全部")), ("replenished", _("已补货"))],
             "query": _query(request),
             "may_replenish": request.user.has_perm("stock.add_movement"),
         },
@@ -148,7 +150,12 @@ def shortage_replenish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("stock:shortages")
 
 
-LOAN_VIEWS = [("open", "借出中"), ("overdue", "逾期未还"), ("returned", "已归还"), ("all", "全部")]
+LOAN_VIEWS = [
+    ("open", _("借出中")),
+    ("overdue", _("逾期未还")),
+    ("returned", _("已归还")),
+    ("all", _("全部")),
+]
 
 
 @login_required
@@ -174,7 +181,9 @@ def loaner_board(request: HttpRequest) -> HttpResponse:
         {
             "units": units,
             "f": f,
-            "states": [(v, label, counts.get(v, 0)) for v, label in LoanerState.choices],
+            "states": [
+                (v, label, counts.get(v, 0)) for v, label in translated(LoanerState.choices)
+            ],
             "which": which,
             "loan_views": LOAN_VIEWS,
             "page": page,
@@ -257,7 +266,7 @@ def loaner_repaired(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("stock:loaners")
 
 
-COUNT_VIEWS = [("open", "进行中"), ("posted", "已过账"), ("all", "全部")]
+COUNT_VIEWS = [("open", _("进行中")), ("posted", _("已过账")), ("all", _("全部"))]
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals.web import document_panels, flag, or_404, post, run, timeline
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import get_visible
 from aftersales.parts import selectors
 from aftersales.parts.models import BorrowingState, LoadingListState, PackBorrowing
@@ -30,7 +31,7 @@ def borrowings(request: HttpRequest) -> HttpResponse:
         {
             "rows": list(selectors.borrowings(request.user, state)[:500]),
             "state": state,
-            "states": BorrowingState.choices,
+            "states": translated(BorrowingState.choices),
             "roles": request.user.role_codes,  # type: ignore[union-attr]
         },
     )

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals import workflow
@@ -29,6 +30,7 @@ from aftersales.approvals.web import (
 )
 from aftersales.core.exports import xlsx
 from aftersales.core.formrows import filled, posted_rows
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -74,8 +76,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "rows": [{"r": r, "dl": dls.get(r.pk), "css": STATE_CSS.get(r.state, "")} for r in page],
         "f": f,
         "query": urlencode(query),
-        "states": [("open", "未完成"), ("all", "全部"), *PartsRequestState.choices],
-        "charge_types": ChargeType.choices,
+        "states": [
+            ("open", _("未完成")),
+            ("all", _("全部")),
+            *translated(PartsRequestState.choices),
+        ],
+        "charge_types": translated(ChargeType.choices),
         "customers": visible(Customer, request.user).order_by("name")[:500],
         "dealers": visible(Dealer, request.user).order_by("name")[:200]
         if is_staff(request.user)
@@ -164,7 +170,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "parts/new.html",
         {
             "customers": visible(Customer, user).order_by("name")[:500],
-            "sources": Source.choices,
+            "sources": translated(Source.choices),
             "staff": is_staff(user),
             "rows": rows,
             "form": request.POST,
@@ -181,7 +187,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "css": STATE_CSS.get(r.state, ""),
         "allowed": allowed,
         "timeline": timeline(r, REQUEST, PartsRequestState, request.user),
-        "causes": Cause.choices,
+        "causes": translated(Cause.choices),
         "suppliers": [(Supplier.PARTS_GROUP, "补配组"), (Supplier.OUTSOURCED, "外协厂")],
         "staff": is_staff(request.user),
         "can_receive": is_staff(request.user)

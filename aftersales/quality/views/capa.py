@@ -12,11 +12,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.models import Department
 from aftersales.approvals import workflow
 from aftersales.approvals.web import int_or_none, list_deadlines, or_404, post, run, timeline
+from aftersales.core.i18n import translated
 from aftersales.installed_base.models import ProductModel
 from aftersales.quality import selectors
 from aftersales.quality.models import CapaKind, CapaState, CorrectiveAction
@@ -47,9 +49,9 @@ def capa_list(request: HttpRequest) -> HttpResponse:
                 {"a": a, "dl": dls.get(a.pk), "css": STATE_CSS.get(a.state, "")} for a in page
             ],
             "state": state,
-            "states": [("all", "全部"), *CapaState.choices],
+            "states": [("all", _("全部")), *translated(CapaState.choices)],
             "may_open": bool(workflow.actor_roles(request.user) & capa.QUALITY_OFFICE),
-            "kinds": CapaKind.choices,
+            "kinds": translated(CapaKind.choices),
             "models": ProductModel.objects.filter(archived_at__isnull=True).order_by("code")[:300],
         },
     )

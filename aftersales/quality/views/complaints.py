@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.models import Department
@@ -29,6 +30,7 @@ from aftersales.approvals.web import (
     timeline,
 )
 from aftersales.core.exports import xlsx
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -58,7 +60,7 @@ STATE_CSS = {
 # the channels an agent picks; ticket / callback come from the record it was raised from
 AGENT_CHANNELS = [
     (v, label)
-    for v, label in ComplaintChannel.choices
+    for v, label in translated(ComplaintChannel.choices)
     if v not in (ComplaintChannel.TICKET, ComplaintChannel.CALLBACK)
 ]
 
@@ -96,9 +98,13 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             ],
             "f": f,
             "query": urlencode(query),
-            "states": [("open", "未结案"), ("all", "全部"), *ComplaintState.choices],
-            "categories": ComplaintCategory.choices,
-            "severities": Severity.choices if staff else [],
+            "states": [
+                ("open", _("未结案")),
+                ("all", _("全部")),
+                *translated(ComplaintState.choices),
+            ],
+            "categories": translated(ComplaintCategory.choices),
+            "severities": translated(Severity.choices) if staff else [],
             "customers": visible(Customer, request.user).order_by("name")[:500],
             "dealers": visible(Dealer, request.user).order_by("name")[:200] if staff else [],
             "staff": staff,
@@ -196,8 +202,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             .select_related("model", "site__customer")
             .order_by("site__customer__name", "serial_no")[:500],
             "channels": AGENT_CHANNELS,
-            "categories": ComplaintCategory.choices,
-            "person_issues": PersonIssue.choices,
+            "categories": translated(ComplaintCategory.choices),
+            "person_issues": translated(PersonIssue.choices),
             "people": _staff_people() if staff else [],
             "staff": staff,
         },
@@ -223,7 +229,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "timeline": timeline(c, COMPLAINT, ComplaintState, request.user),
             "departments": Department.objects.active().order_by("code"),
-            "severities": Severity.choices,
+            "severities": translated(Severity.choices),
             "staff": staff,
             **document_panels(c, request.user),
         },

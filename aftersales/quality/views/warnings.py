@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals import workflow
 from aftersales.approvals.web import or_404, run, timeline
+from aftersales.core.i18n import translated
 from aftersales.quality import selectors
 from aftersales.quality.models import ProactiveCheck, WarningFault, WarningState
 from aftersales.quality.services import warnings
@@ -37,7 +39,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
                 for w in page
             ],
             "state": state,
-            "states": [("all", "全部"), *WarningState.choices],
+            "states": [("all", _("全部")), *translated(WarningState.choices)],
         },
     )
 

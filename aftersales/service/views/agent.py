@@ -14,10 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.roles import ROLE_BY_CODE
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.i18n import translated
 from aftersales.service import selectors
 from aftersales.service.models import Callback, Ticket, TicketState, TicketType, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES
@@ -96,8 +98,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         ],
         "f": filters,
         "query": urlencode(query),
-        "states": [("open", "未关闭"), ("all", "全部"), *TicketState.choices],
-        "severities": Severity.choices,
+        "states": [("open", _("未关闭")), ("all", _("全部")), *translated(TicketState.choices)],
+        "severities": translated(Severity.choices),
         "can_create": user.has_perm("service.add_ticket"),
         "callbacks_due": selectors.callbacks_due(user).count()
         if has_any(user, CALLBACK_ROLES)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.visibility import BROAD_COMPANY_ROLES, get_visible
@@ -188,10 +189,10 @@ def minutes_text(minutes: int) -> str:
     """剩余/超时 time in words: 45分钟, 3小时05分, 2天4小时."""
     m = abs(minutes)
     if m < 60:
-        return f"{m}分钟"
+        return gettext("%(m)s分钟") % {"m": m}
     if m < 24 * 60:
-        return f"{m // 60}小时{m % 60:02d}分"
-    return f"{m // (24 * 60)}天{(m % (24 * 60)) // 60}小时"
+        return gettext("%(h)s小时%(m)s分") % {"h": m // 60, "m": f"{m % 60:02d}"}
+    return gettext("%(d)s天%(h)s小时") % {"d": m // (24 * 60), "h": (m % (24 * 60)) // 60}
 
 
 def sla_view(ticket: Ticket) -> dict[str, Any] | None:
@@ -201,7 +202,8 @@ def sla_view(ticket: Ticket) -> dict[str, Any] | None:
         return None
     left = int(due["minutes_left"])
     words = minutes_text(left)
-    due["text"] = f"已超时 {words}" if left < 0 else f"剩余 {words}"
+    text = gettext("已超时 %(t)s") if left < 0 else gettext("剩余 %(t)s")
+    due["text"] = text % {"t": words}
     if due.get("paused"):
-        due["text"] += "（已暂停）"
+        due["text"] += gettext("（已暂停）")
     return due

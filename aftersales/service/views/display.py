@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from aftersales.core.i18n import translated
 from aftersales.service.models import TicketState, WorkOrderState
 from aftersales.service.models.report import Responsibility
 from aftersales.service.transitions import TRANSITIONS
@@ -40,7 +41,7 @@ VERB_LABELS: dict[str, str] = {
 }
 
 CAUSE_CHOICES: list[tuple[str, str]] = [(c.value, label) for c, label in CAUSE_LABELS.items()]
-RESPONSIBILITY_CHOICES: list[tuple[str, str]] = list(Responsibility.choices)
+RESPONSIBILITY_CHOICES: list[tuple[str, str]] = translated(Responsibility.choices)
 OUTCOME_CHOICES: list[tuple[str, str]] = [
     ("free", "免费（配件、人工、差旅全免）"),
     ("parts_at_cost", "只收取工本费（配件成本价）"),

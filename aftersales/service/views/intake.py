@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.selectors import CUSTOMER_SEARCH
@@ -107,8 +108,8 @@ def _form_context(request: HttpRequest, values: dict[str, Any], error: str = "")
         "error": error,
         "picked": picked,
         "channels": [] if dealer else [(c.value, c.label) for c in AGENT_CHANNELS],
-        "types": TicketType.choices,
-        "severities": Severity.choices,
+        "types": translated(TicketType.choices),
+        "severities": translated(Severity.choices),
     }
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from aftersales.catalog.models import Part
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.service import notices
 from aftersales.service.models import ServiceReport, WorkOrder, WorkOrderState
@@ -163,7 +164,7 @@ def _job_context(
         and report is not None
         and report.filed_at is not None,
         "can_check_out": mine and wo.state == WorkOrderState.ON_SITE,
-        "leave_reasons": LeaveReason.choices,
+        "leave_reasons": translated(LeaveReason.choices),
         "report": report,
         "missing": report.missing_fields()
         if report is not None and report.filed_at is None

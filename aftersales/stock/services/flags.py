@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, F, Max, Min, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
 from aftersales.core.visibility import get_visible, visible
@@ -40,7 +41,7 @@ from aftersales.warranty.periods import add_months
 OUTFLOWS = (MovementKind.ISSUE, MovementKind.TRANSFER)
 INFLOWS = (MovementKind.RECEIPT, MovementKind.TRANSFER, MovementKind.TECH_RETURN)
 YELLOW, RED = "yellow", "red"
-FLAG_LABELS = {YELLOW: "黄色预警", RED: "红色预警"}
+FLAG_LABELS = {YELLOW: _("黄色预警"), RED: _("红色预警")}
 
 
 def policy() -> StockPolicy:
@@ -132,7 +133,7 @@ class SlowRow:
 
     @property
     def flag_label(self) -> str:
-        return FLAG_LABELS.get(self.flag, "")
+        return str(FLAG_LABELS.get(self.flag, ""))
 
 
 def slow_moving(
