@@ -524,7 +524,12 @@ def _reason(problem: PlanningProblem, segments: Sequence[Segment], job: Job) -> 
         if start <= job.window.latest:
             return Unassigned(job.id, UnassignedReason.FULLY_BOOKED)
         soonest = arrival if soonest is None else min(soonest, arrival)
-    if soonest is None:
+    if problem.now is not None and job.window.latest < problem.now:
+        # the window closed before the plan was made: say so, not "cannot reach"
+        detail = f"时间窗已于 {clock(job.window.latest)} 截止（规划时点 {clock(problem.now)}）"
+        if soonest is None:
+            detail += "，当天班次内也无法补做"
+    elif soonest is None:
         detail = "具备技能的工程师班次内无法完成"
     else:
         detail = f"最早 {clock(soonest)} 到达，时间窗截止 {clock(job.window.latest)}"

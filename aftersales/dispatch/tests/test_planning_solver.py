@@ -185,6 +185,20 @@ def test_unreachable_window_is_reported_not_dropped() -> None:
     assert "最早 01:40 到达" in plan.unassigned[0].detail
 
 
+def test_a_window_closed_before_now_is_said_to_be_past() -> None:
+    """Planned at 11:00, a job due at 10:00 that no one can still do in the shift is not
+    "unreachable within the shift" — its window closed before the plan was made."""
+    matrix = [[0, 300], [300, 0]]
+    tech = Technician("A", 0, 0, TimeWindow(480, 1050))
+    past = Job("PAST", 1, 90, TimeWindow(0, 600), weight=8)
+    problem = PlanningProblem((past,), (tech,), TravelMatrix.from_rows(matrix), now=660)
+    plan = solve(problem, time_budget_seconds=0.3)
+    [reason] = plan.unassigned
+    assert reason.reason is UnassignedReason.WINDOW_UNREACHABLE
+    assert reason.detail == "时间窗已于 10:00 截止（规划时点 11:00），当天班次内也无法补做"
+    assert check_plan(problem, plan).feasible
+
+
 def test_skills_pins_and_capacity_respected() -> None:
     problem = grid_problem(5, jobs=6, late=True, horizon=600)
     jobs = list(problem.jobs)
