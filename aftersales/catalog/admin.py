@@ -9,7 +9,7 @@ class PartAdmin(BusinessAdmin):
     list_display = ["code", "name", "model", "specification", "unit_cost", "price", "is_wear_part"]
     list_filter = ["category", "is_wear_part"]
     search_fields = ["code", "name", "name_initials", "model"]
-    filter_horizontal = ["substitutes"]
+    filter_horizontal = ["substitutes", "product_models"]
     readonly_fields = ["name_initials"]
 
 

@@ -27,6 +27,7 @@ class PartOut(ModelSchema):
             "unit_cost",
             "price",
             "is_wear_part",
+            "product_models",
             "archived_at",
         ]
 
@@ -43,6 +44,7 @@ class PartIn(In):
     unit_cost: Decimal = Money
     price: Decimal = Money
     is_wear_part: bool = False
+    product_models: list[int] = Field([], max_length=200, description="适用型号（产品型号ID）")
 
 
 class PartPatch(In):
@@ -54,6 +56,7 @@ class PartPatch(In):
     unit_cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     is_wear_part: bool | None = None
+    product_models: list[int] | None = Field(None, max_length=200)
 
 
 class PartFilter(InFilter):

@@ -32,6 +32,11 @@ class Part(BusinessModel):
     unit_cost = money_field("成本价", default=Decimal("0.00"))
     price = money_field("销售价", default=Decimal("0.00"))
     substitutes = models.ManyToManyField("self", blank=True, verbose_name="可替代配件")
+    # the product models the part is a spare of: their parts_supply_years decide how long it
+    # must be kept after they are discontinued (SPEC §11)
+    product_models = models.ManyToManyField(
+        "installed_base.ProductModel", blank=True, related_name="parts", verbose_name="适用型号"
+    )
     is_wear_part = models.BooleanField("易损件", default=False)
 
     visibility = {"public": "yes"}

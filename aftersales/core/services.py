@@ -14,7 +14,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from aftersales.core import audit
-from aftersales.core.errors import Conflict, NotFound, PermissionDenied, from_django_validation
+from aftersales.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    from_django_validation,
+)
 from aftersales.core.visibility import visibility_q
 
 M = TypeVar("M", bound=models.Model)
@@ -79,8 +85,7 @@ def create_record(model: type[M], *, actor: Any, data: dict[str, Any], check: bo
         _check_references(model, actor, data)
     obj = model(**data)
     _save(obj)
-    for name, values in m2m.items():
-        getattr(obj, name).set(values)
+    _set_m2m(obj, m2m)
     audit.record(obj, actor=actor, action="create", after=audit.snapshot(obj))
     return obj
 
@@ -104,8 +109,7 @@ def update_record(obj: M, *, actor: Any, changes: dict[str, Any], check: bool = 
     for name, value in changes.items():
         setattr(obj, name, value)
     _save(obj)
-    for name, values in m2m.items():
-        getattr(obj, name).set(values)
+    _set_m2m(obj, m2m)
     old, new = audit.diff(before, audit.snapshot(obj))
     if old or new or m2m:
         audit.record(obj, actor=actor, action="update", before=old, after=new)
@@ -158,6 +162,19 @@ def _require_visible(obj: models.Model, actor: Any) -> None:
     q = visibility_q(type(obj), actor)
     if q is not None and not type(obj)._default_manager.filter(q, pk=obj.pk).exists():
         raise NotFound()
+
+
+def _set_m2m(obj: models.Model, m2m: dict[str, Any]) -> None:
+    """Set many-to-many links; every id named must exist (else a Chinese 422, not a
+    foreign-key error at commit)."""
+    for name, values in m2m.items():
+        ids = {v.pk if isinstance(v, models.Model) else v for v in values or []}
+        field = type(obj)._meta.get_field(name)
+        related = field.related_model
+        assert related is not None and not isinstance(related, str)
+        if len(ids) != related._default_manager.filter(pk__in=ids).count():
+            raise ValidationFailed(f"{related._meta.verbose_name}不存在", field=name)
+        getattr(obj, name).set(ids)
 
 
 def _is_m2m(model: type[models.Model], name: str) -> bool:

@@ -187,6 +187,10 @@ class _Loader:
         by_code = {p.code: p for p in Part.objects.filter(code__in=[x.code for x in cd.PARTS])}
         for a, b in cd.SUBSTITUTES:
             by_code[a].substitutes.add(by_code[b])
+        # a part fits the models of its product line (their supply years keep it in stock)
+        for part in by_code.values():
+            if part.category_id and not part.product_models.exists():
+                part.product_models.add(*ProductModel.objects.filter(category_id=part.category_id))
         spec = cd.PRICE_LIST
         price_list = PriceList.objects.filter(code=spec["code"]).first()
         if price_list is None:

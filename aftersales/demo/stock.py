@@ -18,7 +18,7 @@ from aftersales.catalog.models import Part
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import Region
 from aftersales.staff.models import StaffProfile
-from aftersales.stock.models import Bin, Warehouse, WarehouseKind
+from aftersales.stock.models import PARTS_STORES, Bin, Warehouse, WarehouseKind
 from aftersales.stock.services import movements
 
 LOT_AGES_DAYS = (400, 150, 75, 20, 3)  # old lots and fresh ones
@@ -129,9 +129,7 @@ def load_loaners(*, users: dict[str, Any], seed: int = 2026) -> LoanerReport:
 
     report = LoanerReport()
     keeper = users.get("warehouse")
-    stores = list(
-        Warehouse.objects.exclude(kind=WarehouseKind.VAN).filter(archived_at__isnull=True)
-    )
+    stores = list(Warehouse.objects.filter(kind__in=PARTS_STORES).filter(archived_at__isnull=True))
     if keeper is None or not stores or LoanerUnit.objects.exists():
         return report
     rng = random.Random(seed)

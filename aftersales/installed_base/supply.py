@@ -66,3 +66,18 @@ def with_parts_supply(
             output_field=models.BooleanField(),
         )
     )
+
+
+def part_supply(of_models: list[PartsSupply]) -> PartsSupply | None:
+    """A spare part's supply from those of the models it fits: guaranteed while any of them
+    is (until the latest end; open while one is in production). None: linked to no model."""
+    if not of_models:
+        return None
+    kept = [s for s in of_models if s.guaranteed]
+    if any(s.until is None for s in kept):
+        return PartsSupply(True, None, "适用型号在产，备件正常供应")
+    ends = [s.until for s in (kept or of_models) if s.until is not None]
+    until = max(ends)
+    if kept:
+        return PartsSupply(True, until, f"适用型号已停产，备件保证供应至 {until}")
+    return PartsSupply(False, until, f"适用型号均已停产，备件保证供应期已于 {until} 届满")

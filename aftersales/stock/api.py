@@ -11,27 +11,17 @@ from ninja.pagination import paginate
 
 from aftersales.core.crud import Page, register_crud
 from aftersales.core.errors import PermissionDenied
+from aftersales.stock import api_schemas as sch
 from aftersales.stock import selectors
 from aftersales.stock.api_schemas import (
     LoanerRetireIn,
-    LoanerUnitFilter,
-    LoanerUnitIn,
     LoanerUnitOut,
-    LoanerUnitPatch,
     LoanIn,
     LoanInspectIn,
     LoanOut,
-    MinStockFilter,
-    MinStockIn,
-    MinStockOut,
-    MinStockPatch,
     MinStockProposalOut,
     SlowMovingOut,
     StockAdjustIn,
-    StockBinFilter,
-    StockBinIn,
-    StockBinOut,
-    StockBinPatch,
     StockCountCancelIn,
     StockCountDetailOut,
     StockCountEntriesIn,
@@ -47,10 +37,6 @@ from aftersales.stock.api_schemas import (
     StockTechReturnIn,
     StockTotalsOut,
     StockTransferIn,
-    WarehouseFilter,
-    WarehouseIn,
-    WarehouseOut,
-    WarehousePatch,
 )
 from aftersales.stock.models import Bin, LoanerUnit, MinStock, Movement, Warehouse
 from aftersales.stock.services import consumption, counts, flags, loaners
@@ -58,63 +44,41 @@ from aftersales.stock.services import movements as mv
 
 router = Router(tags=["库存"])
 
-register_crud(
-    router,
-    model=Warehouse,
-    path="stock/warehouses",
-    out=WarehouseOut,
-    create=WarehouseIn,
-    update=WarehousePatch,
-    filters=WarehouseFilter,
-    search=["code", "name"],
-)
-register_crud(
-    router,
-    model=LoanerUnit,
-    path="stock/loaners",
-    out=LoanerUnitOut,
-    create=LoanerUnitIn,
-    update=LoanerUnitPatch,
-    filters=LoanerUnitFilter,
-    search=["code", "serial_no"],
-)
-register_crud(
-    router,
-    model=MinStock,
-    path="stock/minimums",
-    out=MinStockOut,
-    create=MinStockIn,
-    update=MinStockPatch,
-    filters=MinStockFilter,
-    search=["part__code"],
-)
-register_crud(
-    router,
-    model=Bin,
-    path="stock/bins",
-    out=StockBinOut,
-    create=StockBinIn,
-    update=StockBinPatch,
-    filters=StockBinFilter,
-    search=["code"],
-)
+# master data of the stock: model, path, the prefix of its schemas, searched columns
+for model, path, schemas, search in (
+    (Warehouse, "warehouses", "Warehouse", ["code", "name"]),
+    (LoanerUnit, "loaners", "LoanerUnit", ["code", "serial_no"]),
+    (MinStock, "minimums", "MinStock", ["part__code"]),
+    (Bin, "bins", "StockBin", ["code"]),
+):
+    register_crud(
+        router,
+        model=model,
+        path=f"stock/{path}",
+        out=getattr(sch, f"{schemas}Out"),
+        create=getattr(sch, f"{schemas}In"),
+        update=getattr(sch, f"{schemas}Patch"),
+        filters=getattr(sch, f"{schemas}Filter"),
+        search=search,
+    )
 
 
-def _filters(**kw: Any) -> selectors.LevelFilters:
-    return selectors.LevelFilters(**kw)
+def _levels(request: HttpRequest, **f: Any) -> Any:
+    return selectors.levels(request.user, selectors.LevelFilters(**f))
 
 
-@router.get("/stock/levels", response=list[StockLevelOut], summary="库存（按仓库/配件/批次）")
+@router.get("/stock/levels", response=list[StockLevelOut], summary="库存（按仓库/配件/库位/批次）")
 @paginate(Page)
 def list_levels(
     request: HttpRequest,
     warehouse_id: int | None = None,
     part_id: int | None = None,
+    bin_id: int | None = None,
     kind: str | None = None,
     q: str | None = None,
 ) -> Any:
-    return selectors.levels(
-        request.user, _filters(warehouse_id=warehouse_id, part_id=part_id, kind=kind, q=q)
+    return _levels(
+        request, warehouse_id=warehouse_id, part_id=part_id, bin_id=bin_id, kind=kind, q=q
     )
 
 
@@ -123,14 +87,12 @@ def stock_totals(
     request: HttpRequest,
     warehouse_id: int | None = None,
     part_id: int | None = None,
+    bin_id: int | None = None,
     kind: str | None = None,
     q: str | None = None,
 ) -> Any:
-    return selectors.totals(
-        selectors.levels(
-            request.user, _filters(warehouse_id=warehouse_id, part_id=part_id, kind=kind, q=q)
-        )
-    )
+    f = {"warehouse_id": warehouse_id, "part_id": part_id, "bin_id": bin_id, "kind": kind, "q": q}
+    return selectors.totals(_levels(request, **f))
 
 
 @router.get("/stock/movements", response=list[StockMovementOut], summary="库存单据列表")
@@ -171,28 +133,29 @@ def post_receipt(request: HttpRequest, payload: StockReceiptIn) -> Any:
     return _done(request, mv.receive(actor=request.user, lines=lines, **data))
 
 
+def _post_out(request: HttpRequest, payload: Any, service: Any) -> tuple[int, Movement]:
+    data = payload.dict(exclude={"lines"})
+    return _done(request, service(actor=request.user, lines=_out_lines(payload), **data))
+
+
 @router.post("/stock/issues", response={201: StockMovementDetailOut}, summary="出库（先进先出）")
 def post_issue(request: HttpRequest, payload: StockIssueIn) -> Any:
-    data = payload.dict(exclude={"lines"})
-    return _done(request, mv.issue(actor=request.user, lines=_out_lines(payload), **data))
+    return _post_out(request, payload, mv.issue)
 
 
 @router.post("/stock/transfers", response={201: StockMovementDetailOut}, summary="调拨")
 def post_transfer(request: HttpRequest, payload: StockTransferIn) -> Any:
-    data = payload.dict(exclude={"lines"})
-    return _done(request, mv.transfer(actor=request.user, lines=_out_lines(payload), **data))
+    return _post_out(request, payload, mv.transfer)
 
 
 @router.post("/stock/tech-returns", response={201: StockMovementDetailOut}, summary="工程师退库")
 def post_tech_return(request: HttpRequest, payload: StockTechReturnIn) -> Any:
-    data = payload.dict(exclude={"lines"})
-    return _done(request, mv.tech_return(actor=request.user, lines=_out_lines(payload), **data))
+    return _post_out(request, payload, mv.tech_return)
 
 
 @router.post("/stock/scraps", response={201: StockMovementDetailOut}, summary="报废")
 def post_scrap(request: HttpRequest, payload: StockScrapIn) -> Any:
-    data = payload.dict(exclude={"lines"})
-    return _done(request, mv.scrap(actor=request.user, lines=_out_lines(payload), **data))
+    return _post_out(request, payload, mv.scrap)
 
 
 @router.post("/stock/adjustments", response={201: StockMovementDetailOut}, summary="盘点调整")
@@ -325,7 +288,15 @@ def slow_moving(
 ) -> Any:
     rows = flags.slow_moving(request.user, warehouse_id=warehouse_id, flag=flag or None)
     return [
-        {**vars(r), "warehouse_id": r.warehouse.pk, "warehouse": r.warehouse.name} for r in rows
+        {
+            **vars(r),
+            "warehouse_id": r.warehouse.pk,
+            "warehouse": r.warehouse.name,
+            "supply_text": r.supply_text,
+            "supply_ended": r.supply_ended,
+            "scrap_proposed": r.scrap_proposed,
+        }
+        for r in rows
     ]
 
 

@@ -156,21 +156,22 @@ class StockOutLineIn(In):
     to_bin_id: int | None = None
 
 
-class StockIssueIn(In):
+class _OutDocIn(In):
+    """An outgoing document: its lines and why."""
+
     columns_of = Movement
-    warehouse_id: int
     lines: list[StockOutLineIn]
     reason: str = ""
     reference: str = ""
 
 
-class StockTransferIn(In):
-    columns_of = Movement
+class StockIssueIn(_OutDocIn):
+    warehouse_id: int
+
+
+class StockTransferIn(_OutDocIn):
     from_warehouse_id: int
     to_warehouse_id: int
-    lines: list[StockOutLineIn]
-    reason: str = ""
-    reference: str = ""
 
 
 class StockTechReturnIn(In):
@@ -181,12 +182,9 @@ class StockTechReturnIn(In):
     reason: str = ""
 
 
-class StockScrapIn(In):
-    columns_of = Movement
+class StockScrapIn(_OutDocIn):
     warehouse_id: int
-    lines: list[StockOutLineIn]
     reason: str
-    reference: str = ""
 
 
 class StockCountLineIn(In):
@@ -432,3 +430,6 @@ class SlowMovingOut(Schema):
     )
     since_out: bool
     flag: str = Field(..., description="yellow 黄色 / red 红色 / 空：正常")
+    supply_text: str = Field(..., description="备件供应（按适用型号的停产后供应年限）")
+    supply_ended: bool = Field(..., description="适用型号的备件保证供应期均已届满")
+    scrap_proposed: bool = Field(..., description="建议报废：红色预警且不在保证供应期内")

@@ -15,6 +15,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.visibility import get_visible, visible
 from aftersales.stock.models import (
     OPEN_STATES,
+    Bin,
     CountState,
     Loan,
     LoanerUnit,
@@ -36,6 +37,7 @@ VALUE = ExpressionWrapper(
 class LevelFilters:
     warehouse_id: int | None = None
     part_id: int | None = None
+    bin_id: int | None = None
     kind: str | None = None  # warehouse kind
     q: str | None = None  # part code / name / initials
     include_empty: bool = False
@@ -77,6 +79,8 @@ def levels(user: Any, f: LevelFilters) -> QuerySet[StockLevel]:
         qs = qs.filter(warehouse_id=f.warehouse_id)
     if f.part_id:
         qs = qs.filter(part_id=f.part_id)
+    if f.bin_id:
+        qs = qs.filter(bin_id=f.bin_id)
     if f.kind:
         qs = qs.filter(warehouse__kind=f.kind)
     if f.q:
@@ -296,3 +300,33 @@ def pick_list(user: Any, pk: int) -> tuple[Movement, list[MovementLine]]:
         )
     )
     return doc, lines
+
+
+def bins(user: Any, warehouse_id: int | None = None) -> QuerySet[Bin]:
+    """The visible bins in walking order (warehouse, zone, shelf, level)."""
+    qs = visible(Bin, user).filter(archived_at__isnull=True, warehouse__archived_at=None)
+    if warehouse_id:
+        qs = qs.filter(warehouse_id=warehouse_id)
+    return qs.select_related("warehouse").order_by(
+        "warehouse__kind", "warehouse__code", "zone", "shelf", "level", "id"
+    )
+
+
+WALK = ("bin__zone", "bin__shelf", "bin__level")
+
+
+def bins_holding(warehouse: Warehouse, part_ids: set[int]) -> dict[int, list[str]]:
+    """Where each part lies in ``warehouse``: the codes of the bins holding it, the oldest
+    lot's first (FIFO: where it is picked from), then in walking order."""
+    out: dict[int, list[str]] = {}
+    rows = (
+        StockLevel.objects.filter(
+            warehouse=warehouse, part_id__in=part_ids, quantity__gt=0, bin__isnull=False
+        )
+        .order_by("part_id", "lot__received_at", "lot_id", *WALK)
+        .values_list("part_id", "bin__code")
+    )
+    for part_id, code in rows:
+        if code not in out.setdefault(part_id, []):
+            out[part_id].append(code)
+    return out

@@ -8,6 +8,7 @@ app_name = "stock"
 
 urlpatterns: list[URLPattern] = [
     path("", views.stock_list, name="list"),
+    path("bins/labels/", views.bin_labels, name="bin_labels"),
     path("movements/", views.movement_list, name="movements"),
     path("movements/<int:pk>/", views.movement_detail, name="movement"),
     path("movements/<int:pk>/pick/", views.pick_list, name="pick"),

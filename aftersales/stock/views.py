@@ -58,6 +58,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     f = selectors.LevelFilters(
         warehouse_id=_int(g.get("warehouse_id")),
+        bin_id=_int(g.get("bin_id")),
         kind=g.get("kind") if g.get("kind") in WarehouseKind.values else None,
         q=(g.get("q") or "").strip()[:50] or None,
     )
@@ -74,7 +75,44 @@ def stock_list(request: HttpRequest) -> HttpResponse:
             "query": _query(request),
             "warehouses": selectors.warehouses(request.user),
             "kinds": translated(WarehouseKind.choices),
+            "bin": selectors.bins(request.user).filter(pk=f.bin_id).first() if f.bin_id else None,
         },
+    )
+
+
+MAX_LABELS = 200
+
+
+@login_required
+def bin_labels(request: HttpRequest) -> HttpResponse:
+    """库位标签: an A4 sheet of the bins of a warehouse (``?warehouse_id=``, optionally
+    ``&id=…`` for some of them), each with a QR code that opens what lies at the bin."""
+    _may_see(request.user)
+    from django.urls import reverse
+    from django.utils.safestring import mark_safe
+
+    from aftersales.service.views.public import qr_svg
+
+    warehouse_id = _int(request.GET.get("warehouse_id"))
+    if warehouse_id is None:
+        raise Http404("请选择仓库")
+    try:
+        wh = selectors.warehouse(request.user, warehouse_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    qs = selectors.bins(request.user, wh.pk)
+    ids = [int(v) for v in request.GET.getlist("id") if v.strip().isdigit()][:MAX_LABELS]
+    if ids:
+        qs = qs.filter(pk__in=ids)
+    found = list(qs[: MAX_LABELS + 1])
+    labels = []
+    for b in found[:MAX_LABELS]:
+        url = request.build_absolute_uri(f"{reverse('stock:list')}?bin_id={b.pk}")
+        labels.append({"bin": b, "url": url, "svg": mark_safe(qr_svg(url, scale=4))})
+    return render(
+        request,
+        "stock/bin_labels.html",
+        {"wh": wh, "labels": labels, "truncated": len(found) > MAX_LABELS, "max": MAX_LABELS},
     )
 
 

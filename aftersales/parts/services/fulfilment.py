@@ -81,6 +81,7 @@ def borrow(
         audit.record(
             borrowing, actor=actor, action="create", after=audit.snapshot(borrowing), at=now
         )
+        stock_intake.pack_borrowed(actor=actor, borrowing=borrowing, now=now)
         move(
             locked,
             "borrow",
@@ -277,4 +278,5 @@ def borrowing_return(
             to_state=b.state,
             at=now,
         )
+        stock_intake.pack_returned(actor=actor, borrowing=b, now=now)
     return b

@@ -93,20 +93,37 @@ def daily_list(request: HttpRequest) -> HttpResponse:
     return redirect("parts:loading_lists")
 
 
+def _with_bins(ll: Any, items: list[Any]) -> list[Any]:
+    """Each line gets ``bins``: where its part lies (the oldest lot's bin first), for the
+    pick-up — in the finished-goods store for a finished-goods list, else (or when there is
+    none) the after-sales store."""
+    from aftersales.stock.selectors import bins_holding
+    from aftersales.stock.services.intake import after_sales_store, finished_goods_store
+
+    fg = finished_goods_store() if ll.kind == "finished_goods" else None
+    store = fg or after_sales_store()
+    lines = [ln for i in items for ln in i.request.lines.all()]
+    where = bins_holding(store, {ln.part_id for ln in lines}) if store else {}
+    for ln in lines:
+        ln.bins = where.get(ln.part_id, [])
+    return items
+
+
 @login_required
 def loading_list(request: HttpRequest, pk: int) -> HttpResponse:
     require_staff(request.user)
     ll = or_404(lambda: selectors.loading_list_detail(request.user, pk))
+    items = list(
+        ll.items.select_related("request__customer")
+        .prefetch_related("request__lines__part")
+        .order_by("seq")
+    )
     return render(
         request,
         "parts/loading_list.html",
         {
             "ll": ll,
-            "items": list(
-                ll.items.select_related("request__customer")
-                .prefetch_related("request__lines__part")
-                .order_by("seq")
-            ),
+            "items": _with_bins(ll, items),
             "timeline": timeline(ll, LOADING_LIST, LoadingListState, request.user),
             "print": request.GET.get("print") == "1",
             **document_panels(ll, request.user),

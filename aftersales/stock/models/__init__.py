@@ -5,7 +5,7 @@ from aftersales.stock.models.count import (
     StockCountLine,
 )
 from aftersales.stock.models.loaner import Loan, LoanerState, LoanerUnit
-from aftersales.stock.models.location import Bin, Warehouse, WarehouseKind
+from aftersales.stock.models.location import PARTS_STORES, Bin, Warehouse, WarehouseKind
 from aftersales.stock.models.movement import (
     Movement,
     MovementKind,
@@ -18,6 +18,7 @@ from aftersales.stock.models.stock import Lot, LotSource, StockLevel
 
 __all__ = [
     "OPEN_STATES",
+    "PARTS_STORES",
     "Bin",
     "CountState",
     "Loan",

@@ -13,6 +13,11 @@ class WarehouseKind(models.TextChoices):
     MAIN = "main", "售后总库"
     REGIONAL = "regional", "区域库"
     VAN = "van", "工程师车载库"
+    FINISHED = "finished", "成品仓"
+
+
+# the stores parts are kept and replenished from (the finished-goods store lends packs only)
+PARTS_STORES = (WarehouseKind.MAIN, WarehouseKind.REGIONAL)
 
 
 class Warehouse(BusinessModel):

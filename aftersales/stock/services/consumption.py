@@ -19,6 +19,7 @@ from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
+    PARTS_STORES,
     Shortage,
     ShortageState,
     StockLevel,
@@ -38,7 +39,7 @@ def van_of(technician: Any) -> Warehouse | None:
 def propose_source(van: Warehouse | None, part: Part, quantity: int) -> Warehouse | None:
     """The store a replenishment would come from: a store of the van's region holding the
     quantity, else any regional or main store holding it, else the after-sales store."""
-    stores = Warehouse.objects.filter(archived_at__isnull=True).exclude(kind=WarehouseKind.VAN)
+    stores = Warehouse.objects.filter(archived_at__isnull=True).filter(kind__in=PARTS_STORES)
     holding = (
         StockLevel.objects.filter(part=part, warehouse__in=stores)
         .values("warehouse")

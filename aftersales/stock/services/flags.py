@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
 from aftersales.core.visibility import get_visible, visible
+from aftersales.installed_base.supply import PartsSupply
 from aftersales.stock.models import (
+    PARTS_STORES,
     MinStock,
     Movement,
     MovementKind,
@@ -36,6 +38,7 @@ from aftersales.stock.models import (
     WarehouseKind,
 )
 from aftersales.stock.services import movements
+from aftersales.stock.services.supply import UNLINKED, supplies
 from aftersales.warranty.periods import add_months
 
 OUTFLOWS = (MovementKind.ISSUE, MovementKind.TRANSFER)
@@ -130,10 +133,29 @@ class SlowRow:
     since: dt.datetime | None
     since_out: bool
     flag: str
+    supply: PartsSupply | None = None  # None: the part is linked to no product model
 
     @property
     def flag_label(self) -> str:
         return str(FLAG_LABELS.get(self.flag, ""))
+
+    @property
+    def supply_text(self) -> str:
+        return self.supply.text if self.supply else UNLINKED
+
+    @property
+    def supply_ended(self) -> bool:
+        return self.supply is not None and not self.supply.guaranteed
+
+    @property
+    def scrap_proposed(self) -> bool:
+        return scrap_proposed(self.flag, self.supply)
+
+
+def scrap_proposed(flag: str, supply: PartsSupply | None) -> bool:
+    """A red slow mover is proposed for scrap (建议报废) — never while its spare-parts supply
+    is still guaranteed for a model it fits."""
+    return flag == RED and not (supply is not None and supply.guaranteed)
 
 
 def slow_moving(
@@ -159,6 +181,7 @@ def slow_moving(
     )
     since = since_of({(g["warehouse_id"], g["part_id"]) for g in groups})
     whs = Warehouse.objects.in_bulk({g["warehouse_id"] for g in groups})
+    supply = supplies({g["part_id"] for g in groups}, timezone.localdate(now))
     rows = []
     for g in groups:
         s = since[(g["warehouse_id"], g["part_id"])]
@@ -176,6 +199,7 @@ def slow_moving(
                 since=s.at,
                 since_out=s.out,
                 flag=colour,
+                supply=supply.get(g["part_id"]),
             )
         )
     order = {RED: 0, YELLOW: 1, "": 2}
@@ -184,14 +208,20 @@ def slow_moving(
 
 
 def flags_for_levels(levels: list[StockLevel], now: dt.datetime | None = None) -> None:
-    """Set ``flag`` / ``flag_label`` on each stock row of a page (by its location and part)."""
+    """Set ``flag`` / ``flag_label`` on each stock row of a page (by its location and part),
+    and ``supply`` (the part's spare-parts supply, None when linked to no model) with
+    ``supply_ended``."""
     now = now or timezone.now()
     pol = policy()
     since = since_of({(lv.warehouse_id, lv.part_id) for lv in levels})
+    supply = supplies({lv.part_id for lv in levels}, timezone.localdate(now))
     for lv in levels:
         colour = flag_of(since[(lv.warehouse_id, lv.part_id)].at, now, pol)
         lv.flag = colour  # type: ignore[attr-defined]
         lv.flag_label = FLAG_LABELS.get(colour, "")  # type: ignore[attr-defined]
+        found = supply.get(lv.part_id)
+        lv.supply = found  # type: ignore[attr-defined]
+        lv.supply_ended = found is not None and not found.guaranteed  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -213,7 +243,7 @@ def _source(wh: Warehouse, part_id: int, quantity: int) -> Warehouse | None:
         return None
     stores = (
         Warehouse.objects.filter(archived_at__isnull=True)
-        .exclude(kind=WarehouseKind.VAN)
+        .filter(kind__in=PARTS_STORES)
         .exclude(pk=wh.pk)
     )
     if wh.kind == WarehouseKind.REGIONAL:

@@ -1,21 +1,42 @@
-"""Stock that comes in as a consequence of another document: an accepted parts-request
-receipt check (SPEC §4.6) puts the request's parts into the after-sales store, once."""
+"""Stock that moves as a consequence of another document: an accepted parts-request receipt
+check (SPEC §4.6) puts the request's parts into the after-sales store, once; a finished-goods
+pack borrowed for a part that cannot ship in time (成品借用单, §4.4) leaves the finished-goods
+store for the after-sales store's opened-pack area, and goes back after its QA pass with the
+arrived part fitted into it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from aftersales.catalog.models import Part
+from aftersales.core.errors import ValidationFailed
 from aftersales.stock.models import Bin, LotSource, Movement, Warehouse, WarehouseKind
 from aftersales.stock.services import movements
 
 
-def after_sales_store() -> Warehouse | None:
+def _store(kind: str) -> Warehouse | None:
     found: Warehouse | None = (
-        Warehouse.objects.filter(kind=WarehouseKind.MAIN, archived_at__isnull=True)
-        .order_by("code")
-        .first()
+        Warehouse.objects.filter(kind=kind, archived_at__isnull=True).order_by("code").first()
     )
+    return found
+
+
+def after_sales_store() -> Warehouse | None:
+    return _store(WarehouseKind.MAIN)
+
+
+def finished_goods_store() -> Warehouse | None:
+    return _store(WarehouseKind.FINISHED)
+
+
+def _bin_named(store: Warehouse, code: str) -> Bin | None:
+    """The store's bin whose code is ``code`` (a receipt's storage area), if any."""
+    if not code.strip():
+        return None
+    found: Bin | None = Bin.objects.filter(
+        warehouse=store, code__iexact=code.strip(), archived_at=None
+    ).first()
     return found
 
 
@@ -27,13 +48,7 @@ def parts_received(*, actor: Any, receipt: Any, now: dt.datetime) -> Movement | 
     if store is None:
         return None
     request = receipt.request
-    bin_ = (
-        Bin.objects.filter(
-            warehouse=store, code__iexact=receipt.storage_location.strip(), archived_at=None
-        ).first()
-        if receipt.storage_location.strip()
-        else None
-    )
+    bin_ = _bin_named(store, receipt.storage_location)
     lines = [
         movements.ReceiptLine(
             part_id=line.part_id,
@@ -57,3 +72,88 @@ def parts_received(*, actor: Any, receipt: Any, now: dt.datetime) -> Movement | 
         check=False,
         now=now,
     )
+
+
+def _key(borrowing: Any, step: str) -> str:
+    return f"pack_borrowing:{borrowing.pk}:{step}"
+
+
+def pack_borrowed(*, actor: Any, borrowing: Any, now: dt.datetime) -> Movement | None:
+    """The borrowed pack (its code is an item of the part master) moves from the
+    finished-goods store to the after-sales store, at the bin named by the opened-pack area
+    when there is one; oldest lot first. ``InsufficientStock`` when the finished-goods store
+    does not hold it (the borrowing is refused). Nothing when the company keeps no
+    finished-goods or after-sales store in the system."""
+    fg, store = finished_goods_store(), after_sales_store()
+    if fg is None or store is None:
+        return None
+    code = borrowing.pack_code.strip()
+    pack = Part.objects.filter(code__iexact=code, archived_at__isnull=True).first()
+    if pack is None:
+        raise ValidationFailed(
+            f"成品包编号「{code}」不在物料档案中，无法从{fg.name}借出", field="pack_code"
+        )
+    bin_ = _bin_named(store, borrowing.storage_area)
+    return movements.transfer(
+        actor=actor,
+        from_warehouse_id=fg.pk,
+        to_warehouse_id=store.pk,
+        lines=[movements.OutLine(1, pack.pk, to_bin_id=bin_.pk if bin_ else None)],
+        reason="成品借用（拆包）",
+        reference=borrowing.number,
+        source_key=_key(borrowing, "out"),
+        check=False,
+        now=now,
+    )
+
+
+def pack_returned(*, actor: Any, borrowing: Any, now: dt.datetime) -> list[Movement]:
+    """After the QA pass: the very lot lent goes back to the finished-goods store, and the
+    part that arrived for the request (received into the after-sales store since the
+    borrowing) leaves the store fitted into the pack. Each posted once; nothing when the
+    pack never left the finished-goods store in the books."""
+    out = movements.existing(_key(borrowing, "out"))
+    if out is None or out.from_warehouse_id is None or out.to_warehouse_id is None:
+        return []
+    lent = list(out.lines.all())
+    back = movements.transfer(
+        actor=actor,
+        from_warehouse_id=out.to_warehouse_id,
+        to_warehouse_id=out.from_warehouse_id,
+        lines=[
+            movements.OutLine(ln.quantity, ln.part_id, lot_id=ln.lot_id, from_bin_id=ln.to_bin_id)
+            for ln in lent
+        ],
+        reason="成品包QA检验合格，归还成品仓",
+        reference=borrowing.number,
+        source_key=_key(borrowing, "back"),
+        check=False,
+        now=now,
+    )
+    receipts = borrowing.request.receipts.filter(
+        accepted=True, checked_at__gte=borrowing.borrowed_at
+    ).values_list("pk", flat=True)
+    arrived = [
+        ln
+        for mv in Movement.objects.filter(
+            source_key__in=[f"parts_receipt:{pk}" for pk in receipts],
+            to_warehouse_id=out.to_warehouse_id,
+        ).prefetch_related("lines")
+        for ln in mv.lines.all()
+    ]
+    if not arrived:
+        return [back]
+    fitted = movements.issue(
+        actor=actor,
+        warehouse_id=out.to_warehouse_id,
+        lines=[
+            movements.OutLine(ln.quantity, ln.part_id, lot_id=ln.lot_id, from_bin_id=ln.to_bin_id)
+            for ln in arrived
+        ],
+        reason="到货补件装回借用的成品包",
+        reference=borrowing.number,
+        source_key=_key(borrowing, "fitted"),
+        check=False,
+        now=now,
+    )
+    return [back, fitted]

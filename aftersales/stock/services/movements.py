@@ -26,6 +26,7 @@ from aftersales.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from aftersales.core.numbering import next_number
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
+    PARTS_STORES,
     Bin,
     Lot,
     LotSource,
@@ -206,31 +207,48 @@ def _take(
     return taken
 
 
-def _document(
-    kind: str,
-    *,
+@dataclass(frozen=True)
+class _Doc:
+    """What every document carries besides its lines: who, why, what for, when."""
+
+    actor: Any
+    now: dt.datetime
+    reason: str = ""
+    reference: str = ""
+    source_key: str = ""
+
+
+def _doc(
     actor: Any,
-    now: dt.datetime,
-    from_wh: Warehouse | None = None,
-    to_wh: Warehouse | None = None,
+    now: dt.datetime | None,
     reason: str = "",
     reference: str = "",
     source_key: str = "",
+) -> _Doc:
+    return _Doc(actor, now or timezone.now(), reason or "", reference or "", source_key)
+
+
+def _document(
+    kind: str,
+    doc: _Doc,
+    *,
+    from_wh: Warehouse | None = None,
+    to_wh: Warehouse | None = None,
 ) -> Movement:
-    if len(reason) > 200:
+    if len(doc.reason) > 200:
         raise ValidationFailed("事由不能超过200字", field="reason")
-    if len(reference) > 40:
+    if len(doc.reference) > 40:
         raise ValidationFailed("关联单据不能超过40字", field="reference")
     return Movement.objects.create(
-        number=next_number(PREFIX[MovementKind(kind)], on=now),
+        number=next_number(PREFIX[MovementKind(kind)], on=doc.now),
         kind=kind,
         from_warehouse=from_wh,
         to_warehouse=to_wh,
-        reason=reason.strip(),
-        reference=reference.strip(),
-        source_key=source_key,
-        posted_at=now,
-        posted_by=actor if getattr(actor, "pk", None) else None,
+        reason=doc.reason.strip(),
+        reference=doc.reference.strip(),
+        source_key=doc.source_key,
+        posted_at=doc.now,
+        posted_by=doc.actor if getattr(doc.actor, "pk", None) else None,
     )
 
 
@@ -252,6 +270,13 @@ def _line(
         unit_cost=lot.unit_cost,
         amount=(lot.unit_cost * n).quantize(Decimal("0.01")),
     )
+
+
+def _signed_line(mv: Movement, lot: Lot, delta: int, bin_: Bin | None) -> MovementLine:
+    """A count adjustment line: a gain (盘盈) comes in at the bin, a loss (盘亏) leaves it."""
+    if delta > 0:
+        return _line(mv, lot, delta, to_bin=bin_)
+    return _line(mv, lot, delta, from_bin=bin_)
 
 
 def _finish(mv: Movement, lines: list[MovementLine], *, actor: Any) -> Movement:
@@ -318,17 +343,14 @@ def receive(
     check: bool = True,
     now: dt.datetime | None = None,
 ) -> Movement:
-    """入库: each line is a new lot (its date and unit cost kept) put at a bin."""
-    now = now or timezone.now()
+    """入库: each line is a new lot (its date and unit cost kept) put at a bin. The public
+    receipt service of the stock (purchases, parts-request receipt checks, reusable old
+    parts): ``check=False`` for consequences of another document (no permission check),
+    ``source_key`` posts once."""
+    doc = _doc(actor, now, reason, reference, source_key)
     if (found := existing(source_key)) is not None:
         return found
-    wh = (
-        _warehouse(actor, warehouse_id, field="warehouse_id", label="接收仓库")
-        if check
-        else (Warehouse.objects.get(pk=warehouse_id))
-    )
-    if check:
-        _require_poster(actor)
+    wh = _place(actor, warehouse_id, check=check, field="warehouse_id", label="接收仓库")
     if source not in LotSource.values:
         raise ValidationFailed("入库来源无效", field="source")
     _lines_needed(lines)
@@ -345,21 +367,13 @@ def receive(
         )
 
     def post() -> Movement:
-        mv = _document(
-            MovementKind.RECEIPT,
-            actor=actor,
-            now=now,
-            to_wh=wh,
-            reason=reason,
-            reference=reference,
-            source_key=source_key,
-        )
+        mv = _document(MovementKind.RECEIPT, doc, to_wh=wh)
         out = []
         for part, n, cost, bin_, ln in parsed:
             lot = Lot.objects.create(
-                number=next_number(LOT_PREFIX, on=now),
+                number=next_number(LOT_PREFIX, on=doc.now),
                 part=part,
-                received_at=ln.received_at or now,
+                received_at=ln.received_at or doc.now,
                 unit_cost=cost,
                 source=source,
                 supplier_lot=ln.supplier_lot.strip()[:50],
@@ -369,6 +383,16 @@ def receive(
         return _finish(mv, out, actor=actor)
 
     return _once(source_key, post)
+
+
+def _place(actor: Any, pk: int, *, check: bool, field: str, label: str) -> Warehouse:
+    """The warehouse a document posts at: visible to the actor, who may post (``check``);
+    any warehouse for consequences of other documents."""
+    if not check:
+        return Warehouse.objects.get(pk=pk)
+    wh = _warehouse(actor, pk, field=field, label=label)
+    _require_poster(actor)
+    return wh
 
 
 def _take_lines(
@@ -400,17 +424,8 @@ def issue(
     now: dt.datetime | None = None,
 ) -> Movement:
     """出库 (to a work order's report, a parts request shipment…): oldest lots first."""
-    return _out(
-        MovementKind.ISSUE,
-        actor=actor,
-        warehouse_id=warehouse_id,
-        lines=lines,
-        reason=reason,
-        reference=reference,
-        source_key=source_key,
-        check=check,
-        now=now,
-    )
+    doc = _doc(actor, now, reason, reference, source_key)
+    return _out(MovementKind.ISSUE, doc, warehouse_id, lines, check=check)
 
 
 @transaction.atomic
@@ -426,56 +441,26 @@ def scrap(
     """报废: the reason is required."""
     if not (reason or "").strip():
         raise ValidationFailed("请填写报废原因", field="reason")
-    return _out(
-        MovementKind.SCRAP,
-        actor=actor,
-        warehouse_id=warehouse_id,
-        lines=lines,
-        reason=reason,
-        reference=reference,
-        now=now,
-    )
+    return _out(MovementKind.SCRAP, _doc(actor, now, reason, reference), warehouse_id, lines)
 
 
 def _out(
-    kind: str,
-    *,
-    actor: Any,
-    warehouse_id: int,
-    lines: list[OutLine],
-    reason: str = "",
-    reference: str = "",
-    source_key: str = "",
-    check: bool = True,
-    now: dt.datetime | None = None,
+    kind: str, doc: _Doc, warehouse_id: int, lines: list[OutLine], *, check: bool = True
 ) -> Movement:
-    now = now or timezone.now()
-    if (found := existing(source_key)) is not None:
+    if (found := existing(doc.source_key)) is not None:
         return found
-    if check:
-        wh = _warehouse(actor, warehouse_id, field="warehouse_id", label="发出仓库")
-        _require_poster(actor)
-    else:
-        wh = Warehouse.objects.get(pk=warehouse_id)
+    wh = _place(doc.actor, warehouse_id, check=check, field="warehouse_id", label="发出仓库")
     _lines_needed(lines)
 
     def post() -> Movement:
         # stock first, the number after: the day's number row is locked until commit, and
         # must not be what keeps two movements apart
         taken = [t for _, _, _, rows in _take_lines(wh, lines) for t in rows]
-        mv = _document(
-            kind,
-            actor=actor,
-            now=now,
-            from_wh=wh,
-            reason=reason,
-            reference=reference,
-            source_key=source_key,
-        )
+        mv = _document(kind, doc, from_wh=wh)
         out = [_line(mv, row.lot, k, from_bin=row.bin) for row, k in taken]
-        return _finish(mv, out, actor=actor)
+        return _finish(mv, out, actor=doc.actor)
 
-    return _once(source_key, post)
+    return _once(doc.source_key, post)
 
 
 @transaction.atomic
@@ -487,19 +472,18 @@ def transfer(
     lines: list[OutLine],
     reason: str = "",
     reference: str = "",
+    source_key: str = "",
+    check: bool = True,
     now: dt.datetime | None = None,
 ) -> Movement:
-    """调拨 (store → van, store → store): the lots move with their dates and costs."""
-    return _move(
-        MovementKind.TRANSFER,
-        actor=actor,
-        from_id=from_warehouse_id,
-        to_id=to_warehouse_id,
-        lines=lines,
-        reason=reason,
-        reference=reference,
-        now=now,
-    )
+    """调拨 (store → van, store → store): the lots move with their dates and costs.
+    ``check=False`` and ``source_key`` as for ``receive``."""
+    doc = _doc(actor, now, reason, reference, source_key)
+    if (found := existing(source_key)) is not None:
+        return found
+    src = _place(actor, from_warehouse_id, check=check, field="from_warehouse_id", label="发出仓库")
+    dst = _place(actor, to_warehouse_id, check=check, field="to_warehouse_id", label="接收仓库")
+    return _once(source_key, lambda: _move(MovementKind.TRANSFER, doc, src, dst, lines))
 
 
 @transaction.atomic
@@ -514,59 +498,36 @@ def tech_return(
 ) -> Movement:
     """工程师退库: parts go back from a technician's van to a store; the technician may post
     it for his own van."""
-    return _move(
-        MovementKind.TECH_RETURN,
-        actor=actor,
-        from_id=van_id,
-        to_id=to_warehouse_id,
-        lines=lines,
-        reason=reason,
-        now=now,
-    )
+    src = _warehouse(actor, van_id, field="from_warehouse_id", label="发出仓库")
+    if src.kind != WarehouseKind.VAN:
+        raise ValidationFailed("工程师退库须从车载库发出", field="from_warehouse_id")
+    _require_poster(actor, own_van=src)
+    try:
+        dst = Warehouse.objects.get(pk=to_warehouse_id, archived_at__isnull=True)
+    except Warehouse.DoesNotExist as exc:
+        raise NotFound("接收仓库不存在", field="to_warehouse_id") from exc
+    if dst.kind == WarehouseKind.VAN:
+        raise ValidationFailed("工程师退库须退回仓库，不能退到车载库", field="to_warehouse_id")
+    if dst.kind not in PARTS_STORES:
+        raise ValidationFailed("工程师退库须退回配件仓库", field="to_warehouse_id")
+    return _move(MovementKind.TECH_RETURN, _doc(actor, now, reason), src, dst, lines)
 
 
-def _move(
-    kind: str,
-    *,
-    actor: Any,
-    from_id: int,
-    to_id: int,
-    lines: list[OutLine],
-    reason: str = "",
-    reference: str = "",
-    now: dt.datetime | None = None,
-) -> Movement:
-    now = now or timezone.now()
-    src = _warehouse(actor, from_id, field="from_warehouse_id", label="发出仓库")
-    if kind == MovementKind.TECH_RETURN:
-        if src.kind != WarehouseKind.VAN:
-            raise ValidationFailed("工程师退库须从车载库发出", field="from_warehouse_id")
-        _require_poster(actor, own_van=src)
-        try:
-            dst = Warehouse.objects.get(pk=to_id, archived_at__isnull=True)
-        except Warehouse.DoesNotExist as exc:
-            raise NotFound("接收仓库不存在", field="to_warehouse_id") from exc
-        if dst.kind == WarehouseKind.VAN:
-            raise ValidationFailed("工程师退库须退回仓库，不能退到车载库", field="to_warehouse_id")
-    else:
-        _require_poster(actor)
-        dst = _warehouse(actor, to_id, field="to_warehouse_id", label="接收仓库")
+def _move(kind: str, doc: _Doc, src: Warehouse, dst: Warehouse, lines: list[OutLine]) -> Movement:
     if src.pk == dst.pk:
         raise ValidationFailed("发出仓库与接收仓库不能相同", field="to_warehouse_id")
     _lines_needed(lines)
     to_bins = [_bin(dst, ln.to_bin_id, field=f"lines[{i}].to_bin_id") for i, ln in enumerate(lines)]
     bins_by_line = {id(ln): b for ln, b in zip(lines, to_bins, strict=True)}
     taken = _take_lines(src, lines)
-    mv = _document(
-        kind, actor=actor, now=now, from_wh=src, to_wh=dst, reason=reason, reference=reference
-    )
+    mv = _document(kind, doc, from_wh=src, to_wh=dst)
     out = []
     for _, _, ln, rows in taken:
         for row, k in rows:
             to_bin = bins_by_line[id(ln)]
             _put(dst, to_bin, row.lot, k)
             out.append(_line(mv, row.lot, k, from_bin=row.bin, to_bin=to_bin))
-    return _finish(mv, out, actor=actor)
+    return _finish(mv, out, actor=doc.actor)
 
 
 @transaction.atomic
@@ -581,10 +542,9 @@ def adjust(
 ) -> Movement:
     """盘点调整: each line's counted quantity replaces the book quantity of that lot at that
     bin; the differences (盘盈 +, 盘亏 −) are the movement's lines."""
-    now = now or timezone.now()
-    wh = _warehouse(actor, warehouse_id, field="warehouse_id", label="仓库")
-    _require_poster(actor)
-    if not (reason or "").strip():
+    doc = _doc(actor, now, reason, reference)
+    wh = _place(actor, warehouse_id, check=True, field="warehouse_id", label="仓库")
+    if not doc.reason.strip():
         raise ValidationFailed("请填写调整原因", field="reason")
     _lines_needed(lines)
     parsed = []
@@ -594,15 +554,7 @@ def adjust(
         if lot is None:
             raise ValidationFailed(f"第{i + 1}行：批次不存在", field=f"lines[{i}].lot_id")
         parsed.append((lot, _bin(wh, ln.bin_id, field=f"lines[{i}].bin_id"), counted))
-    mv = _document(
-        MovementKind.ADJUSTMENT,
-        actor=actor,
-        now=now,
-        from_wh=wh,
-        to_wh=wh,
-        reason=reason,
-        reference=reference,
-    )
+    mv = _document(MovementKind.ADJUSTMENT, doc, from_wh=wh, to_wh=wh)
     out = []
     for lot, bin_, counted in sorted(parsed, key=lambda p: (p[0].part_id, p[0].pk)):
         level, _ = StockLevel.objects.get_or_create(
@@ -618,15 +570,7 @@ def adjust(
         if delta == 0:
             continue
         StockLevel.objects.filter(pk=level.pk, quantity=book).update(quantity=F("quantity") + delta)
-        out.append(
-            _line(
-                mv,
-                lot,
-                delta,
-                to_bin=bin_ if delta > 0 else None,
-                from_bin=bin_ if delta < 0 else None,
-            )
-        )
+        out.append(_signed_line(mv, lot, delta, bin_))
     if not out:
         raise ValidationFailed("盘点数量与账面一致，无需调整", field="lines")
     return _finish(mv, out, actor=actor)
@@ -653,15 +597,8 @@ def issue_available(
         taken += rows
     if not taken:
         return None, issued
-    mv = _document(
-        MovementKind.ISSUE,
-        actor=actor,
-        now=now,
-        from_wh=warehouse,
-        reason=reason,
-        reference=reference,
-        source_key=source_key,
-    )
+    doc = _doc(actor, now, reason, reference, source_key)
+    mv = _document(MovementKind.ISSUE, doc, from_wh=warehouse)
     lines = [_line(mv, row.lot, k, from_bin=row.bin) for row, k in taken]
     return _finish(mv, lines, actor=actor), issued
 
@@ -679,19 +616,10 @@ def post_count(
     """An approved count's variances as one adjustment, once per count (``source_key``):
     each is added to the stock as it is now (盘盈 +, 盘亏 −); a loss larger than what is
     left refuses the whole posting (the stock moved during the count: count again)."""
-    now = now or timezone.now()
+    doc = _doc(actor, now, reason, reference, source_key)
 
     def post() -> Movement:
-        doc = _document(
-            MovementKind.ADJUSTMENT,
-            actor=actor,
-            now=now,
-            from_wh=warehouse,
-            to_wh=warehouse,
-            reason=reason,
-            reference=reference,
-            source_key=source_key,
-        )
+        mv = _document(MovementKind.ADJUSTMENT, doc, from_wh=warehouse, to_wh=warehouse)
         out = []
         for level, delta in sorted(variances, key=lambda v: v[0].pk):
             rows = StockLevel.objects.filter(pk=level.pk)
@@ -702,17 +630,9 @@ def post_count(
                     f"{level.part.code} 批次{level.lot.number}：库存已变动，现有数量不足以"
                     f"过账盘亏 {-delta}，请重新盘点"
                 )
-            out.append(
-                _line(
-                    doc,
-                    level.lot,
-                    delta,
-                    to_bin=level.bin if delta > 0 else None,
-                    from_bin=level.bin if delta < 0 else None,
-                )
-            )
+            out.append(_signed_line(mv, level.lot, delta, level.bin))
         if not out:
             raise ValidationFailed("没有盘点差异", field="lines")
-        return _finish(doc, out, actor=actor)
+        return _finish(mv, out, actor=actor)
 
     return _once(source_key, post)
