@@ -25,6 +25,7 @@ from aftersales.stock.api_schemas import (
     StockCountCancelIn,
     StockCountDetailOut,
     StockCountEntriesIn,
+    StockCountFoundIn,
     StockCountIn,
     StockCountOut,
     StockIssueIn,
@@ -264,6 +265,14 @@ def count_entries(request: HttpRequest, pk: int, payload: StockCountEntriesIn) -
         count=pk,
         entries=[(e.line_id, e.counted) for e in payload.entries],
     )
+    return _count_detail(request, pk)
+
+
+@router.post(
+    "/stock/counts/{int:pk}/found", response=StockCountDetailOut, summary="添加无账配件（盘盈）"
+)
+def count_found(request: HttpRequest, pk: int, payload: StockCountFoundIn) -> Any:
+    counts.add_found(actor=request.user, count=pk, **payload.dict())
     return _count_detail(request, pk)
 
 

@@ -370,6 +370,16 @@ class StockCountEntriesIn(In):
     entries: list[StockCountEntryIn]
 
 
+class StockCountFoundIn(In):
+    """A part found that the count sheet has no line for (盘盈无账)."""
+
+    part_id: int | None = None
+    part_code: str = Field("", max_length=30)
+    bin_id: int | None = None
+    bin_code: str = Field("", max_length=40)
+    counted: Qty
+
+
 class StockCountCancelIn(In):
     columns_of = StockCount
     reason: str = Field(..., max_length=200)

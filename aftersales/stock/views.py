@@ -84,6 +84,62 @@ MAX_LABELS = 200
 
 
 @login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """库存看板: stock value by location, slow movers, the loaner pool (ECharts)."""
+    _may_see(request.user)
+    from django.utils.translation import gettext as _
+
+    from aftersales.stock import dashboard as board
+
+    titles = {
+        "places": _("各仓库库存金额"),
+        "slow": _("呆滞库存金额"),
+        "red": _("红色预警金额前十配件"),
+        "pool": _("备用机状态"),
+    }
+    return render(
+        request, "stock/dashboard.html", {"f": board.figures(request.user), "titles": titles}
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """Everything the user may see of the stock, one sheet per kind of record."""
+    _may_see(request.user)
+    from aftersales.core.exports import download
+    from aftersales.stock import spreadsheets
+
+    day = timezone.localdate().strftime("%Y%m%d")
+    return download(spreadsheets.export_all(request.user), f"库存导出{day}.xlsx")
+
+
+@login_required
+def opening_import(request: HttpRequest) -> HttpResponse:
+    """期初库存导入: GET the form (and ``?template=1`` the sheet to fill), POST the file."""
+    _may_see(request.user)
+    from aftersales.core.exports import download
+    from aftersales.stock import spreadsheets
+
+    if request.GET.get("template") == "1":
+        return download(spreadsheets.template(), "期初库存导入模板.xlsx")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的Excel文件")
+        else:
+            done = run(
+                request,
+                lambda: spreadsheets.import_opening(actor=request.user, fileobj=upload),
+                lambda docs: (
+                    f"已导入期初库存：{len(docs)} 张入库单，{sum(d.lines.count() for d in docs)} 行"
+                ),
+            )
+            if done is not None:
+                return redirect("stock:movements")
+    return render(request, "stock/import.html", {"headers": spreadsheets.HEADERS})
+
+
+@login_required
 def bin_labels(request: HttpRequest) -> HttpResponse:
     """库位标签: an A4 sheet of the bins of a warehouse (``?warehouse_id=``, optionally
     ``&id=…`` for some of them), each with a QR code that opens what lies at the bin."""
@@ -386,6 +442,25 @@ def count_enter(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: counts.enter(actor=request.user, count=pk, entries=entries),
         f"已保存 {len(entries)} 行实盘数量",
+    )
+    return redirect("stock:count", pk)
+
+
+@login_required
+@require_POST
+def count_found(request: HttpRequest, pk: int) -> HttpResponse:
+    """A part found that the sheet has no line for: part code, bin code, counted."""
+    _may_see(request.user)
+    run(
+        request,
+        lambda: counts.add_found(
+            actor=request.user,
+            count=pk,
+            part_code=post(request, "part_code")[:30],
+            bin_code=post(request, "bin_code")[:40],
+            counted=post(request, "counted")[:12],
+        ),
+        lambda ln: f"已添加无账配件 {ln.level.part.code}，实盘 {ln.counted}",
     )
     return redirect("stock:count", pk)
 

@@ -20,7 +20,10 @@ from aftersales.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from aftersales.core.numbering import next_number
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
+    Bin,
     CountState,
+    Lot,
+    LotSource,
     StockCount,
     StockCountLine,
     StockLevel,
@@ -183,6 +186,70 @@ def enter(
         at=now,
     )
     return found
+
+
+@transaction.atomic
+def add_found(
+    *,
+    actor: Any,
+    count: StockCount | int,
+    counted: Any,
+    part_id: int | None = None,
+    part_code: str = "",
+    bin_id: int | None = None,
+    bin_code: str = "",
+    now: dt.datetime | None = None,
+) -> StockCountLine:
+    """A part found where the book has no line for it (盘盈无账): the counter adds it with
+    its bin and counted quantity. It becomes a line with book 0 on a new lot (source 盘盈,
+    at the part's unit cost, dated now) whose stock row holds nothing until the approved
+    count posts the gain; nothing moves before."""
+    now = now or timezone.now()
+    found = _lock(actor, count)
+    _may_count(actor, found.warehouse)
+    if found.state != C.COUNTING:
+        raise Conflict(
+            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能录入",
+            code="count_state",
+        )
+    part = mv.part_of(part_id, part_code, field="part_code")
+    n = mv.quantity(counted, field="counted")
+    wh = found.warehouse
+    if bin_code.strip() and not bin_id:
+        by_code = Bin.objects.filter(
+            warehouse=wh, code__iexact=bin_code.strip()[:40], archived_at__isnull=True
+        ).first()
+        if by_code is None:
+            raise ValidationFailed(
+                f"库位不存在（{wh.name}没有库位「{bin_code.strip()[:40]}」）", field="bin_code"
+            )
+        bin_id = by_code.pk
+    bin_ = mv.bin_of(wh, bin_id, field="bin_id")
+    if found.lines.filter(level__part=part, level__bin=bin_).exists():
+        raise Conflict(
+            f"{bin_ or wh.name}已有{part.code}的盘点行，请在该行录入实盘数量",
+            code="count_line_exists",
+        )
+    lot = Lot.objects.create(
+        number=next_number(mv.LOT_PREFIX, on=now),
+        part=part,
+        received_at=now,
+        unit_cost=part.unit_cost,
+        source=LotSource.COUNT,
+    )
+    level = StockLevel.objects.create(warehouse=wh, bin=bin_, part=part, lot=lot, quantity=0)
+    line = StockCountLine.objects.create(
+        count=found, level=level, book=0, counted=n, counted_at=now, counted_by=actor
+    )
+    audit.record(
+        found,
+        actor=actor,
+        action="action",
+        verb="count_found",
+        payload={"line": line.pk, "part": part.code, "bin": str(bin_ or ""), "counted": n},
+        at=now,
+    )
+    return line
 
 
 def variances(count: StockCount) -> list[StockCountLine]:

@@ -97,18 +97,24 @@ def quantity(value: Any, *, field: str = "quantity", allow_zero: bool = False) -
     return inputs.quantity(value, field=field)
 
 
-def _part(line: ReceiptLine | OutLine, index: int) -> Part:
-    field = f"lines[{index}].part"
+def part_of(part_id: int | None, part_code: str, *, field: str, row: str = "") -> Part:
+    """A part by id or code (not archived); a clear Chinese error otherwise."""
     qs = Part.objects.filter(archived_at__isnull=True)
-    if line.part_id:
-        part = qs.filter(pk=line.part_id).first()
-    elif line.part_code.strip():
-        part = qs.filter(code__iexact=line.part_code.strip()).first()
+    if part_id:
+        part = qs.filter(pk=part_id).first()
+    elif part_code.strip():
+        part = qs.filter(code__iexact=part_code.strip()[:30]).first()
     else:
-        raise ValidationFailed(f"第{index + 1}行：请填写配件", field=field)
+        raise ValidationFailed(f"{row}请填写配件", field=field)
     if part is None:
-        raise ValidationFailed(f"第{index + 1}行：配件不存在", field=field)
+        raise ValidationFailed(f"{row}配件不存在", field=field)
     return part
+
+
+def _part(line: ReceiptLine | OutLine, index: int) -> Part:
+    return part_of(
+        line.part_id, line.part_code, field=f"lines[{index}].part", row=f"第{index + 1}行："
+    )
 
 
 def _warehouse(actor: Any, pk: int | None, *, field: str, label: str) -> Warehouse:
@@ -123,7 +129,7 @@ def _warehouse(actor: Any, pk: int | None, *, field: str, label: str) -> Warehou
     return wh
 
 
-def _bin(warehouse: Warehouse, pk: int | None, *, field: str) -> Bin | None:
+def bin_of(warehouse: Warehouse, pk: int | None, *, field: str) -> Bin | None:
     if not pk:
         return None
     found = Bin.objects.filter(pk=pk, warehouse=warehouse, archived_at__isnull=True).first()
@@ -361,7 +367,7 @@ def receive(
                 _part(ln, i),
                 quantity(ln.quantity, field=f"lines[{i}].quantity"),
                 inputs.money(ln.unit_cost, field=f"lines[{i}].unit_cost", label="单位成本"),
-                _bin(wh, ln.bin_id, field=f"lines[{i}].bin_id"),
+                bin_of(wh, ln.bin_id, field=f"lines[{i}].bin_id"),
                 ln,
             )
         )
@@ -403,7 +409,7 @@ def _take_lines(
         for i, ln in enumerate(lines)
     ]
     for _, _, ln, i in parsed:
-        _bin(wh, ln.from_bin_id, field=f"lines[{i}].from_bin_id")
+        bin_of(wh, ln.from_bin_id, field=f"lines[{i}].from_bin_id")
     out = []
     # one lock order for every movement (part, then lot date): no deadlock between two
     for part, n, ln, _ in sorted(parsed, key=lambda p: (p[0].pk, p[3])):
@@ -517,7 +523,9 @@ def _move(kind: str, doc: _Doc, src: Warehouse, dst: Warehouse, lines: list[OutL
     if src.pk == dst.pk:
         raise ValidationFailed("发出仓库与接收仓库不能相同", field="to_warehouse_id")
     _lines_needed(lines)
-    to_bins = [_bin(dst, ln.to_bin_id, field=f"lines[{i}].to_bin_id") for i, ln in enumerate(lines)]
+    to_bins = [
+        bin_of(dst, ln.to_bin_id, field=f"lines[{i}].to_bin_id") for i, ln in enumerate(lines)
+    ]
     bins_by_line = {id(ln): b for ln, b in zip(lines, to_bins, strict=True)}
     taken = _take_lines(src, lines)
     mv = _document(kind, doc, from_wh=src, to_wh=dst)
@@ -553,7 +561,7 @@ def adjust(
         lot = Lot.objects.filter(pk=ln.lot_id).first()
         if lot is None:
             raise ValidationFailed(f"第{i + 1}行：批次不存在", field=f"lines[{i}].lot_id")
-        parsed.append((lot, _bin(wh, ln.bin_id, field=f"lines[{i}].bin_id"), counted))
+        parsed.append((lot, bin_of(wh, ln.bin_id, field=f"lines[{i}].bin_id"), counted))
     mv = _document(MovementKind.ADJUSTMENT, doc, from_wh=wh, to_wh=wh)
     out = []
     for lot, bin_, counted in sorted(parsed, key=lambda p: (p[0].part_id, p[0].pk)):
