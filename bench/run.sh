@@ -11,6 +11,9 @@ echo
 echo "### Excel import: 10 000 rows"
 $PY bench/imports_bench.py
 echo
+echo "### Stock: 100 000 movements over 5 000 parts, p95 of posting, stock query, pick list"
+$PY bench/stock_bench.py ${QUICK:+--quick}
+echo
 echo "### Dispatch optimisation: Solomon VRPTW (DIMACS convention)"
 $PY bench/dispatch_solomon.py ${QUICK:+--quick}
 if [ -f bench/dispatch_field.py ]; then
