@@ -14,6 +14,7 @@ from aftersales.dispatch.api import router as dispatch_router
 from aftersales.imports.api import router as imports_router
 from aftersales.installed_base.api import router as installed_base_router
 from aftersales.knowledge.api import router as knowledge_router
+from aftersales.maintenance.api import router as maintenance_router
 from aftersales.notifications.api import router as notifications_router
 from aftersales.parts.api import router as parts_router
 from aftersales.quality.api import router as quality_router
@@ -49,6 +50,7 @@ ROUTERS = [
     ("/v1/", dispatch_router),
     ("/v1/", knowledge_router),
     ("/v1/", stock_router),
+    ("/v1/", maintenance_router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("aftersales.service.urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("returns/", include("aftersales.returns.urls")),
+    path("maintenance/", include("aftersales.maintenance.urls")),
     path("stock/", include("aftersales.stock.urls")),
     path("quality/", include("aftersales.quality.urls")),
     path("kb/", include("aftersales.knowledge.urls")),

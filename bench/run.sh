@@ -14,6 +14,9 @@ echo
 echo "### Stock: 100 000 movements over 5 000 parts, p95 of posting, stock query, pick list"
 $PY bench/stock_bench.py ${QUICK:+--quick}
 echo
+echo "### Maintenance: a year of visits for 10 000 plans, then again"
+$PY bench/maintenance_bench.py
+echo
 echo "### Dispatch optimisation: Solomon VRPTW (DIMACS convention)"
 $PY bench/dispatch_solomon.py ${QUICK:+--quick}
 if [ -f bench/dispatch_field.py ]; then

@@ -159,6 +159,9 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
         if step is not None:
             step(rng, users, ticket, day)
     load_loaners(users=users, seed=seed)  # after the tickets: some are lent on them
+    from aftersales.maintenance.demo import load_maintenance
+
+    load_maintenance(users=users, seed=seed)  # plans, this month's visits, inspections
     paperwork = load_paperwork(users=users, count=max(2, tickets // 6), seed=seed)
     report.parts_requests, report.returns = paperwork.parts_requests, paperwork.returns
     return report

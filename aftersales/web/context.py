@@ -96,6 +96,12 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
             | {"warehouse", "finance", "manager", "admin"}
         ),
     ),
+    (
+        "maintenance:plans",
+        _("巡检计划"),
+        frozenset({"agent", "coordinator", "team_leader", "manager", "admin", "customer"}),
+    ),
+    ("maintenance:visits", _("我的巡检"), frozenset({"technician"})),
     ("imports:list", _("导入导出"), frozenset({"agent", "coordinator", "admin", "dealer"})),
 ]
 

@@ -88,7 +88,7 @@ CREATES = re.compile(
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
-    r"stock/loans|stock/counts|stock/minimums|quality/old-parts)$"
+    r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -162,6 +162,38 @@ def count_of_a(tech: Any, van: Any) -> Any:
     return counts.open_count(actor=tech, warehouse_id=van.pk)
 
 
+def maintenance_of_a(w: Any) -> tuple[Any, Any, Any]:
+    """A's service contract, a maintenance plan on it and the plan's first visit."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales.customers.models import ServiceContract
+    from aftersales.maintenance.services import plans
+
+    today = timezone.localdate()
+    contract = ServiceContract.objects.create(
+        customer=w["c1"],
+        code="ORGA-WB-1",
+        name="ORGA机密维保合同",
+        start_date=today,
+        end_date=today + dt.timedelta(days=365),
+    )
+    plan = plans.plan_create(
+        actor=w["coordinator"],
+        data=plans.PlanInput(
+            name="ORGA机密巡检计划",
+            kind="routine",
+            customer_id=w["c1"].id,
+            site_id=w["s1"].id,
+            contract_id=contract.pk,
+            recurrence="monthly",
+            equipment_ids=[w["e1"].id],
+        ),
+    )
+    return contract, plan, plan.visits.order_by("due_date").first()
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -194,6 +226,7 @@ def build_org_a() -> dict[str, Any]:
     loan = loan_of_a(w, tk)
     quality_thresholds(month=1)
     [warning] = quality_warnings.scan()  # the filed report of A's equipment
+    m_contract, m_plan, m_visit = maintenance_of_a(w)
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -219,6 +252,9 @@ def build_org_a() -> dict[str, Any]:
         # the filed warranty report's "keep old part" line (A's dealer and technician)
         "quality/old-parts": OldPart.objects.get(ticket=tk),
         "stock/counts": count_of_a(w["tech"], van),
+        "maintenance/plans": m_plan,
+        "maintenance/visits": m_visit,
+        "maintenance/contracts": m_contract,
         "stock/minimums": MinStock.objects.create(
             warehouse=van, part_id=van_movement.lines.get().part_id, min_qty=5, reorder_to=8
         ),

@@ -129,6 +129,9 @@ class MaintenancePlan(BusinessModel):
         verbose_name="负责主办",
     )
     revision = models.PositiveIntegerField("修订号", default=1)
+    generated_through = models.DateField(
+        "已生成至", null=True, blank=True, editable=False, help_text="此日期前的周期已生成"
+    )
     note = models.TextField("说明", max_length=2000, blank=True)
 
     visibility = {"customer": "customer"}

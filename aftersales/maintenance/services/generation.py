@@ -23,7 +23,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from aftersales.bizcalendar.rules import periods_on
@@ -74,14 +75,60 @@ def working_day_test() -> Callable[[dt.date], bool]:
     return is_working
 
 
+def _horizon(plan: MaintenancePlan, today: dt.date) -> dt.date:
+    """How far this run generates: ``lead_days`` ahead, not past the plan's (or contract's)
+    end — so that a contract extended later still gets the dates after its old end."""
+    until = today + dt.timedelta(days=plan.lead_days)
+    schedule = schedule_of(plan)
+    if schedule is not None and schedule.end is not None:
+        until = min(until, schedule.end)
+    return until
+
+
 def _wanted(
-    plan: MaintenancePlan, today: dt.date, is_working: Callable[[dt.date], bool]
+    plan: MaintenancePlan,
+    today: dt.date,
+    is_working: Callable[[dt.date], bool],
+    *,
+    incremental: bool = False,
 ) -> list[rules.Occurrence]:
+    """The occurrences from today to the horizon; ``incremental``: only those after what an
+    earlier run already generated (``generated_through``)."""
     schedule = schedule_of(plan)
     if schedule is None or plan.archived_at is not None:
         return []
-    until = today + dt.timedelta(days=plan.lead_days)
-    return rules.occurrences(schedule, since=today, until=until, is_working=is_working)
+    since = today
+    if incremental and plan.generated_through is not None:
+        since = max(since, plan.generated_through + dt.timedelta(days=1))
+    until = _horizon(plan, today)
+    if since > until:
+        return []
+    return rules.occurrences(schedule, since=since, until=until, is_working=is_working)
+
+
+MARK = """
+UPDATE maintenance_maintenanceplan AS p
+SET generated_through = GREATEST(COALESCE(p.generated_through, r.through), r.through)
+FROM unnest(%(plan)s::bigint[], %(through)s::date[]) AS r(plan_id, through)
+WHERE p.id = r.plan_id
+  AND (p.generated_through IS NULL OR p.generated_through < r.through)
+"""
+
+
+def _mark(plans: list[MaintenancePlan], today: dt.date, *, reset: bool = False) -> None:
+    """Remember how far each plan is generated (a later run starts after it)."""
+    if not plans:
+        return
+    with connection.cursor() as cur:
+        if reset:
+            cur.execute(
+                "UPDATE maintenance_maintenanceplan SET generated_through = NULL WHERE id = ANY(%s)",
+                [[p.pk for p in plans]],
+            )
+        cur.execute(
+            MARK,
+            {"plan": [p.pk for p in plans], "through": [_horizon(p, today) for p in plans]},
+        )
 
 
 INSERT = """
@@ -162,9 +209,10 @@ def _add(plans: Iterable[MaintenancePlan], today: dt.date, now: dt.datetime) -> 
     batch: list[MaintenancePlan] = []
 
     def flush() -> int:
-        rows = [(p, o) for p in batch for o in _wanted(p, today, is_working)]
+        rows = [(p, o) for p in batch for o in _wanted(p, today, is_working, incremental=True)]
         made = _insert(rows, now)
         _audit_created(made, {p.pk: p for p in batch}, now)
+        _mark(batch, today)
         batch.clear()
         return len(made)
 
@@ -177,18 +225,31 @@ def _add(plans: Iterable[MaintenancePlan], today: dt.date, now: dt.datetime) -> 
     return created
 
 
+P = "maintenance_maintenanceplan"
+PENDING = f"""
+({P}.generated_through IS NULL OR {P}.generated_through < LEAST(
+    %s::date + {P}.lead_days,
+    COALESCE({P}.end_date, 'infinity'::date),
+    COALESCE((SELECT c.end_date FROM customers_servicecontract c WHERE c.id = {P}.contract_id),
+             'infinity'::date)))
+"""
+
+
 def generate(
     *, today: dt.date, plan_ids: list[int] | None = None, release: bool = True
 ) -> GenerationResult:
     """The daily run (also safe to run again at any time, or on two workers at once)."""
     now = timezone.now()
-    plans = _plans().order_by("pk")
+    # only plans whose horizon moved past what was generated (a second run loads none)
+    pending = RawSQL(PENDING, [today], output_field=BooleanField())
+    plans = _plans().alias(pending=pending).filter(pending=True).order_by("pk")
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
     result = GenerationResult()
     with transaction.atomic():
         result.created = _add(plans.iterator(chunk_size=BATCH), today, now)
     result.cancelled = cancel_beyond_end(today=today, plan_ids=plan_ids)
+    result.moved = revive_within_end(today=today, plan_ids=plan_ids)
     if release:
         result.released = release_due(today=today, plan_ids=plan_ids)
     return result
@@ -288,6 +349,7 @@ def replan(plan: MaintenancePlan, *, today: dt.date, actor: Any = None) -> Gener
     missing = [(plan, wanted[k]) for k in sorted(wanted)]
     made = _insert(missing, timezone.now())
     _audit_created(made, {plan.pk: plan}, timezone.now())
+    _mark([plan], today, reset=True)
     result.created = len(made)
     return result
 
@@ -325,6 +387,48 @@ def cancel_beyond_end(*, today: dt.date, plan_ids: list[int] | None = None) -> i
             _cancel(visit, reason=reason)
             cancelled += 1
     return cancelled
+
+
+def revive_within_end(*, today: dt.date, plan_ids: list[int] | None = None) -> int:
+    """Future visits cancelled because their contract or plan ended come back when it is
+    extended (planned again, to be released anew)."""
+    qs = (
+        MaintenanceVisit.objects.filter(
+            state=VisitState.CANCELLED,
+            cancel_reason__in=[CancelReason.CONTRACT_ENDED, CancelReason.PLAN_ENDED],
+            nominal_date__gte=today,
+            plan__archived_at__isnull=True,
+        )
+        .exclude(nominal_date__gt=F("plan__end_date"))
+        .exclude(nominal_date__gt=F("plan__contract__end_date"))
+        .values_list("pk", flat=True)
+    )
+    if plan_ids is not None:
+        qs = qs.filter(plan_id__in=plan_ids)
+    revived = 0
+    for pk in list(qs):
+        with transaction.atomic():
+            visit = (
+                MaintenanceVisit.objects.select_for_update(of=("self",))
+                .filter(pk=pk, state=VisitState.CANCELLED)
+                .first()
+            )
+            if visit is None:
+                continue
+            reason = visit.cancel_reason
+            visit.state, visit.cancel_reason, visit.ticket = VisitState.PLANNED, "", None
+            visit.save(update_fields=["state", "cancel_reason", "ticket", "updated_at"])
+            audit.record(
+                visit,
+                actor=None,
+                action="transition",
+                verb="visit_revived",
+                from_state=VisitState.CANCELLED,
+                to_state=visit.state,
+                payload={"was": reason},
+            )
+            revived += 1
+    return revived
 
 
 def release_due(*, today: dt.date, plan_ids: list[int] | None = None) -> int:

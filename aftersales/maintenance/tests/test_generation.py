@@ -209,3 +209,23 @@ def test_release_creates_one_inspection_ticket_per_visit(w) -> None:  # type: ig
     assert ticket.site_id == w.s1.pk and ticket.equipment_id == w.e1.pk
     assert ticket.contact_name == "王经理"
     assert Ticket.objects.filter(type=TicketType.INSPECTION).count() == 1
+
+
+def test_a_later_run_starts_after_what_was_generated_and_an_extended_contract_continues(w) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(w, contract_id=w.k1.pk, start_date=None, lead_days=120, release_days=0)
+    plan.refresh_from_db()
+    assert plan.generated_through == dt.date(2026, 12, 30)
+    w.k1.end_date = dt.date(2026, 9, 15)
+    w.k1.save(update_fields=["end_date"])
+    generation.generate(today=TODAY, release=False)
+    # extended again: the months after the short end come back on the next run
+    w.k1.end_date = dt.date(2027, 12, 31)
+    w.k1.save(update_fields=["end_date"])
+    result = generation.generate(today=TODAY + dt.timedelta(days=1), release=False)
+    # Oct–Dec had been cancelled by the short end: they are planned again, not duplicated
+    assert (result.created, result.moved) == (0, 3)
+    got = {k: s for k, _, s in dues(plan)}
+    assert set(got.values()) == {VisitState.PLANNED} and len(got) == 4
+    result = generation.generate(today=dt.date(2026, 10, 5), release=False)
+    assert result.created == 2  # January and February 2027 came into the 120-day horizon
+    assert {"2027-01-01", "2027-02-01"} <= {k for k, _, _ in dues(plan)}

@@ -1,0 +1,21 @@
+"""URLs of the maintenance screens (namespace ``maintenance``), under /maintenance/."""
+
+from django.urls import URLPattern, path
+
+from aftersales.maintenance import views
+
+app_name = "maintenance"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.plan_list, name="plans"),
+    path("plans/new/", views.plan_edit, name="plan_new"),
+    path("plans/preview/", views.plan_preview, name="plan_preview"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("visits/", views.visit_list, name="visits"),
+    path("board/", views.board, name="board"),
+    path("results.xlsx", views.results_export, name="results_export"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("visits/<int:pk>/act/<slug:action>/", views.visit_action, name="visit_act"),
+]
