@@ -211,6 +211,7 @@ class EquipmentOut(ModelSchema):
             "quantity",
             "site",
             "software_version",
+            "batch_no",
             "connection",
             "sale_date",
             "installation_date",
@@ -231,6 +232,7 @@ class EquipmentIn(In):
     quantity: int = Field(1, ge=1)
     site_id: int
     software_version: str = ""
+    batch_no: str = ""
     connection: str = ""
     sale_date: dt.date | None = None
     installation_date: dt.date | None = None
@@ -247,6 +249,7 @@ class EquipmentPatch(In):
     quantity: int | None = Field(None, ge=1)
     site_id: int | None = None
     software_version: str | None = None
+    batch_no: str | None = None
     connection: str | None = None
     sale_date: dt.date | None = None
     installation_date: dt.date | None = None

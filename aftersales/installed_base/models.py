@@ -156,6 +156,7 @@ class Equipment(BusinessModel):
         "customers.Site", on_delete=models.PROTECT, related_name="equipment", verbose_name="项目"
     )
     software_version = models.CharField("软件版本", max_length=50, blank=True)
+    batch_no = models.CharField("生产批次", max_length=50, blank=True)
     connection = models.CharField("协议/连接方式", max_length=100, blank=True)
     sale_date = models.DateField("销售日期", null=True, blank=True)
     installation_date = models.DateField("安装日期", null=True, blank=True)

@@ -15,6 +15,13 @@ from aftersales.approvals.services import deadlines
 from aftersales.core.crud import Page
 from aftersales.quality import selectors
 from aftersales.quality.api_schemas import (
+    CapaCancelIn,
+    CapaDetailOut,
+    CapaIn,
+    CapaOut,
+    CapaPlanIn,
+    CapaSubmitIn,
+    CapaVerifyIn,
     ComplaintCancelIn,
     ComplaintDetailOut,
     ComplaintExplainIn,
@@ -36,10 +43,11 @@ from aftersales.quality.api_schemas import (
     QualityWarningOut,
     SettlementCheckOut,
     WarningChecksOut,
+    WarningCloseIn,
 )
 from aftersales.quality.models import Complaint, ProactiveCheck, WarningFault
-from aftersales.quality.services import complaints, old_parts, warnings
-from aftersales.quality.transitions import COMPLAINT, OLD_PART
+from aftersales.quality.services import capa, complaints, old_parts, warnings
+from aftersales.quality.transitions import CAPA, COMPLAINT, OLD_PART
 
 router = Router(tags=["质量"])
 
@@ -182,6 +190,7 @@ def warning_payload(request: HttpRequest, pk: int) -> Any:
             "equipment_id": e.pk,
             "serial_no": e.serial_no,
             "software_version": e.software_version,
+            "batch_no": e.batch_no,
             "customer_name": e.site.customer.name,
             "site_name": e.site.name,
             "ticket_id": checks[e.pk].pk if e.pk in checks else None,
@@ -324,3 +333,77 @@ def waive_old_part(request: HttpRequest, pk: int, payload: OldPartWaiveIn) -> An
     o = selectors.old_part_detail(request.user, pk)
     old_parts.waive(actor=request.user, old_part=o, reason=payload.waive_reason)
     return old_part_payload(request, pk)
+
+
+@router.post(
+    "/quality/warnings/{int:pk}/close", response=QualityWarningDetailOut, summary="关闭质量预警"
+)
+def close_warning(request: HttpRequest, pk: int, payload: WarningCloseIn) -> Any:
+    w = selectors.warning_detail(request.user, pk)
+    warnings.close(actor=request.user, warning=w, note=payload.close_note)
+    return warning_payload(request, pk)
+
+
+# ---------------------------------------------------------------- CAPA
+
+
+def capa_payload(request: HttpRequest, pk: int) -> Any:
+    a = selectors.capa_detail(request.user, pk)
+    a.deadlines = deadline_rows(deadlines.of(a), timezone.now())  # type: ignore[attr-defined]
+    for_audience(a, request.user)
+    allowed = {tr.action for tr in workflow.allowed(a, CAPA, request.user)}
+    if a.state == "open" and a.owner_id == request.user.pk:
+        allowed.add("submit")
+    a.allowed_actions = sorted(allowed)  # type: ignore[attr-defined]
+    return a
+
+
+@router.get("/quality/capa", response=list[CapaOut], summary="纠正预防措施列表")
+@paginate(Page)
+def list_capas(request: HttpRequest, state: str | None = None) -> Any:
+    return selectors.capa_list(request.user, state)
+
+
+@router.post("/quality/capa", response={201: CapaDetailOut}, summary="登记纠正预防措施/整改报告")
+def create_capa(request: HttpRequest, payload: CapaIn) -> Any:
+    made = capa.open_capa(actor=request.user, data=capa.CapaInput(**payload.dict()))
+    return 201, capa_payload(request, made.pk)
+
+
+@router.get("/quality/capa/{int:pk}", response=CapaDetailOut, summary="纠正预防措施详情")
+def get_capa(request: HttpRequest, pk: int) -> Any:
+    return capa_payload(request, pk)
+
+
+@router.post("/quality/capa/{int:pk}/plan", response=CapaDetailOut, summary="制定原因与措施")
+def plan_capa(request: HttpRequest, pk: int, payload: CapaPlanIn) -> Any:
+    a = selectors.capa_detail(request.user, pk)
+    capa.plan(actor=request.user, capa=a, **payload.dict())
+    return capa_payload(request, pk)
+
+
+@router.post(
+    "/quality/capa/{int:pk}/submit", response=CapaDetailOut, summary="实施完毕，提交效果验证"
+)
+def submit_capa(request: HttpRequest, pk: int, payload: CapaSubmitIn) -> Any:
+    a = selectors.capa_detail(request.user, pk)
+    capa.submit(actor=request.user, capa=a, done_note=payload.done_note)
+    return capa_payload(request, pk)
+
+
+@router.post(
+    "/quality/capa/{int:pk}/verify",
+    response=CapaDetailOut,
+    summary="效果验证（责任人、提交人以外）：有效关闭 / 无效重新打开",
+)
+def verify_capa(request: HttpRequest, pk: int, payload: CapaVerifyIn) -> Any:
+    a = selectors.capa_detail(request.user, pk)
+    capa.verify(actor=request.user, capa=a, **payload.dict())
+    return capa_payload(request, pk)
+
+
+@router.post("/quality/capa/{int:pk}/cancel", response=CapaDetailOut, summary="撤销")
+def cancel_capa(request: HttpRequest, pk: int, payload: CapaCancelIn) -> Any:
+    a = selectors.capa_detail(request.user, pk)
+    capa.cancel(actor=request.user, capa=a, reason=payload.cancel_reason)
+    return capa_payload(request, pk)

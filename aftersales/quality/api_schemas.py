@@ -10,7 +10,13 @@ from ninja import Field, Schema
 from aftersales.approvals.api import ApprovalRequestOut as ApprovalOut
 from aftersales.approvals.api_common import DeadlineOut, EventOut
 from aftersales.core.schemas import In
-from aftersales.quality.models import Complaint, OldPart
+from aftersales.quality.models import (
+    CapaVerification,
+    Complaint,
+    CorrectiveAction,
+    OldPart,
+    QualityWarning,
+)
 
 
 class ComplaintIn(In):
@@ -192,6 +198,7 @@ class CheckCandidateOut(Schema):
     equipment_id: int
     serial_no: str
     software_version: str
+    batch_no: str
     customer_name: str
     site_name: str
     ticket_id: int | None = None
@@ -329,3 +336,91 @@ class SettlementCheckOut(Schema):
     ticket_id: int
     settleable: bool
     reasons: list[str]
+
+
+class WarningCloseIn(In):
+    columns_of = QualityWarning
+    close_note: str
+
+
+# ---------------------------------------------------------------- CAPA
+
+
+class CapaIn(In):
+    columns_of = CorrectiveAction
+    title: str
+    kind: str = Field("corrective", description="corrective / rectification")
+    source: str = Field("manual", description="manual / repeat_repair")
+    product_model_id: int | None = None
+    source_note: str = ""
+
+
+class CapaPlanIn(In):
+    columns_of = CorrectiveAction
+    cause: str
+    measures: str
+    owner_department_id: int
+    owner_id: int | None = None
+    deadline: dt.date
+
+
+class CapaSubmitIn(In):
+    columns_of = CorrectiveAction
+    done_note: str
+
+
+class CapaVerifyIn(In):
+    columns_of = CapaVerification
+    effective: bool
+    note: str
+    new_deadline: dt.date | None = None
+
+
+class CapaCancelIn(In):
+    columns_of = CorrectiveAction
+    cancel_reason: str
+
+
+class CapaVerificationOut(Schema):
+    verified_by_id: int
+    verified_at: dt.datetime
+    effective: bool
+    note: str
+    new_deadline: dt.date | None
+
+
+class CapaOut(Schema):
+    id: int
+    number: str
+    kind: str
+    source: str
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    title: str
+    complaint_id: int | None
+    warning_id: int | None
+    product_model_id: int | None
+    owner_department_id: int | None
+    owner_id: int | None
+    deadline: dt.date | None
+    reopen_count: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class CapaDetailOut(CapaOut):
+    source_note: str
+    cause: str
+    measures: str
+    done_note: str
+    submitted_at: dt.datetime | None
+    submitted_by_id: int | None
+    cancel_reason: str
+    verifications: list[CapaVerificationOut] = []
+    allowed_actions: list[str] = []
+    deadlines: list[DeadlineOut] = []
+    timeline: list[EventOut] = []
+
+    @staticmethod
+    def resolve_verifications(obj: Any) -> Any:
+        return list(obj.verifications.all())

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("warnings/", warnings.warning_list, name="warnings"),
     path("warnings/<int:pk>/", warnings.warning_detail, name="warning"),
     path("warnings/<int:pk>/checks/", warnings.warning_checks, name="warning_checks"),
+    path("warnings/<int:pk>/close/", warnings.warning_close, name="warning_close"),
     path("capa/", capa.capa_list, name="capas"),
     path("capa/new/", capa.capa_new, name="capa_new"),
     path("capa/<int:pk>/", capa.capa_detail, name="capa"),

@@ -26,7 +26,7 @@ from aftersales.accounts.services import issue_token
 from aftersales.approvals.testing import build as build_documents
 from aftersales.core.models import AuditEvent
 from aftersales.parts.tests.helpers import file_request, pending_task
-from aftersales.quality.models import OldPart
+from aftersales.quality.models import CorrectiveAction, OldPart
 from aftersales.quality.services import complaints
 from aftersales.quality.services import warnings as quality_warnings
 from aftersales.quality.tests.warning_world import thresholds as quality_thresholds
@@ -88,7 +88,8 @@ CREATES = re.compile(
     r"parts/closing-runs|parts/loading-lists/daily|parts/loading-lists/finished-goods|"
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
-    r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans)$"
+    r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans|"
+    r"quality/capa)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -249,6 +250,7 @@ def build_org_a() -> dict[str, Any]:
         "stock/loaners-for-ticket": tk,
         "stock/loans": loan,
         "quality/warnings": warning,
+        "quality/capa": CorrectiveAction.objects.get(warning=warning),  # the one it drafted
         # the filed warranty report's "keep old part" line (A's dealer and technician)
         "quality/old-parts": OldPart.objects.get(ticket=tk),
         "stock/counts": count_of_a(w["tech"], van),

@@ -106,6 +106,16 @@ class QualityWarning(BusinessModel):
         related_name="+",
         verbose_name="生成排查单人",
     )
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="关闭人",
+    )
+    close_note = models.CharField("关闭说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "质量预警"

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from aftersales.approvals import workflow
+from aftersales.approvals import inputs, workflow
 from aftersales.approvals.documents import users_with_roles
 from aftersales.core import audit
 from aftersales.core.errors import Conflict
@@ -257,3 +257,35 @@ def create_checks(
                 at=now,
             )
     return result
+
+
+CLOSE_ROLES = frozenset({"quality_director", "quality_centre_director"})
+
+
+def close(
+    *, actor: Any, warning: QualityWarning | int, note: str, now: dt.datetime | None = None
+) -> QualityWarning:
+    """The quality office closes a warning once its checks are done (or found unneeded),
+    with a note; the tickets and CAPA it made carry on. Never twice."""
+    now = now or timezone.now()
+    workflow.require_role(actor, CLOSE_ROLES, "关闭质量预警")
+    note = inputs.text(note, field="note", label="关闭说明", max_length=200)
+    pk = warning.pk if isinstance(warning, QualityWarning) else int(warning)
+    with transaction.atomic():
+        w = QualityWarning.objects.select_for_update().get(pk=pk)
+        if w.state == WarningState.CLOSED:
+            raise Conflict("预警已关闭", code="closed")
+        before = w.state
+        w.state, w.closed_at, w.closed_by, w.close_note = WarningState.CLOSED, now, actor, note
+        w.save(update_fields=["state", "closed_at", "closed_by", "close_note", "updated_at"])
+        audit.record(
+            w,
+            actor=actor,
+            action="transition",
+            verb="close",
+            from_state=before,
+            to_state=w.state,
+            reason=note,
+            at=now,
+        )
+    return w

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals import workflow
-from aftersales.approvals.web import or_404, run, timeline
+from aftersales.approvals.web import or_404, post, run, timeline
 from aftersales.core.i18n import translated
 from aftersales.quality import selectors
 from aftersales.quality.models import ProactiveCheck, WarningFault, WarningState
@@ -65,13 +65,15 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": sum(1 for e in candidates if e.pk not in checked),
             "may_check": w.state != WarningState.CLOSED
             and bool(workflow.actor_roles(request.user) & warnings.CHECK_ROLES),
+            "may_close": w.state != WarningState.CLOSED
+            and bool(workflow.actor_roles(request.user) & warnings.CLOSE_ROLES),
             "chart": selectors.warning_trend(w),
             "timeline": timeline_rows(w, request.user),
         },
     )
 
 
-VERB_LABELS = {"创建": "预警触发", "create_checks": "生成主动排查单"}
+VERB_LABELS = {"创建": "预警触发", "create_checks": "生成主动排查单", "close": "关闭预警"}
 
 
 def timeline_rows(w: Any, user: Any) -> list[dict[str, Any]]:
@@ -95,4 +97,16 @@ def warning_checks(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "以下设备的客户没有可用的联系电话，未生成排查单：" + "、".join(result.skipped),
         )
+    return redirect("quality:warning", pk)
+
+
+@login_required
+@require_POST
+def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
+    w = or_404(lambda: selectors.warning_detail(request.user, pk))
+    run(
+        request,
+        lambda: warnings.close(actor=request.user, warning=w, note=post(request, "note")),
+        "预警已关闭",
+    )
     return redirect("quality:warning", pk)
