@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("parts/", include("aftersales.parts.urls")),
     path("returns/", include("aftersales.returns.urls")),
     path("maintenance/", include("aftersales.maintenance.urls")),
+    path("dealers/", include("aftersales.dealers.urls")),
     path("stock/", include("aftersales.stock.urls")),
     path("quality/", include("aftersales.quality.urls")),
     path("kb/", include("aftersales.knowledge.urls")),

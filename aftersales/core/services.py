@@ -63,6 +63,31 @@ def _apply_org_defaults(model: type[models.Model], actor: Any, data: dict[str, A
         data.pop("dealer", None)
 
 
+def _refuse_company_only(
+    model: type[models.Model], actor: Any, data: dict[str, Any], current: models.Model | None
+) -> None:
+    """A dealer or customer user may not set the fields the company alone records (a model's
+    ``company_only_fields``, e.g. the date a warranty card reached the company): a new record
+    keeps their defaults, a change leaves them as they are."""
+    if getattr(actor, "org_kind", "company") == "company":
+        return
+    for name in getattr(model, "company_only_fields", ()):
+        field = model._meta.get_field(name)
+        if name not in data and getattr(field, "attname", name) not in data:
+            continue
+        value = data.get(name, data.get(getattr(field, "attname", name)))
+        before = (
+            getattr(current, name)
+            if current is not None
+            else (field.get_default() if isinstance(field, models.Field) else None)
+        )
+        if value != before:
+            raise PermissionDenied(
+                f"{field.verbose_name}只能由公司登记，经销商和客户不能设置或修改",  # type: ignore[union-attr]
+                field=name,
+            )
+
+
 def _save(obj: models.Model) -> None:
     try:
         obj.full_clean()
@@ -81,6 +106,7 @@ def create_record(model: type[M], *, actor: Any, data: dict[str, Any], check: bo
     m2m = {k: data.pop(k) for k in list(data) if _is_m2m(model, k)}
     if check:
         require_perm(actor, model, "add")
+        _refuse_company_only(model, actor, data, None)
         _apply_org_defaults(model, actor, data)
         _check_references(model, actor, data)
     obj = model(**data)
@@ -101,6 +127,7 @@ def update_record(obj: M, *, actor: Any, changes: dict[str, Any], check: bool = 
         if getattr(actor, "org_kind", "company") == "dealer":
             changes.pop("dealer", None)
             changes.pop("dealer_id", None)
+        _refuse_company_only(model, actor, changes, obj)
         _check_references(model, actor, changes)
     obj = model._default_manager.select_for_update().get(pk=obj.pk)
     if getattr(obj, "archived_at", None) is not None:

@@ -5,3 +5,8 @@ class DealersConfig(AppConfig):
     name = "aftersales.dealers"
     label = "dealers"
     verbose_name = "经销商"
+
+    def ready(self) -> None:
+        from aftersales.dealers import roles
+
+        roles.register()

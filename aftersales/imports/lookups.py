@@ -96,4 +96,5 @@ def load_context(spec: Spec, actor: Any, rows: list[Converted], *, lock: bool = 
         can_change=actor.has_perm(f"{opts.app_label}.change_{opts.model_name}"),
         dealer_id=dealer.pk if dealer else None,
         dealer_code=dealer.code if dealer else "",
+        outside=getattr(actor, "org_kind", "company") != "company",
     )

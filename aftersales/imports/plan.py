@@ -35,6 +35,7 @@ class Context:
     can_change: bool
     dealer_id: int | None = None  # the actor is a dealer user of this dealer
     dealer_code: str = ""
+    outside: bool = False  # a dealer or customer user: the company-only fields are closed
 
 
 @dataclass
@@ -112,12 +113,35 @@ def plan_rows(
             plan.instance = existing
             plan.changes = {k: v for k, v in values.items() if getattr(existing, k) != v}
             plan.action = "update" if plan.changes else "unchanged"
+        if ctx.outside:
+            _company_only(spec, plan, values if existing is None else plan.changes, empties)
         if not plan.issues:
             _model_rules(spec, existing, values, plan)
         if plan.issues:
             plan.action = "error"
         plans.append(plan)
     return plans
+
+
+def _company_only(
+    spec: Spec, plan: RowPlan, values: dict[str, Any], empties: dict[str, Any]
+) -> None:
+    """A dealer or customer may not set what the company alone records (``company_only_fields``,
+    e.g. the date a warranty card reached the company) — on a new row nor by a change."""
+    creating = plan.instance is None
+    for name in getattr(spec.model, "company_only_fields", ()):
+        if name not in values or (creating and values[name] == empties.get(name)):
+            continue
+        col = next((c for c in spec.columns if c.field == name), None)
+        header = col.header if col else name
+        plan.issues.append(
+            Issue(
+                plan.row,
+                "company_only",
+                f"{header}只能由公司登记，经销商和客户不能设置或修改",
+                header,
+            )
+        )
 
 
 def _model_rules(

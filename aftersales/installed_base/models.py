@@ -180,6 +180,8 @@ class Equipment(BusinessModel):
     notes = models.TextField("备注", blank=True)
 
     visibility = {"customer": "site__customer", "technician": "site__responsible_engineer"}
+    # what the company alone records: a dealer registering its sale cannot date its own card
+    company_only_fields = ("card_received_date", "card_status")
 
     class Meta:
         verbose_name = "设备"

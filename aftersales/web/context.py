@@ -49,6 +49,11 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         ),
     ),
     (
+        "dealers:cards",
+        _("三包回执卡"),
+        frozenset({"agent", "coordinator", "finance", "manager", "admin", "dealer"}),
+    ),
+    (
         "stock:list",
         _("库存"),
         frozenset(

@@ -1,0 +1,17 @@
+"""Default permissions of the dealer domain per role (added to accounts.roles). A dealer
+registers its cards; the company (agent, coordinator, finance) records their arrival."""
+
+from __future__ import annotations
+
+from aftersales.accounts.roles import OFFICE_ROLES, app_perms, extend_role_permissions
+
+MODELS = ["warrantycard"]
+
+
+def register() -> None:
+    for role in OFFICE_ROLES:
+        extend_role_permissions(role, app_perms("dealers", "view", MODELS))
+    for role in ("agent", "coordinator", "finance", "admin"):
+        extend_role_permissions(role, app_perms("dealers", "add,change", ["warrantycard"]))
+    extend_role_permissions("dealer", app_perms("dealers", "view,add", ["warrantycard"]))
+    extend_role_permissions("customer", app_perms("dealers", "view", ["warrantycard"]))
