@@ -13,9 +13,26 @@ from aftersales.core.crud import Page, register_crud
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.schemas import In, InFilter
 from aftersales.dealers import selectors
-from aftersales.dealers.api_schemas import CardImportOut, CardIn, CardOut, CardReceiveIn
+from aftersales.dealers.api_schemas import (
+    AppraiseIn,
+    CardImportOut,
+    CardIn,
+    CardOut,
+    CardReceiveIn,
+    ClaimIn,
+    ClaimOut,
+    DisputeIn,
+    LedgerOut,
+    NoticeIn,
+    NoticeOut,
+    TaskArrangeIn,
+    TaskAssignIn,
+    TaskCheckIn,
+    TaskHandBackIn,
+    TaskOut,
+)
 from aftersales.dealers.models import Dealer
-from aftersales.dealers.services import cards
+from aftersales.dealers.services import cards, claims, tasks
 
 router = Router(tags=["经销商"])
 
@@ -121,3 +138,139 @@ def card_import(
     if result.errors:
         raise ValidationFailed(result.errors[0], details={"errors": result.errors})
     return CardImportOut(created=len(result.created), errors=[])
+
+
+# ---- dealer-handled service tasks -------------------------------------------------------
+
+
+@router.get("/dealer-tasks", response=list[TaskOut], summary="经销商服务任务列表")
+@paginate(Page)
+def task_list(
+    request: HttpRequest,
+    state: str | None = Query(None, max_length=15),  # type: ignore[call-overload]
+    dealer_id: int | None = None,
+) -> Any:
+    return selectors.task_list(request.user, state=state, dealer_id=dealer_id)
+
+
+@router.get("/dealer-tasks/{int:pk}", response=TaskOut, summary="经销商服务任务详情")
+def task_get(request: HttpRequest, pk: int) -> Any:
+    return selectors.task_detail(request.user, pk)
+
+
+@router.post("/dealer-tasks", response={201: TaskOut}, summary="报修交经销商处理")
+def task_assign(request: HttpRequest, payload: TaskAssignIn) -> Any:
+    task = tasks.assign(
+        actor=request.user, ticket_id=payload.ticket_id, dealer_id=payload.dealer_id
+    )
+    return 201, selectors.task_detail(request.user, task.pk)
+
+
+@router.post("/dealer-tasks/{int:pk}/arrange", response=TaskOut, summary="经销商确认安排")
+def task_arrange(request: HttpRequest, pk: int, payload: TaskArrangeIn) -> Any:
+    tasks.arrange(
+        actor=request.user,
+        task_id=pk,
+        arrangement=payload.arrangement,
+        customer_informed=payload.customer_informed,
+    )
+    return selectors.task_detail(request.user, pk)
+
+
+@router.post("/dealer-tasks/{int:pk}/check", response=TaskOut, summary="主办核查经销商安排")
+def task_check(request: HttpRequest, pk: int, payload: TaskCheckIn) -> Any:
+    tasks.check(actor=request.user, task_id=pk, ok=payload.ok, note=payload.note)
+    return selectors.task_detail(request.user, pk)
+
+
+@router.post(
+    "/dealer-tasks/{int:pk}/hand-back", response=TaskOut, summary="经销商退回任务（须说明原因）"
+)
+def task_hand_back(request: HttpRequest, pk: int, payload: TaskHandBackIn) -> Any:
+    tasks.hand_back(actor=request.user, task_id=pk, reason=payload.reason)
+    return selectors.task_detail(request.user, pk)
+
+
+# ---- claims, settlement notices, receivables ledger -------------------------------------
+
+
+@router.get("/dealer-claims", response=list[ClaimOut], summary="三包索赔单列表")
+@paginate(Page)
+def claim_list(
+    request: HttpRequest,
+    state: str | None = Query(None, max_length=15),  # type: ignore[call-overload]
+    dealer_id: int | None = None,
+) -> Any:
+    return selectors.claim_list(request.user, state=state, dealer_id=dealer_id)
+
+
+@router.get("/dealer-claims/{int:pk}", response=ClaimOut, summary="三包索赔单详情")
+def claim_get(request: HttpRequest, pk: int) -> Any:
+    return selectors.claim_detail(request.user, pk)
+
+
+@router.post("/dealer-claims", response={201: ClaimOut}, summary="提交三包索赔单（经销商）")
+def claim_submit(request: HttpRequest, payload: ClaimIn) -> Any:
+    data = claims.ClaimInput(
+        ticket_id=payload.ticket_id,
+        repair_date=payload.repair_date,
+        description=payload.description,
+        parts=[claims.PartIn(p.part_code, p.quantity) for p in payload.parts],
+        labour_hours=payload.labour_hours,
+        visit=payload.visit,
+        distance_km=payload.distance_km,
+    )
+    claim = claims.submit(actor=request.user, data=data)
+    return 201, selectors.claim_detail(request.user, claim.pk)
+
+
+@router.post("/dealer-claims/{int:pk}/appraise", response=ClaimOut, summary="技术部鉴定索赔")
+def claim_appraise(request: HttpRequest, pk: int, payload: AppraiseIn) -> Any:
+    claims.appraise(
+        actor=request.user,
+        claim_id=pk,
+        decision=payload.decision,
+        reason=payload.reason,
+        line_amounts=dict(payload.line_amounts),
+    )
+    return selectors.claim_detail(request.user, pk)
+
+
+@router.get("/settlement-notices", response=list[NoticeOut], summary="三包费用核销通知列表")
+@paginate(Page)
+def notice_list(request: HttpRequest, dealer_id: int | None = None) -> Any:
+    return selectors.notice_list(request.user, dealer_id=dealer_id)
+
+
+@router.get("/settlement-notices/{int:pk}", response=NoticeOut, summary="核销通知详情")
+def notice_get(request: HttpRequest, pk: int) -> Any:
+    return selectors.notice_detail(request.user, pk)
+
+
+@router.post("/settlement-notices", response={201: NoticeOut}, summary="开具核销通知（财务）")
+def notice_issue(request: HttpRequest, payload: NoticeIn) -> Any:
+    notice = claims.issue_notice(
+        actor=request.user,
+        dealer_id=payload.dealer_id,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+    )
+    return 201, selectors.notice_detail(request.user, notice.pk)
+
+
+@router.post("/settlement-notices/{int:pk}/confirm", response=NoticeOut, summary="经销商确认核销")
+def notice_confirm(request: HttpRequest, pk: int) -> Any:
+    claims.confirm_notice(actor=request.user, notice_id=pk)
+    return selectors.notice_detail(request.user, pk)
+
+
+@router.post("/settlement-notices/{int:pk}/dispute", response=NoticeOut, summary="经销商提出异议")
+def notice_dispute(request: HttpRequest, pk: int, payload: DisputeIn) -> Any:
+    claims.dispute_notice(actor=request.user, notice_id=pk, reason=payload.reason)
+    return selectors.notice_detail(request.user, pk)
+
+
+@router.get("/dealer-ledger", response=list[LedgerOut], summary="经销商应收账款台账")
+@paginate(Page)
+def ledger(request: HttpRequest, dealer_id: int | None = None) -> Any:
+    return selectors.ledger(request.user, dealer_id=dealer_id)

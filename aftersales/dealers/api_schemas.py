@@ -1,12 +1,19 @@
 """Input and output schemas of the dealer-domain API (cards; claims and settlements follow)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import constr
 
 from aftersales.core.schemas import In
-from aftersales.dealers.models import WarrantyCard
+from aftersales.dealers.models import (
+    ClaimLine,
+    DealerTask,
+    SettlementNotice,
+    WarrantyCard,
+    WarrantyClaim,
+)
 
 
 class CardIn(In):
@@ -44,3 +51,145 @@ class CardOut(Schema):
 class CardImportOut(Schema):
     created: int
     errors: list[str]
+
+
+class TaskAssignIn(In):
+    ticket_id: int
+    dealer_id: int | None = None
+
+
+class TaskArrangeIn(In):
+    columns_of = DealerTask
+    arrangement: str
+    customer_informed: bool
+
+
+class TaskCheckIn(In):
+    columns_of = DealerTask
+    ok: bool
+    note: str = Field("", max_length=300)
+
+
+class TaskHandBackIn(In):
+    columns_of = DealerTask
+    reason: str = Field(..., max_length=300)
+
+
+class TaskOut(Schema):
+    id: int
+    number: str
+    ticket_id: int
+    ticket_number: str = Field(..., alias="ticket.number")
+    dealer_id: int
+    dealer_name: str = Field(..., alias="dealer.name")
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    in_warranty: bool
+    assigned_at: dt.datetime
+    arranged_at: dt.datetime | None
+    arrangement: str
+    customer_informed: bool
+    checked_at: dt.datetime | None
+    check_ok: bool | None
+    handed_back_at: dt.datetime | None
+    hand_back_reason: str
+    arrange_due_at: dt.datetime | None
+    arrange_overdue: bool
+
+
+class ClaimPartIn(In):
+    part_code: str = Field(..., max_length=30)
+    quantity: str | int = Field(..., description="数量（数字字符串，不带逗号）")
+
+
+class ClaimIn(In):
+    columns_of = WarrantyClaim
+    ticket_id: int
+    repair_date: dt.date
+    description: str
+    parts: list[ClaimPartIn] = Field(default_factory=list, max_length=50)
+    labour_hours: str | int = Field("0", description="工时（数字字符串）")
+    visit: bool = False
+    distance_km: str | int = Field("0", description="里程（公里）")
+
+
+class AppraiseIn(In):
+    columns_of = WarrantyClaim
+    decision: str = Field(..., max_length=10, description="accept / partly / reject")
+    reason: str = Field("", max_length=300)
+    line_amounts: dict[int, str] = Field(default_factory=dict, description="明细ID → 核定金额")
+
+
+class ClaimLineOut(Schema):
+    id: int
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    accepted_amount: Decimal | None
+
+
+class ClaimOut(Schema):
+    id: int
+    number: str
+    dealer_id: int
+    ticket_id: int
+    ticket_number: str = Field(..., alias="ticket.number")
+    repair_date: dt.date
+    description: str
+    price_list_id: int
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    claimed_amount: Decimal
+    accepted_amount: Decimal
+    appraised_at: dt.datetime | None
+    appraisal_reason: str
+    notice_id: int | None
+    lines: list[ClaimLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: WarrantyClaim) -> list[ClaimLine]:
+        return list(obj.lines.all())
+
+
+class NoticeIn(In):
+    dealer_id: int
+    period_start: dt.date
+    period_end: dt.date
+
+
+class DisputeIn(In):
+    columns_of = SettlementNotice
+    reason: str = Field(..., max_length=300)
+
+
+class NoticeOut(Schema):
+    id: int
+    number: str
+    dealer_id: int
+    dealer_name: str = Field(..., alias="dealer.name")
+    period_start: dt.date
+    period_end: dt.date
+    total: Decimal
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    issued_at: dt.datetime
+    answered_at: dt.datetime | None
+    dispute_reason: str
+    claim_numbers: list[str]
+
+    @staticmethod
+    def resolve_claim_numbers(obj: SettlementNotice) -> list[str]:
+        return [c.number for c in obj.claims.all()]
+
+
+class LedgerOut(Schema):
+    id: int
+    dealer_id: int
+    at: dt.datetime
+    kind: str
+    amount: Decimal
+    balance: Decimal
+    note: str
+    notice_id: int | None

@@ -7,6 +7,7 @@ class DealersConfig(AppConfig):
     verbose_name = "经销商"
 
     def ready(self) -> None:
-        from aftersales.dealers import roles
+        from aftersales.dealers import defaults, roles
 
         roles.register()
+        defaults.register()

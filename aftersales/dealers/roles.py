@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from aftersales.accounts.roles import OFFICE_ROLES, app_perms, extend_role_permissions
 
-MODELS = ["warrantycard"]
+MODELS = [
+    "warrantycard",
+    "dealertask",
+    "warrantyclaim",
+    "claimline",
+    "settlementnotice",
+    "ledgerentry",
+]
 
 
 def register() -> None:
@@ -13,5 +20,8 @@ def register() -> None:
         extend_role_permissions(role, app_perms("dealers", "view", MODELS))
     for role in ("agent", "coordinator", "finance", "admin"):
         extend_role_permissions(role, app_perms("dealers", "add,change", ["warrantycard"]))
-    extend_role_permissions("dealer", app_perms("dealers", "view,add", ["warrantycard"]))
+    extend_role_permissions("dealer", app_perms("dealers", "view", MODELS))
+    extend_role_permissions(
+        "dealer", app_perms("dealers", "add", ["warrantycard", "warrantyclaim"])
+    )
     extend_role_permissions("customer", app_perms("dealers", "view", ["warrantycard"]))

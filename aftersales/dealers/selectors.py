@@ -11,7 +11,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aftersales.core.visibility import get_visible, visible
-from aftersales.dealers.models import WarrantyCard
+from aftersales.dealers.models import (
+    OPEN_TASK_STATES,
+    DealerTask,
+    LedgerEntry,
+    SettlementNotice,
+    WarrantyCard,
+    WarrantyClaim,
+)
 from aftersales.dealers.services.cards import recognition
 
 
@@ -56,3 +63,73 @@ def card_detail(user: Any, pk: int, today: dt.date | None = None) -> WarrantyCar
     card = get_visible(_cards(user), user, pk=pk)
     card.recognition = recognition(card, today)  # type: ignore[attr-defined]
     return card
+
+
+def _tasks(user: Any) -> QuerySet[DealerTask]:
+    return visible(DealerTask, user).select_related("ticket", "dealer")
+
+
+def _with_clock(task: DealerTask, now: dt.datetime) -> DealerTask:
+    from aftersales.approvals.services import deadlines
+    from aftersales.dealers.services.tasks import STEP_ARRANGE
+
+    arrange = next((d for d in deadlines.of(task) if d.step == STEP_ARRANGE), None)
+    task.arrange_due_at = arrange.due_at if arrange else None  # type: ignore[attr-defined]
+    task.arrange_overdue = bool(arrange and arrange.is_overdue(now))  # type: ignore[attr-defined]
+    return task
+
+
+def task_list(
+    user: Any, *, state: str | None = None, dealer_id: int | None = None
+) -> list[DealerTask]:
+    now = timezone.now()
+    qs = _tasks(user).filter(archived_at__isnull=True)
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_TASK_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    if dealer_id:
+        qs = qs.filter(dealer_id=dealer_id)
+    return [_with_clock(t, now) for t in qs.order_by("-assigned_at", "-id")[:500]]
+
+
+def task_detail(user: Any, pk: int) -> DealerTask:
+    return _with_clock(get_visible(_tasks(user), user, pk=pk), timezone.now())
+
+
+def claim_list(
+    user: Any, *, state: str | None = None, dealer_id: int | None = None
+) -> QuerySet[WarrantyClaim]:
+    qs = (
+        visible(WarrantyClaim, user)
+        .filter(archived_at__isnull=True)
+        .select_related("ticket", "dealer")
+        .prefetch_related("lines")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if dealer_id:
+        qs = qs.filter(dealer_id=dealer_id)
+    return qs.order_by("-created_at", "-id")
+
+
+def claim_detail(user: Any, pk: int) -> WarrantyClaim:
+    return get_visible(claim_list(user), user, pk=pk)
+
+
+def notice_list(user: Any, *, dealer_id: int | None = None) -> QuerySet[SettlementNotice]:
+    qs = visible(SettlementNotice, user).select_related("dealer").prefetch_related("claims")
+    if dealer_id:
+        qs = qs.filter(dealer_id=dealer_id)
+    return qs.order_by("-issued_at", "-id")
+
+
+def notice_detail(user: Any, pk: int) -> SettlementNotice:
+    return get_visible(notice_list(user), user, pk=pk)
+
+
+def ledger(user: Any, *, dealer_id: int | None = None) -> QuerySet[LedgerEntry]:
+    qs = visible(LedgerEntry, user).select_related("dealer")
+    if dealer_id:
+        qs = qs.filter(dealer_id=dealer_id)
+    return qs.order_by("dealer_id", "at", "id")

@@ -13,4 +13,13 @@ urlpatterns: list[URLPattern] = [
     path("cards/template.xlsx", views.card_template, name="card_template"),
     path("cards/export.xlsx", views.card_export, name="card_export"),
     path("cards/<int:pk>/receive/", views.card_receive, name="card_receive"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/act/<slug:action>/", views.task_action, name="task_act"),
+    path("claims/", views.claim_list, name="claims"),
+    path("claims/new/", views.claim_new, name="claim_new"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/appraise/", views.claim_appraise, name="claim_appraise"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:pk>/act/<slug:action>/", views.notice_action, name="notice_act"),
+    path("ledger/", views.ledger, name="ledger"),
 ]

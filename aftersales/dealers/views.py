@@ -1,26 +1,28 @@
 """Dealer-domain screens: warranty cards (register a sale, bulk by Excel, the company's
-received date, recognition with its reason) and the Excel export."""
+received date, recognition with its reason), dealer tasks with their 2 h clock, claims and
+their appraisal, settlement notices to confirm or dispute, the receivables statement."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from aftersales.approvals.web import int_or_none, or_404, post, run
+from aftersales.approvals.web import flag, int_or_none, or_404, post, run
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.exports import xlsx
 from aftersales.core.visibility import visible
 from aftersales.dealers import selectors
-from aftersales.dealers.models import Dealer
+from aftersales.dealers.models import ClaimState, Dealer, TaskState
 from aftersales.dealers.rules import CARD_STATE_LABELS
-from aftersales.dealers.services import cards
+from aftersales.dealers.services import cards, claims, tasks
 
 CARD_CSS = {"waiting": "st-wait", "in_time": "st-done", "late": "st-alert"}
 
@@ -36,6 +38,10 @@ def _card_filters(request: HttpRequest) -> selectors.CardFilters:
 
 def _css(card: Any) -> str:
     return CARD_CSS[card.recognition.state]
+
+
+def _roles(user: Any) -> frozenset[str]:
+    return frozenset(getattr(user, "role_codes", frozenset()))
 
 
 def _company(user: Any) -> bool:
@@ -155,4 +161,228 @@ def card_export(request: HttpRequest) -> HttpResponse:
             ]
             for c in rows
         ),
+    )
+
+
+# ---- dealer tasks, claims, settlement notices, receivables statement ---------------------
+
+
+def _dealers(user: Any) -> Any:
+    return visible(Dealer, user).filter(archived_at__isnull=True) if _company(user) else []
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    state = (request.GET.get("state") or "open")[:15]
+    rows = selectors.task_list(request.user, state=None if state == "all" else state)
+    roles = _roles(request.user)
+    return render(
+        request,
+        "dealers/tasks.html",
+        {
+            "rows": rows,
+            "state": state,
+            "states": [("open", "未完成"), ("all", "全部"), *TaskState.choices],
+            "dealer": getattr(request.user, "org_kind", "") == "dealer",
+            "checker": _company(request.user) and bool(roles & tasks.CHECKERS),
+            "assigner": _company(request.user) and bool(roles & tasks.ASSIGNERS),
+            "hand_backs": tasks.hand_back_counts() if _company(request.user) else {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    if action == "assign":
+        ticket_id = int_or_none(post(request, "ticket_id")) or 0
+        run(request, lambda: tasks.assign(actor=user, ticket_id=ticket_id), "已交经销商处理")
+        return redirect("dealers:tasks")
+    or_404(lambda: selectors.task_detail(user, pk))
+    calls: dict[str, tuple[Callable[[], Any], str]] = {
+        "arrange": (
+            lambda: tasks.arrange(
+                actor=user,
+                task_id=pk,
+                arrangement=post(request, "arrangement")[:300],
+                customer_informed=flag(request, "customer_informed"),
+            ),
+            "已确认安排",
+        ),
+        "check": (
+            lambda: tasks.check(
+                actor=user, task_id=pk, ok=flag(request, "ok"), note=post(request, "note")[:300]
+            ),
+            "已核查",
+        ),
+        "hand_back": (
+            lambda: tasks.hand_back(actor=user, task_id=pk, reason=post(request, "reason")[:300]),
+            "已退回公司",
+        ),
+    }
+    if action not in calls:
+        raise Http404()
+    fn, message = calls[action]
+    run(request, fn, message)
+    return redirect("dealers:tasks")
+
+
+@login_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    state = (request.GET.get("state") or "")[:15] or None
+    qs = selectors.claim_list(request.user, state=state)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dealers/claims.html",
+        {
+            "page": page,
+            "state": state,
+            "states": ClaimState.choices,
+            "dealer": getattr(request.user, "org_kind", "") == "dealer",
+            "appraiser": _company(request.user)
+            and bool(_roles(request.user) & (claims.APPRAISERS | {"coordinator"})),
+        },
+    )
+
+
+@login_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = or_404(lambda: selectors.claim_detail(request.user, pk))
+    return render(
+        request,
+        "dealers/claim.html",
+        {
+            "c": claim,
+            "appraiser": _company(request.user)
+            and bool(_roles(request.user) & (claims.APPRAISERS | {"coordinator"})),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_new(request: HttpRequest) -> HttpResponse:
+    def go() -> Any:
+        try:
+            day = dt.date.fromisoformat(post(request, "repair_date"))
+        except ValueError:
+            raise ValidationFailed("维修日期格式应为 YYYY-MM-DD", field="repair_date") from None
+        codes = request.POST.getlist("part_code")[:20]
+        qtys = request.POST.getlist("quantity")[:20]
+        parts = [
+            claims.PartIn(code.strip()[:30], qty.strip()[:12])
+            for code, qty in zip(codes, qtys, strict=False)
+            if code.strip()
+        ]
+        return claims.submit(
+            actor=request.user,
+            data=claims.ClaimInput(
+                ticket_id=int_or_none(post(request, "ticket_id")) or 0,
+                repair_date=day,
+                description=post(request, "description")[:500],
+                parts=parts,
+                labour_hours=post(request, "labour_hours")[:12] or "0",
+                visit=flag(request, "visit"),
+                distance_km=post(request, "distance_km")[:12] or "0",
+            ),
+        )
+
+    made = run(request, go, "三包索赔单已提交")
+    return redirect("dealers:claim", made.pk) if made is not None else redirect("dealers:claims")
+
+
+@login_required
+@require_POST
+def claim_appraise(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = or_404(lambda: selectors.claim_detail(request.user, pk))
+    amounts = {
+        ln.pk: post(request, f"line_{ln.pk}")[:12]
+        for ln in claim.lines.all()
+        if post(request, f"line_{ln.pk}")
+    }
+    run(
+        request,
+        lambda: claims.appraise(
+            actor=request.user,
+            claim_id=pk,
+            decision=post(request, "decision")[:10],
+            reason=post(request, "reason")[:300],
+            line_amounts=amounts,
+        ),
+        "鉴定已保存",
+    )
+    return redirect("dealers:claim", pk)
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "dealers/notices.html",
+        {
+            "notices": selectors.notice_list(request.user)[:200],
+            "dealer": getattr(request.user, "org_kind", "") == "dealer",
+            "finance": _company(request.user) and bool(_roles(request.user) & claims.FINANCE),
+            "dealers": _dealers(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    if action == "issue":
+
+        def issue() -> Any:
+            try:
+                start = dt.date.fromisoformat(post(request, "period_start"))
+                end = dt.date.fromisoformat(post(request, "period_end"))
+            except ValueError:
+                raise ValidationFailed("期间格式应为 YYYY-MM-DD") from None
+            return claims.issue_notice(
+                actor=user,
+                dealer_id=int_or_none(post(request, "dealer_id")) or 0,
+                period_start=start,
+                period_end=end,
+            )
+
+        run(request, issue, "核销通知已开具")
+        return redirect("dealers:notices")
+    or_404(lambda: selectors.notice_detail(user, pk))
+    if action == "confirm":
+        run(request, lambda: claims.confirm_notice(actor=user, notice_id=pk), "已确认核销")
+    elif action == "dispute":
+        run(
+            request,
+            lambda: claims.dispute_notice(
+                actor=user, notice_id=pk, reason=post(request, "reason")[:300]
+            ),
+            "异议已提交，索赔单退回鉴定",
+        )
+    else:
+        raise Http404()
+    return redirect("dealers:notices")
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    dealer_id = int_or_none(request.GET.get("dealer_id"))
+    rows = selectors.ledger(request.user, dealer_id=dealer_id)
+    if request.GET.get("format") == "xlsx":
+        return xlsx(
+            "应收账款台账.xlsx",
+            "应收账款台账",
+            ["经销商", "记账时间", "类别", "金额", "余额", "摘要"],
+            (
+                [e.dealer.name, e.at, e.get_kind_display(), e.amount, e.balance, e.note]
+                for e in rows
+            ),
+        )
+    return render(
+        request,
+        "dealers/ledger.html",
+        {"rows": rows[:500], "dealers": _dealers(request.user), "dealer_id": dealer_id},
     )

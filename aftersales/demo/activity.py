@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from aftersales.bizcalendar import rules as cal_rules
 from aftersales.bizcalendar import selectors as cal_selectors
+from aftersales.demo.dealer_work import load_dealer_work
 from aftersales.demo.paperwork import load_paperwork
 from aftersales.demo.stock import load_loaners, load_stock
 from aftersales.installed_base.models import Equipment
@@ -164,6 +165,7 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
     load_maintenance(users=users, seed=seed)  # plans, this month's visits, inspections
     paperwork = load_paperwork(users=users, count=max(2, tickets // 6), seed=seed)
     report.parts_requests, report.returns = paperwork.parts_requests, paperwork.returns
+    load_dealer_work(users=users, seed=seed)
     return report
 
 

@@ -54,6 +54,22 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         frozenset({"agent", "coordinator", "finance", "manager", "admin", "dealer"}),
     ),
     (
+        "dealers:tasks",
+        _("经销商任务"),
+        frozenset({"agent", "coordinator", "team_leader", "manager", "admin", "dealer"}),
+    ),
+    (
+        "dealers:claims",
+        _("三包索赔"),
+        frozenset({"coordinator", "quality_director", "quality_centre_director", "finance"})
+        | frozenset({"manager", "admin", "dealer"}),
+    ),
+    (
+        "dealers:notices",
+        _("三包核销"),
+        frozenset({"finance", "manager", "admin", "dealer"}),
+    ),
+    (
         "stock:list",
         _("库存"),
         frozenset(

@@ -89,7 +89,8 @@ CREATES = re.compile(
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
     r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans|"
-    r"quality/capa)$"
+    r"quality/capa|warranty-cards|warranty-cards/import|dealer-tasks|dealer-claims|"
+    r"settlement-notices)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -195,6 +196,49 @@ def maintenance_of_a(w: Any) -> tuple[Any, Any, Any]:
     return contract, plan, plan.visits.order_by("due_date").first()
 
 
+def dealer_work_of_a(w: dict[str, Any], tk: Any) -> tuple[Any, Any, Any, Any]:
+    """A's warranty card, dealer task, claim (accepted) and settlement notice awaiting d1."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales import testing as t
+    from aftersales.dealers.services import cards, claims, tasks
+    from aftersales.quality.services import old_parts
+
+    today = timezone.localdate()
+    card = cards.register_card(
+        actor=w["dealer1"],
+        data=cards.CardInput(
+            customer_code=w["c1"].code,
+            serial_no=w["e1"].serial_no,
+            sale_date=today - dt.timedelta(days=100),
+            card_no="ORGA机密卡号",
+        ),
+    )
+    dealer_task = tasks.assign(actor=w["coordinator"], ticket_id=tk.pk)
+    qd = t.user("quality_director", username="matrix_qd")
+    old_parts.waive(actor=qd, old_part=OldPart.objects.get(ticket=tk), reason="矩阵测试免返")
+    claim = claims.submit(
+        actor=w["dealer1"],
+        data=claims.ClaimInput(
+            ticket_id=tk.pk,
+            repair_date=today,
+            description="ORGA机密索赔说明",
+            parts=[claims.PartIn("MOD-P3", 1)],
+            labour_hours="1",
+        ),
+    )
+    claims.appraise(actor=qd, claim_id=claim.pk, decision="accept")
+    notice = claims.issue_notice(
+        actor=t.user("finance", username="matrix_fin"),
+        dealer_id=w["d1"].pk,
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+    )
+    return card, dealer_task, claim, notice
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -224,6 +268,7 @@ def build_org_a() -> dict[str, Any]:
         ),
     )
     van, van_bin, van_movement = stock_of_a(w["tech"])
+    card, dealer_task, claim, notice = dealer_work_of_a(w, tk)
     loan = loan_of_a(w, tk)
     quality_thresholds(month=1)
     [warning] = quality_warnings.scan()  # the filed report of A's equipment
@@ -257,6 +302,10 @@ def build_org_a() -> dict[str, Any]:
         "maintenance/plans": m_plan,
         "maintenance/visits": m_visit,
         "maintenance/contracts": m_contract,
+        "warranty-cards": card,
+        "dealer-tasks": dealer_task,
+        "dealer-claims": claim,
+        "settlement-notices": notice,
         "stock/minimums": MinStock.objects.create(
             warehouse=van, part_id=van_movement.lines.get().part_id, min_qty=5, reorder_to=8
         ),

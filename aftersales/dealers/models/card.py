@@ -43,7 +43,11 @@ class WarrantyCard(BusinessModel):
         verbose_name="收卡人",
     )
 
-    visibility = {"dealer": "dealer", "customer": "customer"}
+    visibility = {
+        "dealer": "dealer",
+        "customer": "customer",
+        "technician": "equipment__site__responsible_engineer",
+    }
     company_only_fields = ("received_date", "received_by")
 
     class Meta:

@@ -1,0 +1,59 @@
+"""The dealer domain's deadline rules (configuration is data: seeded here, edited by an
+administrator afterwards; offered to the deadline engine as its fallback defaults)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from aftersales.approvals import defaults as approval_defaults
+from aftersales.approvals.defaults import RuleDefault
+
+ARRANGE = "dealers.arrange"
+CHECK = "dealers.coordinator_check"
+
+RULES: tuple[RuleDefault, ...] = (
+    RuleDefault(
+        ARRANGE,
+        "经销商安排服务",
+        Decimal(2),
+        "hours",
+        30,
+        ("coordinator",),
+        "SPEC §3.3 交经销商处理的报修，经销商须在2小时内确认安排并告知客户",
+    ),
+    RuleDefault(
+        CHECK,
+        "主办核查经销商安排",
+        Decimal(4),
+        "hours",
+        0,
+        (),
+        "SPEC §3.3 售后主办在4小时后核查经销商是否已安排",
+    ),
+)
+
+
+def register() -> None:
+    for r in RULES:
+        approval_defaults.RULE_BY_CODE.setdefault(r.code, r)
+
+
+def ensure_defaults(apps: Any = None) -> None:
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    rule_model = apps.get_model("approvals", "DeadlineRule")
+    for r in RULES:
+        rule_model.objects.get_or_create(
+            code=r.code,
+            defaults={
+                "label": r.label,
+                "amount": r.amount,
+                "unit": r.unit,
+                "remind_before_minutes": r.remind_before_minutes,
+                "escalate_roles": list(r.escalate_roles),
+                "source": r.source,
+            },
+        )

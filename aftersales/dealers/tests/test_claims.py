@@ -1,0 +1,183 @@
+"""Claims and settlement: priced from the price list valid on the repair date, appraised,
+settled only with the signed record and the old part back; the notice's total equals its
+claims; confirmation books exactly one ledger entry; a dispute books none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from aftersales import testing as t
+from aftersales.catalog.models import PriceList, PriceListItem
+from aftersales.core.errors import Conflict, PermissionDenied, ValidationFailed
+from aftersales.dealers.models import LedgerEntry, SettlementNotice, WarrantyClaim
+from aftersales.dealers.services import claims
+from aftersales.parts.tests.test_api import call
+from aftersales.quality.services import old_parts
+from aftersales.quality.tests.test_old_parts import old_part_world, repaired, the_old_part
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def w(db: Any) -> dict[str, Any]:
+    w = old_part_world()
+    w["finance"] = t.user("finance", username="fin1")
+    return w
+
+
+def claim_for(w: dict[str, Any], report: Any, **kw: Any) -> WarrantyClaim:
+    return claims.submit(
+        actor=w["dealer1"],
+        data=claims.ClaimInput(
+            ticket_id=report.ticket_id,
+            repair_date=kw.pop("repair_date", timezone.localdate()),
+            description="更换P3模组",
+            parts=[claims.PartIn("MOD-P3", 2)],
+            labour_hours=kw.pop("labour_hours", "1.5"),
+            visit=True,
+            distance_km="30",
+        ),
+    )
+
+
+def test_the_claim_reads_the_price_list_valid_on_the_repair_date(w: dict[str, Any]) -> None:
+    report = repaired(w)
+    today = timezone.localdate()
+    old = PriceList.objects.get(code="STD")
+    old.valid_to = today - dt.timedelta(days=10)
+    old.save()
+    PriceListItem.objects.create(price_list=old, part=w["parts"][1], price=D("200.00"))
+    new = PriceList.objects.create(
+        code="STD2",
+        name="新收费标准",
+        valid_from=today - dt.timedelta(days=9),
+        labour_rate_per_hour=D("120.00"),
+        travel_rate_per_km=D("3.00"),
+        travel_flat_fee=D("80.00"),
+        minimum_labour_hours=D("2.00"),
+    )
+    PriceListItem.objects.create(price_list=new, part=w["parts"][1], price=D("230.00"))
+    early = claim_for(w, report, repair_date=today - dt.timedelta(days=12))
+    # old list: 2 × 200 + 1.5 h × 100 + 30 km × 2
+    assert early.price_list_id == old.pk and early.claimed_amount == D("610.00")
+    late = claim_for(w, report, repair_date=today)
+    # new list: 2 × 230 + min 2 h × 120 + flat 80
+    assert late.price_list_id == new.pk and late.claimed_amount == D("780.00")
+
+
+def test_bad_amounts_are_refused_and_nothing_written(w: dict[str, Any]) -> None:
+    report = repaired(w)
+    for hours, message in (("1,5", "不要带逗号"), ("-1", "不能为负数")):
+        with pytest.raises(ValidationFailed, match=message):
+            claim_for(w, report, labour_hours=hours)
+    with pytest.raises(ValidationFailed, match="晚于今天"):
+        claim_for(w, report, repair_date=timezone.localdate() + dt.timedelta(days=1))
+    assert WarrantyClaim.objects.count() == 0
+
+
+def test_settlement_flow_and_ledger(w: dict[str, Any]) -> None:
+    report = repaired(w)
+    claim = claim_for(w, report)
+    with pytest.raises(PermissionDenied):
+        claims.appraise(actor=w["dealer1"], claim_id=claim.pk, decision="accept")
+    with pytest.raises(ValidationFailed, match="理由"):
+        claims.appraise(actor=w["qd"], claim_id=claim.pk, decision="partly")
+    labour = claim.lines.get(kind="labour")
+    claims.appraise(
+        actor=w["qd"],
+        claim_id=claim.pk,
+        decision="partly",
+        reason="工时超标",
+        line_amounts={labour.pk: "100.00"},
+    )
+    claim.refresh_from_db()
+    assert claim.accepted_amount == claim.claimed_amount - labour.amount + D("100.00")
+    period = (timezone.localdate() - dt.timedelta(days=30), timezone.localdate())
+    # the old part is not back: refused with the reason, nothing written
+    with pytest.raises(Conflict, match="旧件及维修记录未返回，不能结算") as exc:
+        claims.issue_notice(
+            actor=w["finance"], dealer_id=w["d1"].pk, period_start=period[0], period_end=period[1]
+        )
+    assert exc.value.code == "old_part_missing"
+    assert SettlementNotice.objects.count() == 0
+    assert WarrantyClaim.objects.get(pk=claim.pk).state == "partly"
+    op = the_old_part(report)
+    old_parts.ship(actor=w["dealer1"], old_part=op, waybill="YT1")
+    old_parts.receive(
+        actor=w["keeper"], old_part=op, warehouse_id=w["store"].pk, bin_id=w["bin"].pk
+    )
+    notice = claims.issue_notice(
+        actor=w["finance"], dealer_id=w["d1"].pk, period_start=period[0], period_end=period[1]
+    )
+    assert notice.total == claim.accepted_amount
+    # the dealer disputes: back to appraisal, no ledger
+    claims.dispute_notice(actor=w["dealer1"], notice_id=notice.pk, reason="人工费应全额")
+    assert LedgerEntry.objects.count() == 0
+    assert WarrantyClaim.objects.get(pk=claim.pk).state == "submitted"
+    claims.appraise(actor=w["qd"], claim_id=claim.pk, decision="accept")
+    second = claims.issue_notice(
+        actor=w["finance"], dealer_id=w["d1"].pk, period_start=period[0], period_end=period[1]
+    )
+    assert second.total == claim.claimed_amount
+    before = w["d1"].receivables
+    for _ in range(2):  # a double click books once
+        claims.confirm_notice(actor=w["dealer1"], notice_id=second.pk)
+    entries = LedgerEntry.objects.filter(dealer=w["d1"])
+    assert [e.amount for e in entries] == [-second.total]
+    w["d1"].refresh_from_db()
+    assert w["d1"].receivables == before - second.total == entries[0].balance
+    assert WarrantyClaim.objects.get(pk=claim.pk).state == "settled"
+
+
+def test_claim_api_visibility(w: dict[str, Any]) -> None:
+    report = repaired(w)
+    body = {
+        "ticket_id": report.ticket_id,
+        "repair_date": str(timezone.localdate()),
+        "description": "更换模组",
+        "parts": [{"part_code": "MOD-P3", "quantity": "1"}],
+        "labour_hours": "1",
+    }
+    made = call("post", "/api/v1/dealer-claims", w["dealer1"], body, status=201)
+    assert made["claimed_amount"] == "320.00" and len(made["lines"]) == 2
+    call("get", f"/api/v1/dealer-claims/{made['id']}", w["dealer2"], status=404)
+    assert call("get", "/api/v1/dealer-claims", w["dealer2"])["items"] == []
+    bad = call(
+        "post", "/api/v1/dealer-claims", w["dealer1"], {**body, "labour_hours": "1,5"}, status=422
+    )
+    assert "逗号" in bad["message"]
+    call("post", f"/api/v1/dealer-claims/{made['id']}/appraise", w["qd"], {"decision": "accept"})
+    assert call("get", "/api/v1/dealer-ledger", w["dealer2"])["items"] == []
+
+
+def test_portal_pages(w: dict[str, Any]) -> None:
+    from django.test import Client
+
+    report = repaired(w)
+    claim = claim_for(w, report)
+
+    def web(user: Any) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    dealer, other, qd = web(w["dealer1"]), web(w["dealer2"]), web(w["qd"])
+    for url in ("/dealers/claims/", "/dealers/notices/", "/dealers/ledger/", "/dealers/tasks/"):
+        assert dealer.get(url).status_code == 200, url
+        assert qd.get(url).status_code == 200, url
+    assert claim.number in dealer.get("/dealers/claims/").content.decode()
+    assert claim.number not in other.get("/dealers/claims/").content.decode()
+    assert other.get(f"/dealers/claims/{claim.pk}/").status_code == 404
+    page = qd.get(f"/dealers/claims/{claim.pk}/").content.decode()
+    assert 'data-testid="appraise"' in page
+    qd.post(f"/dealers/claims/{claim.pk}/appraise/", {"decision": "reject"})
+    assert WarrantyClaim.objects.get(pk=claim.pk).state == "submitted"  # a reason is needed
+    qd.post(f"/dealers/claims/{claim.pk}/appraise/", {"decision": "reject", "reason": "非质量原因"})
+    assert WarrantyClaim.objects.get(pk=claim.pk).state == "rejected"
+    assert dealer.get("/dealers/ledger/?format=xlsx").status_code == 200
