@@ -21,6 +21,7 @@ from aftersales.dealers.api_schemas import (
     CardReceiveIn,
     ClaimIn,
     ClaimOut,
+    DealerTaskOut,
     DisputeIn,
     LedgerOut,
     NoticeIn,
@@ -29,7 +30,6 @@ from aftersales.dealers.api_schemas import (
     TaskAssignIn,
     TaskCheckIn,
     TaskHandBackIn,
-    TaskOut,
 )
 from aftersales.dealers.models import Dealer
 from aftersales.dealers.services import cards, claims, tasks
@@ -143,7 +143,7 @@ def card_import(
 # ---- dealer-handled service tasks -------------------------------------------------------
 
 
-@router.get("/dealer-tasks", response=list[TaskOut], summary="经销商服务任务列表")
+@router.get("/dealer-tasks", response=list[DealerTaskOut], summary="经销商服务任务列表")
 @paginate(Page)
 def task_list(
     request: HttpRequest,
@@ -153,12 +153,12 @@ def task_list(
     return selectors.task_list(request.user, state=state, dealer_id=dealer_id)
 
 
-@router.get("/dealer-tasks/{int:pk}", response=TaskOut, summary="经销商服务任务详情")
+@router.get("/dealer-tasks/{int:pk}", response=DealerTaskOut, summary="经销商服务任务详情")
 def task_get(request: HttpRequest, pk: int) -> Any:
     return selectors.task_detail(request.user, pk)
 
 
-@router.post("/dealer-tasks", response={201: TaskOut}, summary="报修交经销商处理")
+@router.post("/dealer-tasks", response={201: DealerTaskOut}, summary="报修交经销商处理")
 def task_assign(request: HttpRequest, payload: TaskAssignIn) -> Any:
     task = tasks.assign(
         actor=request.user, ticket_id=payload.ticket_id, dealer_id=payload.dealer_id
@@ -166,7 +166,7 @@ def task_assign(request: HttpRequest, payload: TaskAssignIn) -> Any:
     return 201, selectors.task_detail(request.user, task.pk)
 
 
-@router.post("/dealer-tasks/{int:pk}/arrange", response=TaskOut, summary="经销商确认安排")
+@router.post("/dealer-tasks/{int:pk}/arrange", response=DealerTaskOut, summary="经销商确认安排")
 def task_arrange(request: HttpRequest, pk: int, payload: TaskArrangeIn) -> Any:
     tasks.arrange(
         actor=request.user,
@@ -177,14 +177,16 @@ def task_arrange(request: HttpRequest, pk: int, payload: TaskArrangeIn) -> Any:
     return selectors.task_detail(request.user, pk)
 
 
-@router.post("/dealer-tasks/{int:pk}/check", response=TaskOut, summary="主办核查经销商安排")
+@router.post("/dealer-tasks/{int:pk}/check", response=DealerTaskOut, summary="主办核查经销商安排")
 def task_check(request: HttpRequest, pk: int, payload: TaskCheckIn) -> Any:
     tasks.check(actor=request.user, task_id=pk, ok=payload.ok, note=payload.note)
     return selectors.task_detail(request.user, pk)
 
 
 @router.post(
-    "/dealer-tasks/{int:pk}/hand-back", response=TaskOut, summary="经销商退回任务（须说明原因）"
+    "/dealer-tasks/{int:pk}/hand-back",
+    response=DealerTaskOut,
+    summary="经销商退回任务（须说明原因）",
 )
 def task_hand_back(request: HttpRequest, pk: int, payload: TaskHandBackIn) -> Any:
     tasks.hand_back(actor=request.user, task_id=pk, reason=payload.reason)

@@ -75,7 +75,7 @@ class TaskHandBackIn(In):
     reason: str = Field(..., max_length=300)
 
 
-class TaskOut(Schema):
+class DealerTaskOut(Schema):
     id: int
     number: str
     ticket_id: int
