@@ -15,6 +15,7 @@ from django.utils import timezone
 from aftersales.approvals import audience, audit_timeline, selectors
 from aftersales.approvals.services import deadlines
 from aftersales.approvals.workflow import Transition
+from aftersales.core import formvalues
 from aftersales.core.errors import DomainError, NotFound
 
 VERBS = {
@@ -58,19 +59,10 @@ def or_404(fn: Callable[[], Any]) -> Any:
         raise Http404(exc.message) from exc
 
 
-def post(request: HttpRequest, name: str, default: str = "") -> str:
-    return str(request.POST.get(name, default) or "").strip()
-
-
-def flag(request: HttpRequest, name: str) -> bool:
-    return request.POST.get(name) in ("1", "on", "true", "yes")
-
-
-def int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+# form values: one home, core.formvalues (``post`` is the document screens' name for text)
+post = formvalues.text
+flag = formvalues.flag
+int_or_none = formvalues.int_or_none
 
 
 def timeline(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.warranty import rules as warranty_rules
 
 
 class ProductCategory(BusinessModel):
@@ -141,11 +142,10 @@ CARD_BEFORE_SALE = "三包卡回寄日期不能早于销售日期"
 
 
 class Equipment(BusinessModel):
-    class CardStatus(models.TextChoices):
-        NONE = "none", "无三包卡"
-        RECEIVED = "received", "已回寄"
-        MISMATCH = "mismatch", "型号/编号不符"
-        ALTERED = "altered", "涂改"
+    # one list of card states: the warranty rules'
+    CardStatus = models.TextChoices(  # type: ignore[call-overload]
+        "CardStatus", [(c.name, (c.value, c.label)) for c in warranty_rules.CardStatus]
+    )
 
     model = models.ForeignKey(
         ProductModel, on_delete=models.PROTECT, related_name="equipment", verbose_name="型号"

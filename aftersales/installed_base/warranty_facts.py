@@ -15,13 +15,6 @@ from aftersales.warranty.periods import Season, WarrantyPeriod
 if TYPE_CHECKING:
     from aftersales.installed_base.selectors import WarrantyStatus
 
-CARD_STATUS = {
-    Equipment.CardStatus.NONE: rules.CardStatus.MISSING,
-    Equipment.CardStatus.RECEIVED: rules.CardStatus.OK,
-    Equipment.CardStatus.MISMATCH: rules.CardStatus.MISMATCH,
-    Equipment.CardStatus.ALTERED: rules.CardStatus.ALTERED,
-}
-
 
 def _mmdd(text: str) -> tuple[int, int]:
     month, day = text.split("-")
@@ -78,7 +71,7 @@ def facts_of(equipment: Equipment) -> rules.EquipmentFacts:
         completion_date=site.completion_date or equipment.installation_date,
         dealer_sold=equipment.dealer_id is not None,
         card_received_on=equipment.card_received_date,
-        card_status=CARD_STATUS[Equipment.CardStatus(equipment.card_status)],
+        card_status=rules.CardStatus(equipment.card_status),
     )
 
 

@@ -347,6 +347,15 @@ def notify(
     return _enqueue(batch)
 
 
+def notify_people(key: str, people: Iterable[Any], subject: str, body: str, link: str) -> int:
+    """``notify`` for a list that may hold empty slots (a ticket without a coordinator…):
+    the people named, how many notices were newly written; nobody named, nothing written."""
+    named = [p for p in people if p is not None]
+    if not named:
+        return 0
+    return len(notify(key=key, recipients=named, subject=subject, body=body, link=link))
+
+
 def notify_customer(
     *,
     key: str,

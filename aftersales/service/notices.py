@@ -8,19 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aftersales.approvals.documents import users_with_roles
+from aftersales.notifications.services import notify_people
 from aftersales.service.models import LoanerTask, SlaClock, Ticket, WorkOrder
-
-
-def _notify(key: str, recipients: list[Any], subject: str, body: str, link: str) -> int:
-    from aftersales.notifications.services import notify
-
-    people = [r for r in recipients if r is not None]
-    if not people:
-        return 0
-    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
 
 
 def _customer_key(ticket: Ticket, event: str) -> str:
@@ -48,13 +40,6 @@ def _link(ticket: Ticket) -> str:
     return f"/service/tickets/{ticket.pk}/"
 
 
-def _role_users(*roles: str) -> list[Any]:
-    from aftersales.accounts.roles import ROLE_BY_CODE
-
-    names = [ROLE_BY_CODE[r].name for r in roles]
-    return list(get_user_model().objects.filter(groups__name__in=names, is_active=True).distinct())
-
-
 def _technicians(ticket: Ticket) -> list[Any]:
     return [
         wo.technician
@@ -68,7 +53,7 @@ def _fmt(when: Any) -> str:
 
 
 def sla_warning(ticket: Ticket, clock: SlaClock, state: Any) -> int:
-    return _notify(
+    return notify_people(
         f"ticket:{ticket.pk}:sla:{clock.metric}:warn",
         [ticket.owner, *_technicians(ticket)],
         f"【SLA预警】{ticket.number} {clock.get_metric_display()}即将超时",
@@ -79,8 +64,8 @@ def sla_warning(ticket: Ticket, clock: SlaClock, state: Any) -> int:
 
 
 def sla_breach(ticket: Ticket, clock: SlaClock, state: Any) -> int:
-    coordinators = [ticket.coordinator] if ticket.coordinator else _role_users("coordinator")
-    return _notify(
+    coordinators = [ticket.coordinator] if ticket.coordinator else users_with_roles(["coordinator"])
+    return notify_people(
         f"ticket:{ticket.pk}:sla:{clock.metric}:breach",
         coordinators,
         f"【SLA超时】{ticket.number} {clock.get_metric_display()}已超时",
@@ -91,9 +76,9 @@ def sla_breach(ticket: Ticket, clock: SlaClock, state: Any) -> int:
 
 
 def sla_manager(ticket: Ticket, clock: SlaClock, state: Any) -> int:
-    return _notify(
+    return notify_people(
         f"ticket:{ticket.pk}:sla:{clock.metric}:manager",
-        _role_users("manager"),
+        users_with_roles(["manager"]),
         f"【升级】{ticket.number} {clock.get_metric_display()}超时未处理",
         f"报修单 {ticket.number}（{ticket.customer}）{clock.get_metric_display()}超时已超过规定时间，"
         f"已升级至主管领导。",
@@ -102,9 +87,9 @@ def sla_manager(ticket: Ticket, clock: SlaClock, state: Any) -> int:
 
 
 def loaner_needed(ticket: Ticket, task: LoanerTask) -> int:
-    return _notify(
+    return notify_people(
         f"ticket:{ticket.pk}:loaner",
-        [ticket.owner, *_role_users("warehouse", "coordinator")],
+        [ticket.owner, *users_with_roles(["warehouse", "coordinator"])],
         f"【备用机】{ticket.number} 需提供备用设备",
         f"{ticket.number}：{task.note}",
         _link(ticket),
@@ -122,7 +107,7 @@ def ticket_received(ticket: Ticket) -> int:
 
 def work_order_offered(wo: WorkOrder, technicians: list[Any]) -> int:
     t = wo.ticket
-    return _notify(
+    return notify_people(
         f"wo:{wo.pk}:offered",
         technicians,
         f"【新工单】{t.number} {t.customer}",
@@ -182,7 +167,7 @@ def survey(ticket: Ticket, link: str, round_: int) -> int:
 
 
 def reopened(ticket: Ticket, cause: str) -> int:
-    return _notify(
+    return notify_people(
         f"ticket:{ticket.pk}:reopened:{ticket.reopen_count}",
         [ticket.coordinator, ticket.owner],
         f"【重开】{ticket.number} 客户不满意",

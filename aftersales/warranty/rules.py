@@ -51,10 +51,27 @@ REPEAT_REPAIR_LIMIT = 3
 
 
 class CardStatus(StrEnum):
-    OK = "ok"  # 保修卡齐全一致
-    MISSING = "missing"  # 无保修卡
+    """The warranty card (三包卡) as the company holds it: the one list
+    (``installed_base.Equipment.CardStatus`` is built from it)."""
+
+    NONE = "none"  # 无三包卡
+    RECEIVED = "received"  # 已回寄, model and serial as on the unit
     MISMATCH = "mismatch"  # 型号/出厂编号不符
     ALTERED = "altered"  # 有涂改
+
+    @property
+    def label(self) -> str:
+        return CARD_STATUS_LABELS[self]
+
+
+CARD_STATUS_LABELS: Mapping[CardStatus, str] = MappingProxyType(
+    {
+        CardStatus.NONE: "无三包卡",
+        CardStatus.RECEIVED: "已回寄",
+        CardStatus.MISMATCH: "型号/编号不符",
+        CardStatus.ALTERED: "涂改",
+    }
+)
 
 
 class StartEvent(StrEnum):
@@ -199,7 +216,7 @@ class EquipmentFacts:
     completion_date: date | None = None
     dealer_sold: bool = False
     card_received_on: date | None = None
-    card_status: CardStatus = CardStatus.MISSING
+    card_status: CardStatus = CardStatus.NONE
 
 
 @dataclass(frozen=True)
@@ -320,7 +337,7 @@ def _dealer_card_in_time(
     if not equipment.dealer_sold:
         return None
     sale, received = equipment.sale_date, equipment.card_received_on
-    if equipment.card_status is not CardStatus.OK or sale is None or received is None:
+    if equipment.card_status is not CardStatus.RECEIVED or sale is None or received is None:
         draft.say("dealer_card_missing", "经销商销售，公司未收到有效的三包回执卡")
         return None
     days, limit = (received - sale).days, policy.card_deadline_days

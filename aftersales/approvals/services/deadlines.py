@@ -16,6 +16,7 @@ from aftersales.approvals import documents, rules
 from aftersales.approvals.defaults import RULE_BY_CODE
 from aftersales.approvals.models import Deadline, DeadlineRule
 from aftersales.core import audit
+from aftersales.notifications.services import notify_people
 
 
 @transaction.atomic
@@ -155,14 +156,6 @@ def _people(deadline: Deadline, roles: Iterable[str]) -> list[Any]:
     return people
 
 
-def _notify(key: str, people: list[Any], subject: str, body: str, link: str) -> int:
-    from aftersales.notifications.services import notify
-
-    if not people:
-        return 0
-    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
-
-
 def process_due(now: dt.datetime | None = None, limit: int = 500) -> int:
     """Reminders before and escalations after the due time that have come, each once.
     Returns how many deadlines were handled. Safe with several workers (rows locked)."""
@@ -184,7 +177,7 @@ def process_due(now: dt.datetime | None = None, limit: int = 500) -> int:
             if d.due_at <= now and d.escalated_at is None:
                 d.escalated_at = now
                 d.reminded_at = d.reminded_at or now
-                _notify(
+                notify_people(
                     f"deadline:{d.pk}:escalate",
                     _people(d, [*d.owner_roles, *d.escalate_roles]),
                     f"【超时】{d.document_number} {d.label}",
@@ -201,7 +194,7 @@ def process_due(now: dt.datetime | None = None, limit: int = 500) -> int:
                 )
             elif d.reminded_at is None:
                 d.reminded_at = now
-                _notify(
+                notify_people(
                     f"deadline:{d.pk}:remind",
                     _people(d, d.owner_roles),
                     f"【提醒】{d.document_number} {d.label}即将到期",

@@ -4,25 +4,15 @@ only customer-facing words: no cause, department, production detail or person.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 
 from aftersales.approvals.documents import users_with_roles
+from aftersales.notifications.services import notify_people
 from aftersales.quality.models import Complainant, Complaint
 
 
-def _notify(key: str, people: list[Any], subject: str, body: str, link: str) -> int:
-    from aftersales.notifications.services import notify
-
-    people = [p for p in people if p is not None]
-    if not people:
-        return 0
-    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
-
-
 def roles(c: Complaint, event: str, role_codes: list[str], subject: str, body: str) -> int:
-    return _notify(
+    return notify_people(
         f"complaint:{c.pk}:{event}",
         users_with_roles(role_codes),
         subject,
@@ -43,7 +33,7 @@ def progress(c: Complaint, event: str, body: str) -> int:
             .objects.filter(org_kind="dealer", dealer_id=c.dealer_id, is_active=True)
             .order_by("pk")
         )
-        return _notify(
+        return notify_people(
             f"complaint:{c.pk}:progress:{event}", people, subject, body, c.get_absolute_url()
         )
     from aftersales.notifications.services import notify_customer

@@ -6,16 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales.approvals.documents import users_with_roles
+from aftersales.notifications.services import notify_people
 from aftersales.returns.models import CreditNote, ReturnRequest
-
-
-def _notify(key: str, people: list[Any], subject: str, body: str, link: str) -> int:
-    from aftersales.notifications.services import notify
-
-    people = [p for p in people if p is not None]
-    if not people:
-        return 0
-    return len(notify(key=key, recipients=people, subject=subject, body=body, link=link))
 
 
 def record_notice_summary(ret: ReturnRequest) -> str:
@@ -42,7 +34,7 @@ def customer(ret: ReturnRequest, event: str, subject: str, body: str) -> int:
 
 
 def roles(ret: ReturnRequest, event: str, role_codes: list[str], subject: str, body: str) -> int:
-    return _notify(
+    return notify_people(
         f"return:{ret.pk}:{event}",
         users_with_roles(role_codes),
         subject,
@@ -55,7 +47,7 @@ def approval_outcome(document: Any, action: str, comment: str) -> int:
     if isinstance(document, CreditNote):
         if action != "approve":
             return 0
-        return _notify(
+        return notify_people(
             f"credit:{document.pk}:approved",
             users_with_roles(["finance"]),
             f"【待冲账】{document.number} {document.amount}元",

@@ -3,18 +3,16 @@ parsing form values, role checks, and looking records up through the user's visi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from aftersales.core.errors import DomainError, NotFound, ValidationFailed
+from aftersales.core import formvalues
+from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.visibility import BROAD_COMPANY_ROLES, get_visible
 from aftersales.service import selectors
 from aftersales.service.models import Ticket, WorkOrder
@@ -127,62 +125,15 @@ def run(
     return redirect(target)
 
 
-# --- form values -------------------------------------------------------------------------
+# --- form values: one home, core.formvalues (names kept for the service screens) -------
 
-
-def text(request: HttpRequest, name: str) -> str:
-    return str(request.POST.get(name, "")).strip()
-
-
-def flag(request: HttpRequest, name: str) -> bool:
-    return request.POST.get(name, "") in ("1", "on", "true", "yes")
-
-
-def opt_int(value: Any, label: str, field: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}应为整数", field=field) from exc
-
-
-def int_list(values: list[str], label: str, field: str) -> list[int]:
-    out = []
-    for v in values:
-        n = opt_int(v, label, field)
-        if n is not None:
-            out.append(n)
-    return out
-
-
-def opt_decimal(value: Any, label: str, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise ValidationFailed(f"{label}应为数字", field=field) from exc
-
-
-def opt_datetime(value: Any, label: str, field: str) -> dt.datetime | None:
-    """A ``datetime-local`` value, read in the current (Asia/Shanghai) time zone."""
-    if value in (None, ""):
-        return None
-    try:
-        naive = dt.datetime.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}格式不正确", field=field) from exc
-    if timezone.is_aware(naive):
-        return naive
-    return timezone.make_aware(naive, timezone.get_current_timezone())
-
-
-def local_input(value: dt.datetime | None) -> str:
-    """An aware datetime as a ``datetime-local`` input value."""
-    if value is None:
-        return ""
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+text = formvalues.text
+flag = formvalues.flag
+opt_int = formvalues.opt_int
+int_list = formvalues.int_list
+opt_decimal = formvalues.opt_decimal
+opt_datetime = formvalues.opt_datetime
+local_input = formvalues.local_input
 
 
 def minutes_text(minutes: int) -> str:

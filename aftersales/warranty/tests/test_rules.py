@@ -43,7 +43,7 @@ DEALER = EquipmentFacts(
     dealer_sold=True,
     sale_date=date(2025, 5, 1),
     card_received_on=date(2025, 5, 21),
-    card_status=CardStatus.OK,
+    card_status=CardStatus.RECEIVED,
 )
 CHARGEABLE = ChargeFlags(Charge.AT_COST, Charge.AT_PRICE, Charge.AT_PRICE)
 NON_QUALITY_CAUSES = [cause for cause in CauseClass if cause not in QUALITY_CAUSES]
@@ -132,7 +132,7 @@ def test_card_deadline_is_the_policys() -> None:
 
 
 def test_dealer_sale_without_card_falls_back_to_completion_or_is_excluded() -> None:
-    no_card = dataclasses.replace(DEALER, card_status=CardStatus.MISSING, card_received_on=None)
+    no_card = dataclasses.replace(DEALER, card_status=CardStatus.NONE, card_received_on=None)
     decision = decide(quality(date(2025, 6, 1)), no_card)
     assert decision.outcome is Outcome.EXCLUDED
     assert decision.reason_codes == ("dealer_card_missing", "no_proof", "excluded")
@@ -730,7 +730,7 @@ def test_card_deadline_is_twenty_calendar_days(sale: date, delay: int) -> None:
         dealer_sold=True,
         sale_date=sale,
         card_received_on=sale + timedelta(days=delay),
-        card_status=CardStatus.OK,
+        card_status=CardStatus.RECEIVED,
     )
     decision = decide(quality(sale + timedelta(days=30)), equipment)
     assert (decision.outcome is Outcome.EXCLUDED) == (delay > 20)
