@@ -4,12 +4,14 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from aftersales.api import api
 from aftersales.core.api import no_such_endpoint
 from aftersales.core.media import serve as serve_media
+from aftersales.core.retention_views import retention_export
 
 admin.site.site_header = "售后服务管理系统 · 后台管理"
 admin.site.site_title = "售后服务管理后台"
 admin.site.index_title = "配置与主数据"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin-reports/retention.xlsx", retention_export, name="retention_export"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", no_such_endpoint),

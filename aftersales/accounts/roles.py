@@ -32,6 +32,7 @@ ROLES: tuple[Role, ...] = (
     Role("dealer", "经销商", "登记销售三包卡、服务所属客户、提交三包索赔"),
     Role("customer", "客户", "提交并跟踪服务请求、确认报告、评价"),
     Role("manager", "主管领导", "接收升级、批准冲账、查看看板"),
+    Role("sales", "销售", "接收客户保修即将到期的提醒，跟进保外服务与续保"),
     Role("admin", "管理员", "系统配置：政策、日历、规则、用户"),
 )
 ROLE_BY_CODE = {r.code: r for r in ROLES}
@@ -91,6 +92,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
     + _perms("add,change", ["installed_base.equipment"]),
     "customer": _perms("view", MASTER),
     "manager": _perms("view", ALL_DATA),
+    "sales": _perms("view", ALL_DATA),
     "admin": _perms("view,add,change,delete", ALL_DATA)
     + _perms("view,change", ["notifications.notification"])
     + _perms("view,add,change", ["notifications.channelconfig", "notifications.webhookrobot"])
@@ -108,6 +110,7 @@ OFFICE_ROLES = (
     "warehouse",
     "finance",
     "manager",
+    "sales",
     "admin",
 )
 STAFF_ROLES = (*OFFICE_ROLES, "technician")

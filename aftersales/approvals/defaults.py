@@ -176,6 +176,33 @@ RULES: tuple[RuleDefault, ...] = (
         (),
         "SPEC §3.5 维修后同一设备同一故障在此期间内再次报修即为重复维修（001 第四篇 三）",
     ),
+    RuleDefault(
+        "service.report_filing",
+        "维修报告提交期限",
+        D(5),
+        "calendar_days",
+        0,
+        (),
+        "000 §二(二)5(4) 完工后此期限内提交维修报告，逾期计为报告迟交",
+    ),
+    RuleDefault(
+        "parts.promise_max",
+        "补件承诺交付最长期限",
+        D(15),
+        "calendar_days",
+        0,
+        (),
+        "001 4.1 交付日期最长时间不超过15天",
+    ),
+    RuleDefault(
+        "installed_base.warranty_notice",
+        "保修到期提前通知销售",
+        D(30),
+        "calendar_days",
+        0,
+        (),
+        "000 §二(二)4(4) 严格记录保修期，即将超过保修期的客户及时通知销售部跟进后期服务",
+    ),
 )
 RULE_BY_CODE = {r.code: r for r in RULES}
 

@@ -70,7 +70,24 @@ class RegionAdmin(BusinessAdmin):
 
 @admin.register(CompanySettings)
 class CompanySettingsAdmin(BusinessAdmin):
-    list_display = ["company_name", "hotline", "created_at", "archived_at"]
+    list_display = ["company_name", "hotline", "retention_years", "created_at", "archived_at"]
+    readonly_fields = ["past_retention"]
+
+    @admin.display(description="保存期满记录")
+    def past_retention(self, obj: Any = None) -> str:
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        from aftersales.core import retention
+
+        found = retention.past_retention()
+        total = sum(p.count for p in found)
+        return format_html(
+            '{} 条（{}）<a href="{}">导出 Excel</a>',
+            total,
+            "、".join(f"{p.name} {p.count}" for p in found) or "无",
+            reverse("retention_export"),
+        )
 
 
 @admin.register(AuditEvent)

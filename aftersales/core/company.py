@@ -10,6 +10,7 @@ from typing import Any
 from aftersales.core.cache import TimedCache
 from aftersales.core.models import CompanySettings
 
+DEFAULT_RETENTION_YEARS = 5
 _DIALABLE = re.compile(r"^\+?[0-9][0-9 \-]*$")
 
 
@@ -18,6 +19,7 @@ class Company:
     name: str  # shown to customers (labels, report letterhead); "" when not configured
     hotline: str  # as written, e.g. "400-820-1234"; "" when not configured
     logo: str = ""  # the stored name of the logo image (MEDIA_ROOT-relative); "" when none
+    retention_years: int = DEFAULT_RETENTION_YEARS  # kept at least this long after a change
 
     @property
     def hotline_tel(self) -> str:
@@ -38,7 +40,10 @@ def _load() -> Company:
     if found is None:
         return Company(name="", hotline="")
     return Company(
-        name=found.company_name.strip(), hotline=found.hotline.strip(), logo=found.logo.name or ""
+        name=found.company_name.strip(),
+        hotline=found.hotline.strip(),
+        retention_years=found.retention_years,
+        logo=found.logo.name or "",
     )
 
 

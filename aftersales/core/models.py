@@ -197,6 +197,12 @@ class CompanySettings(BusinessModel):
         blank=True,
         help_text="PNG 或 JPEG，印在服务报告单抬头；高度按 12 毫米缩放",
     )
+    retention_years = models.PositiveSmallIntegerField(
+        "业务记录保存年限",
+        default=5,
+        help_text="业务记录最后一次变更后至少保存的年数（系统从不删除业务记录）；"
+        "期满的记录列入“保存期满记录”报表，可由管理员导出后按公司制度处理",
+    )
 
     class Meta:
         verbose_name = "公司信息"

@@ -35,6 +35,7 @@ BROAD_COMPANY_ROLES = frozenset(
         "warehouse",
         "finance",
         "manager",
+        "sales",
         "admin",
     }
 )

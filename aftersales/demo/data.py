@@ -133,6 +133,7 @@ DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("PZB", "品质办", "PGZX"),
     ("CC", "仓储部", ""),
     ("CW", "财务部", ""),
+    ("XS", "销售部", ""),
 )
 
 
@@ -161,6 +162,7 @@ STAFF_SEATS: tuple[StaffSeat, ...] = (
     StaffSeat("finance", "finance", "CW", ""),
     StaffSeat("finance2", "finance", "CW", ""),
     StaffSeat("manager", "manager", "SH", ""),
+    StaffSeat("sales", "sales", "XS", ""),
     StaffSeat("admin", "admin", "", ""),
 )
 

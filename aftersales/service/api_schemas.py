@@ -26,7 +26,8 @@ class TicketIn(In):
     environment: str = ""
     customer_request: str = ""
     fault_category: str = ""
-    allow_duplicate: bool = False
+    allow_duplicate: bool = False  # the open ticket of the same fault is known: another fault
+    different_fault_reason: str = ""  # …and why (required with allow_duplicate on a duplicate)
 
 
 class ClockOut(Schema):

@@ -92,7 +92,14 @@ def duplicate_check(user: Any, equipment_id: int | None) -> DuplicateCheck:
     only that another open ticket exists, never its number, contact or description."""
     if equipment_id is None:
         return DuplicateCheck([], hidden=False)
-    open_ones = open_tickets_on(equipment_id)
+    return duplicate_check_of(user, open_tickets_on(equipment_id))
+
+
+def duplicate_check_of(user: Any, open_ones: QuerySet[Ticket] | list[Ticket]) -> DuplicateCheck:
+    """``open_ones`` (a query, or the guard's list of same-fault tickets) as ``user`` may
+    know them."""
+    if not isinstance(open_ones, QuerySet):
+        open_ones = Ticket.objects.filter(pk__in=[t.pk for t in open_ones])
     seen = visible(open_ones, user)
     tickets = list(
         seen.select_related("customer")

@@ -115,5 +115,6 @@ def ticket(
             severity=severity,
             received_at=at(w.day, hour, minute),
             allow_duplicate=True,
+            different_fault_reason="另一处故障",
         ),
     )

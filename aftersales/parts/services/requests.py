@@ -33,7 +33,7 @@ from aftersales.parts.models import (
 from aftersales.parts.services.base import lock_request, move, notify_roles
 from aftersales.parts.transitions import CREATE_ROLES
 
-MAX_PROMISE_DAYS = 15  # 001 4.1: 交付日期最长时间不超过15天
+PROMISE_RULE = "parts.promise_max"  # 001 4.1: 交付日期最长时间不超过15天 (a DeadlineRule)
 RELEASE_GROUPS = (Group.PARTS_GROUP, Group.PURCHASING)
 
 
@@ -214,12 +214,13 @@ def confirm(
     now = now or timezone.now()
     day = inputs.date(committed_date, field="committed_date", label="承诺交付日期")
     today = timezone.localdate(now)
-    latest = today + dt.timedelta(days=MAX_PROMISE_DAYS)
+    latest = timezone.localdate(deadlines.compute_due(PROMISE_RULE, now))
     if day < today:
         raise ValidationFailed("承诺交付日期不能早于今天", field="committed_date")
     if day > latest:
         raise ValidationFailed(
-            f"承诺交付日期最长不超过{MAX_PROMISE_DAYS}天（最晚 {latest:%Y-%m-%d}），"
+            f"承诺交付日期最长不超过{deadlines.duration_text(PROMISE_RULE)}"
+            f"（最晚 {latest:%Y-%m-%d}），"
             f"「{day:%Y-%m-%d}」已超出",
             field="committed_date",
         )

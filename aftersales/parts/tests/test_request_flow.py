@@ -76,6 +76,25 @@ def test_phone_confirmation_commits_a_date_at_most_15_days_ahead(w) -> None:  # 
     ).exists()
 
 
+def test_the_longest_promise_is_the_administrators_rule(w) -> None:  # type: ignore[no-untyped-def]
+    """时限规则 ``parts.promise_max`` (default 15 days) bounds the committed date."""
+    from aftersales.approvals.models import DeadlineRule
+    from aftersales.approvals.services.deadlines import rule
+
+    rule("parts.promise_max")
+    DeadlineRule.objects.filter(code="parts.promise_max").update(amount=20)
+    r = file_request(w)
+    requests.analyse(actor=w.agent, request=r, cause="process", now=day(0))
+    with pytest.raises(ValidationFailed, match="最长不超过20天"):
+        requests.confirm(
+            actor=w.agent, request=r, committed_date="2026-12-14", note="电话", now=day(0)
+        )
+    r = requests.confirm(
+        actor=w.agent, request=r, committed_date="2026-12-09", note="电话", now=day(0)
+    )
+    assert r.committed_date == dt.date(2026, 12, 9)  # 16 days: refused under the default
+
+
 def test_not_released_without_both_review_and_approval(w) -> None:  # type: ignore[no-untyped-def]
     r = file_request(w)
     requests.analyse(actor=w.agent, request=r, cause="process", now=day(0))

@@ -18,11 +18,12 @@ from aftersales.core.numbering import next_number
 from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, ServiceContract, Site
 from aftersales.installed_base.models import Equipment
-from aftersales.service import notices
+from aftersales.service import duplicates, notices
 from aftersales.service.models import Channel, Ticket, TicketType
+from aftersales.service.models.ticket import OPEN_STATE_LIST
 from aftersales.service.selectors import (
     HIDDEN_DUPLICATE_MESSAGE,
-    duplicate_check,
+    duplicate_check_of,
     open_tickets_on,
 )
 from aftersales.service.services import clocks, warranty
@@ -135,12 +136,24 @@ def _check(actor: Any, data: TicketInput) -> _Checked:
         raise ValidationFailed("项目不属于该客户", field="site_id")
     if equipment is not None and site is not None and equipment.site_id != site.pk:
         raise ValidationFailed("设备不在该项目", field="equipment_id")
-    _guard_duplicates(actor, data, equipment)  # early: a plain duplicate takes no number
-    return _Checked(customer, site, equipment)
+    checked = _Checked(customer, site, equipment)
+    _guard_duplicates(actor, data, checked)  # early: a plain duplicate takes no number
+    return checked
 
 
 # namespace of the per-equipment registration lock (the first key of the two-key form)
 EQUIPMENT_LOCK = zlib.crc32(b"service.ticket_create.equipment") & 0x7FFFFFFF
+
+
+# …and of the per-customer lock, for requests without equipment
+CUSTOMER_LOCK = zlib.crc32(b"service.ticket_create.customer") & 0x7FFFFFFF
+CUSTOMER_DUPLICATES_SCANNED = 50
+
+
+def lock_customer(customer_id: int) -> None:
+    """Serialise a customer's registrations without equipment until the transaction ends."""
+    with transaction.get_connection().cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CUSTOMER_LOCK, customer_id])
 
 
 def lock_equipment(equipment_id: int) -> None:
@@ -149,33 +162,52 @@ def lock_equipment(equipment_id: int) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EQUIPMENT_LOCK, equipment_id])
 
 
-def _guard_duplicates(actor: Any, data: TicketInput, equipment: Equipment | None) -> Ticket | None:
-    """The newest open ticket of the equipment (the new one's ``duplicate_of``); refused
-    unless the caller said it is a different fault."""
-    if equipment is None:
+def _same_fault_tickets(data: TicketInput, checked: _Checked) -> list[Ticket]:
+    """Open tickets that are the same fault as ``data`` (``service.duplicates``), newest
+    first: on the same equipment; without equipment, of the same customer (and site)."""
+    if checked.equipment is not None:
+        rows = open_tickets_on(checked.equipment.pk).order_by("-received_at", "-id")
+        return [
+            t
+            for t in rows
+            if duplicates.same_fault_on_equipment(data.fault_category, t.fault_category)
+        ]
+    rows = Ticket.objects.filter(customer=checked.customer, state__in=OPEN_STATE_LIST)
+    if checked.site is not None:
+        rows = rows.filter(Q(site=checked.site) | Q(site__isnull=True))
+    recent = rows.order_by("-received_at", "-id")[:CUSTOMER_DUPLICATES_SCANNED]
+    return [
+        t
+        for t in recent
+        if duplicates.same_fault_for_customer(
+            data.fault_category, data.description, t.fault_category, t.description
+        )
+    ]
+
+
+def _guard_duplicates(actor: Any, data: TicketInput, checked: _Checked) -> Ticket | None:
+    """The newest open ticket of the same fault (the new one's ``duplicate_of``); refused
+    unless the caller says it is a different fault, and says why."""
+    same = _same_fault_tickets(data, checked)
+    if not same:
         return None
-    newest = open_tickets_on(equipment.pk).order_by("-received_at", "-id").first()
-    if newest is not None and not data.allow_duplicate:
-        raise _duplicate_error(actor, equipment)
-    if (
-        newest is not None
-        and data.channel == Channel.QR
-        and not data.different_fault_reason.strip()
-    ):
-        # an anonymous reporter may add a second ticket only by saying what else is broken
+    if not data.allow_duplicate:
+        raise _duplicate_error(actor, same)
+    if not data.different_fault_reason.strip():
         raise ValidationFailed(
             "请说明这是什么新故障（与正在处理的报修有何不同）",
             code="different_fault_reason_required",
             field="different_fault_reason",
         )
-    return newest
+    return same[0]
 
 
-def _duplicate_error(actor: Any, equipment: Equipment | None) -> Conflict:
+def _duplicate_error(actor: Any, same: list[Ticket]) -> Conflict:
     """Numbers of the open tickets the actor may open; of the others only that they exist."""
-    check = duplicate_check(actor, equipment.pk if equipment else None)
+    check = duplicate_check_of(actor, same)
     numbers = [t.number for t in check.tickets]
-    message = "该设备已有未关闭的报修单" + (f"：{'、'.join(numbers)}" if numbers else "")
+    what = "该设备" if same[0].equipment_id else "该客户"
+    message = f"{what}已有同一故障未关闭的报修单" + (f"：{'、'.join(numbers)}" if numbers else "")
     if check.hidden:
         message = f"{message}。{HIDDEN_DUPLICATE_MESSAGE}" if numbers else HIDDEN_DUPLICATE_MESSAGE
     return Conflict(message, code="duplicate_ticket", details=numbers)
@@ -208,7 +240,9 @@ def _register(
     customer, site, equipment = checked.customer, checked.site, checked.equipment
     if equipment is not None:
         lock_equipment(equipment.pk)
-    duplicate_of = _guard_duplicates(actor, data, equipment)  # again, under the lock
+    else:
+        lock_customer(customer.pk)
+    duplicate_of = _guard_duplicates(actor, data, checked)  # again, under the lock
     company_actor = actor is not None and getattr(actor, "org_kind", "company") == "company"
     ticket = Ticket(
         number=number or next_number("BX", on=received),

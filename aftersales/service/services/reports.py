@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from aftersales.approvals.services.deadlines import compute_due
 from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit, uploads
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -25,7 +26,7 @@ from aftersales.staff.models import FactKind
 from aftersales.staff.services import record_fact
 from aftersales.stock.services import consumption as stock_consumption
 
-FILING_DAYS = 5  # [000 §二(二)5(4)]
+FILING_RULE = "service.report_filing"  # [000 §二(二)5(4)]: default 5 days, a DeadlineRule
 REPEAT_WINDOW_RULE = "service.repeat_window"  # SPEC §3.5: default 30 days, a DeadlineRule
 TEXT_FIELDS = (
     "phenomenon",
@@ -279,7 +280,7 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
     now = timezone.now()
     visit = wo.check_out_at or wo.check_in_at or wo.dispatched_at
     report.filed_at = now
-    report.filed_late = now - visit > dt.timedelta(days=FILING_DAYS)
+    report.filed_late = now > compute_due(FILING_RULE, visit)
     report.repeat_of = find_repeat(report, now)
     report.save()
     category = report.fault_category or wo.ticket.fault_category

@@ -57,7 +57,12 @@ def test_late_filing_and_repeat_repair_are_facts_on_the_right_people(world) -> N
     assert late.details["ticket"] == first.number
     assert AuditEvent.objects.filter(verb="assessment_fact", object_id=str(late.pk)).exists()
 
-    second = new_ticket(world, allow_duplicate=True, description="同一位置又黑屏")
+    second = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="另一处故障",
+        description="同一位置又黑屏",
+    )
     wo2 = _visit(world, second, world.tech2)
     _complete_report(world.tech2, wo2)
     r2 = reports.submit(actor=world.tech2, work_order=wo2)
@@ -98,7 +103,12 @@ def test_late_arrival_is_a_fact_and_punctual_arrival_is_not(world) -> None:  # t
     fact = AssessmentFact.objects.get(kind=FactKind.LATE_ARRIVAL)
     assert fact.person == world.tech1 and 44 <= fact.details["late_minutes"] <= 46
 
-    on_time = new_ticket(world, allow_duplicate=True, description="另一处模组闪烁")
+    on_time = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="另一处故障",
+        description="另一处模组闪烁",
+    )
     wo2 = dispatch.dispatch(
         actor=world.coordinator,
         ticket=on_time,
@@ -118,7 +128,12 @@ def test_refusing_a_direct_assignment_is_a_fact_declining_an_open_offer_is_not(w
     fact = AssessmentFact.objects.get(kind=FactKind.REFUSED_DISPATCH)
     assert fact.person == world.tech1 and fact.details["reason"] == "在其他客户现场"
 
-    offered = new_ticket(world, allow_duplicate=True, description="另一处模组闪烁")
+    offered = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="另一处故障",
+        description="另一处模组闪烁",
+    )
     wo2 = dispatch.dispatch(
         actor=world.coordinator, ticket=offered, technician_ids=[world.tech1.id, world.tech2.id]
     )
@@ -201,3 +216,20 @@ def test_responsibility_through_the_api(world, client) -> None:  # type: ignore[
     assert (
         resp.json()["kind"] == "unsatisfied_callback" and resp.json()["person_id"] == world.tech1.id
     )
+
+
+def test_the_filing_period_is_the_administrators_rule(world) -> None:  # type: ignore[no-untyped-def]
+    """时限规则 ``service.report_filing`` (default 5 days) decides what is filed late."""
+    from aftersales.approvals.models import DeadlineRule
+    from aftersales.approvals.services.deadlines import rule
+
+    rule("service.report_filing")
+    DeadlineRule.objects.filter(code="service.report_filing").update(amount=1)
+    ticket = new_ticket(world)
+    wo = _visit(world, ticket, world.tech1)
+    WorkOrder.objects.filter(pk=wo.pk).update(check_out_at=timezone.now() - dt.timedelta(days=2))
+    _complete_report(world.tech1, wo)
+    report = reports.submit(actor=world.tech1, work_order=wo)
+    # two days after the visit: late under a 1-day rule, in time under the default 5 days
+    assert report.filed_late
+    assert AssessmentFact.objects.filter(kind=FactKind.LATE_REPORT, person=world.tech1).exists()

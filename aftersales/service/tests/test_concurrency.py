@@ -103,7 +103,9 @@ def test_concurrent_registrations_get_unique_numbers_and_bad_input_takes_none(wo
     def register() -> None:
         try:
             barrier.wait()
-            numbers.append(make_ticket(world, allow_duplicate=True).number)
+            numbers.append(
+                make_ticket(world, allow_duplicate=True, different_fault_reason="另一处故障").number
+            )
         except BaseException as exc:
             failures.append(exc)
         finally:

@@ -33,6 +33,7 @@ def _foreign_ticket(world: dict[str, Any], equipment: str) -> Ticket:
             channel="phone",
             equipment_id=world[equipment].pk,
             allow_duplicate=True,
+            different_fault_reason="另一处故障",
         ),
     )
 
@@ -142,6 +143,9 @@ def test_dealer_of_another_organisation_gets_the_fact_only_from_the_web_picker(
     assert refused.status_code == 409
     assert _leaks(refused.content.decode(), foreign) == []
     assert HIDDEN in refused.content.decode()
-    created = dealer.post("/service/tickets/new/", {**form, "allow_duplicate": "1"})
+    created = dealer.post(
+        "/service/tickets/new/",
+        {**form, "allow_duplicate": "1", "different_fault_reason": "另一处故障"},
+    )
     assert created.status_code == 302
     assert Ticket.objects.filter(equipment=world["e2"]).count() == 2

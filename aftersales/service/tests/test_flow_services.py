@@ -72,7 +72,9 @@ def test_duplicate_guard_shows_open_ticket_and_creates_nothing(world) -> None:  
         new_ticket(world, description="又坏了")
     assert err.value.code == "duplicate_ticket" and first.number in err.value.message
     assert Ticket.objects.count() == 1
-    second = new_ticket(world, description="另一块屏", allow_duplicate=True)
+    second = new_ticket(
+        world, description="另一块屏", allow_duplicate=True, different_fault_reason="另一处故障"
+    )
     assert second.duplicate_of == first
 
 
@@ -435,7 +437,12 @@ def test_late_filing_is_flagged_and_repeat_repair_linked(world) -> None:  # type
     r1 = reports.submit(actor=world.tech1, work_order=wo1)
     assert r1.filed_late and r1.repeat_of is None
 
-    second = new_ticket(world, allow_duplicate=True, description="同一位置又黑屏")
+    second = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="另一处故障",
+        description="同一位置又黑屏",
+    )
     wo2 = dispatch.dispatch(actor=world.coordinator, ticket=second, technician_ids=[world.tech2.id])
     dispatch.accept(actor=world.tech2, work_order=wo2)
     reports.save(
@@ -469,14 +476,14 @@ def test_decision_reads_the_equipment_history_repairs_and_fitted_parts(world) ->
 
     filed = timezone.now() - dt.timedelta(days=30)
     for k in range(4):
-        earlier = new_ticket(world, allow_duplicate=True)
+        earlier = new_ticket(world, allow_duplicate=True, different_fault_reason="另一处故障")
         wo = dispatch.dispatch(
             actor=world.coordinator, ticket=earlier, technician_ids=[world.tech1.id]
         )
         ServiceReport.objects.create(
             work_order=wo, ticket=earlier, filed_at=filed + dt.timedelta(days=k), cause="模组损坏"
         )
-    third = new_ticket(world, allow_duplicate=True)
+    third = new_ticket(world, allow_duplicate=True, different_fault_reason="另一处故障")
     record = warranty.current(third)
     assert record is not None and record.replace_unit
     assert any(r["code"] == "replace_unit" and "4 次" in r["text"] for r in record.reasons)
@@ -484,7 +491,7 @@ def test_decision_reads_the_equipment_history_repairs_and_fitted_parts(world) ->
     ServiceReport.objects.filter(ticket__equipment=world.equipment).update(
         archived_at=timezone.now()
     )
-    fresh = new_ticket(world, allow_duplicate=True)
+    fresh = new_ticket(world, allow_duplicate=True, different_fault_reason="另一处故障")
     assert not warranty.current(fresh).replace_unit
 
     EquipmentComponent.objects.create(

@@ -47,7 +47,12 @@ def test_the_window_an_administrator_sets_decides_and_is_printed(world) -> None:
     first = new_ticket(world)
     r1 = _filed(world, first, world.tech1)
     ServiceReport.objects.filter(pk=r1.pk).update(filed_at=timezone.now() - dt.timedelta(days=40))
-    second = new_ticket(world, allow_duplicate=True, description="同一位置又黑屏")
+    second = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="另一处故障",
+        description="同一位置又黑屏",
+    )
     r2 = _filed(world, second, world.tech2)
     assert r2.repeat_of is None  # 40 days > the default 30
     # filing the report gave the ticket its fault category: audited on the ticket
@@ -62,7 +67,9 @@ def test_the_window_an_administrator_sets_decides_and_is_printed(world) -> None:
         changes={"amount": Decimal("45")},
     )
     assert reports.find_repeat(r2, timezone.now()) == first
-    third = new_ticket(world, allow_duplicate=True, description="第三次黑屏")
+    third = new_ticket(
+        world, allow_duplicate=True, different_fault_reason="另一处故障", description="第三次黑屏"
+    )
     ServiceReport.objects.filter(pk=r2.pk).update(archived_at=timezone.now())
     r3 = _filed(world, third, world.tech2)
     assert r3.repeat_of == first

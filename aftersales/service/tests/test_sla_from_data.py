@@ -62,7 +62,9 @@ def test_a_7x24_contract_counts_every_severity_around_the_clock(world) -> None: 
     plain = new_ticket(world, received_at=saturday)
     assert plain.sla_policy_source == "default" and _clock(plain, "response").working_time
     _contract(world, is_7x24=True)
-    ticket = new_ticket(world, received_at=saturday, allow_duplicate=True)
+    ticket = new_ticket(
+        world, received_at=saturday, allow_duplicate=True, different_fault_reason="另一处故障"
+    )
     assert (ticket.sla_policy.code, ticket.sla_policy_source) == ("7x24", "contract")
     response = _clock(ticket, "response")
     assert not response.working_time
@@ -77,7 +79,7 @@ def test_a_covering_contract_overrides_the_warranty(world) -> None:  # type: ign
     out = new_ticket(world)
     assert warranty.current(out).outcome == "chargeable"
     _contract(world, code="HT-FREE", covers_travel=False)
-    covered = new_ticket(world, allow_duplicate=True)
+    covered = new_ticket(world, allow_duplicate=True, different_fault_reason="另一处故障")
     record = warranty.current(covered)
     assert (record.contract_no, record.outcome, record.travel_charge) == (
         "HT-FREE",
@@ -114,10 +116,20 @@ def test_dispatch_confirmation_clock_is_the_policys(world) -> None:  # type: ign
     dispatch_clock = _clock(urgent, "dispatch")
     assert (dispatch_clock.target_minutes, dispatch_clock.working_time) == (10, False)
     assert dispatch_clock.due_at == MONDAY + dt.timedelta(minutes=10)
-    assert not new_ticket(world, allow_duplicate=True).clocks.filter(metric="dispatch").exists()
+    assert (
+        not new_ticket(world, allow_duplicate=True, different_fault_reason="另一处故障")
+        .clocks.filter(metric="dispatch")
+        .exists()
+    )
     policy = SlaPolicy.objects.get(code="default")
     update_record(policy, actor=_admin(), changes={"dispatch_confirm_minutes": 5})
-    again = new_ticket(world, severity="major", received_at=MONDAY, allow_duplicate=True)
+    again = new_ticket(
+        world,
+        severity="major",
+        received_at=MONDAY,
+        allow_duplicate=True,
+        different_fault_reason="另一处故障",
+    )
     assert _clock(again, "dispatch").due_at == MONDAY + dt.timedelta(minutes=5)
 
 

@@ -153,7 +153,10 @@ def test_duplicate_guard_needs_the_explicit_checkbox(world: dict[str, Any]) -> N
     assert resp.status_code == 409 and "该设备已有未关闭的报修单" in page and first.number in page
     assert 'data-testid="allow-duplicate"' in page and "整屏黑屏" in page  # typed text kept
     assert Ticket.objects.count() == 1
-    resp = agent.post("/service/tickets/new/", _form(world, allow_duplicate="1"))
+    resp = agent.post(
+        "/service/tickets/new/",
+        _form(world, allow_duplicate="1", different_fault_reason="另一处故障"),
+    )
     assert resp.status_code == 302 and Ticket.objects.count() == 2
     assert Ticket.objects.order_by("-id").first().duplicate_of == first
 
@@ -260,6 +263,7 @@ def test_hand_over_and_claim(world: dict[str, Any]) -> None:
             channel="portal",
             equipment_id=world["e1"].pk,
             allow_duplicate=True,
+            different_fault_reason="另一处故障",
         ),
     )
     assert 'data-action="claim"' in html(agent.get(f"/service/tickets/{portal.pk}/"))

@@ -114,6 +114,7 @@ def _aged_ticket(world: dict[str, Any], minutes_ago: int, description: str) -> T
             equipment_id=world["e1"].pk,
             severity="urgent",
             allow_duplicate=True,
+            different_fault_reason="另一处故障",
             received_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
         ),
     )

@@ -137,6 +137,7 @@ def ticket(
             equipment_id=eq.pk,
             severity=severity,
             allow_duplicate=True,
+            different_fault_reason="另一处故障",
         ),
     )
 

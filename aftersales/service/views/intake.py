@@ -41,6 +41,7 @@ FIELDS = (
     "environment",
     "customer_request",
     "fault_category",
+    "different_fault_reason",
 )
 LOOKUP_LIMIT = 10
 

@@ -135,6 +135,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                 "description",
                 "environment",
                 "customer_request",
+                "different_fault_reason",
             )
         }
         values["allow_duplicate"] = flag(request, "allow_duplicate")
@@ -156,6 +157,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                     environment=values["environment"],
                     customer_request=values["customer_request"],
                     allow_duplicate=values["allow_duplicate"],
+                    different_fault_reason=values["different_fault_reason"],
                 ),
             )
         except DomainError as exc:
