@@ -31,6 +31,7 @@ ROLE_LOGINS = (
     "dealer1",
     "customer1",
     "manager",
+    "sales",
     "admin",
 )
 PHONE_WIDTH = 390
