@@ -396,7 +396,7 @@ def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def report_html(visit: MaintenanceVisit) -> str:
-    from aftersales.service.views.pdf import _data_url
+    from aftersales.service.views.pdf import stored_url
 
     results = list(visit.results.select_related("item", "follow_up").order_by("item__seq"))
     return render_to_string(
@@ -407,7 +407,7 @@ def report_html(visit: MaintenanceVisit) -> str:
             "results": results,
             "lead": lead_technician(visit),
             "co_engineers": list(visit.co_engineers.all()),
-            "signature": _data_url(visit.signature),
+            "signature": stored_url(visit.signature),
             "company": company(),
             "printed_at": timezone.now(),
         },
@@ -416,15 +416,13 @@ def report_html(visit: MaintenanceVisit) -> str:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
+    from aftersales.service.views.pdf import html_pdf
 
     visit = or_404(lambda: selectors.visit_detail(request.user, pk))
     if visit.state != VisitState.DONE:
         messages.error(request, "巡检完成后才能打印巡检报告")
         return redirect("maintenance:visit", pk=pk)
-    response = HttpResponse(
-        bytes(HTML(string=report_html(visit)).write_pdf()), content_type="application/pdf"
-    )
+    response = HttpResponse(html_pdf(report_html(visit)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="inspection-report-{visit.pk}.pdf"'
     return response
 

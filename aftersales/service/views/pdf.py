@@ -94,10 +94,19 @@ def report_html(report: ServiceReport) -> str:
     )
 
 
-def render_pdf(report: ServiceReport) -> bytes:
+def html_pdf(html: str) -> bytes:
+    """A report's HTML as PDF; its uploaded files named by ``stored_url`` (nothing else is
+    fetched). Every printed report of the system goes through here."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=report_html(report), url_fetcher=_fetcher()).write_pdf())
+    return bytes(HTML(string=html, url_fetcher=_fetcher()).write_pdf())
+
+
+stored_url = _stored  # the public name, for the other domains' reports
+
+
+def render_pdf(report: ServiceReport) -> bytes:
+    return html_pdf(report_html(report))
 
 
 log = logging.getLogger(__name__)
