@@ -140,4 +140,4 @@ def test_the_report_is_chinese(w) -> None:  # type: ignore[no-untyped-def]
     )
     visit.refresh_from_db()
     html = report_html(visit)
-    assert "巡检报告" in html and "王经理" in html and "data:image/png;base64," in html
+    assert "巡检报告" in html and "王经理" in html and f"stored:{visit.signature.name}" in html
