@@ -75,7 +75,7 @@ def test_small_size_loads_a_tenth() -> None:
     assert Region.objects.count() == 3
     hd = Region.objects.get(code="HD")
     assert hd.name == "华东区" and list(hd.neighbours.values_list("code", flat=True)) == ["HB"]
-    assert Department.objects.count() == 6
+    assert Department.objects.count() == 7
     assert StaffProfile.objects.filter(is_field_engineer=True, home_lat__isnull=False).count() == 6
     kinds = set(DutyShift.objects.values_list("kind", flat=True))
     assert kinds == {"normal", "on_call", "holiday"}
@@ -192,7 +192,7 @@ def test_default_size_has_the_specified_volumes() -> None:
     assert Customer.objects.count() == 200
     assert Site.objects.count() == 400
     assert Equipment.objects.count() == 2000
-    assert StaffProfile.objects.count() == 30
+    assert StaffProfile.objects.count() == 31
     assert (
         StaffProfile.objects.filter(
             is_field_engineer=True,

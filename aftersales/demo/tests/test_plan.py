@@ -33,7 +33,7 @@ def test_default_volumes(plan) -> None:  # type: ignore[no-untyped-def]
     assert len(plan.sites) == 400
     assert len(plan.equipment) == 2000
     assert len(plan.dealers) == 10
-    assert len(plan.staff) == 30
+    assert len(plan.staff) == 31
     techs = [s for s in plan.staff if s.role == "technician"]
     assert len(techs) == 15
     assert all(s.home_lat and s.home_lng and s.home_address for s in techs)
