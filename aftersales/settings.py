@@ -45,6 +45,7 @@ DOMAIN_APPS = [
     "aftersales.quality",
     "aftersales.dispatch",
     "aftersales.knowledge",
+    "aftersales.workbench",
     "aftersales.web",
 ]
 

@@ -29,5 +29,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quality/", include("aftersales.quality.urls")),
     path("kb/", include("aftersales.knowledge.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
+    path("workbench/", include("aftersales.workbench.urls")),
     path("", include("aftersales.web.urls")),
 ]

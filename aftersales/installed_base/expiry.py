@@ -11,6 +11,7 @@ extended to a new end.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from aftersales.approvals.documents import users_with_roles
 from aftersales.approvals.services.deadlines import compute_due
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import warranty_status
+from aftersales.notifications.models import Notification
 from aftersales.notifications.services import notify_people
 
 NOTICE_RULE = "installed_base.warranty_notice"
@@ -59,3 +61,29 @@ def announce_expiring(today: dt.date | None = None) -> int:
         )
         announced += 1 if sent else 0
     return announced
+
+
+def announced_units(user: Any, today: dt.date | None = None) -> list[int]:
+    """The units announced to ``user`` as ending their warranty whose announced end is still
+    ahead (today included): what the 销售 workbench counts and the equipment list shows with
+    ``?warranty=expiring``. Read from the user's own notices (an indexed lookup), not by
+    computing every unit's warranty again."""
+    today = today or timezone.localdate()
+    keys = (
+        Notification.objects.filter(recipient=user, key__startswith="equipment:")
+        .filter(key__contains=":warranty_expiry:")
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    ids: set[int] = set()
+    for key in keys:
+        parts = key.split(":")
+        if len(parts) != 4 or not parts[1].isdigit():
+            continue
+        try:
+            end = dt.datetime.strptime(parts[3], "%Y%m%d").date()
+        except ValueError:
+            continue
+        if end >= today:
+            ids.add(int(parts[1]))
+    return sorted(ids)

@@ -87,10 +87,14 @@ def borrowings(user: Any, state: str | None = None) -> QuerySet[PackBorrowing]:
     return qs.order_by("-borrowed_at", "-id")
 
 
-def loading_lists(user: Any, kind: str | None = None) -> QuerySet[LoadingList]:
+def loading_lists(
+    user: Any, kind: str | None = None, state: str | None = None
+) -> QuerySet[LoadingList]:
     qs = visible(LoadingList, user)
     if kind:
         qs = qs.filter(kind=kind)
+    if state:
+        qs = qs.filter(state=state)
     return qs.order_by("-day", "-id")
 
 

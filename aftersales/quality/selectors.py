@@ -32,6 +32,7 @@ class ComplaintFilters:
     customer_id: int | None = None
     dealer_id: int | None = None
     q: str | None = None
+    awaiting_reply: bool = False  # no written reply / handling decision yet (待答复)
 
 
 def complaint_list(
@@ -53,6 +54,8 @@ def complaint_list(
         qs = qs.filter(dealer_id=f.dealer_id)
     if f.overdue:
         qs = qs.filter(pk__in=deadlines.overdue_ids(Complaint, now))
+    if f.awaiting_reply:
+        qs = qs.filter(replied_at__isnull=True)
     if f.q:
         term = f.q.strip()
         qs = qs.filter(

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.approvals.services import deadlines
@@ -23,6 +23,7 @@ class ReturnFilters:
     dealer_id: int | None = None
     kind: str | None = None
     q: str | None = None
+    credit_state: str | None = None  # returns with a credit note in this state (冲账)
 
 
 def return_list(
@@ -40,6 +41,9 @@ def return_list(
         qs = qs.filter(dealer_id=f.dealer_id)
     if f.kind:
         qs = qs.filter(kind=f.kind)
+    if f.credit_state:
+        notes = CreditNote.objects.filter(return_request=OuterRef("pk"), state=f.credit_state)
+        qs = qs.filter(Exists(notes))
     if f.overdue:
         qs = qs.filter(pk__in=deadlines.overdue_ids(ReturnRequest, now))
     if f.q:

@@ -38,6 +38,7 @@ from aftersales.installed_base.models import ProductCategory
 from aftersales.parts.views.common import is_staff
 from aftersales.returns import selectors
 from aftersales.returns.models import (
+    CreditState,
     Outcome,
     Packaging,
     ResolutionMethod,
@@ -78,6 +79,7 @@ def _filters(request: HttpRequest) -> selectors.ReturnFilters:
         dealer_id=int_or_none(g.get("dealer_id")),
         kind=g.get("kind") or None,
         q=(g.get("q") or "").strip() or None,
+        credit_state=g.get("credit_state") if g.get("credit_state") in CreditState.values else None,
     )
 
 

@@ -6,18 +6,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.visibility import get_visible, visible
 from aftersales.service.models import Callback, SlaClock, Ticket, WorkOrder
 from aftersales.service.models.ticket import OPEN_STATE_LIST
+from aftersales.service.models.work import LIVE_WO_STATES
 
 # an open ticket on the equipment the user may not open: only the fact is told (issue 8 #4)
 HIDDEN_DUPLICATE_CODE = "duplicate_ticket_hidden"
 HIDDEN_DUPLICATE_MESSAGE = "该设备已有未关闭的报修单，请联系售后主办了解"
 DUPLICATES_SHOWN = 5
+# a running clock due within this many minutes puts its ticket "at risk" (即将超时)
+AT_RISK_MINUTES = 120
+# tickets waiting for a technician (the dispatch board's "待派工")
+AWAITING_DISPATCH = ("registered", "acknowledged", "reopened")
 
 
 @dataclass
@@ -28,11 +33,79 @@ class QueueFilters:
     overdue: bool = False
     customer_id: int | None = None
     q: str | None = None
+    unassigned: bool = False  # waiting for dispatch: no live work order
+    at_risk: bool = False  # a running clock due within AT_RISK_MINUTES, ordered by it
+    breached_today: bool = False  # a clock whose due time fell today and was not met in time
+    awaiting_customer: bool = False  # a quote or a report waiting for the customer
 
 
-def ticket_queue(user: Any, f: QueueFilters) -> QuerySet[Ticket]:
-    """The agent workspace queue: newest first, with the running clocks prefetched."""
-    qs = visible(Ticket, user).filter(archived_at__isnull=True)
+def at_risk_q(now: dt.datetime) -> Q:
+    """Tickets with a running, unmet clock due between now and AT_RISK_MINUTES from now."""
+    clocks = SlaClock.objects.filter(
+        ticket=OuterRef("pk"),
+        met_at__isnull=True,
+        status="running",
+        due_at__gte=now,
+        due_at__lt=now + dt.timedelta(minutes=AT_RISK_MINUTES),
+    )
+    return Q(Exists(clocks))
+
+
+def breached_today_q(now: dt.datetime) -> Q:
+    """Tickets with a clock due today (local day, up to now) not met by its due time."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    clocks = SlaClock.objects.filter(ticket=OuterRef("pk"), due_at__gte=start, due_at__lt=now)
+    clocks = clocks.exclude(status="cancelled").filter(
+        Q(met_at__isnull=True) | Q(met_at__gt=F("due_at"))
+    )
+    return Q(Exists(clocks))
+
+
+def awaiting_customer_q() -> Q:
+    """Tickets waiting for the customer's confirmation: a quote to accept or reject, or a
+    service report sent for confirmation and not yet confirmed."""
+    from aftersales.service.models import Quote, ServiceReport
+
+    quotes = Quote.objects.filter(ticket=OuterRef("pk"), state=Quote.State.SENT)
+    drafts = ServiceReport.objects.filter(
+        ticket=OuterRef("pk"), filed_at__isnull=True, confirmed_by_link_at__isnull=True
+    ).exclude(confirm_token="")
+    return Q(Exists(quotes)) | Q(Exists(drafts))
+
+
+def unfiled_reports_q(user: Any) -> Q:
+    """Work orders of ``user`` he finished or left whose report is not filed (报告未提交)."""
+    from aftersales.service.models import ServiceReport
+
+    filed = ServiceReport.objects.filter(work_order=OuterRef("pk"), filed_at__isnull=False)
+    return Q(technician=user, state__in=("done", "left")) & ~Q(Exists(filed))
+
+
+def unassigned_q() -> Q:
+    live = WorkOrder.objects.filter(ticket=OuterRef("pk"), state__in=LIVE_WO_STATES)
+    return Q(state__in=AWAITING_DISPATCH) & ~Q(Exists(live))
+
+
+def ticket_queue(user: Any, f: QueueFilters, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """The agent workspace queue: newest first (the at-risk filter: soonest breach first),
+    with the running clocks prefetched."""
+    now = now or timezone.now()
+    qs = filter_tickets(visible(Ticket, user).filter(archived_at__isnull=True), user, f, now)
+    qs = qs.select_related("customer", "site", "equipment__model", "owner").prefetch_related(
+        Prefetch("clocks", queryset=SlaClock.objects.order_by("due_at"))
+    )
+    if f.at_risk:
+        open_due = Min(
+            "clocks__due_at", filter=Q(clocks__met_at__isnull=True, clocks__status="running")
+        )
+        return qs.annotate(next_due_at=open_due).order_by("next_due_at", "id")
+    return qs.order_by("-received_at", "-id")
+
+
+def filter_tickets(
+    qs: QuerySet[Ticket], user: Any, f: QueueFilters, now: dt.datetime
+) -> QuerySet[Ticket]:
+    """The queue's filters on ``qs`` (already the user's visible tickets); no ordering."""
     if f.state in (None, "", "open"):
         qs = qs.filter(state__in=OPEN_STATE_LIST)
     elif f.state != "all":
@@ -44,12 +117,21 @@ def ticket_queue(user: Any, f: QueueFilters) -> QuerySet[Ticket]:
     if f.customer_id:
         qs = qs.filter(customer_id=f.customer_id)
     if f.overdue:
-        now = timezone.now()
-        qs = qs.filter(
-            clocks__met_at__isnull=True,
-            clocks__due_at__lt=now,
-            clocks__status__in=["running", "breached"],
-        ).distinct()
+        overdue = SlaClock.objects.filter(
+            ticket=OuterRef("pk"),
+            met_at__isnull=True,
+            due_at__lt=now,
+            status__in=["running", "breached"],
+        )
+        qs = qs.filter(Exists(overdue))
+    if f.unassigned:
+        qs = qs.filter(unassigned_q())
+    if f.at_risk:
+        qs = qs.filter(at_risk_q(now))
+    if f.breached_today:
+        qs = qs.filter(breached_today_q(now))
+    if f.awaiting_customer:
+        qs = qs.filter(awaiting_customer_q())
     if f.q:
         term = f.q.strip()
         qs = qs.filter(
@@ -58,11 +140,7 @@ def ticket_queue(user: Any, f: QueueFilters) -> QuerySet[Ticket]:
             | Q(contact_phone__icontains=term)
             | Q(equipment__serial_no__icontains=term)
         )
-    return (
-        qs.select_related("customer", "site", "equipment__model", "owner")
-        .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("due_at")))
-        .order_by("-received_at", "-id")
-    )
+    return qs
 
 
 @dataclass(frozen=True)
@@ -181,13 +259,21 @@ def history_for_equipment(user: Any, equipment_id: int) -> QuerySet[Ticket]:
     )
 
 
-def callbacks_due(user: Any) -> QuerySet[Callback]:
-    return (
-        visible(Callback, user)
-        .filter(state=Callback.State.DUE, archived_at__isnull=True)
-        .select_related("customer", "ticket")
-        .order_by("due_date", "id")
-    )
+@dataclass
+class CallbackFilters:
+    by_today: bool = False  # due today or earlier (待今日回访)
+    retry: bool = False  # the customer was unreachable before: to call back (再次联系)
+
+
+def callbacks_due(
+    user: Any, f: CallbackFilters | None = None, today: dt.date | None = None
+) -> QuerySet[Callback]:
+    qs = visible(Callback, user).filter(state=Callback.State.DUE, archived_at__isnull=True)
+    if f is not None and f.by_today:
+        qs = qs.filter(due_date__lte=today or timezone.localdate())
+    if f is not None and f.retry:
+        qs = qs.filter(attempts__gt=0)
+    return qs.select_related("customer", "ticket").order_by("due_date", "id")
 
 
 def audit_history(obj: Any) -> Any:

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from aftersales.web import views
+from aftersales.workbench import views as workbench
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", workbench.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("customers/", views.customer_list, name="customer_list"),

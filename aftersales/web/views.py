@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.services import login_check
-from aftersales.core import audit
+from aftersales.core import audit, listfilters
 from aftersales.core.crud import SearchField, search_q
-from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.selectors import CUSTOMER_SEARCH
+from aftersales.installed_base.expiry import announced_units
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import EQUIPMENT_SEARCH, supply_of, warranty_status
 
@@ -48,17 +50,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("web:login")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    counts = {
-        "customers": visible(Customer, user).filter(archived_at__isnull=True).count(),
-        "sites": visible(Site, user).filter(archived_at__isnull=True).count(),
-        "equipment": visible(Equipment, user).filter(archived_at__isnull=True).count(),
-    }
-    return render(request, "web/home.html", {"counts": counts})
 
 
 def _list(
@@ -142,17 +133,30 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def equipment_list(request: HttpRequest) -> HttpResponse:
+    """The installed base; ``?warranty=expiring``: the units announced to me as ending their
+    warranty soon (the 销售 workbench's count)."""
     qs = (
         visible(Equipment, request.user)
         .filter(archived_at__isnull=True)
         .select_related("model__category", "site__customer")
     )
-    return _list(
+    status, warranty = 200, None
+    try:
+        warranty = listfilters.choice(request.GET, "warranty", "保修", ("expiring",))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        status = 400
+    if warranty == "expiring":
+        qs = qs.filter(pk__in=announced_units(request.user))
+    response = _list(
         request,
         qs.order_by("site__customer__code", "serial_no"),
         EQUIPMENT_SEARCH,
         "equipment_list",
+        {"warranty": warranty or ""},
     )
+    response.status_code = status
+    return response
 
 
 @login_required

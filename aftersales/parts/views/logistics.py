@@ -72,10 +72,17 @@ def borrowing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def loading_lists(request: HttpRequest) -> HttpResponse:
     require_staff(request.user)
     kind = request.GET.get("kind") or None
+    state = (
+        request.GET.get("state") if request.GET.get("state") in LoadingListState.values else None
+    )
     return render(
         request,
         "parts/loading_lists.html",
-        {"rows": list(selectors.loading_lists(request.user, kind)[:300]), "kind": kind},
+        {
+            "rows": list(selectors.loading_lists(request.user, kind, state)[:300]),
+            "kind": kind,
+            "state": state,
+        },
     )
 
 

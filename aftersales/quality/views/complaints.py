@@ -75,6 +75,7 @@ def _filters(request: HttpRequest) -> selectors.ComplaintFilters:
         customer_id=int_or_none(g.get("customer_id")),
         dealer_id=int_or_none(g.get("dealer_id")),
         q=(g.get("q") or "").strip()[:100] or None,
+        awaiting_reply=g.get("awaiting_reply") == "1",
     )
 
 

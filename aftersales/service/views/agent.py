@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.roles import ROLE_BY_CODE
+from aftersales.core import listfilters
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.i18n import translated
 from aftersales.service import selectors
@@ -65,39 +67,61 @@ PAGE_ACTIONS = (
 )
 
 
+QUEUE_STATES = ("open", "all", *TicketState.values)
+
+
+def queue_filters(request: HttpRequest) -> selectors.QueueFilters:
+    """The queue's filters from the query string; a value it does not know is a Chinese
+    ``ValidationFailed`` (the list shows it, the export refuses with it)."""
+    g = request.GET
+    return selectors.QueueFilters(
+        state=listfilters.choice(g, "state", "状态", QUEUE_STATES) or "open",
+        severity=listfilters.choice(g, "severity", "严重程度", Severity.values),
+        mine=listfilters.flag(g, "mine", "我负责的"),
+        overdue=listfilters.flag(g, "overdue", "已超时"),
+        unassigned=listfilters.flag(g, "unassigned", "待派工"),
+        at_risk=listfilters.flag(g, "at_risk", "即将超时"),
+        breached_today=listfilters.flag(g, "breached_today", "今日超时"),
+        q=listfilters.search(g),
+    )
+
+
+def queue_query(filters: selectors.QueueFilters) -> str:
+    """The filters as a query string (the pager's, the export's)."""
+    query = {
+        "state": filters.state if filters.state != "open" else "",
+        "severity": filters.severity or "",
+        "mine": "1" if filters.mine else "",
+        "overdue": "1" if filters.overdue else "",
+        "unassigned": "1" if filters.unassigned else "",
+        "at_risk": "1" if filters.at_risk else "",
+        "breached_today": "1" if filters.breached_today else "",
+        "q": filters.q or "",
+    }
+    return urlencode({k: v for k, v in query.items() if v})
+
+
 @login_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if org_kind(user) == "customer":
         return redirect("service:portal")
-    filters = selectors.QueueFilters(
-        state=request.GET.get("state") or "open",
-        severity=request.GET.get("severity") or None,
-        mine=request.GET.get("mine") == "1",
-        overdue=request.GET.get("overdue") == "1",
-        q=request.GET.get("q", "").strip() or None,
-    )
+    status = 200
+    try:
+        filters = queue_filters(request)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        filters, status = selectors.QueueFilters(state="open"), 400
     page = Paginator(selectors.ticket_queue(user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = {
-        k: v
-        for k, v in {
-            "state": filters.state if filters.state != "open" else "",
-            "severity": filters.severity or "",
-            "mine": "1" if filters.mine else "",
-            "overdue": "1" if filters.overdue else "",
-            "q": filters.q or "",
-        }.items()
-        if v
-    }
     ctx = {
         "page": page,
         "rows": [
             {"t": t, "sla": sla_view(t), "css": display.STATE_CSS.get(t.state, "")} for t in page
         ],
         "f": filters,
-        "query": urlencode(query),
+        "query": queue_query(filters),
         "states": [("open", _("未关闭")), ("all", _("全部")), *translated(TicketState.choices)],
         "severities": translated(Severity.choices),
         "can_create": user.has_perm("service.add_ticket"),
@@ -106,8 +130,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         else 0,
     }
     if is_htmx(request) and request.headers.get("HX-Target") == "rows":
-        return render(request, "service/agent/_queue_rows.html", ctx)
-    return render(request, "service/agent/queue.html", ctx)
+        return render(request, "service/agent/_queue_rows.html", ctx, status=status)
+    return render(request, "service/agent/queue.html", ctx, status=status)
 
 
 def _staff_users() -> list[Any]:
@@ -324,15 +348,46 @@ def callback_unreachable(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def callback_filters(request: HttpRequest) -> selectors.CallbackFilters:
+    g = request.GET
+    return selectors.CallbackFilters(
+        by_today=listfilters.choice(g, "due", "应回访日期", ("today",)) == "today",
+        retry=listfilters.flag(g, "retry", "需再次联系"),
+    )
+
+
+def callback_query(f: selectors.CallbackFilters) -> str:
+    return urlencode(
+        {
+            k: v
+            for k, v in {
+                "due": "today" if f.by_today else "",
+                "retry": "1" if f.retry else "",
+            }.items()
+            if v
+        }
+    )
+
+
 @login_required
 def callback_list(request: HttpRequest) -> HttpResponse:
-    """回访 worklist: callbacks due, oldest first (the result is recorded on the ticket page)."""
+    """回访 worklist: callbacks due, oldest first (the result is recorded on the ticket page);
+    ``?due=today`` those due by today, ``?retry=1`` the customers to call back."""
     user = request.user
     if not has_any(user, CALLBACK_ROLES):
         raise Http404("无权查看回访任务")
-    page = Paginator(selectors.callbacks_due(user).select_related("site"), 50).get_page(
+    status = 200
+    try:
+        f = callback_filters(request)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        f, status = selectors.CallbackFilters(), 400
+    page = Paginator(selectors.callbacks_due(user, f).select_related("site"), 50).get_page(
         request.GET.get("page")
     )
     return render(
-        request, "service/agent/callbacks.html", {"page": page, "today": timezone.localdate()}
+        request,
+        "service/agent/callbacks.html",
+        {"page": page, "today": timezone.localdate(), "f": f, "query": callback_query(f)},
+        status=status,
     )

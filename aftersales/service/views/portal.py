@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aftersales.core.errors import DomainError
+from aftersales.core import listfilters
+from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Site
 from aftersales.installed_base.models import Equipment
@@ -88,17 +89,28 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if org_kind(user) != "customer":
         return redirect("service:ticket_list")
+    status, g = 200, request.GET
+    try:
+        f = selectors.QueueFilters(
+            state=listfilters.choice(g, "state", "状态", ("open", "all")) or "all",
+            awaiting_customer=listfilters.flag(g, "waiting", "待我确认"),
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        f, status = selectors.QueueFilters(state="all"), 400
     tickets = [
         {"t": t, "css": display.STATE_CSS.get(t.state, "")}
-        for t in selectors.ticket_queue(user, selectors.QueueFilters(state="all"))[:100]
+        for t in selectors.ticket_queue(user, f)[:100]
     ]
     return render(
         request,
         "service/portal/home.html",
         {
             "tickets": tickets,
+            "f": f,
             "callbacks": list(selectors.callbacks_due(user).filter(ticket__isnull=False)),
         },
+        status=status,
     )
 
 

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aftersales.catalog.models import Part
+from aftersales.core import listfilters
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
-from aftersales.service import notices
+from aftersales.service import notices, selectors
 from aftersales.service.models import ServiceReport, WorkOrder, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES, LeaveReason
 from aftersales.service.services import dispatch, lifecycle, reports, warranty
@@ -55,13 +56,24 @@ REPORT_STAFF = frozenset({"coordinator", "manager", "admin"})
 
 @login_required
 def my_jobs(request: HttpRequest) -> HttpResponse:
-    wos = list(dispatch.my_work_orders(request.user)[:200])
+    """My work orders; ``?unfiled=1``: those I left or finished whose report is not filed."""
+    status = 200
+    try:
+        unfiled = listfilters.flag(request.GET, "unfiled", "报告未提交")
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        unfiled, status = False, 400
+    qs = dispatch.my_work_orders(request.user)
+    if unfiled:
+        qs = qs.filter(selectors.unfiled_reports_q(request.user))
+    wos = list(qs[:200])
     live = [wo for wo in wos if wo.state in LIVE_WO_STATES]
     for wo in wos:
         wo.css = display.WO_STATE_CSS.get(wo.state, "")
         wo.sla = sla_view(wo.ticket) if wo.state in LIVE_WO_STATES else None
-    done = [wo for wo in wos if wo.state not in LIVE_WO_STATES][:RECENT_DONE]
-    return render(request, "service/tech/my_jobs.html", {"live": live, "done": done})
+    done = [wo for wo in wos if wo.state not in LIVE_WO_STATES]
+    ctx = {"live": live, "done": done if unfiled else done[:RECENT_DONE], "unfiled": unfiled}
+    return render(request, "service/tech/my_jobs.html", ctx, status=status)
 
 
 def _report_of(wo: WorkOrder) -> ServiceReport | None:
