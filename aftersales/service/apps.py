@@ -7,7 +7,7 @@ class ServiceConfig(AppConfig):
     verbose_name = "服务工单"
 
     def ready(self) -> None:
-        from aftersales.service import roles, visibility_scopes
+        from aftersales.service import exports, roles, visibility_scopes  # noqa: F401
 
         visibility_scopes.register()
         roles.register()

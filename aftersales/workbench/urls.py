@@ -9,4 +9,7 @@ app_name = "workbench"
 
 urlpatterns: list[URLPattern] = [
     path("panels/<slug:code>/", views.panel, name="panel"),
+    path("export/<slug:kind>.xlsx", views.export, name="export"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

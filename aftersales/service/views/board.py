@@ -12,10 +12,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from aftersales.accounts.roles import ROLE_BY_CODE
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.installed_base.models import Equipment
 from aftersales.service import selectors
-from aftersales.service.models import TicketState, WorkOrder
+from aftersales.service.models import TicketState, WorkOrder, WorkOrderState
 from aftersales.service.models.work import LIVE_WO_STATES
 from aftersales.service.views import display
 from aftersales.service.views.common import (
@@ -82,6 +83,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         ),
         "technicians": technicians,
         "today": today,
+        "wo_states": translated(WorkOrderState.choices),
     }
     return render(request, "service/board/board.html", ctx)
 
