@@ -2,7 +2,7 @@
 written in the request and streamed from a temporary file; a longer export becomes an
 ``ExportJob`` run by the ``workbench.export`` job with progress, stored for its owner to
 download. Either way the rows are the list's own selector for the requesting user, so his
-visibility applies (docs/adr/0006-list-exports.md)."""
+visibility applies (docs/adr/0006-list-exports-inline-or-in-a-job.md)."""
 
 from __future__ import annotations
 
