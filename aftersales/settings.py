@@ -46,6 +46,7 @@ DOMAIN_APPS = [
     "aftersales.dispatch",
     "aftersales.knowledge",
     "aftersales.workbench",
+    "aftersales.reports",
     "aftersales.web",
 ]
 
@@ -193,3 +194,9 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": JOB_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": JOB_STALLED_AFTER_SECONDS,
 }
+
+# the monthly report pack goes to the managers and the quality centre director (by role) and
+# to these extra addresses (comma-separated)
+REPORTS_PACK_EMAILS = [
+    a.strip() for a in os.environ.get("REPORTS_PACK_EMAILS", "").split(",") if a.strip()
+]

@@ -30,5 +30,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kb/", include("aftersales.knowledge.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
     path("workbench/", include("aftersales.workbench.urls")),
+    path("reports/", include("aftersales.reports.urls")),
     path("", include("aftersales.web.urls")),
 ]

@@ -123,6 +123,11 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         frozenset({"agent", "coordinator", "team_leader", "manager", "admin", "customer"}),
     ),
     ("maintenance:visits", _("我的巡检"), frozenset({"technician"})),
+    (
+        "reports:board",
+        _("KPI看板与报表"),
+        frozenset({"manager", "quality_centre_director", "admin"}),
+    ),
     ("imports:list", _("导入导出"), frozenset({"agent", "coordinator", "admin", "dealer"})),
 ]
 

@@ -1,0 +1,82 @@
+"""The monthly pack: a Chinese PDF and an Excel workbook of every panel, stored once per month
+(also when two workers run the job at once), e-mailed through the outbox, listed, downloaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from aftersales import testing as t
+from aftersales.notifications.models import Notification
+from aftersales.reports import registry
+from aftersales.reports.models import MonthlyPack
+from aftersales.reports.services import packs
+from aftersales.reports.tests import fixture_month as fm
+
+MARCH = dt.date(2026, 3, 1)
+
+
+@pytest.mark.django_db
+def test_the_pack_is_made_once_per_month_and_emailed() -> None:
+    fm.build()
+    boss = t.user("manager", email="boss@example.com")
+    t.user("manager", email="east@example.com", region=t.region("EASTX"))  # a region's manager
+    first = packs.generate(dt.date(2026, 3, 17))
+    again = packs.generate(MARCH)
+    assert MonthlyPack.objects.count() == 1
+    assert again.pk == first.pk and again.generated_at == first.generated_at
+    with first.pdf.open("rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    with first.workbook.open("rb") as fh:
+        wb = load_workbook(io.BytesIO(fh.read()))
+    assert len(wb.sheetnames) == len(registry.panels())
+    mails = Notification.objects.filter(key="reports:pack:2026-03", channel="email")
+    assert [n.recipient_id for n in mails] == [boss.pk]  # the company-wide manager only
+    html = packs.pack_html(
+        [r for r in packs.run_all(packs.ReportFilters(start=MARCH, end=fm.MONTH_END))],
+        packs.ReportFilters(start=MARCH, end=fm.MONTH_END),
+    )
+    assert "SLA达成率" in html and "<svg" in html and "一次修复率" in html
+    # listed and downloadable
+    c = Client()
+    c.force_login(boss)
+    page = c.get("/reports/packs/").content.decode()
+    assert 'data-month="2026-03"' in page
+    pdf = c.get(f"/reports/packs/{first.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    # on demand, the same month is regenerated in place: still one pack
+    packs.generate(MARCH, actor=boss, force=True)
+    assert MonthlyPack.objects.count() == 1
+    assert MonthlyPack.objects.get().generated_by == boss
+
+
+@pytest.mark.django_db
+def test_generate_on_demand_refuses_a_future_month() -> None:
+    c = Client()
+    c.force_login(t.user("manager"))
+    next_year = dt.date.today().year + 1
+    resp = c.post("/reports/packs/generate/", {"month": f"{next_year}-01"}, follow=True)
+    assert "不能生成未来月份的报表包" in resp.content.decode()
+    resp = c.post("/reports/packs/generate/", {"month": "2026-99"}, follow=True)
+    assert "月份格式不正确" in resp.content.decode()
+    assert not MonthlyPack.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_job_for_the_same_month_store_one_pack() -> None:
+    from aftersales.reports import tasks
+
+    fm.build()
+    t.user("manager", email="boss@example.com")
+    tasks.monthly_pack.defer(month=MARCH.isoformat())
+    tasks.monthly_pack.defer(month=MARCH.isoformat())
+    tasks.monthly_pack_previous.defer(timestamp=0)  # (today's previous month: another pack)
+    t.run_workers(2, queues="reports", timeout=300)
+    assert MonthlyPack.objects.filter(month=MARCH).count() == 1
+    pack = MonthlyPack.objects.get(month=MARCH)
+    assert pack.generated_at is not None and pack.pdf.name and pack.workbook.name
+    assert Notification.objects.filter(key="reports:pack:2026-03", channel="email").count() == 1

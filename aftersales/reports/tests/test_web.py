@@ -1,0 +1,169 @@
+"""The KPI board over HTTP: role scope, bad filter input refused with a Chinese message (never
+a 500), each panel's Excel export equal to its table on the screen, the English page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from aftersales import testing as t
+from aftersales.reports import registry
+from aftersales.reports.services import summary
+from aftersales.reports.tests import fixture_month as fm
+
+pytestmark = pytest.mark.django_db
+MARCH = "start=2026-03-01&end=2026-03-31"
+
+
+@pytest.fixture
+def world():  # type: ignore[no-untyped-def]
+    w = fm.build()
+    summary.build(fm.MONTH_START, fm.MONTH_END)
+    return w
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+class Tables(HTMLParser):
+    """Each panel's table as the screen shows it: {panel key: [[cell text, …], …]}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.panel = ""
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and a.get("data-panel"):
+            self.panel = a["data-panel"] or ""
+        elif tag == "table" and a.get("data-testid") == "table":
+            self.tables[self.panel] = []
+        elif tag == "tr" and self.panel in self.tables:
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.row is not None and self.cell is not None:
+            self.row.append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.tables[self.panel].append(self.row)
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def same(screen: str, cell: Any) -> bool:
+    if cell is None:
+        return screen == ""
+    try:
+        return Decimal(screen) == Decimal(str(cell))
+    except InvalidOperation:
+        return screen == str(cell)
+
+
+def test_every_panels_export_equals_its_table_on_screen(world) -> None:  # type: ignore[no-untyped-def]
+    manager = t.user("manager")
+    c = client_for(manager)
+    page = c.get(f"/reports/?{MARCH}")
+    assert page.status_code == 200
+    parser = Tables()
+    parser.feed(page.content.decode())
+    with_data = [k for k, rows in parser.tables.items() if len(rows) > 1]
+    assert {"sla", "first_fix", "repeats", "times", "backlog", "contacts"} <= set(with_data)
+    for panel in registry.panels():
+        if panel.key not in parser.tables:
+            continue
+        screen = parser.tables[panel.key]
+        resp = c.get(f"/reports/export/{panel.key}.xlsx?{MARCH}")
+        assert resp.status_code == 200, panel.key
+        ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
+        sheet = [list(r) for r in ws.iter_rows(values_only=True)][: len(screen)]
+        assert [str(v) for v in sheet[0]] == screen[0], panel.key
+        assert len(sheet) == len(screen), panel.key
+        for s_row, x_row in zip(screen[1:], sheet[1:], strict=True):
+            assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (
+                panel.key,
+                s_row,
+                x_row,
+            )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("region=999999", "未知的片区"),
+        ("region=abc", "未知的片区"),
+        ("start=2026-03-10&end=2026-03-01", "结束日期不能早于开始日期"),
+        ("start=2016-01-01&end=2025-12-31", "统计期间最长 366 天"),
+        ("start=2026-13-01", "开始日期格式不正确"),
+        ("tier=gold", "未知的客户等级"),
+        ("month=2026-99", "月份格式不正确"),
+    ],
+)
+def test_bad_filter_input_gets_a_chinese_message(query: str, message: str) -> None:
+    c = client_for(t.user("manager"))
+    resp = c.get(f"/reports/?{query}")
+    assert resp.status_code == 422
+    assert message in resp.content.decode()
+    resp = c.get(f"/reports/export/sla.xlsx?{query}")
+    assert resp.status_code == 422
+    assert message in resp.content.decode()
+
+
+def test_a_regions_manager_sees_only_his_region(world) -> None:  # type: ignore[no-untyped-def]
+    north = world.regions["north"]
+    boss = t.user("manager", region=north)
+    c = client_for(boss)
+    resp = c.get(f"/reports/export/contacts.xlsx?{MARCH}")
+    ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
+    total = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")[2]
+    assert total == sum(1 for d in fm.TICKETS if fm.in_march(d.received) and d.region == "north")
+    east = world.regions["east"]
+    refused = c.get(f"/reports/?{MARCH}&region={east.pk}")
+    assert refused.status_code == 403
+    assert "只能查看本片区的报表" in refused.content.decode()
+    # and no monthly pack of the whole company for him
+    assert c.get("/reports/packs/").status_code == 403
+
+
+def test_who_may_open_the_board() -> None:
+    assert client_for(t.user("technician")).get("/reports/").status_code == 403
+    assert client_for(t.user("agent")).get("/reports/").status_code == 403
+    cust = t.customer()
+    assert client_for(t.user("customer", org=cust)).get("/reports/").status_code == 403
+    assert client_for(t.user("manager")).get("/reports/").status_code == 200
+
+
+def test_the_board_in_english(world) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(t.user("manager"))
+    c.cookies["django_language"] = "en"
+    body = c.get(f"/reports/?{MARCH}").content.decode()
+    assert "SLA compliance" in body
+    assert "First response" in body
+    assert "First-time fix rate" in body
+
+
+def test_single_panel_and_default_period(world) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(t.user("manager"))
+    resp = c.get("/reports/?panel=sla")
+    assert resp.status_code == 200
+    assert resp.content.decode().count('data-testid="panel"') == 1
+    today = dt.date.today()
+    assert today.replace(day=1).isoformat() in resp.content.decode()
