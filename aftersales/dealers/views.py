@@ -13,18 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals.web import flag, int_or_none, or_404, post, run
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.exports import xlsx
+from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.dealers import selectors
 from aftersales.dealers.models import ClaimState, Dealer, TaskState
-from aftersales.dealers.rules import CARD_STATE_LABELS
 from aftersales.dealers.services import cards, claims, tasks
+from aftersales.warranty.rules import CARD_TIMING_LABELS
 
-CARD_CSS = {"waiting": "st-wait", "in_time": "st-done", "late": "st-alert"}
+CARD_CSS = {"waiting": "st-wait", "in_time": "st-done", "late": "st-alert", "invalid": "st-alert"}
 
 
 def _card_filters(request: HttpRequest) -> selectors.CardFilters:
@@ -36,8 +38,15 @@ def _card_filters(request: HttpRequest) -> selectors.CardFilters:
     )
 
 
-def _css(card: Any) -> str:
-    return CARD_CSS[card.recognition.state]
+def _card_row(card: Any) -> dict[str, Any]:
+    """A card with its check in the reader's language (the rule's texts are msgids)."""
+    check = card.recognition
+    return {
+        "c": card,
+        "css": CARD_CSS[check.state],
+        "label": _(check.label),
+        "reason": _(check.template) % check.params,
+    }
 
 
 def _roles(user: Any) -> frozenset[str]:
@@ -60,10 +69,10 @@ def card_list(request: HttpRequest) -> HttpResponse:
         "dealers/cards.html",
         {
             "page": page,
-            "rows": [{"c": c, "css": _css(c)} for c in page],
+            "rows": [_card_row(c) for c in page],
             "f": f,
             "query": query,
-            "states": [(s.value, label) for s, label in CARD_STATE_LABELS.items()],
+            "states": [(s.value, _(label)) for s, label in CARD_TIMING_LABELS.items()],
             "company": company,
             "can_receive": company and request.user.has_perm("dealers.change_warrantycard"),
             "can_register": request.user.has_perm("dealers.add_warrantycard"),
@@ -182,7 +191,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "state": state,
-            "states": [("open", "未完成"), ("all", "全部"), *TaskState.choices],
+            "states": [("open", _("未完成")), ("all", _("全部")), *translated(TaskState.choices)],
             "dealer": getattr(request.user, "org_kind", "") == "dealer",
             "checker": _company(request.user) and bool(roles & tasks.CHECKERS),
             "assigner": _company(request.user) and bool(roles & tasks.ASSIGNERS),
@@ -239,7 +248,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "state": state,
-            "states": ClaimState.choices,
+            "states": translated(ClaimState.choices),
             "dealer": getattr(request.user, "org_kind", "") == "dealer",
             "appraiser": _company(request.user)
             and bool(_roles(request.user) & (claims.APPRAISERS | {"coordinator"})),

@@ -16,11 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals.web import int_or_none, or_404, post, run
 from aftersales.core.company import company
 from aftersales.core.errors import DomainError, PermissionDenied
+from aftersales.core.i18n import translated
 from aftersales.core.models import Region
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer, ServiceContract, Site
@@ -68,7 +70,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "maintenance/plan_list.html",
         {
             "plans": qs[:200],
-            "kinds": PlanKind.choices,
+            "kinds": translated(PlanKind.choices),
             "f": g,
             "planner": _planner(request.user),
         },
@@ -121,8 +123,8 @@ def _editor_context(
     return {
         "plan": plan,
         "v": values,
-        "kinds": PlanKind.choices,
-        "recurrences": Recurrence.choices,
+        "kinds": translated(PlanKind.choices),
+        "recurrences": translated(Recurrence.choices),
         "windows": SeasonalWindow.objects.active(),
         "customers": visible(Customer, request.user)
         .filter(archived_at__isnull=True)
@@ -262,10 +264,10 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "rows": [{"v": v, "css": STATE_CSS.get(v.state, "")} for v in visits[:200]],
             "f": f,
             "states": [
-                ("open", "未完成"),
-                ("overdue", "已逾期"),
-                *VisitState.choices,
-                ("all", "全部"),
+                ("open", _("未完成")),
+                ("overdue", _("已逾期")),
+                *translated(VisitState.choices),
+                ("all", _("全部")),
             ],
         },
     )
@@ -391,7 +393,7 @@ def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             ),
         )
         if done is None:
-            messages.info(request, "巡检尚未完成")
+            messages.info(request, _("巡检尚未完成"))
     return redirect("maintenance:visit", pk=pk)
 
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -72,6 +72,100 @@ CARD_STATUS_LABELS: Mapping[CardStatus, str] = MappingProxyType(
         CardStatus.ALTERED: "涂改",
     }
 )
+
+
+class CardTiming(StrEnum):
+    """Did the dealer's card reach the company in time (SPEC §3.2: more than 20 days after the
+    sale is not recognised)? The one rule: the warranty decision and the dealer's card list
+    both call :func:`card_timing`."""
+
+    WAITING = "waiting"  # not received yet, still within the deadline
+    IN_TIME = "in_time"  # received within the deadline: the sale's warranty is recognised
+    LATE = "late"  # received after the deadline, or not received by it: not recognised
+    INVALID = "invalid"  # received before the sale: the data is wrong (refused at input)
+
+
+CARD_TIMING_LABELS: Mapping[CardTiming, str] = MappingProxyType(
+    {
+        CardTiming.WAITING: "待收卡",
+        CardTiming.IN_TIME: "已认定",
+        CardTiming.LATE: "不予认定",
+        CardTiming.INVALID: "回执无效",
+    }
+)
+
+# The reasons, one text per outcome, as msgids: the warranty decision stores them in Chinese,
+# a page shows them in the reader's language (``gettext(template) % check.params``).
+CARD_TIMING_REASONS: Mapping[tuple[CardTiming, bool], str] = MappingProxyType(
+    {
+        (CardTiming.WAITING, False): (
+            "待公司收卡，须于 %(deadline)s 前（销售后 %(limit)s 天内）寄达"
+        ),
+        (CardTiming.LATE, False): (
+            "销售日期 %(sale)s，公司至 %(deadline)s（%(limit)s 天内）未收到三包回执卡："
+            "公司不予认定三包"
+        ),
+        (CardTiming.LATE, True): (
+            "三包回执卡于 %(received)s 收到，距销售日期 %(sale)s 已 %(days)s 天，"
+            "超过 %(limit)s 天：公司不予认定三包"
+        ),
+        (CardTiming.IN_TIME, True): (
+            "三包回执卡于 %(received)s 收到，距销售日期 %(sale)s %(days)s 天，在 %(limit)s 天内"
+        ),
+        (CardTiming.INVALID, True): (
+            "三包回执卡收到日期 %(received)s 早于销售日期 %(sale)s：回执无效"
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    state: CardTiming
+    sale: date
+    received: date | None
+    deadline: date
+    limit: int
+
+    @property
+    def label(self) -> str:
+        return CARD_TIMING_LABELS[self.state]
+
+    @property
+    def days(self) -> int | None:
+        return None if self.received is None else (self.received - self.sale).days
+
+    @property
+    def template(self) -> str:
+        return CARD_TIMING_REASONS[(self.state, self.received is not None)]
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {
+            "sale": self.sale,
+            "received": self.received,
+            "deadline": self.deadline,
+            "limit": self.limit,
+            "days": self.days,
+        }
+
+    @property
+    def reason(self) -> str:
+        """The stored (Chinese) text; a page translates ``template`` instead."""
+        return self.template % self.params
+
+
+def card_timing(*, sale: date, received: date | None, limit: int, today: date) -> CardCheck:
+    """Day ``limit`` after the sale is still in time, the day after is late; a card not
+    received is waiting until its deadline has passed (``today`` from the caller)."""
+    deadline = sale + timedelta(days=limit)
+    if received is None:
+        timing = CardTiming.LATE if today > deadline else CardTiming.WAITING
+    elif received < sale:
+        timing = CardTiming.INVALID
+    else:
+        timing = CardTiming.LATE if (received - sale).days > limit else CardTiming.IN_TIME
+    return CardCheck(timing, sale, received, deadline, limit)
 
 
 class StartEvent(StrEnum):
@@ -340,25 +434,18 @@ def _dealer_card_in_time(
     if equipment.card_status is not CardStatus.RECEIVED or sale is None or received is None:
         draft.say("dealer_card_missing", "经销商销售，公司未收到有效的三包回执卡")
         return None
-    days, limit = (received - sale).days, policy.card_deadline_days
-    if days < 0:  # invalid data (refused at input since 10): never "in time"
-        draft.say(
-            "dealer_card_before_sale",
-            f"三包回执卡收到日期 {received} 早于销售日期 {sale}：回执无效",
-        )
-        return None
-    if days > limit:
-        draft.say(
-            "dealer_card_late",
-            f"三包回执卡于 {received} 收到，距销售日期 {sale} 已 {days} 天，"
-            f"超过 {limit} 天：公司不予认定三包",
-        )
-        return False
-    draft.say(
-        "dealer_card_in_time",
-        f"三包回执卡于 {received} 收到，距销售日期 {sale} {days} 天，在 {limit} 天内",
+    check = card_timing(
+        sale=sale, received=received, limit=policy.card_deadline_days, today=received
     )
-    return True
+    code = {
+        CardTiming.INVALID: "dealer_card_before_sale",  # refused at input since 10
+        CardTiming.LATE: "dealer_card_late",
+        CardTiming.IN_TIME: "dealer_card_in_time",
+    }[check.state]
+    draft.say(code, check.reason)
+    if check.state is CardTiming.INVALID:
+        return None
+    return check.state is CardTiming.IN_TIME
 
 
 def _warranty_start(

@@ -22,10 +22,9 @@ from aftersales.core.errors import (
 from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer, WarrantyCard
-from aftersales.dealers.rules import CardRecognition, card_recognition
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import policy_for
-from aftersales.warranty.rules import CARD_DEADLINE_DAYS
+from aftersales.warranty.rules import CARD_DEADLINE_DAYS, CardCheck, card_timing
 
 MAX_CARD_ROWS = 2000
 
@@ -50,11 +49,12 @@ def deadline_days_of(equipment: Equipment) -> int:
     return policy.card_deadline_days if policy is not None else CARD_DEADLINE_DAYS
 
 
-def recognition(card: WarrantyCard, today: dt.date | None = None) -> CardRecognition:
-    return card_recognition(
-        sale_date=card.sale_date,
+def recognition(card: WarrantyCard, today: dt.date | None = None) -> CardCheck:
+    """The warranty rule's own card check (``warranty.rules.card_timing``)."""
+    return card_timing(
+        sale=card.sale_date,
         received=card.received_date,
-        deadline_days=deadline_days_of(card.equipment),
+        limit=deadline_days_of(card.equipment),
         today=today or timezone.localdate(),
     )
 

@@ -13,9 +13,10 @@ from openpyxl import Workbook
 from aftersales.accounts.services import issue_token
 from aftersales.core import audit
 from aftersales.dealers.models import WarrantyCard
-from aftersales.dealers.rules import CardState, card_recognition
 from aftersales.installed_base.models import Equipment
 from aftersales.parts.tests.test_api import call
+from aftersales.warranty.rules import CardTiming as CardState
+from aftersales.warranty.rules import card_timing
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,7 @@ def register(w, user, serial="A0001", status=201, **kw):  # type: ignore[no-unty
 
 def test_day_20_is_in_time_and_day_21_late() -> None:
     def state(received: dt.date | None, today: dt.date) -> CardState:
-        return card_recognition(
-            sale_date=SALE, received=received, deadline_days=20, today=today
-        ).state
+        return card_timing(sale=SALE, received=received, limit=20, today=today).state
 
     assert state(dt.date(2026, 3, 21), dt.date(2026, 4, 1)) is CardState.IN_TIME
     assert state(dt.date(2026, 3, 22), dt.date(2026, 4, 1)) is CardState.LATE

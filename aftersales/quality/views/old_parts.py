@@ -13,11 +13,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.approvals import audience, workflow
 from aftersales.approvals.web import int_or_none, list_deadlines, or_404, post, run, timeline
 from aftersales.core.exports import xlsx
+from aftersales.core.i18n import translated
 from aftersales.quality import selectors
 from aftersales.quality.models import Disposition, OldPart, OldPartSource, OldPartState
 from aftersales.quality.services import old_parts
@@ -64,9 +66,13 @@ def old_part_list(request: HttpRequest) -> HttpResponse:
             ],
             "f": f,
             "query": urlencode(query),
-            "states": [("outstanding", "未返回"), ("all", "全部"), *OldPartState.choices],
+            "states": [
+                ("outstanding", _("未返回")),
+                ("all", _("全部")),
+                *translated(OldPartState.choices),
+            ],
             "may_register": bool(workflow.actor_roles(request.user) & OLD_PART_REGISTRARS),
-            "sources": [(OldPartSource.MANUAL.value, "手工登记"), ("return", "退货/返修")],
+            "sources": [(OldPartSource.MANUAL.value, _("手工登记")), ("return", _("退货/返修"))],
         },
     )
 
@@ -141,7 +147,7 @@ def old_part_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "css": STATE_CSS.get(o.state, ""),
             "allowed": allowed,
             "external": audience.is_external(request.user),
-            "dispositions": Disposition.choices,
+            "dispositions": translated(Disposition.choices),
             "warehouses": Warehouse.objects.filter(archived_at__isnull=True)
             .exclude(kind="van")
             .order_by("code")

@@ -83,11 +83,21 @@ def test_inspection_tickets_are_not_repeat_repairs(world) -> None:  # type: igno
     repair a later customer fault repeats."""
     first = new_ticket(world)
     _filed(world, first, world.tech1)
-    check = new_ticket(world, allow_duplicate=True, description="巡检：同一位置模组")
+    check = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="主动巡检，非客户报修",
+        description="巡检：同一位置模组",
+    )
     Ticket.objects.filter(pk=check.pk).update(type=TicketType.INSPECTION)
     r_check = _filed(world, check, world.tech2)
     assert r_check.repeat_of is None
-    later = new_ticket(world, allow_duplicate=True, description="同一位置又黑屏")
+    later = new_ticket(
+        world,
+        allow_duplicate=True,
+        different_fault_reason="巡检后客户再次报修",
+        description="同一位置又黑屏",
+    )
     ServiceReport.objects.filter(pk=r_check.pk).update(filed_at=timezone.now())
     r_later = _filed(world, later, world.tech2)
     assert r_later.repeat_of == first  # the customer's repair, not the inspection

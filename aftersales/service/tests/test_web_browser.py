@@ -165,14 +165,22 @@ def test_agent_registers_with_lookup_and_duplicate_guard(page: Any, world: dict[
     page.fill("textarea[name=description]", "另一块屏幕花屏")
     page.select_option("select[name=severity]", "urgent")
     page.click('[data-testid="create-ticket"]')  # without the checkbox: refused
-    assert "该设备已有未关闭的报修单" in page.locator('[data-testid="form-error"]').inner_text()
+    assert (
+        "该设备已有同一故障未关闭的报修单"
+        in page.locator('[data-testid="form-error"]').inner_text()
+    )
     assert Ticket.objects.count() == 1
     page.check('[data-testid="allow-duplicate"]')
+    page.click('[data-testid="create-ticket"]')  # ticked but no reason: still refused
+    assert "请说明这是什么新故障" in page.locator('[data-testid="form-error"]').inner_text()
+    assert Ticket.objects.count() == 1
+    page.fill('[data-testid="different-fault-reason"]', "另一块屏幕花屏，不是正在修的模组")
     page.click('[data-testid="create-ticket"]')
     page.wait_for_selector('[data-testid="ticket-number"]')
     created = Ticket.objects.latest("id")
     assert page.locator('[data-testid="ticket-number"]').inner_text() == created.number
     assert created.severity == "urgent" and created.duplicate_of == first
+    assert created.different_fault_reason == "另一块屏幕花屏，不是正在修的模组"
 
 
 def test_qr_scan_to_ticket_number(phone_page: Any, world: dict[str, Any]) -> None:
