@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from aftersales.accounts.api import router as accounts_router
 from aftersales.approvals.api import router as approvals_router
 from aftersales.catalog.api import router as catalog_router
+from aftersales.charges.api import router as charges_router
 from aftersales.core.api import AUTH, install_error_handlers
 from aftersales.customers.api import router as customers_router
 from aftersales.dealers.api import router as dealers_router
@@ -51,6 +52,7 @@ ROUTERS = [
     ("/v1/", knowledge_router),
     ("/v1/", stock_router),
     ("/v1/", maintenance_router),
+    ("/v1/", charges_router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

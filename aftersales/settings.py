@@ -29,6 +29,7 @@ DOMAIN_APPS = [
     "aftersales.bizcalendar",
     "aftersales.sla",
     "aftersales.dealers",
+    "aftersales.charges",
     "aftersales.customers",
     "aftersales.installed_base",
     "aftersales.catalog",

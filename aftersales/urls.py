@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("returns/", include("aftersales.returns.urls")),
     path("maintenance/", include("aftersales.maintenance.urls")),
     path("dealers/", include("aftersales.dealers.urls")),
+    path("charges/", include("aftersales.charges.urls")),
     path("stock/", include("aftersales.stock.urls")),
     path("quality/", include("aftersales.quality.urls")),
     path("kb/", include("aftersales.knowledge.urls")),

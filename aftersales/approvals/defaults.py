@@ -87,6 +87,21 @@ FLOWS: tuple[FlowDefault, ...] = (
         "月度盘点的盘盈盘亏经售后组长审批后才过账调整库存（SPEC §11）",
         (StepDefault(1, "售后组长审批", ("team_leader",)),),
     ),
+    FlowDefault(
+        "quote_manual_line",
+        "报价手工项目审批",
+        "service.quote",
+        "不得在公布的收费标准之外收费：报价中收费标准以外的手工项目须经主管领导批准后"
+        "才能发给客户确认（001 第四篇 四，SPEC §12）",
+        (StepDefault(1, "主管领导批准", ("manager",)),),
+    ),
+    FlowDefault(
+        "expense_claim",
+        "差旅报销审批",
+        "charges.expenseclaim",
+        "维修工程师的差旅费用凭票据、与出差相符，经审批后财务才报销（003#8 §一4，SPEC §12）",
+        (StepDefault(1, "售后组长审批", ("team_leader", "manager")),),
+    ),
 )
 
 

@@ -26,6 +26,7 @@ Source = tuple[type[Model], str, Callable[[Any], QuerySet[Any]]]
 
 def _sources() -> list[Source]:
     """Every model that stores an upload, with what a user may see of it."""
+    from aftersales.charges.models import ExpenseClaim, ExpenseLine
     from aftersales.core.models import CompanySettings
     from aftersales.customers.models import SiteDocument
     from aftersales.imports.models import ImportJob
@@ -52,6 +53,11 @@ def _sources() -> list[Source]:
         (SiteDocument, "file", lambda user: visible(SiteDocument, user)),
         (Attachment, "file", attachments),
         (ImportJob, "file", jobs_for),
+        (
+            ExpenseLine,
+            "receipt_image",
+            lambda user: ExpenseLine.objects.filter(claim__in=visible(ExpenseClaim, user)),
+        ),
     ]
 
 

@@ -8,6 +8,8 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.service import exports, roles, visibility_scopes  # noqa: F401
+        from aftersales.service.services import quote_approval
 
         visibility_scopes.register()
         roles.register()
+        quote_approval.register()

@@ -70,6 +70,16 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         frozenset({"finance", "manager", "admin", "dealer"}),
     ),
     (
+        "charges:receipts",
+        _("收据"),
+        frozenset({"agent", "coordinator", "finance", "manager", "admin"}),
+    ),
+    (
+        "charges:expenses",
+        _("差旅报销"),
+        frozenset({"technician", "team_leader", "finance", "manager", "admin"}),
+    ),
+    (
         "stock:list",
         _("库存"),
         frozenset(

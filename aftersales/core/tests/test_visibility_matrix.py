@@ -90,7 +90,7 @@ CREATES = re.compile(
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
     r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans|"
     r"quality/capa|warranty-cards|warranty-cards/import|dealer-tasks|dealer-claims|"
-    r"settlement-notices)$"
+    r"settlement-notices|expense-claims)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -239,6 +239,40 @@ def dealer_work_of_a(w: dict[str, Any], tk: Any) -> tuple[Any, Any, Any, Any]:
     return card, dealer_task, claim, notice
 
 
+def money_of_a(w: dict[str, Any], tk: Any, wo: Any, quote: Any) -> tuple[Any, Any]:
+    """A receipt for a payment on A's quote (written directly: A's quote is free) and A's
+    technician's expense claim for his trip."""
+    from django.utils import timezone
+
+    from aftersales.charges.models import Payment, Receipt
+    from aftersales.charges.services import expenses
+
+    now = timezone.now()
+    payment = Payment.objects.create(
+        ticket=tk,
+        quote=quote,
+        amount="10.00",
+        method="cash",
+        payer_name="ORGA机密付款人",
+        received_at=now,
+        received_by=w["tech"],
+    )
+    receipt = Receipt.objects.create(
+        number="SK-MATRIX-1", payment=payment, amount="10.00", issued_at=now
+    )
+    claim = expenses.create_claim(
+        actor=w["tech"],
+        work_order_id=wo.pk,
+        note="ORGA机密报销",
+        lines=[
+            expenses.LineInput(
+                spent_on=timezone.localdate(), category="meals", amount="30", place="ORGA机密地点"
+            )
+        ],
+    )
+    return receipt, claim
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -273,6 +307,7 @@ def build_org_a() -> dict[str, Any]:
     quality_thresholds(month=1)
     [warning] = quality_warnings.scan()  # the filed report of A's equipment
     m_contract, m_plan, m_visit = maintenance_of_a(w)
+    receipt, expense = money_of_a(w, tk, wo, quote)
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -306,6 +341,8 @@ def build_org_a() -> dict[str, Any]:
         "dealer-tasks": dealer_task,
         "dealer-claims": claim,
         "settlement-notices": notice,
+        "receipts": receipt,
+        "expense-claims": expense,
         "stock/minimums": MinStock.objects.create(
             warehouse=van, part_id=van_movement.lines.get().part_id, min_qty=5, reorder_to=8
         ),

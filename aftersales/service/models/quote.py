@@ -16,6 +16,10 @@ class Quote(BusinessModel):
         ACCEPTED = "accepted", "客户已接受"
         REJECTED = "rejected", "客户已拒绝"
         SUPERSEDED = "superseded", "已作废"
+        # a quote with a line outside the price list waits for its approval before the
+        # customer may see or accept it (no charge outside the published list, SPEC §12)
+        APPROVING = "approving", "手工项目待审批"
+        NOT_APPROVED = "not_approved", "手工项目未获批准"
 
     ticket = models.ForeignKey(
         "service.Ticket", on_delete=models.PROTECT, related_name="quotes", verbose_name="报修单"
@@ -32,6 +36,9 @@ class Quote(BusinessModel):
     )
     waived_total = models.DecimalField(
         "减免金额", max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    manual_total = models.DecimalField(
+        "收费标准外项目", max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
     total = models.DecimalField("合计", max_digits=12, decimal_places=2, default=Decimal("0.00"))
     accept_token = models.CharField("确认链接标识", max_length=32, unique=True)
@@ -56,6 +63,9 @@ class Quote(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.ticket} 报价 ¥{self.total}"
+
+    def get_absolute_url(self) -> str:
+        return f"/service/tickets/{self.ticket_id}/#quotes"
 
 
 class QuoteLine(models.Model):

@@ -235,6 +235,35 @@ class QuotePart:
     quantity: int
 
 
+@dataclass
+class ManualLine:
+    """A quote line outside the published price list (e.g. a special service): allowed only
+    with the approval of flow ``quote_manual_line``."""
+
+    description: str
+    amount: Any
+    quantity: Any = 1
+
+
+MANUAL_FLOW = "quote_manual_line"
+
+
+def _manual_lines(lines: list[ManualLine]) -> list[tuple[str, Decimal, Decimal]]:
+    from aftersales.approvals import inputs
+
+    out = []
+    for ln in lines:
+        text = inputs.text(
+            ln.description, field="manual_lines", label="手工项目内容", max_length=200
+        )
+        unit = inputs.money(ln.amount, field="manual_lines", label=f"手工项目「{text}」的单价")
+        if unit <= 0:
+            raise ValidationFailed(f"手工项目「{text}」的单价必须大于0", field="manual_lines")
+        qty = Decimal(inputs.quantity(ln.quantity, field="manual_lines", label="手工项目数量"))
+        out.append((text, unit, qty))
+    return out
+
+
 def _money(value: Any, label: str) -> Decimal:
     try:
         d = Decimal(str(value))
@@ -245,6 +274,13 @@ def _money(value: Any, label: str) -> Decimal:
     return d
 
 
+def supersede_open(ticket: Ticket, *, keep: Quote | None = None) -> None:
+    qs = Quote.objects.filter(ticket=ticket, state=Quote.State.SENT)
+    if keep is not None:
+        qs = qs.exclude(pk=keep.pk)
+    qs.update(state=Quote.State.SUPERSEDED)
+
+
 @transaction.atomic
 def quote_create(
     *,
@@ -253,10 +289,13 @@ def quote_create(
     parts: list[QuotePart],
     labour_hours: Any = 0,
     distance_km: Any = 0,
+    manual_lines: list[ManualLine] | None = None,
 ) -> Quote:
     """Price the work from the price list in force today (its part prices, else the part
     master; its labour rate and minimum hours; its call-out fee, else its rate per km), with
-    the decision's waivers; supersedes an earlier open quote."""
+    the decision's waivers; supersedes an earlier open quote. Lines outside the list
+    (``manual_lines``) put the quote to the approval of flow ``quote_manual_line``: until it
+    is approved the customer can neither accept it nor pay against it."""
     ticket = lock_ticket(ticket)
     require_visible(ticket, actor)
     if not actor.has_role("agent", "coordinator", "technician", "manager", "admin"):
@@ -311,14 +350,19 @@ def quote_create(
         else quote_rules.Travel(distance_km=km, rate_per_km=prices.travel_rate_per_km)
     )
     q = quote_rules.build_quote(charges, parts=lines, labour=labour, travel=travel)
-    Quote.objects.filter(ticket=ticket, state=Quote.State.SENT).update(state=Quote.State.SUPERSEDED)
+    manual = _manual_lines(manual_lines or [])
+    manual_total = sum((unit * qty for _t, unit, qty in manual), Decimal("0.00"))
+    if not manual:  # a quote still to be approved replaces the open one once approved
+        supersede_open(ticket)
     quote = Quote.objects.create(
         ticket=ticket,
+        state=Quote.State.APPROVING if manual else Quote.State.SENT,
         parts_total=q.parts_total,
         labour_total=q.labour_total,
         travel_total=q.travel_total,
         waived_total=q.waived_total,
-        total=q.total,
+        manual_total=manual_total,
+        total=q.total + manual_total,
         accept_token=secrets.token_urlsafe(16),
     )
     QuoteLine.objects.bulk_create(
@@ -336,14 +380,36 @@ def quote_create(
             )
             for ln in q.lines
         ]
+        + [
+            QuoteLine(
+                quote=quote,
+                kind="manual",
+                description=text,
+                quantity=qty,
+                unit_amount=unit,
+                amount=unit * qty,
+                basis="manual",
+            )
+            for text, unit, qty in manual
+        ]
     )
     audit.record(
         quote,
         actor=actor,
         action="create",
         verb="quote_create",
-        after={"total": q.total, "ticket": ticket.number},
+        after={"total": quote.total, "ticket": ticket.number, "manual_total": manual_total},
     )
+    if manual:
+        from aftersales.approvals.services import engine
+
+        engine.submit(
+            actor=actor,
+            document=quote,
+            flow_code=MANUAL_FLOW,
+            title=f"{ticket.number} 报价含收费标准外项目 ¥{manual_total}",
+            amount=manual_total,
+        )
     return quote
 
 
@@ -366,6 +432,11 @@ def quote_decide(
     if actor is not None:
         require_visible(q.ticket, actor)
         via = "recorded" if getattr(actor, "org_kind", "") == "company" else via
+    if q.state == Quote.State.APPROVING:
+        raise Conflict(
+            "报价单含收费标准以外的手工项目，须经主管领导审批同意后才能确认",
+            code="manual_line_not_approved",
+        )
     if q.state != Quote.State.SENT:
         raise Conflict(f"报价单已{q.get_state_display()}，不能再次确认")
     if not by_name.strip():

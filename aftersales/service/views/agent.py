@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.roles import ROLE_BY_CODE
+from aftersales.charges.views import collect_context
 from aftersales.core import listfilters
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.i18n import translated
@@ -193,7 +194,10 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "charge_labels": display.CHARGE_LABELS,
         "can_override": has_any(user, OVERRIDE_ROLES),
         "outcomes": display.OUTCOME_CHOICES,
-        "quotes": list(t.quotes.prefetch_related("lines").order_by("-created_at")),
+        "quotes": list(
+            t.quotes.prefetch_related("lines", "payments__receipts").order_by("-created_at")
+        ),
+        **collect_context(user),
         "can_quote": record is not None
         and has_any(user, STAFF_ROLES | {"technician"})
         and t.is_open,

@@ -87,9 +87,27 @@ def quote_create(request: HttpRequest, pk: int) -> HttpResponse:
             parts=quote_parts(request),
             labour_hours=opt_decimal(request.POST.get("labour_hours"), "工时", "labour_hours") or 0,
             distance_km=opt_decimal(request.POST.get("distance_km"), "里程", "distance_km") or 0,
+            manual_lines=[
+                warranty.ManualLine(d.strip()[:200], a.strip()[:20])
+                for d, a in zip(
+                    request.POST.getlist("manual_description"),
+                    request.POST.getlist("manual_amount"),
+                    strict=False,
+                )
+                if d.strip() or a.strip()
+            ],
         )
 
-    return run(request, call, success="报价已生成，请将确认链接发给客户", back=_ticket_url(t.pk))
+    return run(
+        request,
+        call,
+        success=lambda q: (
+            "报价含收费标准外项目，已提交主管领导审批"
+            if q.state == Quote.State.APPROVING
+            else "报价已生成，请将确认链接发给客户"
+        ),
+        back=_ticket_url(t.pk),
+    )
 
 
 @require_POST
