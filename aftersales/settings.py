@@ -46,6 +46,7 @@ DOMAIN_APPS = [
     "aftersales.quality",
     "aftersales.dispatch",
     "aftersales.knowledge",
+    "aftersales.surveys",
     "aftersales.workbench",
     "aftersales.reports",
     "aftersales.web",

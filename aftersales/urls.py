@@ -5,6 +5,7 @@ from aftersales.api import api
 from aftersales.core.api import no_such_endpoint
 from aftersales.core.media import serve as serve_media
 from aftersales.core.retention_views import retention_export
+from aftersales.surveys.urls import public_urlpatterns as survey_public_urls
 
 admin.site.site_header = "售后服务管理系统 · 后台管理"
 admin.site.site_title = "售后服务管理后台"
@@ -32,5 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("approvals/", include("aftersales.approvals.urls")),
     path("workbench/", include("aftersales.workbench.urls")),
     path("reports/", include("aftersales.reports.urls")),
+    path("surveys/", include("aftersales.surveys.urls")),
+    path("", include((survey_public_urls, "survey_public"))),
     path("", include("aftersales.web.urls")),
 ]

@@ -138,6 +138,11 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         _("KPI看板与报表"),
         frozenset({"manager", "quality_centre_director", "admin"}),
     ),
+    (
+        "surveys:list",
+        _("满意度调查"),
+        frozenset({"agent", "coordinator", "quality_director", "manager", "admin"}),
+    ),
     ("imports:list", _("导入导出"), frozenset({"agent", "coordinator", "admin", "dealer"})),
 ]
 
