@@ -10,12 +10,19 @@ from aftersales.core.models import BusinessModel
 
 
 class PanelFact(models.Model):
-    """One pre-aggregated figure of one panel for one day and one combination of the filter
+    """One pre-aggregated figure of one panel for one day (or, ``span`` month, one whole
+    month: the day rows summed, so that a month reads one row per combination however many
+    tickets it had) and one combination of the filter
     dimensions (region, team, product category, customer tier, dealer) and the panel's own
     keys. What ``n``, ``hits``, ``total``, ``total2`` and ``peak`` mean is the panel's
     (``aftersales.reports.panels``); ``peak`` is combined with MAX, the others with SUM."""
 
-    day = models.DateField("日期")
+    DAY, MONTH = "day", "month"
+
+    day = models.DateField("日期", help_text="月汇总行为该月1日")
+    span = models.CharField(
+        "汇总粒度", max_length=5, default=DAY, help_text="day=一天；month=整月（由日汇总合计）"
+    )
     panel = models.CharField("报表", max_length=30)
     region_id = models.IntegerField("片区", null=True)
     team_id = models.IntegerField("班组（部门）", null=True)
@@ -37,7 +44,10 @@ class PanelFact(models.Model):
     class Meta:
         verbose_name = "报表日汇总"
         verbose_name_plural = "报表日汇总"
-        indexes = [models.Index(fields=["panel", "day"], name="panelfact_panel_day")]
+        indexes = [
+            models.Index(fields=["panel", "day"], name="panelfact_panel_day"),
+            models.Index(fields=["panel", "span", "day"], name="panelfact_panel_span_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.panel} {self.day} {self.key1} {self.key2}"

@@ -4,15 +4,16 @@ panel's table and chart from them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from aftersales.core.visibility import visible
 from aftersales.reports import registry
-from aftersales.reports.filters import ReportFilters
+from aftersales.reports.filters import ReportFilters, month_bounds
 from aftersales.reports.models import PanelFact, SummaryDay
 from aftersales.reports.names import Names
 from aftersales.reports.registry import Agg, Chart, Panel, Table
@@ -20,8 +21,23 @@ from aftersales.reports.registry import Agg, Chart, Panel, Table
 DIM_FILTERS = ("region_id", "team_id", "category_id", "dealer_id")
 
 
+def spans(start: dt.date, end: dt.date) -> Q:
+    """The period as month rows for its whole months and day rows for the days around them."""
+    q = Q(pk__in=[])
+    day = start
+    while day <= end:
+        first, last = month_bounds(day)
+        if day == first and last <= end:
+            q |= Q(span=PanelFact.MONTH, day=first)
+        else:
+            q |= Q(span=PanelFact.DAY, day__gte=day, day__lte=min(last, end))
+        day = last + dt.timedelta(days=1)
+    return q
+
+
 def facts(panel: Panel, f: ReportFilters, user: Any = None) -> QuerySet[PanelFact]:
     qs = PanelFact.objects.filter(panel=panel.key, day__gte=f.start, day__lte=f.end)
+    qs = qs.filter(span=PanelFact.DAY) if panel.snapshot else qs.filter(spans(f.start, f.end))
     if user is not None:
         qs = visible(qs, user)
     for dim in DIM_FILTERS:

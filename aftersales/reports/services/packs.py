@@ -75,7 +75,9 @@ def generate(month: dt.date, *, actor: Any = None, force: bool = False) -> Month
     if existing is not None and not force:
         return existing
     started = time.perf_counter()
-    summary.build(first, last)  # the month's facts as the rows stand now
+    if force or not summary.month_built_after_close(first):
+        summary.build(first, last)  # the month's facts as the rows stand now
+    # (otherwise the nightly rebuild after the month's end already made them final)
     with transaction.atomic():
         pack, _created = MonthlyPack.objects.get_or_create(month=first)
         pack = MonthlyPack.objects.select_for_update().get(pk=pack.pk)

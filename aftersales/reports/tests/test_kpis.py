@@ -196,3 +196,20 @@ def test_rebuilding_a_day_replaces_its_facts(world) -> None:  # type: ignore[no-
     before = PanelFact.objects.count()
     summary.build(fm.MONTH_START, fm.MONTH_END)
     assert PanelFact.objects.count() == before
+
+
+def test_whole_months_read_their_month_rows_and_edges_their_days(world) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.reports.models import PanelFact
+
+    assert PanelFact.objects.filter(panel="contacts", span="month", day=fm.MONTH_START).exists()
+    span = ReportFilters(start=dt.date(2026, 2, 20), end=fm.MONTH_END)
+    inside = [
+        d for d in fm.TICKETS if span.start <= d.received.astimezone(fm.TZ).date() <= span.end
+    ]
+    assert sum(a.n for a in agg("contacts", span)) == len(inside)
+    # the month rows add up to the month's day rows
+    days = PanelFact.objects.filter(
+        panel="sla", span="day", day__gte=fm.MONTH_START, day__lte=fm.MONTH_END
+    )
+    month = PanelFact.objects.filter(panel="sla", span="month", day=fm.MONTH_START)
+    assert sum(f.n for f in days) == sum(f.n for f in month) > 0

@@ -1,0 +1,205 @@
+"""KPI board and monthly pack benchmarks (issue 17), measured side by side in one run against
+a real server:
+
+1. the manager's KPI board (/reports/, every panel, last full month) p95 at 1 000 000 tickets
+   against 10 000 — target ratio ≤ 2 and p95 ≤ 300 ms at 1 M;
+2. the monthly pack (PDF + workbook of every panel) generation time, same ratio.
+
+The tickets are the service benchmark's generator's (``bench/service_bench.py``: bulk SQL,
+two years), spread over a small company — 8 regions, 40 customers of both tiers and 5
+dealers, 3 product categories, every severity and channel — with their three SLA clocks
+decided (met or breached), resolution and closing times, so that every panel has figures.
+The daily facts are built as the nightly job builds them (timed too), before the board is
+measured.
+
+Run: ``.venv/bin/python scripts/with_db.py -- .venv/bin/python bench/reports_bench.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
+
+from bench.service_bench import HEADERS, free_port, latencies, p95, setup_django, start_server  # noqa: E402
+
+
+def build_world() -> str:
+    """Regions, customers, dealers, categories, equipment, a manager; the session cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from aftersales import testing as t
+    from aftersales.demo.defaults import ensure_defaults
+    from aftersales.installed_base.models import Equipment
+
+    ensure_defaults()
+    regions = [t.region(f"BR{i}", f"压测片区{i}") for i in range(8)]
+    dealers = [t.dealer(regions[i]) for i in range(5)]
+    cats = [t.category(f"bc{i}", f"压测类别{i}") for i in range(3)]
+    models = [t.product_model(c, code=f"BENCH-M{i}") for i, c in enumerate(cats)]
+    eq = []
+    for i in range(40):
+        cust = t.customer(
+            regions[i % 8],
+            dealers[i % 5] if i % 3 else None,
+            tier="key" if i % 4 == 0 else "normal",
+        )
+        site = t.site(cust)
+        eq += [
+            Equipment(model=models[j % 3], site=site, serial_no=f"RB{i:03d}{j:03d}")
+            for j in range(6)
+        ]
+    Equipment.objects.bulk_create(eq)
+    manager = t.user("manager", username="bench-manager")
+    s = SessionStore()
+    s[SESSION_KEY] = str(manager.pk)
+    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    s[HASH_SESSION_KEY] = manager.get_session_auth_hash()
+    s.create()
+    return str(s.session_key)
+
+
+def fill(total: int) -> None:
+    """Up to ``total`` tickets over the last two years (bulk SQL, as the service benchmark's
+    generator), each with its three decided clocks."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*), coalesce(max(id), 0) FROM service_ticket")
+        have, start = cur.fetchone()
+        need = total - have
+        if need <= 0:
+            return
+        cur.execute(
+            "SELECT e.id, s.customer_id FROM installed_base_equipment e "
+            "JOIN customers_site s ON s.id = e.site_id WHERE e.serial_no LIKE 'RB%%'"
+        )
+        pairs = cur.fetchall()
+        cur.execute("SELECT id FROM sla_slapolicy WHERE is_default LIMIT 1")
+        (policy,) = cur.fetchone()
+        eq_ids = [p[0] for p in pairs]
+        cust_ids = [p[1] for p in pairs]
+        step = 200_000
+        for lo in range(0, need, step):
+            n = min(step, need - lo)
+            cur.execute(
+                """
+                INSERT INTO service_ticket (number, type, channel, severity, state, customer_id,
+                  equipment_id, contact_name, contact_phone, address, description, environment,
+                  customer_request, fault_category, received_at, resolved_at, closed_at, remote,
+                  reopen_count, cancel_reason, created_at, updated_at, sla_policy_id,
+                  sla_policy_source, different_fault_reason, solution_plan, complex_reason)
+                SELECT 'RQ' || lpad((%(base)s + g)::text, 10, '0'),
+                  (ARRAY['repair','repair','repair','consultation','maintenance'])[1 + g %% 5],
+                  (ARRAY['phone','phone','portal','letter','walk_in','qr'])[1 + g %% 6],
+                  (ARRAY['normal','normal','urgent','major','low'])[1 + (g / 7) %% 5],
+                  CASE WHEN r < 0.02 THEN 'acknowledged' ELSE 'closed' END,
+                  (%(cust)s::bigint[])[1 + g %% %(k)s], (%(eq)s::bigint[])[1 + g %% %(k)s],
+                  '张三', '13800000000', '', '压测数据', '', '', '', rt,
+                  CASE WHEN r < 0.02 THEN NULL ELSE rt + (r * interval '3 days') END,
+                  CASE WHEN r < 0.02 THEN NULL ELSE rt + (r * interval '4 days') END,
+                  false, (g %% 11 = 0)::int, '', now(), now(), %(policy)s, 'default', '', '', ''
+                FROM (SELECT g, random() AS r, now() - (random() * interval '730 days') AS rt
+                      FROM generate_series(1, %(n)s) g) x
+                """,
+                {
+                    "base": start + lo,
+                    "n": n,
+                    "cust": cust_ids,
+                    "eq": eq_ids,
+                    "k": len(pairs),
+                    "policy": policy,
+                },
+            )
+        cur.execute(
+            """
+            INSERT INTO service_slaclock (ticket_id, metric, target_minutes, working_time,
+              started_at, due_at, met_at, status, paused_minutes, breach_minutes)
+            SELECT t.id, m.metric, m.minutes, false, t.received_at,
+              t.received_at + (m.minutes || ' minutes')::interval,
+              t.received_at + (m.minutes * (0.3 + (t.id %% 10) / 8.0) || ' minutes')::interval,
+              CASE WHEN (t.id %% 10) <= 5 THEN 'met' ELSE 'breached' END, 0,
+              CASE WHEN (t.id %% 10) <= 5 THEN 0 ELSE (m.minutes * ((t.id %% 10) / 8.0 - 0.7))::int END
+            FROM service_ticket t
+            CROSS JOIN (VALUES ('response', 60), ('on_site', 450), ('resolution', 1440)) m(metric, minutes)
+            WHERE t.id > %s
+            """,
+            [start],
+        )
+        cur.execute("ANALYZE service_ticket; ANALYZE service_slaclock;")
+
+
+def board_and_pack(port: int, label: str, n: int) -> tuple[list[float], float, float]:
+    from django.utils import timezone
+
+    from aftersales.reports.models import MonthlyPack
+    from aftersales.reports.services import packs, summary
+
+    today = timezone.localdate()
+    t0 = time.perf_counter()
+    summary.rebuild_recent()  # the nightly job: the last 62 days' facts and month rows
+    built = time.perf_counter() - t0
+    last = packs.previous_month(today)
+    path = f"/reports/?month={last:%Y-%m}"
+    latencies(port, path, 10)
+    board = latencies(port, path, n)
+    packs.generate(packs.previous_month(last))  # the process's first PDF pays WeasyPrint's start
+    MonthlyPack.objects.filter(month=last).delete()
+    t0 = time.perf_counter()
+    packs.generate(last)  # as the job on the 1st: the month's facts are final, read not rebuilt
+    pack = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    packs.generate(last, force=True)  # on demand: the month's facts rebuilt first
+    forced = time.perf_counter() - t0
+    print(
+        f"{label}: board p50 {statistics.median(board):6.1f} ms  p95 {p95(board):6.1f} ms   "
+        f"pack {pack:5.2f} s (regenerated with the month's facts rebuilt {forced:5.2f} s)   "
+        f"nightly rebuild of 62 days {built:6.1f} s"
+    )
+    return board, pack, built
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="100 000 instead of 1 000 000")
+    ap.add_argument("--requests", type=int, default=200)
+    args = ap.parse_args()
+    big = 100_000 if args.quick else 1_000_000
+    setup_django()
+    session = build_world()
+    HEADERS.update({"Cookie": f"sessionid={session}"})
+    port = free_port()
+    server = start_server(port)
+    try:
+        fill(10_000)
+        small, small_pack, _ = board_and_pack(port, f"{10_000:>9} tickets", args.requests)
+        fill(big)
+        large, large_pack, _ = board_and_pack(port, f"{big:>9} tickets", args.requests)
+    finally:
+        server.terminate()
+        server.wait(20)
+    q = p95(large) / p95(small)
+    qp = large_pack / small_pack
+    print("\n== KPI board (every panel, last full month) and monthly pack ==")
+    print(
+        f"ratio board p95 {big} / 10000 = {q:.2f}   target ≤ 2   {'MET' if q <= 2 else 'NOT MET'}"
+    )
+    print(
+        f"board p95 at {big} = {p95(large):.1f} ms   target ≤ 300 ms   "
+        f"{'MET' if p95(large) <= 300 else 'NOT MET'}"
+    )
+    print(f"ratio pack {big} / 10000 = {qp:.2f}   target ≤ 2   {'MET' if qp <= 2 else 'NOT MET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
