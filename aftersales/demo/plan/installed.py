@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 
 from aftersales.demo import catalog_data as cd
 from aftersales.demo import data as d
@@ -353,6 +354,36 @@ def equipment(
                     components=_components(g, model, installed, today, component_serials),
                 )
             )
+    return _every_card_state(out)
+
+
+# the rarer card states with their notes, when chance gave a small demo none of them
+RARE_CARDS = (
+    ("none", "经销商未回寄三包卡"),
+    ("mismatch", "三包卡登记型号/出厂编号与实物不符"),
+    ("altered", "三包卡销售日期有涂改痕迹"),
+)
+
+
+def _every_card_state(out: list[EquipmentPlan]) -> tuple[EquipmentPlan, ...]:
+    """Every card state (none / received / mismatch / altered) on some dealer sale: a state
+    chance left out is given to the last dealer sales whose card came back in time."""
+    present = {e.card_status for e in out if e.dealer_code}
+    spare = [
+        i
+        for i, e in enumerate(out)
+        if e.dealer_code and e.card_status == "received" and not e.notes
+    ]
+    for status, note in RARE_CARDS:
+        if status in present or len(spare) < 2:  # keep at least one in-time card
+            continue
+        i = spare.pop()
+        e = out[i]
+        out[i] = (
+            replace(e, card_status="none", card_no="", card_received_date=None, notes=note)
+            if status == "none"
+            else replace(e, card_status=status, notes=note)
+        )
     return tuple(out)
 
 

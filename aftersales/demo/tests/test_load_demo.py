@@ -259,3 +259,23 @@ def test_demo_has_requests_in_every_stage_made_through_the_services() -> None:
     assert Ticket.objects.count() == before and PartsRequest.objects.count() == 2
     # the registered requests; planned inspections and what they found come on top
     assert Ticket.objects.exclude(type="inspection").exclude(channel="inspection").count() == 10
+
+
+def test_demo_has_receipts_a_credit_note_expenses_and_every_card_state() -> None:
+    from aftersales.charges.models import ExpenseClaim, Receipt
+    from aftersales.service.models import Quote
+
+    load(size="small")
+    kinds = set(Receipt.objects.values_list("kind", flat=True))
+    assert kinds == {"receipt", "credit"}, kinds
+    numbers = list(Receipt.objects.values_list("number", flat=True))
+    assert all(n.startswith("SK") for n in numbers) and len(set(numbers)) == len(numbers)
+    assert Quote.objects.filter(state="approving").exists()  # a manual line awaiting approval
+    assert set(ExpenseClaim.objects.values_list("state", flat=True)) == {"draft", "submitted"}
+    sold = Equipment.objects.filter(dealer__isnull=False)
+    assert set(sold.values_list("card_status", flat=True)) == {
+        "none",
+        "received",
+        "mismatch",
+        "altered",
+    }

@@ -97,6 +97,13 @@ def test_dealer_sales_carry_warranty_cards(plan) -> None:  # type: ignore[no-unt
     assert not [e for e in plan.equipment if not e.dealer_code and e.card_status != "none"]
 
 
+@pytest.mark.parametrize("size", ["small", "default"])
+def test_every_card_state_is_in_the_demo(size: str) -> None:
+    sold = [e for e in make_plan(parse_size(size), 2026, TODAY).equipment if e.dealer_code]
+    assert {e.card_status for e in sold} == {"none", "received", "mismatch", "altered"}
+    assert [e for e in sold if e.card_status == "received" and not e.notes]  # one in time
+
+
 def test_components_and_contracts(plan) -> None:  # type: ignore[no-untyped-def]
     components = [c for e in plan.equipment for c in e.components]
     assert {c.code for c in components} >= {"compressor", "engine"}
