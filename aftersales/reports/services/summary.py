@@ -1,4 +1,4 @@
-"""Maintaining the pre-aggregated facts (ADR 0006): a day's facts of every panel are deleted
+"""Maintaining the pre-aggregated facts (ADR 0007): a day's facts of every panel are deleted
 and rebuilt from the rows in one transaction, under an advisory lock, so two workers
 rebuilding the same days one after the other leave one set of facts."""
 
