@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
@@ -117,7 +117,10 @@ def register_crud(
     filters: type[FilterSchema],
     search: Sequence[SearchField],
     prepare: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = lambda qs: qs,
+    after_create: Callable[[Any, Any], object] | None = None,
 ) -> None:
+    """``after_create(obj, actor)``: what the domain adds to a new record, in the creating
+    transaction (e.g. a dealer's opening ledger entry)."""
     name = model._meta.model_name
     label = str(model._meta.verbose_name)
 
@@ -150,7 +153,10 @@ def register_crud(
         f"/{path}", response={201: out}, operation_id=f"{name}_create", summary=f"新建{label}"
     )
     def create_(request: HttpRequest, payload: create) -> Any:  # type: ignore[valid-type]
-        obj = services.create_record(model, actor=request.user, data=payload.dict())
+        with transaction.atomic():
+            obj = services.create_record(model, actor=request.user, data=payload.dict())
+            if after_create is not None:
+                after_create(obj, request.user)
         return 201, selector(request).get(pk=obj.pk)
 
     @router.patch(

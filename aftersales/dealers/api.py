@@ -91,6 +91,7 @@ register_crud(
     update=DealerPatch,
     filters=DealerFilter,
     search=["code", "name", "contact_name"],
+    after_create=lambda dealer, actor: claims.open_ledger(dealer, actor),
 )
 
 

@@ -119,11 +119,15 @@ def load_dealer_work(*, users: dict[str, Any], seed: int = 2026) -> DealerWorkRe
     parts = list(Part.objects.active().order_by("code")[:3])
     filed = _filed_repair(dealer_users, qd, parts)
     claim_tickets = [
-        *([filed] if filed is not None else []),
-        *Ticket.objects.filter(customer__dealer_id__in=list(dealer_users))
-        .exclude(pk=filed.pk if filed is not None else 0)
-        .order_by("-pk")[:4],
-    ]
+        tk
+        for tk in [
+            *([filed] if filed is not None else []),
+            *Ticket.objects.filter(customer__dealer_id__in=list(dealer_users))
+            .exclude(pk=filed.pk if filed is not None else 0)
+            .order_by("-pk")[:40],
+        ]
+        if _warranty_repair(tk)  # a claim is for a warranty repair (claims checks it)
+    ][:5]
     made: list[WarrantyClaim] = []
     for tk in claim_tickets:
         u = dealer_users[int(tk.customer.dealer_id or 0)]
@@ -168,6 +172,13 @@ def load_dealer_work(*, users: dict[str, Any], seed: int = 2026) -> DealerWorkRe
         )
         report.notices += notice is not None
     return report
+
+
+def _warranty_repair(ticket: Ticket) -> bool:
+    from aftersales.service.services import warranty
+
+    record = warranty.current(ticket)
+    return record is not None and record.outcome in claims.CLAIMABLE_OUTCOMES
 
 
 def _filed_repair(dealer_users: dict[int, Any], qd: Any, parts: list[Part]) -> Ticket | None:

@@ -86,6 +86,23 @@ class ClaimInput:
     distance_km: Any = 0
 
 
+CLAIMABLE_OUTCOMES = ("free", "parts_at_cost")
+
+
+def _require_warranty_repair(ticket: Any) -> None:
+    """A claim is for a warranty repair: the ticket's (current) warranty decision must be
+    free of charge (or parts at cost) — a chargeable or excluded repair is the customer's."""
+    from aftersales.service.services import warranty
+
+    record = warranty.current(ticket)
+    if record is None or record.outcome not in CLAIMABLE_OUTCOMES:
+        label = record.outcome_label if record else "尚无保修判定"
+        raise Conflict(
+            f"报修单 {ticket.number} 的保修判定为「{label}」，不属于三包维修，不能提交三包索赔",
+            code="not_in_warranty",
+        )
+
+
 @transaction.atomic
 def submit(*, actor: Any, data: ClaimInput, today: dt.date | None = None) -> WarrantyClaim:
     from aftersales.catalog.selectors import code_key, list_prices, parts_by_code, price_list_on
@@ -99,6 +116,7 @@ def submit(*, actor: Any, data: ClaimInput, today: dt.date | None = None) -> War
         raise PermissionDenied("只能为本经销商经办的报修提交索赔")
     if data.repair_date > today:
         raise ValidationFailed("维修日期不能晚于今天", field="repair_date")
+    _require_warranty_repair(ticket)
     description = data.description.strip()
     if not description:
         raise ValidationFailed("请填写维修说明", field="description")
@@ -449,5 +467,30 @@ def post_entry(
         before={"receivables": dealer.receivables - amount},
         after={"receivables": dealer.receivables},
         payload={"entry": entry.pk, "note": note},
+    )
+    return entry
+
+
+def open_ledger(dealer: Dealer, actor: Any, *, at: dt.datetime | None = None) -> LedgerEntry | None:
+    """A new dealer's starting balance as its opening ledger entry (the balance is already on
+    the dealer: the entry records it, it does not add it again)."""
+    if not dealer.receivables:
+        return None
+    entry = LedgerEntry.objects.create(
+        dealer=dealer,
+        at=at or timezone.now(),
+        kind=LedgerEntry.Kind.OPENING,
+        amount=dealer.receivables,
+        balance=dealer.receivables,
+        note="期初余额",
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        dealer,
+        actor=actor,
+        action="update",
+        verb="应收账款记账",
+        after={"receivables": dealer.receivables},
+        payload={"entry": entry.pk, "note": "期初余额"},
     )
     return entry

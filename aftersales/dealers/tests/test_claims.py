@@ -181,3 +181,45 @@ def test_portal_pages(w: dict[str, Any]) -> None:
     qd.post(f"/dealers/claims/{claim.pk}/appraise/", {"decision": "reject", "reason": "非质量原因"})
     assert WarrantyClaim.objects.get(pk=claim.pk).state == "rejected"
     assert dealer.get("/dealers/ledger/?format=xlsx").status_code == 200
+
+
+def test_a_repair_outside_warranty_cannot_be_claimed(w: dict[str, Any]) -> None:
+    from aftersales.service.models import Ticket
+    from aftersales.service.services import warranty
+
+    report = repaired(w)
+    ticket = Ticket.objects.get(pk=report.ticket_id)
+    warranty.override(
+        actor=w["coordinator"], ticket=ticket, outcome="chargeable", reason="超出保修期"
+    )
+    count = WarrantyClaim.objects.count()
+    with pytest.raises(Conflict, match="不属于三包维修") as err:
+        claim_for(w, report)
+    assert err.value.code == "not_in_warranty"
+    assert WarrantyClaim.objects.count() == count
+
+
+def test_a_dealer_created_with_a_starting_balance_gets_its_opening_entry(w: dict[str, Any]) -> None:
+    from aftersales.core.models import Region
+    from aftersales.dealers.models import Dealer
+
+    admin = t.user("admin", username="dealer_admin")
+    region = Region.objects.first()
+    for code, balance in (("NEW1", "1234.50"), ("NEW0", "0")):
+        call(
+            "post",
+            "/api/v1/dealers",
+            admin,
+            {
+                "code": code,
+                "name": f"新经销商{code}",
+                "region_id": region.pk,
+                "receivables": balance,
+            },
+            status=201,
+        )
+    new = Dealer.objects.get(code="NEW1")
+    [entry] = LedgerEntry.objects.filter(dealer=new)
+    assert (entry.kind, entry.amount, entry.balance) == ("opening", D("1234.50"), D("1234.50"))
+    assert new.receivables == D("1234.50")  # recorded, not added twice
+    assert not LedgerEntry.objects.filter(dealer__code="NEW0").exists()
