@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -144,6 +145,9 @@ class PlanItem(models.Model):
         return self.technician_id is not None
 
 
+MIN_SPEED = MinValueValidator(Decimal("1"), message="车速不能小于 1 km/h")
+
+
 class PlannerSettings(BusinessModel):
     """The planner's parameters (the latest active row counts; without one, the defaults).
     Travel: great-circle distance × road factor ÷ speed (per region code, else the default),
@@ -151,10 +155,18 @@ class PlannerSettings(BusinessModel):
     the highway speed (0: never)."""
 
     road_factor = models.DecimalField(
-        "道路系数", max_digits=4, decimal_places=2, default=Decimal("1.35")
+        "道路系数",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.35"),
+        validators=[MinValueValidator(Decimal("1"))],  # a road is never shorter than the line
     )
     speed_kmh = models.DecimalField(
-        "默认车速(km/h)", max_digits=5, decimal_places=1, default=Decimal("30.0")
+        "默认车速(km/h)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("30.0"),
+        validators=[MIN_SPEED],  # 0 km/h would divide every trip by zero
     )
     region_speeds = models.JSONField(
         "各片区车速", default=dict, blank=True, help_text='片区编码 → km/h，如 {"EAST": 24}'
@@ -168,7 +180,11 @@ class PlannerSettings(BusinessModel):
         help_text="单程道路里程超过此值的部分按高速车速计算；0 表示不区分",
     )
     highway_speed_kmh = models.DecimalField(
-        "高速车速(km/h)", max_digits=5, decimal_places=1, default=Decimal("70.0")
+        "高速车速(km/h)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("70.0"),
+        validators=[MIN_SPEED],
     )
     default_service_minutes = models.PositiveSmallIntegerField("默认作业时长(分钟)", default=90)
     service_minutes = models.JSONField(
@@ -197,3 +213,16 @@ class PlannerSettings(BusinessModel):
 
     def __str__(self) -> str:
         return f"派工参数（{self.created_at:%Y-%m-%d}）"
+
+    def clean(self) -> None:
+        super().clean()
+        speeds = self.region_speeds if isinstance(self.region_speeds, dict) else {"?": None}
+        bad = [
+            str(code)
+            for code, kmh in speeds.items()
+            if isinstance(kmh, bool) or not isinstance(kmh, (int, float)) or kmh < 1
+        ]
+        if bad:
+            raise ValidationError(
+                {"region_speeds": f"片区车速须为不小于 1 的数字（km/h）：{'、'.join(bad)}"}
+            )
