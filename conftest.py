@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
+
+# Property tests check rules, not speed: on a shared 2-core CI machine one example can take
+# 0.4 s, which hypothesis's default 200 ms deadline reports as a (flaky) failure.
+hypothesis_settings.register_profile("aftersales", deadline=None)
+hypothesis_settings.load_profile("aftersales")
 
 
 @pytest.fixture
