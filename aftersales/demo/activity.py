@@ -117,6 +117,7 @@ class ActivityReport:
     tickets: int = 0
     parts_requests: int = 0
     returns: int = 0
+    complaints: int = 0
 
 
 def appointment_day(now: dt.datetime) -> dt.date:
@@ -169,6 +170,10 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
     from aftersales.demo.charges_work import load_charges
 
     load_charges(users=users)
+    from aftersales.demo.quality import load_quality
+
+    # warranty repairs with old parts, a warning and its checks, complaints, a CAPA
+    report.complaints = load_quality(users=users).complaints
     return report
 
 

@@ -39,6 +39,7 @@ from aftersales.installed_base.models import (
     WarrantyPolicy,
 )
 from aftersales.parts.models import PartsRequest
+from aftersales.quality.models import Complaint
 from aftersales.returns.models import ReturnRequest
 from aftersales.service.models import Ticket
 from aftersales.sla.models import SlaPolicy
@@ -460,6 +461,7 @@ def load_demo(*, size: Size, seed: int = 2026, today: dt.date | None = None) -> 
     report.add(Ticket, activity.tickets)
     report.add(PartsRequest, activity.parts_requests)
     report.add(ReturnRequest, activity.returns)
+    report.add(Complaint, activity.complaints)
     report.timings.append(("报修单、补件、退货", time.perf_counter() - started))
     started = time.perf_counter()
     from aftersales.reports.services import summary

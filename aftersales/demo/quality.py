@@ -17,13 +17,15 @@ from aftersales.accounts.models import Department
 from aftersales.approvals.documents import users_with_roles
 from aftersales.catalog.models import Part
 from aftersales.installed_base.models import Equipment
+from aftersales.installed_base.selectors import warranty_status
 from aftersales.quality.models import Complaint, CorrectiveAction, OldPart
 from aftersales.quality.services import capa, complaints, old_parts, warnings
-from aftersales.service.services import dispatch, intake, reports, warranty
+from aftersales.service.services import dispatch, intake, lifecycle, reports, warranty
 from aftersales.stock.models import Bin, Warehouse, WarehouseKind
 
 COMPONENT = "DEMO-MOD"
 CAUSE = "manufacturing"
+REPAIR_DESCRIPTION = "模组批量黑屏（演示）"
 
 
 @dataclass
@@ -40,17 +42,19 @@ def _repair(users: dict[str, Any], equipment: Equipment, tech: Any, part: Part) 
     ticket = intake.ticket_create(
         actor=users["agent"],
         data=intake.TicketInput(
-            description="模组批量黑屏（演示）",
+            description=REPAIR_DESCRIPTION,
             contact_name="现场联系人",
             contact_phone="13800000000",
             channel="phone",
             equipment_id=equipment.pk,
             allow_duplicate=True,
+            different_fault_reason="模组批量黑屏，与在办报修不同（演示）",
         ),
     )
     record = warranty.current(ticket)
     if record is None or not record.in_warranty:
         return None
+    lifecycle.acknowledge(actor=users["agent"], ticket=ticket, note="已电话确认批量黑屏")
     wo = dispatch.dispatch(actor=users["coordinator"], ticket=ticket, technician_ids=[tech.pk])
     dispatch.accept(actor=tech, work_order=wo)
     dispatch.check_in(actor=tech, work_order=wo)
@@ -242,9 +246,13 @@ def load_quality(*, users: dict[str, Any]) -> QualityReport:
     filed: list[Any] = []
     # repairs on most of the model's units, leaving some for the proactive checks
     limit = min(6, max(3, len(pool) - 2))
+    today = timezone.localdate()
     for e in pool:
         if len(filed) == limit:
             break
+        status = warranty_status(e, today)
+        if status.end is None or status.end < today:
+            continue  # out of warranty: no old part would come back (no ticket left behind)
         r = _repair(users, e, techs[0], part)
         if r is not None:
             filed.append(r)

@@ -111,7 +111,21 @@ def load_maintenance(
     generation.release_due(today=today)
     _work_this_month(made, techs, coordinator, today, rng)
     overdue.mark_overdue(today=today)
+    _cancel_one(made, coordinator, today)
     return MaintenancePlan.objects.count()
+
+
+def _cancel_one(made: list[MaintenancePlan], coordinator: Any, today: dt.date) -> None:
+    """One visit cancelled by hand, with its reason (the next not-started one)."""
+    visit = (
+        MaintenanceVisit.objects.filter(
+            plan__in=made, state=VisitState.PLANNED, nominal_date__gte=today
+        )
+        .order_by("nominal_date", "pk")
+        .first()
+    )
+    if visit is not None:
+        generation.cancel_visit(actor=coordinator, visit=visit, note="客户场馆当月闭馆改造（演示）")
 
 
 def _work_this_month(

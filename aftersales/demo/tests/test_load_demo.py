@@ -20,6 +20,7 @@ from aftersales.dealers.models import Dealer
 from aftersales.demo.catalog_data import CATEGORIES
 from aftersales.demo.data import DEMO_PASSWORD
 from aftersales.demo.plan import parse_size
+from aftersales.demo.quality import REPAIR_DESCRIPTION
 from aftersales.demo.selectors import demo_logins
 from aftersales.installed_base.models import (
     Equipment,
@@ -28,6 +29,7 @@ from aftersales.installed_base.models import (
     ProductModel,
     WarrantyPolicy,
 )
+from aftersales.quality.models import Complaint, CorrectiveAction, OldPart, QualityWarning
 from aftersales.staff.models import DutyShift, StaffProfile
 
 pytestmark = pytest.mark.django_db
@@ -255,10 +257,19 @@ def test_demo_has_requests_in_every_stage_made_through_the_services() -> None:
     assert AuditEvent.objects.filter(content_type__model="partsrequest").count() >= 3
     # a second load (a second `make run`) adds no requests
     before = Ticket.objects.count()
+    before_complaints = Complaint.objects.count()
     load(size="small")
     assert Ticket.objects.count() == before and PartsRequest.objects.count() == 2
-    # the registered requests; planned inspections and what they found come on top
-    assert Ticket.objects.exclude(type="inspection").exclude(channel="inspection").count() == 10
+    # the registered requests; planned inspections and what they found come on top, and
+    # the quality loop's warranty repairs (their old parts, the warning they raise)
+    registered = Ticket.objects.exclude(type="inspection").exclude(channel="inspection")
+    assert registered.exclude(description=REPAIR_DESCRIPTION).count() == 10
+    # the quality loop is loaded with the rest (load_quality), once
+    assert "投诉单：新增" in out
+    assert Complaint.objects.count() >= 5 and OldPart.objects.exists()
+    assert QualityWarning.objects.exists()
+    assert CorrectiveAction.objects.filter(state="verifying").exists()
+    assert Complaint.objects.count() == before_complaints
 
 
 def test_demo_has_receipts_a_credit_note_expenses_and_every_card_state() -> None:

@@ -30,7 +30,9 @@ from django.utils import timezone
 from aftersales.bizcalendar.rules import periods_on
 from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core import audit
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import AuditEvent
+from aftersales.core.visibility import visible
 from aftersales.maintenance import rules
 from aftersales.maintenance.models import (
     NOT_STARTED,
@@ -39,6 +41,7 @@ from aftersales.maintenance.models import (
     MaintenanceVisit,
     VisitState,
 )
+from aftersales.maintenance.roles import PLANNERS
 from aftersales.maintenance.services.plans import schedule_of
 from aftersales.service.models import TicketState
 
@@ -266,17 +269,16 @@ def _movable(visit: MaintenanceVisit) -> bool:
     return visit.ticket is None or visit.ticket.state in TICKET_NOT_STARTED
 
 
-def _cancel(visit: MaintenanceVisit, *, reason: str, actor: Any = None) -> None:
+def _cancel(visit: MaintenanceVisit, *, reason: str, actor: Any = None, note: str = "") -> None:
     from aftersales.service.services import lifecycle
 
     before = visit.state
     visit.state = VisitState.CANCELLED
     visit.cancel_reason = reason
     visit.save(update_fields=["state", "cancel_reason", "updated_at"])
+    said = CancelReason(reason).label + (f"：{note}" if note else "")
     if visit.ticket is not None and visit.ticket.state in TICKET_NOT_STARTED:
-        lifecycle.cancel(
-            actor=None, ticket=visit.ticket, reason=f"巡检任务取消：{CancelReason(reason).label}"
-        )
+        lifecycle.cancel(actor=None, ticket=visit.ticket, reason=f"巡检任务取消：{said}"[:200])
     audit.record(
         visit,
         actor=actor,
@@ -284,8 +286,31 @@ def _cancel(visit: MaintenanceVisit, *, reason: str, actor: Any = None) -> None:
         verb="visit_cancel",
         from_state=before,
         to_state=visit.state,
-        reason=CancelReason(reason).label,
+        reason=said,
     )
+
+
+@transaction.atomic
+def cancel_visit(*, actor: Any, visit: MaintenanceVisit | int, note: str) -> MaintenanceVisit:
+    """A planner cancels one visit by hand (e.g. the customer's site is closed that month),
+    with the reason; only a visit not started (its ticket not yet on site) may be."""
+    pk = visit.pk if isinstance(visit, MaintenanceVisit) else visit
+    if not (getattr(actor, "is_superuser", False) or actor.role_codes & PLANNERS):
+        raise PermissionDenied("只有主办或主管可以取消巡检任务")
+    if not visible(MaintenanceVisit, actor).filter(pk=pk).exists():
+        raise NotFound("巡检任务不存在或无权查看")
+    note = note.strip()
+    if not note:
+        raise ValidationFailed("取消必须填写原因", field="note")
+    if len(note) > 150:
+        raise ValidationFailed("取消原因不能超过 150 个字", field="note")
+    found = (
+        MaintenanceVisit.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=pk)
+    )
+    if not _movable(found):
+        raise Conflict(f"巡检任务{found.get_state_display()}，不能取消")
+    _cancel(found, reason=CancelReason.MANUAL, actor=actor, note=note)
+    return found
 
 
 @transaction.atomic

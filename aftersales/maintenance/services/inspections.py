@@ -29,6 +29,7 @@ from aftersales.maintenance.models import (
 from aftersales.maintenance.roles import PLANNERS
 from aftersales.maintenance.services import checklists
 from aftersales.service.models import Ticket, WorkOrder, WorkOrderState
+from aftersales.service.services import lifecycle
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DONE_OR_LIVE = (
@@ -262,6 +263,11 @@ def complete(
         if len(signed_by.strip()) > 50:
             raise ValidationFailed("签字人姓名不能超过 50 个字", field="signed_by")
         raw = _decode_png(signature_png)
+    ticket_blocked = (
+        lifecycle.inspection_blocker(v.ticket, by_phone=v.plan.by_phone) if v.ticket else ""
+    )
+    if ticket_blocked:  # refused before anything is written
+        raise Conflict(ticket_blocked, code="inspection_not_resolvable")
     at = now or timezone.now()
     done = Completion(v)
     for r in results:
@@ -291,7 +297,22 @@ def complete(
         },
         at=at,
     )
+    if v.ticket is not None:  # the visit's ticket is finished through the service flow
+        lifecycle.resolve_inspection(
+            actor=actor,
+            ticket=v.ticket,
+            by_phone=v.plan.by_phone,
+            summary=_summary(v, done),
+        )
     return done
+
+
+def _summary(v: MaintenanceVisit, done: Completion) -> str:
+    found = "、".join(t.number for t in done.follow_ups)
+    text = f"巡检完成（计划 {v.plan.number}）" + (
+        f"，不合格项已生成整改报修单 {found}" if found else "，各项合格"
+    )
+    return text[:200]
 
 
 def _follow_up(v: MaintenanceVisit, r: InspectionResult, actor: Any) -> Ticket:

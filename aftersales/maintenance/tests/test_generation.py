@@ -229,3 +229,26 @@ def test_a_later_run_starts_after_what_was_generated_and_an_extended_contract_co
     result = generation.generate(today=dt.date(2026, 10, 5), release=False)
     assert result.created == 2  # January and February 2027 came into the 120-day horizon
     assert {"2027-01-01", "2027-02-01"} <= {k for k, _, _ in dues(plan)}
+
+
+def test_a_planner_cancels_a_visit_by_hand_with_its_reason(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.core.errors import DomainError, ValidationFailed
+
+    plan = make_plan(w)
+    generation.release_due(today=TODAY)
+    visit = MaintenanceVisit.objects.get(plan=plan, occurrence_key="2026-09-01")
+    assert visit.state == "released" and visit.ticket is not None
+    with pytest.raises(ValidationFailed):
+        generation.cancel_visit(actor=w.coordinator, visit=visit, note=" ")
+    with pytest.raises(DomainError):
+        generation.cancel_visit(actor=w.tech, visit=visit, note="不去了")
+    visit.refresh_from_db()
+    assert visit.state == "released"
+    generation.cancel_visit(actor=w.coordinator, visit=visit, note="客户闭馆")
+    visit.refresh_from_db()
+    assert (visit.state, visit.cancel_reason) == ("cancelled", "manual")
+    assert visit.ticket is not None and visit.ticket.state == "cancelled"
+    event = AuditEvent.objects.get(verb="visit_cancel", object_id=str(visit.pk))
+    assert event.actor_id == w.coordinator.pk and "客户闭馆" in event.reason
+    with pytest.raises(DomainError):  # once
+        generation.cancel_visit(actor=w.coordinator, visit=visit, note="again")

@@ -12,7 +12,13 @@ from aftersales.core.errors import DomainError, PermissionDenied, ValidationFail
 from aftersales.maintenance.models import InspectionResult, MaintenanceVisit, VisitState
 from aftersales.maintenance.services import checklists, generation, inspections, overdue
 from aftersales.maintenance.services.inspections import AnswerInput
-from aftersales.maintenance.tests.world import TODAY, make_plan, on_site_visit, signature_png
+from aftersales.maintenance.tests.world import (
+    TODAY,
+    make_plan,
+    on_site_visit,
+    signature_png,
+    small_checklist,
+)
 from aftersales.notifications.models import Notification
 from aftersales.service.models import Channel, Ticket, TicketType
 from aftersales.staff.models import AssessmentFact, FactKind
@@ -185,3 +191,62 @@ def test_an_unassigned_overdue_visit_counts_against_the_plan_coordinator(w) -> N
     fact = AssessmentFact.objects.get(kind=FactKind.MISSED_INSPECTION)
     assert fact.person == w.coordinator
     assert MaintenanceVisit.objects.get(plan=plan, occurrence_key="2026-09-01").is_overdue
+
+
+def _events(ticket: Ticket, verb: str):  # type: ignore[no-untyped-def]
+    from aftersales.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        content_type__model="ticket", object_id=str(ticket.pk), verb=verb
+    )
+
+
+def test_completing_the_inspection_finishes_its_ticket_through_the_service_flow(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.service.models import TicketState, WorkOrderState
+
+    visit = on_site_visit(w)
+    answer_all(w, visit, temp="13.2")
+    done = finish(w, visit)
+    ticket = Ticket.objects.get(pk=visit.ticket_id)
+    assert ticket.type == TicketType.INSPECTION
+    assert ticket.state == TicketState.RESOLVED and ticket.resolved_at is not None
+    [event] = _events(ticket, "resolve")
+    assert (event.from_state, event.to_state, event.actor_id) == ("on_site", "resolved", w.tech.pk)
+    assert done.follow_ups[0].number in event.reason
+    wo = ticket.work_orders.get()
+    assert wo.state == WorkOrderState.DONE and wo.check_out_at is not None
+    assert ticket.callbacks.filter(state="due").count() == 1  # the callback like any ticket
+    finish(w, visit)  # a double submit resolves nothing twice
+    assert _events(ticket, "resolve").count() == 1 and ticket.callbacks.count() == 1
+
+
+def test_an_inspection_is_not_completed_before_the_technician_checked_in(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.service.services import dispatch
+
+    small_checklist()
+    plan = make_plan(w, checklist_code="chiller-test")
+    generation.release_due(today=TODAY)
+    visit = MaintenanceVisit.objects.get(plan=plan, occurrence_key="2026-09-01")
+    wo = dispatch.dispatch(actor=w.coordinator, ticket=visit.ticket, technician_ids=[w.tech.pk])
+    dispatch.accept(actor=w.tech, work_order=wo)  # accepted, not on site
+    visit = inspections.start(actor=w.tech, visit=visit)
+    answer_all(w, visit, first="fail")
+    with pytest.raises(DomainError) as err:
+        finish(w, visit)
+    assert "尚未到场签到" in err.value.message
+    visit.refresh_from_db()
+    assert visit.state == VisitState.IN_PROGRESS
+    assert not Ticket.objects.filter(type=TicketType.REPAIR).exists()  # nothing written
+    assert visit.ticket is not None and visit.ticket.state == "dispatched"
+
+
+def test_a_phone_inspection_resolves_its_ticket_remotely(w) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(w, kind="phone", equipment_ids=[])
+    generation.release_due(today=TODAY)
+    visit = MaintenanceVisit.objects.get(plan=plan, occurrence_key="2026-09-01")
+    inspections.start(actor=w.coordinator, visit=visit)
+    inspections.complete(actor=w.coordinator, visit=visit, remark="电话回访，运行正常")
+    ticket = Ticket.objects.get(pk=visit.ticket_id)
+    assert ticket.state == "resolved" and ticket.remote
+    [event] = _events(ticket, "resolve_remotely")
+    assert event.actor_id == w.coordinator.pk and event.to_state == "resolved"

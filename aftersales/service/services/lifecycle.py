@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.service import notices
-from aftersales.service.models import Callback, ServiceReport, Ticket, WorkOrder, WorkOrderState
+from aftersales.service.models import (
+    Callback,
+    ServiceReport,
+    Ticket,
+    TicketState,
+    TicketType,
+    WorkOrder,
+    WorkOrderState,
+)
 from aftersales.service.services import callbacks
 from aftersales.service.services.base import (
     lock_ticket,
@@ -19,6 +27,7 @@ from aftersales.service.services.base import (
     move_work_order,
     require_transition,
 )
+from aftersales.service.transitions import TRANSITIONS
 
 
 @transaction.atomic
@@ -87,6 +96,67 @@ def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
             verb="done_with_ticket",
             payload={"ticket": ticket.number},
             fields={"check_out_at": wo.check_out_at or now},
+        )
+    callbacks.create_for_ticket(ticket)
+    notices.completed(ticket)
+    return ticket
+
+
+def inspection_blocker(ticket: Ticket, *, by_phone: bool = False) -> str:
+    """Why a completed inspection cannot finish its ticket now ("" when it can): a site
+    inspection's ticket is finished once its technician is on site, a phone one's while it
+    waits for a technician (it is done remotely, like 远程解决)."""
+    if ticket.type != TicketType.INSPECTION:
+        return "不是巡检排查工单"
+    if ticket.state in TRANSITIONS["resolve"].sources:
+        return ""
+    if by_phone and ticket.state in TRANSITIONS["resolve_remotely"].sources:
+        return ""
+    if ticket.state in (TicketState.DISPATCHED, TicketState.SCHEDULED):
+        return "工程师尚未到场签到，不能完成巡检"
+    return f"工单当前状态为「{TicketState(ticket.state).label}」，不能完成巡检"
+
+
+@transaction.atomic
+def resolve_inspection(
+    *, actor: Any, ticket: Ticket, summary: str, by_phone: bool = False
+) -> Ticket:
+    """A planned inspection's ticket (巡检排查) finished by the completed inspection: its
+    checklist results and the customer's signed inspection report stand for the service
+    report. On site: 完工 (the visit's work order done); by phone: 远程解决. The callback
+    and the customer's notice follow as for any resolved ticket."""
+    ticket = lock_ticket(ticket)
+    blocked = inspection_blocker(ticket, by_phone=by_phone)
+    if blocked:
+        raise Conflict(blocked, code="inspection_not_resolvable")
+    now = timezone.now()
+    if ticket.state in TRANSITIONS["resolve"].sources:
+        move(
+            ticket,
+            "resolve",
+            actor=actor,
+            reason=summary,
+            payload={"by": "inspection"},
+            fields={"resolved_at": now, "remote": False},
+        )
+        wo = _last_visit(ticket)
+        if wo is not None and wo.state in (WorkOrderState.ON_SITE, WorkOrderState.LEFT):
+            move_work_order(
+                wo,
+                WorkOrderState.DONE,
+                actor=actor,
+                verb="done_with_ticket",
+                payload={"ticket": ticket.number},
+                fields={"check_out_at": wo.check_out_at or now},
+            )
+    else:
+        move(
+            ticket,
+            "resolve_remotely",
+            actor=actor,
+            reason=summary,
+            payload={"by": "inspection"},
+            fields={"resolved_at": now, "remote": True},
         )
     callbacks.create_for_ticket(ticket)
     notices.completed(ticket)
