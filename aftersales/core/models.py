@@ -12,6 +12,24 @@ from django.utils import timezone
 from aftersales.core.uploads import VerifiedImageField
 
 
+def user_field(name: str, related: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
+    """An optional "who did it" column (handler, approver, appraiser…): the one definition
+    every domain's models use. A person is never deleted, so PROTECT."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related,
+        verbose_name=name,
+    )
+
+
+def money_field(name: str, **kw: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    """An amount in yuan: Decimal, 12 digits, 2 decimals (money is never a float)."""
+    return models.DecimalField(name, max_digits=12, decimal_places=2, **kw)
+
+
 class ActiveQuerySet(models.QuerySet):
     def active(self) -> ActiveQuerySet:
         return self.filter(archived_at__isnull=True)

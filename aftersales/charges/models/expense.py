@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from aftersales.charges.models.payment import money, user
 from aftersales.core.models import BusinessModel
+from aftersales.core.models import money_field as money
+from aftersales.core.models import user_field as user
 from aftersales.core.uploads import VerifiedImageField
 
 

@@ -5,25 +5,11 @@ the same series that reverses the receipt — the receipt itself is never change
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
-
-
-def money(name: str, **kw: object) -> models.DecimalField:
-    return models.DecimalField(name, max_digits=12, decimal_places=2, **kw)  # type: ignore[arg-type]
-
-
-def user(name: str) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=name,
-    )
+from aftersales.core.models import money_field as money
+from aftersales.core.models import user_field as user
 
 
 class PaymentMethod(models.TextChoices):

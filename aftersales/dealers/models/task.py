@@ -6,10 +6,10 @@ warranty customers to the company)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.models import user_field as _user
 
 
 class TaskState(models.TextChoices):
@@ -20,17 +20,6 @@ class TaskState(models.TextChoices):
 
 
 OPEN_TASK_STATES = (TaskState.ASSIGNED, TaskState.ARRANGED)
-
-
-def _user(name: str) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=name,
-    )
 
 
 class DealerTask(BusinessModel):

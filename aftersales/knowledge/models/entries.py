@@ -8,7 +8,6 @@ them in SQL, with GIN indexes, so that candidate generation is one index scan.""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -16,6 +15,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.models import user_field as _user
 from aftersales.core.uploads import VerifiedFileField
 
 
@@ -43,17 +43,6 @@ class WeightedDocument(Func):
     arg_joiner = "), 'A') || setweight(array_to_tsvector("
     template = "(setweight(array_to_tsvector(%(expressions)s), 'C'))"
     output_field = SearchVectorField()
-
-
-def _user(name: str, related: str = "+") -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name=related,
-        verbose_name=name,
-    )
 
 
 class Reviewed(BusinessModel):

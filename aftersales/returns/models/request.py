@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.models import user_field as _user
 
 
 class ReturnKind(models.TextChoices):
@@ -73,17 +73,6 @@ class CustomerResponse(models.TextChoices):
 
 R = ReturnState
 CLOSED_RETURN_STATES = (R.CLOSED, R.CANCELLED, R.REFUSED, R.RESOLVED_OTHERWISE)
-
-
-def _user(name: str) -> models.ForeignKey:  # type: ignore[type-arg]
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=name,
-    )
 
 
 class ReturnRequest(BusinessModel):
