@@ -42,6 +42,7 @@ from aftersales.quality.models import (
     ComplaintCategory,
     ComplaintChannel,
     ComplaintState,
+    CorrectiveAction,
     PersonIssue,
     Severity,
 )
@@ -232,6 +233,10 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "departments": Department.objects.active().order_by("code"),
             "severities": translated(Severity.choices),
             "staff": staff,
+            # the corrective action a serious complaint opened (internal, like the cause)
+            "capas": list(CorrectiveAction.objects.filter(complaint=c).order_by("id"))
+            if staff
+            else [],
             **document_panels(c, request.user),
         },
     )
