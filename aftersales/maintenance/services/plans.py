@@ -188,17 +188,33 @@ def _window(window: SeasonalWindow | None) -> rules.SeasonWindow | None:
     )
 
 
-def schedule_of(plan: MaintenancePlan) -> rules.Schedule | None:
-    """The plan's schedule, ending with its contract when that ends first; ``None`` when
-    nothing of it is left (the contract ended before the plan starts)."""
-    end = plan.end_date
-    if plan.contract is not None:
-        contract_end = plan.contract.end_date
+def schedule_from(
+    *,
+    recurrence: str,
+    interval: int,
+    start: dt.date,
+    end: dt.date | None,
+    contract_end: dt.date | None,
+    window: rules.SeasonWindow | None,
+) -> rules.Schedule | None:
+    """A plan's schedule from its values, ending with its contract when that ends first;
+    ``None`` when nothing of it is left (the contract ended before the plan starts)."""
+    if contract_end is not None:
         end = contract_end if end is None else min(end, contract_end)
-    if end is not None and end < plan.start_date:
+    if end is not None and end < start:
         return None
-    return rules.Schedule(
-        rules.Recurrence(plan.recurrence), plan.interval, plan.start_date, end, _window(plan.window)
+    return rules.Schedule(rules.Recurrence(recurrence), interval, start, end, window)
+
+
+def schedule_of(plan: MaintenancePlan) -> rules.Schedule | None:
+    """The plan's schedule (``schedule_from`` of its model instance)."""
+    return schedule_from(
+        recurrence=plan.recurrence,
+        interval=plan.interval,
+        start=plan.start_date,
+        end=plan.end_date,
+        contract_end=plan.contract.end_date if plan.contract is not None else None,
+        window=_window(plan.window),
     )
 
 
