@@ -264,9 +264,53 @@ def main(quick: bool) -> None:
             page(url)
         return len(got.captured_queries)
 
+    # before / after in the same run: the search as it was (an OR of icontains across the
+    # joined part and lot columns, the rows annotated with their value) against what the page
+    # runs now: the matching parts and lots looked up first (trigram indexes), their rows by id
+    def search_before(term: str) -> None:
+        from django.db.models import Q
+
+        qs = (
+            StockLevel.objects.filter(quantity__gt=0)
+            .filter(
+                Q(part__code__icontains=term)
+                | Q(part__name__icontains=term)
+                | Q(part__name_initials__icontains=term)
+                | Q(lot__number__icontains=term)
+            )
+            .select_related("warehouse", "bin", "part", "lot")
+            .annotate(amount=selectors.VALUE)  # was value=, now a model property
+            .order_by("warehouse__kind", "warehouse__code", "part__code", "lot__received_at", "id")
+        )
+        qs.count()
+        list(qs[:50])
+        selectors.totals(qs)
+
+    def search_after(term: str) -> None:
+        qs = selectors.levels(keeper, selectors.LevelFilters(q=term))
+        qs.count()
+        list(qs[:50])
+        selectors.totals(qs)
+
+    results["search_before"] = percentiles(
+        "before: search q=<code>, OR across joins (count+page+totals)",
+        measure(samples, lambda i: search_before(picks[i].code)),
+    )
+    results["search_after"] = percentiles(
+        "after:  search q=<code>, parts/lots first (count+page+totals)",
+        measure(samples, lambda i: search_after(picks[i].code)),
+    )
     results["page"] = percentiles(
         "page: /stock/?q=<part code> (with flags)",
         measure(samples, lambda i: page(f"/stock/?q={picks[i].code}")),
+    )
+    results["page_name"] = percentiles(
+        "page: /stock/?q=<part name> (Chinese, with flags)",
+        measure(samples, lambda i: page(f"/stock/?q={picks[i].name}")),
+    )
+    results["page_all"] = percentiles(
+        "page: /stock/ unfiltered, first page (with flags)",
+        measure(samples // 3, lambda i: page("/stock/")),
     )
     results["api"] = percentiles(
         "api: /api/v1/stock/levels?part_id=",
@@ -277,6 +321,36 @@ def main(quick: bool) -> None:
         from_warehouse_id=store.pk,
         to_warehouse_id=vans[0].pk,
         lines=[movements.OutLine(1, p.pk) for p in picks[:20]],
+    )
+
+    def pick_before(pk: int) -> None:
+        # as it was: the document read with every line prefetched (part, lot, both bins),
+        # then its lines read again in walking order
+        from django.db.models import F
+
+        doc = (
+            Movement.objects.select_related("from_warehouse", "to_warehouse", "posted_by")
+            .prefetch_related("lines__part", "lines__lot", "lines__from_bin", "lines__to_bin")
+            .get(pk=pk)
+        )
+        list(
+            doc.lines.select_related("part", "lot", "from_bin").order_by(
+                F("from_bin__zone").asc(nulls_last=True),
+                F("from_bin__shelf").asc(nulls_last=True),
+                F("from_bin__level").asc(nulls_last=True),
+                "part__code",
+                "lot__received_at",
+                "id",
+            )
+        )
+
+    results["pick_before"] = percentiles(
+        "before: pick list reads (document + prefetch + lines)",
+        measure(samples, lambda i: pick_before(big.pk)),
+    )
+    results["pick_after"] = percentiles(
+        "after:  pick list reads (selectors.pick_list)",
+        measure(samples, lambda i: selectors.pick_list(keeper, big.pk)),
     )
     results["pick"] = percentiles(
         "page: pick list of a 20-line transfer",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from aftersales.core.models import BusinessModel
 
@@ -45,6 +47,16 @@ class Part(BusinessModel):
         verbose_name = "配件"
         verbose_name_plural = "配件"
         ordering = ["code"]
+        # searches by part (``icontains`` is ``UPPER(col) LIKE UPPER('%…%')``): trigram indexes
+        # so a search does not scan the part master
+        indexes = [
+            GinIndex(OpClass(Upper("code"), name="gin_trgm_ops"), name="catalog_part_code_trgm"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="catalog_part_name_trgm"),
+            GinIndex(
+                OpClass(Upper("name_initials"), name="gin_trgm_ops"),
+                name="catalog_part_initials_trgm",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

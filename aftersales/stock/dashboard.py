@@ -25,8 +25,8 @@ def figures(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     by_place = list(
         levels.order_by()
         .values("warehouse__code", "warehouse__name")
-        .annotate(units=Sum("quantity"), value=Sum(selectors.VALUE))
-        .order_by("-value", "warehouse__code")
+        .annotate(units=Sum("quantity"), amount=Sum(selectors.VALUE))
+        .order_by("-amount", "warehouse__code")
     )
     slow = flags.slow_moving(user, flag="any", now=now)
     colours = {
@@ -50,7 +50,7 @@ def figures(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         "overdue_loans": loans.filter(due_back__lt=timezone.localdate(now)).count(),
         "chart": {
             "places": [
-                [p["warehouse__name"], str(Decimal(p["value"] or 0).quantize(CENT))]
+                [p["warehouse__name"], str(Decimal(p["amount"] or 0).quantize(CENT))]
                 for p in by_place
             ],
             "slow": [

@@ -19,6 +19,7 @@ from aftersales.stock.models import (
     CountState,
     Loan,
     LoanerUnit,
+    Lot,
     MinStock,
     Movement,
     MovementLine,
@@ -84,18 +85,41 @@ def levels(user: Any, f: LevelFilters) -> QuerySet[StockLevel]:
     if f.kind:
         qs = qs.filter(warehouse__kind=f.kind)
     if f.q:
-        term = f.q.strip()
-        qs = qs.filter(
-            Q(part__code__icontains=term)
-            | Q(part__name__icontains=term)
-            | Q(part__name_initials__icontains=term)
-            | Q(lot__number__icontains=term)
-        )
-    return (
-        qs.select_related("warehouse", "bin", "part", "lot")
-        .annotate(value=VALUE)
-        .order_by("warehouse__kind", "warehouse__code", "part__code", "lot__received_at", "id")
+        qs = qs.filter(_matching(f.q.strip()))
+    # the row's value is StockLevel.value (quantity × its lot's cost, the lot read with it):
+    # no annotation, so the page's count reads the stock rows alone
+    return qs.select_related("warehouse", "bin", "part", "lot").order_by(
+        "warehouse__kind", "warehouse__code", "part__code", "lot__received_at", "id"
     )
+
+
+SEARCH_IDS = 500  # beyond this many matching parts (or lots) the match stays a subquery
+
+
+def _matching(term: str) -> Q:
+    """The rows of the parts whose code, name or initials contain ``term`` and of the lots
+    whose number does. The parts and lots are looked up once, first (trigram indexes), and
+    the page, its count and its totals then read the rows of those ids by index — an OR of
+    ``icontains`` across the joined part and lot columns had scanned every stock row three
+    times per page."""
+    from aftersales.catalog.models import Part
+
+    # one query per column, united: each uses its trigram index (an OR of the three made
+    # PostgreSQL scan the part master instead)
+    by_column = [
+        Part.objects.filter(**{f"{col}__icontains": term}).order_by().values("pk")
+        for col in ("code", "name", "name_initials")
+    ]
+    parts = by_column[0].union(*by_column[1:])
+    lots = Lot.objects.filter(number__icontains=term).order_by().values("pk")
+    found = Q()
+    for field, qs in (("part_id", parts), ("lot_id", lots)):
+        ids = [row["pk"] for row in qs[: SEARCH_IDS + 1]]
+        if len(ids) > SEARCH_IDS:
+            found |= Q(**{f"{field}__in": qs})
+        elif ids:
+            found |= Q(**{f"{field}__in": ids})
+    return found or Q(pk__in=[])
 
 
 def totals(qs: QuerySet[StockLevel]) -> dict[str, Any]:
@@ -127,10 +151,10 @@ def movements(user: Any, f: MovementFilters) -> QuerySet[Movement]:
     )
 
 
-def movement(user: Any, pk: int) -> Movement:
-    qs = Movement.objects.select_related(
-        "from_warehouse", "to_warehouse", "posted_by"
-    ).prefetch_related("lines__part", "lines__lot", "lines__from_bin", "lines__to_bin")
+def movement(user: Any, pk: int, *, with_lines: bool = True) -> Movement:
+    qs = Movement.objects.select_related("from_warehouse", "to_warehouse", "posted_by")
+    if with_lines:
+        qs = qs.prefetch_related("lines__part", "lines__lot", "lines__from_bin", "lines__to_bin")
     try:
         found: Movement = get_visible(qs, user, pk=pk)
     except NotFound as exc:
@@ -286,7 +310,7 @@ PICKABLE = ("issue", "transfer", "scrap", "tech_return")
 def pick_list(user: Any, pk: int) -> tuple[Movement, list[MovementLine]]:
     """An outgoing document's lines in walking order: zone, shelf, level of the bin they
     leave (lines without a bin last), then part and lot age."""
-    doc = movement(user, pk)
+    doc = movement(user, pk, with_lines=False)  # the lines are read once, below, in order
     if doc.kind not in PICKABLE:
         raise NotFound("该单据没有拣货单")
     lines = list(

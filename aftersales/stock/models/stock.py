@@ -4,7 +4,11 @@ through the movement services, with conditional updates on locked rows."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
@@ -34,7 +38,10 @@ class Lot(BusinessModel):
         verbose_name = "批次"
         verbose_name_plural = "批次"
         ordering = ["part", "received_at", "id"]
-        indexes = [models.Index(fields=["part", "received_at", "id"])]
+        indexes = [
+            models.Index(fields=["part", "received_at", "id"]),
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="stock_lot_number_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(unit_cost__gte=0), name="stock_lot_cost_not_negative"
@@ -92,3 +99,8 @@ class StockLevel(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.warehouse} {self.part_id} {self.lot} ×{self.quantity}"
+
+    @property
+    def value(self) -> Decimal:
+        """Stock value of the row: quantity × the lot's unit cost (read with the lot)."""
+        return (self.quantity * self.lot.unit_cost).quantize(Decimal("0.01"))

@@ -177,7 +177,7 @@ def slow_moving(
     groups = list(
         qs.order_by()
         .values("warehouse_id", "part_id", "part__code", "part__name")
-        .annotate(n=Sum("quantity"), value=Sum(VALUE))
+        .annotate(n=Sum("quantity"), amount=Sum(VALUE))
     )
     since = since_of({(g["warehouse_id"], g["part_id"]) for g in groups})
     whs = Warehouse.objects.in_bulk({g["warehouse_id"] for g in groups})
@@ -195,7 +195,7 @@ def slow_moving(
                 part_code=g["part__code"],
                 part_name=g["part__name"],
                 quantity=g["n"],
-                value=Decimal(g["value"] or 0).quantize(Decimal("0.01")),
+                value=Decimal(g["amount"] or 0).quantize(Decimal("0.01")),
                 since=s.at,
                 since_out=s.out,
                 flag=colour,

@@ -99,3 +99,40 @@ def test_the_pick_list_walks_the_bins_in_order(s) -> None:  # type: ignore[no-un
     receipt = Movement.objects.filter(kind="receipt").first()
     assert page(s.keeper, f"/stock/movements/{receipt.pk}/pick/").status_code == 404
     assert page(s.tech2, f"/stock/movements/{doc.pk}/pick/").status_code == 404
+
+
+def test_the_stock_search_finds_rows_by_part_code_name_initials_and_lot(s) -> None:  # type: ignore[no-untyped-def]
+    """The search finds the matching parts and lots first, then their rows (a union): each
+    way of searching returns exactly the rows it should, with the totals of those rows."""
+    from aftersales.stock.models import Lot
+
+    receive(s, 3, "20.00", bin_=s.bin_a)
+    receive(s, 2, "30.00", part=s.card, bin_=s.bin_b)
+    movements.transfer(
+        actor=s.keeper,
+        from_warehouse_id=s.store.pk,
+        to_warehouse_id=s.van.pk,
+        lines=[movements.OutLine(1, s.card.pk)],
+    )
+    card_lot = Lot.objects.get(part=s.card).number
+
+    def rows(q: str) -> tuple[list[tuple[str, str]], str]:
+        html = page(s.keeper, f"/stock/?q={q}").content.decode()
+        import re
+
+        found = re.findall(r'data-part="([^"]*)" data-warehouse="([^"]*)"', html)
+        totals = re.search(r'data-testid="totals">([^<]*)<', html)
+        assert totals is not None
+        return sorted(found), totals.group(1)
+
+    assert rows("psu-5") == ([("PSU-5V", "MAIN")], "合计 3 件，库存金额 ¥60.00")
+    assert rows("接收") == (
+        [("RCV-CARD", "MAIN"), ("RCV-CARD", "VAN-1")],
+        "合计 2 件，库存金额 ¥60.00",
+    )
+    assert rows(s.card.name_initials.lower())[0] == [("RCV-CARD", "MAIN"), ("RCV-CARD", "VAN-1")]
+    assert rows(card_lot)[0] == [("RCV-CARD", "MAIN"), ("RCV-CARD", "VAN-1")]
+    assert rows("无此配件") == ([], "合计 0 件，库存金额 ¥0.00")
+    # a technician's search stays within his van
+    html = page(s.tech, "/stock/?q=RCV").content.decode()
+    assert 'data-warehouse="VAN-1"' in html and 'data-warehouse="MAIN"' not in html
