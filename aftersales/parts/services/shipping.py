@@ -26,6 +26,7 @@ from aftersales.parts.models import (
 )
 from aftersales.parts.services.base import lock_request, move
 from aftersales.parts.transitions import AGENTS, LOADING_LIST, STORE
+from aftersales.stock.services import intake as stock_intake
 
 
 def _lock(ll: LoadingList | int) -> LoadingList:
@@ -178,13 +179,17 @@ def ship(
         )
         for item in ll.items.order_by("seq"):
             r = lock_request(item.request_id)
+            # the shipped parts leave the store they ship from (库存不足: the whole list is
+            # refused, nothing written)
+            issued = stock_intake.parts_shipped(actor=actor, request=r, now=now)
             move(
                 r,
                 "load",
                 actor=actor,
                 now=now,
                 fields={"shipped_at": now},
-                payload={"loading_list": ll.number},
+                payload={"loading_list": ll.number}
+                | ({"stock_issue": issued.number} if issued else {}),
             )
     return ll
 

@@ -1,5 +1,6 @@
 """Stock that moves as a consequence of another document: an accepted parts-request receipt
-check (SPEC §4.6) puts the request's parts into the after-sales store, once; a finished-goods
+check (SPEC §4.6) puts the request's parts into the after-sales store, once; loading the
+request for shipment (§4.5, §4.9) takes them out of the store it ships from, once; a finished-goods
 pack borrowed for a part that cannot ship in time (成品借用单, §4.4) leaves the finished-goods
 store for the after-sales store's opened-pack area, and goes back after its QA pass with the
 arrived part fitted into it."""
@@ -69,6 +70,68 @@ def parts_received(*, actor: Any, receipt: Any, now: dt.datetime) -> Movement | 
         reason="补件入库检查合格",
         reference=request.number,
         source_key=f"parts_receipt:{receipt.pk}",
+        check=False,
+        now=now,
+    )
+
+
+def parts_shipped(*, actor: Any, request: Any, now: dt.datetime) -> Movement | None:
+    """The shipped quantities of a parts request leave the store it ships from, once
+    (source key ``parts_shipment:<request>``):
+
+    - received at the after-sales store (in store after its receipt check): the very lots
+      the receipt check put there (the parts labelled for this customer), from that store;
+    - shipped straight from stock (成品仓发货): the request's lines from the finished-goods
+      store, oldest lot first;
+    - a request served by a borrowed finished-goods pack: nothing — the part shipped came
+      out of the pack, which the borrowing moved, and the part that arrives later is fitted
+      into the pack (``pack_returned``).
+
+    ``InsufficientStock`` (库存不足, nothing taken) when the store does not hold them: the
+    shipment is refused. Nothing when the company keeps no such store in the system, or the
+    receipt check found none to receive into."""
+    from aftersales.parts.models import PackBorrowing, PartsRequestState
+
+    key = f"parts_shipment:{request.pk}"
+    if (found := movements.existing(key)) is not None:
+        return found
+    if PackBorrowing.objects.filter(request=request).exists():
+        return None
+    if request.state == PartsRequestState.STOCK_SHIPMENT:
+        fg = finished_goods_store()
+        if fg is None:
+            return None
+        warehouse_id = fg.pk
+        lines = [
+            movements.OutLine(line.quantity, line.part_id) for line in request.lines.order_by("id")
+        ]
+    else:
+        received = list(
+            Movement.objects.filter(
+                source_key__in=[
+                    f"parts_receipt:{pk}"
+                    for pk in request.receipts.filter(accepted=True).values_list("pk", flat=True)
+                ],
+                to_warehouse__isnull=False,
+            ).prefetch_related("lines")
+        )
+        if not received:
+            return None
+        warehouse_id = received[0].to_warehouse_id
+        lines = [
+            movements.OutLine(ln.quantity, ln.part_id, lot_id=ln.lot_id)
+            for mv in received
+            for ln in mv.lines.all()
+        ]
+    if not lines:
+        return None
+    return movements.issue(
+        actor=actor,
+        warehouse_id=warehouse_id,
+        lines=lines,
+        reason="补件装车发货",
+        reference=request.number,
+        source_key=key,
         check=False,
         now=now,
     )
