@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from aftersales.core.admin import BusinessAdmin
-from aftersales.dealers.models import Dealer, WarrantyCard
+from aftersales.dealers.models import Dealer, Season, StockingPlan, WarrantyCard
 
 
 @admin.register(Dealer)
@@ -26,3 +26,19 @@ class WarrantyCardAdmin(ReadOnlyDocumentAdmin):
     list_display = ["card_no", "dealer", "customer", "equipment", "sale_date", "received_date"]
     list_filter = ["dealer"]
     search_fields = ["card_no", "equipment__serial_no"]
+
+
+@admin.register(Season)
+class SeasonAdmin(ReadOnlyDocumentAdmin):
+    """Seasons are opened on the stocking-plan screen (each dealer's plan is set then); the
+    lead time before a season is the deadline rule ``dealers.stocking_plan`` (时限规则)."""
+
+    list_display = ["code", "name", "starts_on", "ends_on"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(StockingPlan)
+class StockingPlanAdmin(ReadOnlyDocumentAdmin):
+    list_display = ["number", "dealer", "season", "state", "due_at", "submitted_at", "late"]
+    list_filter = ["season", "state", "late"]
+    search_fields = ["number", "dealer__name"]

@@ -26,13 +26,19 @@ from aftersales.dealers.api_schemas import (
     LedgerOut,
     NoticeIn,
     NoticeOut,
+    StockingLinesIn,
+    StockingPlanOut,
+    StockingPlanStartIn,
+    StockingReviewIn,
+    StockingSeasonIn,
+    StockingSeasonOut,
     TaskArrangeIn,
     TaskAssignIn,
     TaskCheckIn,
     TaskHandBackIn,
 )
 from aftersales.dealers.models import Dealer
-from aftersales.dealers.services import cards, claims, tasks
+from aftersales.dealers.services import cards, claims, stocking, tasks
 
 router = Router(tags=["经销商"])
 
@@ -277,3 +283,69 @@ def notice_dispute(request: HttpRequest, pk: int, payload: DisputeIn) -> Any:
 @paginate(Page)
 def ledger(request: HttpRequest, dealer_id: int | None = None) -> Any:
     return selectors.ledger(request.user, dealer_id=dealer_id)
+
+
+# ---- stocking plans (备货计划) ------------------------------------------------------------
+
+
+@router.get("/stocking-seasons", response=list[StockingSeasonOut], summary="销售旺季列表")
+def season_list(request: HttpRequest) -> Any:
+    return list(selectors.seasons(request.user))
+
+
+@router.post(
+    "/stocking-seasons",
+    response={201: StockingSeasonOut},
+    summary="开立旺季（下达各经销商备货计划）",
+)
+def season_open(request: HttpRequest, payload: StockingSeasonIn) -> Any:
+    return 201, stocking.open_season(actor=request.user, **payload.dict())
+
+
+@router.get("/stocking-plans", response=list[StockingPlanOut], summary="经销商备货计划列表")
+@paginate(Page)
+def plan_list(
+    request: HttpRequest,
+    season_id: int | None = None,
+    dealer_id: int | None = None,
+    state: str | None = Query(None, max_length=12),  # type: ignore[call-overload]
+    late: bool = False,
+) -> Any:
+    f = selectors.PlanFilters(season_id=season_id, dealer_id=dealer_id, state=state, late=late)
+    return selectors.plan_list(request.user, f)
+
+
+@router.get("/stocking-plans/{int:pk}", response=StockingPlanOut, summary="备货计划详情")
+def plan_get(request: HttpRequest, pk: int) -> Any:
+    return selectors.plan_detail(request.user, pk)
+
+
+@router.post("/stocking-plans", response={201: StockingPlanOut}, summary="经销商开立本店备货计划")
+def plan_start(request: HttpRequest, payload: StockingPlanStartIn) -> Any:
+    plan = stocking.start_plan(actor=request.user, season_id=payload.season_id)
+    return 201, selectors.plan_detail(request.user, plan.pk)
+
+
+@router.put(
+    "/stocking-plans/{int:pk}/lines", response=StockingPlanOut, summary="填写备货明细（经销商）"
+)
+def plan_lines(request: HttpRequest, pk: int, payload: StockingLinesIn) -> Any:
+    lines = [stocking.LineIn(ln.kind, ln.code, ln.quantity) for ln in payload.lines]
+    stocking.save_lines(actor=request.user, plan_id=pk, lines=lines)
+    return selectors.plan_detail(request.user, pk)
+
+
+@router.post(
+    "/stocking-plans/{int:pk}/submit", response=StockingPlanOut, summary="提交备货计划（经销商）"
+)
+def plan_submit(request: HttpRequest, pk: int) -> Any:
+    stocking.submit(actor=request.user, plan_id=pk)
+    return selectors.plan_detail(request.user, pk)
+
+
+@router.post(
+    "/stocking-plans/{int:pk}/review", response=StockingPlanOut, summary="审核备货计划（公司）"
+)
+def plan_review(request: HttpRequest, pk: int, payload: StockingReviewIn) -> Any:
+    stocking.review(actor=request.user, plan_id=pk, approve=payload.approve, note=payload.note)
+    return selectors.plan_detail(request.user, pk)

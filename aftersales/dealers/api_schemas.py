@@ -10,7 +10,9 @@ from aftersales.core.schemas import In
 from aftersales.dealers.models import (
     ClaimLine,
     DealerTask,
+    Season,
     SettlementNotice,
+    StockingPlan,
     WarrantyCard,
     WarrantyClaim,
 )
@@ -193,3 +195,70 @@ class LedgerOut(Schema):
     balance: Decimal
     note: str
     notice_id: int | None
+
+
+# ---- stocking plans -------------------------------------------------------------------
+
+
+class StockingSeasonIn(In):
+    columns_of = Season
+    code: constr(strip_whitespace=True, min_length=1, max_length=20)  # type: ignore[valid-type]
+    name: constr(strip_whitespace=True, min_length=1, max_length=60)  # type: ignore[valid-type]
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class StockingSeasonOut(Schema):
+    id: int
+    code: str
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class StockingPlanStartIn(In):
+    season_id: int
+
+
+class StockingLineIn(In):
+    kind: str = Field(..., max_length=10, description="part（配件）/ product（产品型号）")
+    code: str = Field(..., max_length=50, description="配件编码或产品型号")
+    quantity: str | int = Field(..., description="数量（正整数，不带逗号）")
+
+
+class StockingLinesIn(In):
+    lines: list[StockingLineIn] = Field(..., max_length=200)
+
+
+class StockingReviewIn(In):
+    columns_of = StockingPlan
+    approve: bool
+    note: str = Field("", max_length=300, description="审核意见（退回必填）")
+
+
+class StockingLineOut(Schema):
+    id: int
+    kind: str
+    code: str
+    name: str
+    quantity: int
+
+
+class StockingPlanOut(Schema):
+    id: int
+    number: str
+    dealer_id: int
+    dealer_name: str = Field(..., alias="dealer.name")
+    season_id: int
+    season_name: str = Field(..., alias="season.name")
+    season_starts_on: dt.date = Field(..., alias="season.starts_on")
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    due_at: dt.datetime
+    submitted_at: dt.datetime | None
+    late: bool = Field(
+        ..., alias="flagged_late", description="逾期（提交晚于应提交时间，或到期未交）"
+    )
+    reviewed_at: dt.datetime | None
+    review_note: str
+    lines: list[StockingLineOut] = Field(..., alias="active_lines")

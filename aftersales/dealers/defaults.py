@@ -11,6 +11,8 @@ from aftersales.approvals.defaults import RuleDefault
 
 ARRANGE = "dealers.arrange"
 CHECK = "dealers.coordinator_check"
+# the rule's amount is the lead time: a plan is due that long *before* the season starts
+STOCKING = "dealers.stocking_plan"
 
 RULES: tuple[RuleDefault, ...] = (
     RuleDefault(
@@ -30,6 +32,15 @@ RULES: tuple[RuleDefault, ...] = (
         0,
         (),
         "SPEC §3.3 售后主办在4小时后核查经销商是否已安排",
+    ),
+    RuleDefault(
+        STOCKING,
+        "经销商提交备货计划",
+        Decimal(30),
+        "calendar_days",
+        7 * 24 * 60,
+        ("sales", "coordinator"),
+        "003 #11 经销商须在销售前30天提出配件储备计划（时长=旺季开始前天数）",
     ),
 )
 

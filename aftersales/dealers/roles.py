@@ -12,6 +12,9 @@ MODELS = [
     "claimline",
     "settlementnotice",
     "ledgerentry",
+    "season",
+    "stockingplan",
+    "stockingplanline",
 ]
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.core.visibility import get_visible, visible
@@ -15,7 +15,10 @@ from aftersales.dealers.models import (
     OPEN_TASK_STATES,
     DealerTask,
     LedgerEntry,
+    Season,
     SettlementNotice,
+    StockingPlan,
+    StockingPlanLine,
     WarrantyCard,
     WarrantyClaim,
 )
@@ -133,3 +136,57 @@ def ledger(user: Any, *, dealer_id: int | None = None) -> QuerySet[LedgerEntry]:
     if dealer_id:
         qs = qs.filter(dealer_id=dealer_id)
     return qs.order_by("dealer_id", "at", "id")
+
+
+# ---- stocking plans -------------------------------------------------------------------
+
+
+@dataclass
+class PlanFilters:
+    season_id: int | None = None
+    dealer_id: int | None = None
+    state: str | None = None
+    late: bool = False
+
+
+def _plans(user: Any) -> QuerySet[StockingPlan]:
+    lines = (
+        StockingPlanLine.objects.filter(archived_at__isnull=True)
+        .select_related("part", "product_model")
+        .order_by("id")
+    )
+    return (
+        visible(StockingPlan, user)
+        .select_related("dealer", "season")
+        .prefetch_related(Prefetch("lines", queryset=lines, to_attr="active_lines"))
+    )
+
+
+def _with_lines(plan: StockingPlan, now: dt.datetime) -> StockingPlan:
+    plan.flagged_late = plan.is_late(now)  # type: ignore[attr-defined]
+    return plan
+
+
+def plan_list(user: Any, f: PlanFilters, now: dt.datetime | None = None) -> list[StockingPlan]:
+    """Plans with their lines and late flag (``flagged_late``) as of ``now``."""
+    now = now or timezone.now()
+    qs = _plans(user).filter(archived_at__isnull=True)
+    if f.season_id:
+        qs = qs.filter(season_id=f.season_id)
+    if f.dealer_id:
+        qs = qs.filter(dealer_id=f.dealer_id)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    rows = [_with_lines(p, now) for p in qs.order_by("-season__starts_on", "dealer__code")[:1000]]
+    if f.late:
+        rows = [p for p in rows if p.flagged_late]  # type: ignore[attr-defined]
+    return rows
+
+
+def plan_detail(user: Any, pk: int, now: dt.datetime | None = None) -> StockingPlan:
+    plan = get_visible(_plans(user), user, pk=pk)
+    return _with_lines(plan, now or timezone.now())
+
+
+def seasons(user: Any) -> QuerySet[Season]:
+    return visible(Season, user).filter(archived_at__isnull=True).order_by("-starts_on")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.dealers import views
+from aftersales.dealers import views, views_plans
 
 app_name = "dealers"
 
@@ -22,4 +22,10 @@ urlpatterns: list[URLPattern] = [
     path("notices/", views.notice_list, name="notices"),
     path("notices/<int:pk>/act/<slug:action>/", views.notice_action, name="notice_act"),
     path("ledger/", views.ledger, name="ledger"),
+    path("stocking/", views_plans.plan_list, name="stocking"),
+    path("stocking/seasons/new/", views_plans.season_new, name="season_new"),
+    path("stocking/start/", views_plans.plan_start, name="stocking_start"),
+    path("stocking/<int:pk>/", views_plans.plan_detail, name="stocking_plan"),
+    path("stocking/<int:pk>/lines/", views_plans.plan_lines, name="stocking_lines"),
+    path("stocking/<int:pk>/review/", views_plans.plan_review, name="stocking_review"),
 ]

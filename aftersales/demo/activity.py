@@ -167,6 +167,9 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
     paperwork = load_paperwork(users=users, count=max(2, tickets // 6), seed=seed)
     report.parts_requests, report.returns = paperwork.parts_requests, paperwork.returns
     load_dealer_work(users=users, seed=seed)
+    from aftersales.demo.stocking_work import load_stocking
+
+    load_stocking(users=users)  # seasons and the dealers' stocking plans, one late
     from aftersales.demo.charges_work import load_charges
 
     load_charges(users=users)

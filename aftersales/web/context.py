@@ -70,6 +70,11 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         frozenset({"finance", "manager", "admin", "dealer"}),
     ),
     (
+        "dealers:stocking",
+        _("备货计划"),
+        frozenset({"sales", "coordinator", "manager", "admin", "dealer"}),
+    ),
+    (
         "charges:receipts",
         _("收据"),
         frozenset({"agent", "coordinator", "finance", "manager", "admin"}),

@@ -90,7 +90,7 @@ CREATES = re.compile(
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
     r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans|"
     r"quality/capa|warranty-cards|warranty-cards/import|dealer-tasks|dealer-claims|"
-    r"settlement-notices|expense-claims)$"
+    r"settlement-notices|expense-claims|stocking-seasons|stocking-plans)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -273,6 +273,26 @@ def money_of_a(w: dict[str, Any], tk: Any, wo: Any, quote: Any) -> tuple[Any, An
     return receipt, claim
 
 
+def stocking_of_a(w: dict[str, Any]) -> Any:
+    """A's dealer's stocking plan with a line, submitted (every dealer gets one per season)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales.dealers.models import StockingPlan
+    from aftersales.dealers.services import stocking
+
+    start = timezone.localdate() + dt.timedelta(days=60)
+    season = stocking.open_season(
+        actor=w["coordinator"], code="MATRIX", name="矩阵旺季", starts_on=start, ends_on=start
+    )
+    plan = StockingPlan.objects.get(season=season, dealer=w["d1"])
+    stocking.save_lines(
+        actor=w["dealer1"], plan_id=plan.pk, lines=[stocking.LineIn("part", "MOD-P3", "5")]
+    )
+    return stocking.submit(actor=w["dealer1"], plan_id=plan.pk)
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -341,6 +361,7 @@ def build_org_a() -> dict[str, Any]:
         "dealer-tasks": dealer_task,
         "dealer-claims": claim,
         "settlement-notices": notice,
+        "stocking-plans": stocking_of_a(w),
         "receipts": receipt,
         "expense-claims": expense,
         "stock/minimums": MinStock.objects.create(

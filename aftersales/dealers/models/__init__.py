@@ -8,9 +8,17 @@ from aftersales.dealers.models.claim import (
     WarrantyClaim,
 )
 from aftersales.dealers.models.dealer import Dealer
+from aftersales.dealers.models.stocking import (
+    EDITABLE_PLAN_STATES,
+    PlanState,
+    Season,
+    StockingPlan,
+    StockingPlanLine,
+)
 from aftersales.dealers.models.task import OPEN_TASK_STATES, DealerTask, TaskState
 
 __all__ = [
+    "EDITABLE_PLAN_STATES",
     "OPEN_TASK_STATES",
     "ClaimLine",
     "ClaimState",
@@ -18,7 +26,11 @@ __all__ = [
     "DealerTask",
     "LedgerEntry",
     "NoticeState",
+    "PlanState",
+    "Season",
     "SettlementNotice",
+    "StockingPlan",
+    "StockingPlanLine",
     "TaskState",
     "WarrantyCard",
     "WarrantyClaim",

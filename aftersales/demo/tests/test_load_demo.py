@@ -290,3 +290,21 @@ def test_demo_has_receipts_a_credit_note_expenses_and_every_card_state() -> None
         "mismatch",
         "altered",
     }
+
+
+def test_demo_has_stocking_plans_in_time_late_and_reviewed() -> None:
+    from django.utils import timezone
+
+    from aftersales.dealers.models import Season, StockingPlan
+
+    load(size="small")
+    assert Season.objects.count() == 2
+    now = timezone.now()
+    plans = list(StockingPlan.objects.all())
+    states = {p.state for p in plans}
+    assert {"approved", "submitted", "draft"} <= states, states
+    late = [p for p in plans if p.is_late(now)]
+    assert any(p.late for p in late)  # sent after the due time
+    assert any(p.state == "draft" for p in late)  # due and still not in
+    assert any(p.state == "submitted" and not p.is_late(now) for p in plans)
+    assert all(p.lines.exists() for p in plans if p.state != "draft")
