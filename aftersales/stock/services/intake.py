@@ -117,7 +117,10 @@ def parts_shipped(*, actor: Any, request: Any, now: dt.datetime) -> Movement | N
         )
         if not received:
             return None
-        warehouse_id = received[0].to_warehouse_id
+        to_warehouse_id = received[0].to_warehouse_id
+        if to_warehouse_id is None:
+            return None
+        warehouse_id = to_warehouse_id
         lines = [
             movements.OutLine(ln.quantity, ln.part_id, lot_id=ln.lot_id)
             for mv in received
