@@ -19,6 +19,9 @@ from aftersales.maintenance.api_schemas import (
     MaintenancePlanDetailOut,
     MaintenancePlanIn,
     MaintenancePlanOut,
+    PortalPlanOut,
+    PortalReportOut,
+    PortalReportRowOut,
     RecordIn,
     VisitDetailOut,
     VisitOut,
@@ -142,3 +145,40 @@ def complete_visit(request: HttpRequest, pk: int, payload: CompleteIn) -> Any:
         "visit": selectors.visit_detail(request.user, pk),
         "follow_up_ticket_ids": [t.pk for t in done.follow_ups],
     }
+
+
+# --- the customer portal (customer-facing facts only; another customer's record: 404)
+
+
+@router.get(
+    "/maintenance/portal/plans", response=list[PortalPlanOut], summary="我的巡检计划（客户门户）"
+)
+@paginate(Page)
+def portal_plans(request: HttpRequest) -> Any:
+    return selectors.portal_plans(request.user)
+
+
+@router.get(
+    "/maintenance/portal/plans/{pk}", response=PortalPlanOut, summary="我的巡检计划详情（客户门户）"
+)
+def portal_plan(request: HttpRequest, pk: int) -> Any:
+    return selectors.portal_plan(request.user, pk)
+
+
+@router.get(
+    "/maintenance/portal/reports",
+    response=list[PortalReportRowOut],
+    summary="我的巡检报告（客户门户）",
+)
+@paginate(Page)
+def portal_reports(request: HttpRequest, plan_id: int | None = None) -> Any:
+    return selectors.portal_reports(request.user, plan_id=plan_id)
+
+
+@router.get(
+    "/maintenance/portal/visits/{pk}",
+    response=PortalReportOut,
+    summary="我的巡检任务与报告（客户门户：检查结果、不合格项及整改报修单）",
+)
+def portal_visit(request: HttpRequest, pk: int) -> Any:
+    return selectors.portal_visit(request.user, pk)

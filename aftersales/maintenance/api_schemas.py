@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -152,3 +153,193 @@ class CoverageOut(Schema):
     done: int
     overdue: int
     cancelled: int
+
+
+# --- the customer portal: customer-facing facts only (no internal notes, no coordinator,
+# no generation settings, no overdue bookkeeping)
+
+
+def _portal_state(obj: MaintenanceVisit) -> str:
+    from django.utils.translation import gettext
+
+    from aftersales.maintenance.selectors import PORTAL_STATE_LABELS
+
+    return gettext(PORTAL_STATE_LABELS.get(obj.state, obj.state))
+
+
+def ticket_progress(state: str) -> str:
+    """A ticket's state as the customer's progress step (the portal's words)."""
+    from django.utils.translation import gettext
+
+    from aftersales.service.views.portal import progress_steps
+
+    current = [s["label"] for s in progress_steps(state) if s["current"]]
+    return gettext(current[0] if current else "已取消")
+
+
+class PortalVisitOut(Schema):
+    id: int
+    plan_id: int
+    due_date: dt.date
+    state: str
+    state_label: str
+    completed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_state_label(obj: MaintenanceVisit) -> str:
+        return _portal_state(obj)
+
+
+class PortalPlanOut(Schema):
+    id: int
+    number: str
+    name: str
+    kind: str
+    kind_label: str
+    customer_name: str
+    site_name: str
+    contract_code: str
+    recurrence: str
+    recurrence_label: str
+    interval: int
+    window_name: str
+    start_date: dt.date
+    end_date: dt.date | None
+    equipment: list[str]
+    next_visits: list[PortalVisitOut]
+
+    @staticmethod
+    def resolve_kind_label(obj: MaintenancePlan) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_customer_name(obj: MaintenancePlan) -> str:
+        return obj.customer.name
+
+    @staticmethod
+    def resolve_site_name(obj: MaintenancePlan) -> str:
+        return obj.site.name if obj.site else ""
+
+    @staticmethod
+    def resolve_contract_code(obj: MaintenancePlan) -> str:
+        return obj.contract.code if obj.contract else ""
+
+    @staticmethod
+    def resolve_recurrence_label(obj: MaintenancePlan) -> str:
+        return str(obj.get_recurrence_display())
+
+    @staticmethod
+    def resolve_window_name(obj: MaintenancePlan) -> str:
+        return obj.window.name if obj.window else ""
+
+    @staticmethod
+    def resolve_equipment(obj: MaintenancePlan) -> list[str]:
+        return [f"{e.model.name} #{e.serial_no}" for e in obj.equipment.all()]
+
+    @staticmethod
+    def resolve_next_visits(obj: MaintenancePlan) -> list[MaintenanceVisit]:
+        from aftersales.maintenance.selectors import PORTAL_NEXT_VISITS
+
+        return list(getattr(obj, "open_visits", []))[:PORTAL_NEXT_VISITS]
+
+
+class PortalFollowUpOut(Schema):
+    id: int
+    number: str
+    progress: str
+
+    @staticmethod
+    def resolve_progress(obj: Any) -> str:
+        return ticket_progress(obj.state)
+
+
+class PortalResultOut(Schema):
+    seq: int
+    text: str
+    expected: str
+    outcome: str
+    outcome_label: str
+    value: Decimal | None
+    unit: str
+    out_of_range: bool
+    remark: str
+    follow_up: PortalFollowUpOut | None
+
+    @staticmethod
+    def resolve_seq(obj: InspectionResult) -> int:
+        return obj.item.seq
+
+    @staticmethod
+    def resolve_text(obj: InspectionResult) -> str:
+        return obj.item.text
+
+    @staticmethod
+    def resolve_expected(obj: InspectionResult) -> str:
+        return obj.item.expected
+
+    @staticmethod
+    def resolve_unit(obj: InspectionResult) -> str:
+        return obj.item.unit
+
+    @staticmethod
+    def resolve_outcome_label(obj: InspectionResult) -> str:
+        return str(obj.get_outcome_display())
+
+
+class PortalReportRowOut(PortalVisitOut):
+    """A completed inspection in the customer's list of reports."""
+
+    plan_number: str
+    plan_name: str
+    site_name: str
+    signed_by: str
+    failed_count: int
+    report_pdf_url: str | None
+
+    @staticmethod
+    def resolve_plan_number(obj: MaintenanceVisit) -> str:
+        return obj.plan.number
+
+    @staticmethod
+    def resolve_plan_name(obj: MaintenanceVisit) -> str:
+        return obj.plan.name
+
+    @staticmethod
+    def resolve_site_name(obj: MaintenanceVisit) -> str:
+        return obj.plan.site.name if obj.plan.site else ""
+
+    @staticmethod
+    def resolve_failed_count(obj: MaintenanceVisit) -> int:
+        if hasattr(obj, "failed_count"):
+            return int(obj.failed_count)
+        return sum(1 for r in getattr(obj, "report_results", []) if r.outcome == "fail")
+
+    @staticmethod
+    def resolve_report_pdf_url(obj: MaintenanceVisit) -> str | None:
+        from django.urls import reverse
+
+        if obj.state != "done":
+            return None
+        return reverse("maintenance:report_pdf", args=[obj.pk])
+
+
+class PortalReportOut(PortalReportRowOut):
+    """A visit as the customer sees it; once done, its signed report (results, failed items
+    and the repair ticket each raised)."""
+
+    checklist: str
+    signed_at: dt.datetime | None
+    conclusion: str
+    results: list[PortalResultOut]
+
+    @staticmethod
+    def resolve_checklist(obj: MaintenanceVisit) -> str:
+        return str(obj.checklist) if obj.checklist_id and obj.state == "done" else ""
+
+    @staticmethod
+    def resolve_conclusion(obj: MaintenanceVisit) -> str:
+        return obj.remark if obj.state == "done" else ""
+
+    @staticmethod
+    def resolve_results(obj: MaintenanceVisit) -> list[InspectionResult]:
+        return list(getattr(obj, "report_results", []))

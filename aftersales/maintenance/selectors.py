@@ -8,13 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.core.visibility import get_visible, visible
+from aftersales.installed_base.models import Equipment
 from aftersales.maintenance import rules
 from aftersales.maintenance.models import (
     OPEN_VISIT_STATES,
+    InspectionResult,
     MaintenancePlan,
     MaintenanceVisit,
     VisitState,
@@ -153,3 +155,70 @@ def coverage(
         elif overdue_at is not None:
             row.overdue += 1
     return [rows[k] for k in sorted(rows)]
+
+
+# --- the customer portal: his own sites' plans and signed reports, customer-facing facts only
+
+# a visit's state in the customer's words (the internal 已生成工单 means "arranged" to him)
+PORTAL_STATE_LABELS: dict[str, str] = {
+    VisitState.PLANNED: "已计划",
+    VisitState.RELEASED: "已安排",
+    VisitState.IN_PROGRESS: "巡检中",
+    VisitState.DONE: "已完成",
+    VisitState.CANCELLED: "已取消",
+}
+PORTAL_NEXT_VISITS = 3
+
+
+def portal_plans(user: Any) -> QuerySet[MaintenancePlan]:
+    """The plans of the customer's own sites (a dealer: of the customers it serves), each
+    with its open visits in date order as ``open_visits``."""
+    open_visits = MaintenanceVisit.objects.filter(
+        state__in=OPEN_VISIT_STATES, archived_at__isnull=True
+    ).order_by("due_date", "id")
+    return (
+        visible(MaintenancePlan, user)
+        .filter(archived_at__isnull=True)
+        .select_related("customer", "site", "contract", "window")
+        .prefetch_related(
+            Prefetch("visits", queryset=open_visits, to_attr="open_visits"),
+            Prefetch("equipment", queryset=Equipment.objects.select_related("model")),
+        )
+        .order_by("customer__name", "number", "id")
+    )
+
+
+def portal_plan(user: Any, pk: int) -> MaintenancePlan:
+    return get_visible(portal_plans(user), user, pk=pk)
+
+
+def portal_reports(user: Any, *, plan_id: int | None = None) -> QuerySet[MaintenanceVisit]:
+    """The completed (signed) inspections the user may see, newest first, with the number of
+    failed items as ``failed_count``."""
+    qs = (
+        visible(MaintenanceVisit, user)
+        .filter(state=VisitState.DONE, archived_at__isnull=True)
+        .select_related("plan", "plan__site", "customer", "checklist")
+        .annotate(
+            failed_count=Count("results", filter=Q(results__outcome=InspectionResult.Outcome.FAIL))
+        )
+    )
+    if plan_id:
+        qs = qs.filter(plan_id=plan_id)
+    return qs.order_by("-completed_at", "-id")
+
+
+def portal_visit(user: Any, pk: int) -> MaintenanceVisit:
+    """One of the user's visits; its results (``report_results``) only once it is done —
+    the customer sees the signed report, not the technician's work in progress."""
+    visit = get_visible(
+        MaintenanceVisit.objects.select_related("plan", "plan__site", "customer", "checklist"),
+        user,
+        pk=pk,
+    )
+    visit.report_results = (  # type: ignore[attr-defined]
+        list(visit.results.select_related("item", "follow_up").order_by("item__seq"))
+        if visit.state == VisitState.DONE
+        else []
+    )
+    return visit

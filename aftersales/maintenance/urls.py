@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.maintenance import views
+from aftersales.maintenance import portal_views, views
 
 app_name = "maintenance"
 
@@ -18,4 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("visits/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("visits/<int:pk>/act/<slug:action>/", views.visit_action, name="visit_act"),
+    path("portal/", portal_views.portal_home, name="portal"),
+    path("portal/plans/<int:pk>/", portal_views.portal_plan, name="portal_plan"),
+    path("portal/visits/<int:pk>/", portal_views.portal_visit, name="portal_visit"),
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aftersales.approvals.audience import is_external
 from aftersales.approvals.web import int_or_none, or_404, post, run
 from aftersales.core.company import company
 from aftersales.core.errors import DomainError, PermissionDenied
@@ -50,12 +51,19 @@ STATE_CSS: dict[str, str] = {
 }
 
 
+def _external(user: Any) -> bool:
+    """A customer or dealer user: served by the portal's customer-facing pages."""
+    return is_external(user)
+
+
 def _planner(user: Any) -> bool:
     return bool(user.is_superuser or user.role_codes & PLANNERS)
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    if _external(request.user):
+        return redirect("maintenance:portal")
     g = request.GET
     qs = selectors.plan_list(
         request.user,
@@ -234,6 +242,8 @@ def plan_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if _external(request.user):
+        return redirect("maintenance:portal_plan", pk=pk)
     plan = or_404(lambda: selectors.plan_detail(request.user, pk))
     visits = selectors.visit_list(request.user, selectors.VisitFilters(plan_id=plan.pk))
     return render(
@@ -252,6 +262,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
+    if _external(request.user):
+        return redirect("maintenance:portal")
     g = request.GET
     f = selectors.VisitFilters(
         state=g.get("state") or "open", region_id=int_or_none(g.get("region_id"))
@@ -276,6 +288,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """The month's visits per region as a calendar."""
+    if _external(request.user):
+        return redirect("maintenance:portal")
     g = request.GET
     today = timezone.localdate()
     month = g.get("month") or f"{today:%Y-%m}"
@@ -343,6 +357,8 @@ def _visit_context(request: HttpRequest, visit: MaintenanceVisit) -> dict[str, A
 
 @login_required
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if _external(request.user):
+        return redirect("maintenance:portal_visit", pk=pk)
     visit = or_404(lambda: selectors.visit_detail(request.user, pk))
     return render(request, "maintenance/visit.html", _visit_context(request, visit))
 

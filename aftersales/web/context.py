@@ -135,9 +135,10 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
     (
         "maintenance:plans",
         _("巡检计划"),
-        frozenset({"agent", "coordinator", "team_leader", "manager", "admin", "customer"}),
+        frozenset({"agent", "coordinator", "team_leader", "manager", "admin"}),
     ),
     ("maintenance:visits", _("我的巡检"), frozenset({"technician"})),
+    ("maintenance:portal", _("巡检与报告"), frozenset({"customer", "dealer"})),
     (
         "reports:board",
         _("KPI看板与报表"),

@@ -357,6 +357,8 @@ def build_org_a() -> dict[str, Any]:
         "maintenance/plans": m_plan,
         "maintenance/visits": m_visit,
         "maintenance/contracts": m_contract,
+        "maintenance/portal/plans": m_plan,
+        "maintenance/portal/visits": m_visit,
         "warranty-cards": card,
         "dealer-tasks": dealer_task,
         "dealer-claims": claim,

@@ -45,3 +45,17 @@ def test_a_technician_completes_an_inspection_with_a_failed_item_and_a_signature
     assert Ticket.objects.filter(type=TicketType.REPAIR, channel=Channel.INSPECTION).count() == 1
     assert failed.follow_up is not None
     assert tech.locator('[data-testid="follow-up"]').inner_text() == failed.follow_up.number
+
+    # the customer, on his phone, finds the signed report in the portal's navigation
+    customer = open_page(phone=True)
+    browser_login(customer, "cust1")
+    customer.click("[data-toggle-nav]")  # the phone's menu
+    customer.click('nav a[href="/maintenance/portal/"]')
+    customer.wait_for_selector('[data-testid="portal-plan"]')
+    assert customer.locator('[data-testid="portal-plan"]').count() == 1
+    customer.click('[data-testid="portal-report"]')
+    customer.wait_for_selector('[data-testid="failed-items"]')
+    assert customer.locator('[data-testid="result"]').count() == 3
+    assert customer.locator('[data-testid="follow-up"]').inner_text() == failed.follow_up.number
+    width = customer.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the report overflows the phone screen ({width}px)"

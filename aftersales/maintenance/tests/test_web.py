@@ -84,9 +84,9 @@ def test_a_customer_sees_his_own_plans_only(w) -> None:  # type: ignore[no-untyp
         contact_name="刘",
         contact_phone="13900139000",
     )
-    page = login(w.cust1).get("/maintenance/").content.decode()
+    page = login(w.cust1).get("/maintenance/", follow=True).content.decode()
     assert mine.number in page and theirs.number not in page
-    assert login(w.cust1).get(f"/maintenance/plans/{theirs.pk}/").status_code == 404
+    assert login(w.cust1).get(f"/maintenance/plans/{theirs.pk}/", follow=True).status_code == 404
 
 
 def test_the_board_shows_the_month(w) -> None:  # type: ignore[no-untyped-def]
