@@ -41,13 +41,20 @@ from aftersales.quality.api_schemas import (
     OldPartWaiveIn,
     QualityWarningDetailOut,
     QualityWarningOut,
+    ReviewActionCancelIn,
+    ReviewActionDoneIn,
+    ReviewActionIn,
+    ReviewConclusionsIn,
+    ReviewDetailOut,
+    ReviewIn,
+    ReviewOut,
     SettlementCheckOut,
     WarningChecksOut,
     WarningCloseIn,
 )
 from aftersales.quality.models import Complaint, ProactiveCheck, WarningFault
-from aftersales.quality.services import capa, complaints, old_parts, warnings
-from aftersales.quality.transitions import CAPA, COMPLAINT, OLD_PART
+from aftersales.quality.services import capa, complaints, old_parts, reviews, warnings
+from aftersales.quality.transitions import CAPA, COMPLAINT, OLD_PART, REVIEW
 
 router = Router(tags=["质量"])
 
@@ -407,3 +414,95 @@ def cancel_capa(request: HttpRequest, pk: int, payload: CapaCancelIn) -> Any:
     a = selectors.capa_detail(request.user, pk)
     capa.cancel(actor=request.user, capa=a, reason=payload.cancel_reason)
     return capa_payload(request, pk)
+
+
+# ---------------------------------------------------------------- monthly quality review
+
+
+def review_payload(request: HttpRequest, pk: int) -> Any:
+    r = selectors.review_detail(request.user, pk)
+    r.figures_out = selectors.review_figures_of(r)  # type: ignore[attr-defined]
+    r.actions_out = list(selectors.review_actions(r))  # type: ignore[attr-defined]
+    r.allowed_actions = [tr.action for tr in workflow.allowed(r, REVIEW, request.user)]  # type: ignore[attr-defined]
+    r.approvals = approval_selectors.history(r)  # type: ignore[attr-defined]
+    return r
+
+
+@router.get("/quality/reviews", response=list[ReviewOut], summary="月度质量评审列表")
+@paginate(Page)
+def list_reviews(request: HttpRequest) -> Any:
+    return selectors.review_list(request.user)
+
+
+@router.post("/quality/reviews", response={201: ReviewDetailOut}, summary="开启月度质量评审")
+def open_review(request: HttpRequest, payload: ReviewIn) -> Any:
+    made = reviews.open_review(actor=request.user, month=payload.month)
+    return 201, review_payload(request, made.pk)
+
+
+@router.get(
+    "/quality/reviews/{int:pk}",
+    response=ReviewDetailOut,
+    summary="月度质量评审：当月投诉、重复维修、逾期措施、预警、旧件与改进措施",
+)
+def get_review(request: HttpRequest, pk: int) -> Any:
+    return review_payload(request, pk)
+
+
+@router.post(
+    "/quality/reviews/{int:pk}/conclusions", response=ReviewDetailOut, summary="记录评审结论"
+)
+def review_conclusions(request: HttpRequest, pk: int, payload: ReviewConclusionsIn) -> Any:
+    r = selectors.review_detail(request.user, pk)
+    reviews.record_conclusions(actor=request.user, review=r, conclusions=payload.conclusions)
+    return review_payload(request, pk)
+
+
+@router.post(
+    "/quality/reviews/{int:pk}/actions",
+    response={201: ReviewDetailOut},
+    summary="登记改进措施（负责人、完成期限）",
+)
+def review_add_action(request: HttpRequest, pk: int, payload: ReviewActionIn) -> Any:
+    r = selectors.review_detail(request.user, pk)
+    reviews.add_action(actor=request.user, review=r, **payload.dict())
+    return 201, review_payload(request, pk)
+
+
+@router.post(
+    "/quality/reviews/{int:pk}/actions/{int:action_id}/done",
+    response=ReviewDetailOut,
+    summary="改进措施完成",
+)
+def review_action_done(
+    request: HttpRequest, pk: int, action_id: int, payload: ReviewActionDoneIn
+) -> Any:
+    r = selectors.review_detail(request.user, pk)
+    a = selectors.review_action_detail(request.user, r, action_id)
+    reviews.complete_action(actor=request.user, action=a, note=payload.done_note)
+    return review_payload(request, pk)
+
+
+@router.post(
+    "/quality/reviews/{int:pk}/actions/{int:action_id}/cancel",
+    response=ReviewDetailOut,
+    summary="撤销改进措施",
+)
+def review_action_cancel(
+    request: HttpRequest, pk: int, action_id: int, payload: ReviewActionCancelIn
+) -> Any:
+    r = selectors.review_detail(request.user, pk)
+    a = selectors.review_action_detail(request.user, r, action_id)
+    reviews.cancel_action(actor=request.user, action=a, reason=payload.cancel_reason)
+    return review_payload(request, pk)
+
+
+@router.post(
+    "/quality/reviews/{int:pk}/close",
+    response=ReviewDetailOut,
+    summary="结束评审：冻结当月数据，提交品管中心总监审批",
+)
+def close_review(request: HttpRequest, pk: int) -> Any:
+    r = selectors.review_detail(request.user, pk)
+    reviews.close_review(actor=request.user, review=r)
+    return review_payload(request, pk)

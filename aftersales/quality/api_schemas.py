@@ -15,7 +15,9 @@ from aftersales.quality.models import (
     Complaint,
     CorrectiveAction,
     OldPart,
+    QualityReview,
     QualityWarning,
+    ReviewAction,
 )
 
 
@@ -424,3 +426,141 @@ class CapaDetailOut(CapaOut):
     @staticmethod
     def resolve_verifications(obj: Any) -> Any:
         return list(obj.verifications.all())
+
+
+# ---------------------------------------------------------------- monthly quality review
+
+
+class ReviewIn(In):
+    columns_of = QualityReview
+    month: str = Field(..., max_length=7, description="the finished month, YYYY-MM")
+
+
+class ReviewConclusionsIn(In):
+    columns_of = QualityReview
+    conclusions: str = Field(..., max_length=4000)
+
+
+class ReviewActionIn(In):
+    columns_of = ReviewAction
+    description: str
+    owner_id: int
+    due_date: dt.date
+    department_id: int | None = None
+
+
+class ReviewActionDoneIn(In):
+    columns_of = ReviewAction
+    done_note: str
+
+
+class ReviewActionCancelIn(In):
+    columns_of = ReviewAction
+    cancel_reason: str
+
+
+class FigureRowOut(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class PersonComplaintOut(Schema):
+    complaint: str
+    person: str
+    issue: str
+    outcome: str
+
+
+class ComplaintFiguresOut(Schema):
+    total: int
+    cancelled: int
+    closed: int
+    reply_late: int
+    by_category: list[FigureRowOut]
+    by_severity: list[FigureRowOut]
+    by_complainant: list[FigureRowOut]
+    by_product: list[FigureRowOut]
+    by_department: list[FigureRowOut]
+    person_complaints: list[PersonComplaintOut]
+
+
+class RepeatRepairOut(Schema):
+    ticket: str
+    repeat_of: str
+    serial_no: str
+    product_model: str
+    filed_at: str
+
+
+class OverdueCapaOut(Schema):
+    number: str
+    title: str
+    due: dt.date
+    department: str
+
+
+class WarningFiredOut(Schema):
+    number: str
+    product_model: str
+    component: str
+    cause: str
+    window: str
+    fault_count: int
+
+
+class OldPartFiguresOut(Schema):
+    due: int
+    back_on_time: int
+    back_late: int
+    waived: int
+    out_at_month_end: int
+    overdue_at_month_end: int
+    appraised: list[FigureRowOut]
+
+
+class ReviewFiguresOut(Schema):
+    month: str
+    complaints: ComplaintFiguresOut
+    repeat_repairs: list[RepeatRepairOut]
+    overdue_capas: list[OverdueCapaOut]
+    warnings: list[WarningFiredOut]
+    old_parts: OldPartFiguresOut
+
+
+class ReviewActionOut(Schema):
+    id: int
+    number: str
+    description: str
+    owner_id: int
+    owner_name: str
+    department_id: int | None
+    due_date: dt.date
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    done_at: dt.datetime | None
+    done_note: str
+    cancel_reason: str
+
+    @staticmethod
+    def resolve_owner_name(obj: Any) -> str:
+        return str(obj.owner)
+
+
+class ReviewOut(Schema):
+    id: int
+    number: str
+    month: dt.date
+    state: str
+    state_label: str = Field(..., alias="get_state_display")
+    opened_at: dt.datetime
+    submitted_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class ReviewDetailOut(ReviewOut):
+    conclusions: str
+    figures: ReviewFiguresOut = Field(..., alias="figures_out")
+    actions: list[ReviewActionOut] = Field(..., alias="actions_out")
+    allowed_actions: list[str] = []
+    approvals: list[ApprovalOut] = []

@@ -62,6 +62,15 @@ RULES: tuple[RuleDefault, ...] = (
         (QD,),
         "SPEC §6.2 措施按期完成（期限由品质办按措施确定，默认30天）",
     ),
+    RuleDefault(
+        "quality.review_action",
+        "月度质量评审改进措施期限",
+        Decimal(30),
+        "calendar_days",
+        3 * 24 * 60,
+        (QD,),
+        "SPEC §6.1 月度评审的改进措施落实责任人并跟踪（001 第一篇 4.16；期限由评审确定）",
+    ),
 )
 
 FLOWS: tuple[FlowDefault, ...] = (
@@ -75,6 +84,14 @@ FLOWS: tuple[FlowDefault, ...] = (
             StepDefault(1, "相关部门会签", (), departments_from_document=True),
             StepDefault(2, "品质办主任批准", (QD,)),
         ),
+    ),
+    FlowDefault(
+        "quality_review",
+        "月度质量评审审批",
+        "quality.qualityreview",
+        "售后服务部门每月审视上月份的投诉案件（000 §三(四)），评审结论与改进措施经品管中心总监"
+        "批准（SPEC §1 品管中心总监 monthly analysis）",
+        (StepDefault(1, "品管中心总监批准", ("quality_centre_director",)),),
     ),
 )
 

@@ -19,7 +19,9 @@ from aftersales.quality.models import (
     Complaint,
     CorrectiveAction,
     OldPart,
+    QualityReview,
     QualityWarning,
+    ReviewAction,
 )
 
 
@@ -240,3 +242,48 @@ def old_part_received(ticket: Any) -> bool:
     from aftersales.quality.services.old_parts import settlement_blockers
 
     return not settlement_blockers(ticket)
+
+
+# ---------------------------------------------------------------- monthly quality review
+
+
+def review_list(user: Any) -> QuerySet[QualityReview]:
+    """The company's quality roles (as for the warnings) see every review, a company member
+    the reviews that gave him an action; nobody else any."""
+    qs = visible(QualityReview, user).filter(archived_at__isnull=True)
+    if not _may_see_warnings(user):
+        if not getattr(user, "is_authenticated", False) or user.org_kind != "company":
+            return QualityReview.objects.none()
+        qs = qs.filter(pk__in=ReviewAction.objects.filter(owner_id=user.pk).values("review_id"))
+    return qs.order_by("-month")
+
+
+def review_detail(user: Any, pk: int) -> QualityReview:
+    found = review_list(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("月度质量评审不存在或无权查看")
+    return found
+
+
+def review_figures_of(review: QualityReview) -> dict[str, Any]:
+    """Live while the review is being written; as closed once it is submitted."""
+    from aftersales.quality import review_figures
+
+    if review.is_editable or not review.figures:
+        return review_figures.figures(review.month)
+    return dict(review.figures)
+
+
+def review_actions(review: QualityReview) -> QuerySet[ReviewAction]:
+    return (
+        ReviewAction.objects.filter(review=review, archived_at__isnull=True)
+        .select_related("owner", "department", "done_by")
+        .order_by("id")
+    )
+
+
+def review_action_detail(user: Any, review: QualityReview, pk: int) -> ReviewAction:
+    found = review_actions(review).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("改进措施不存在或无权查看")
+    return found

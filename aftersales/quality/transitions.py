@@ -77,3 +77,15 @@ OLD_PART = table(
     ),
     t("waive", "免返回", {O.PENDING, O.SHIPPED}, O.WAIVED, {"quality_director"}),
 )
+
+# the monthly quality review (SPEC §6.1): the quality office opens, concludes and closes a
+# month; closing goes to the approval flow ``quality_review``, whose outcome moves it on
+from aftersales.quality.models import ReviewState as R  # noqa: E402
+
+REVIEWERS = QUALITY_OFFICE
+REVIEW = table(
+    t("close", "提交评审结论审批", {R.OPEN, R.RETURNED}, R.IN_APPROVAL, REVIEWERS),
+    t("approve", "评审结论审批通过", {R.IN_APPROVAL}, R.CLOSED, engine=True),
+    t("reject", "评审结论被驳回", {R.IN_APPROVAL}, R.RETURNED, engine=True),
+    t("return", "评审结论退回修改", {R.IN_APPROVAL}, R.RETURNED, engine=True),
+)

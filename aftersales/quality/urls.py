@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.quality.views import capa, complaints, old_parts, warnings
+from aftersales.quality.views import capa, complaints, old_parts, reviews, warnings
 
 app_name = "quality"
 
@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern] = [
     path("capa/new/", capa.capa_new, name="capa_new"),
     path("capa/<int:pk>/", capa.capa_detail, name="capa"),
     path("capa/<int:pk>/act/<slug:action>/", capa.capa_action, name="capa_act"),
+    path("reviews/", reviews.review_list, name="reviews"),
+    path("reviews/new/", reviews.review_new, name="review_new"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review"),
+    path("reviews/<int:pk>/export.xlsx", reviews.review_export, name="review_export"),
+    path("reviews/<int:pk>/act/<slug:action>/", reviews.review_action, name="review_act"),
     path("old-parts/", old_parts.old_part_list, name="old_parts"),
     path("old-parts/export.xlsx", old_parts.export, name="old_parts_export"),
     path("old-parts/new/", old_parts.old_part_new, name="old_part_new"),

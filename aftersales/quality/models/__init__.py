@@ -24,6 +24,13 @@ from aftersales.quality.models.old_part import (
     OldPartState,
     OldPartTerm,
 )
+from aftersales.quality.models.review import (
+    EDITABLE_REVIEW_STATES,
+    ActionState,
+    QualityReview,
+    ReviewAction,
+    ReviewState,
+)
 from aftersales.quality.models.warning import (
     ProactiveCheck,
     QualityWarning,
@@ -36,7 +43,9 @@ from aftersales.quality.models.warning import (
 __all__ = [
     "BACK_STATES",
     "CLOSED_COMPLAINT_STATES",
+    "EDITABLE_REVIEW_STATES",
     "OUTSTANDING_STATES",
+    "ActionState",
     "CapaKind",
     "CapaSource",
     "CapaState",
@@ -54,7 +63,10 @@ __all__ = [
     "OldPartTerm",
     "PersonIssue",
     "ProactiveCheck",
+    "QualityReview",
     "QualityWarning",
+    "ReviewAction",
+    "ReviewState",
     "Severity",
     "WarningFault",
     "WarningState",

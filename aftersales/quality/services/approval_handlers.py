@@ -9,8 +9,8 @@ from typing import Any
 from aftersales.approvals import workflow
 from aftersales.approvals.models import ApprovalRequest
 from aftersales.approvals.services.engine import Handler, register_handler
-from aftersales.quality.models import Complaint
-from aftersales.quality.transitions import COMPLAINT
+from aftersales.quality.models import Complaint, QualityReview
+from aftersales.quality.transitions import COMPLAINT, REVIEW
 
 WORDS = {
     "approve": "处理方案已经公司相关部门批准，我们将按方案为您处理。",
@@ -40,10 +40,37 @@ def _outcome(action: str) -> Any:
     return apply
 
 
+def _review_outcome(action: str) -> Any:
+    def apply(document: Any, actor: Any, request: ApprovalRequest, now: dt.datetime) -> None:
+        locked = workflow.lock(QualityReview, document.pk)
+        comment = request.tasks.exclude(comment="").order_by("-decided_at").first()
+        workflow.move(
+            locked,
+            REVIEW,
+            action,
+            actor=actor,
+            now=now,
+            via_engine=True,
+            reason=comment.comment if comment else "",
+            payload={"approval_request": request.pk, "round": request.round},
+            fields={"closed_at": now} if action == "approve" else {},
+        )
+
+    return apply
+
+
 def register() -> None:
     register_handler(
         "quality.complaint",
         Handler(
             approved=_outcome("approve"), rejected=_outcome("reject"), returned=_outcome("return")
+        ),
+    )
+    register_handler(
+        "quality.qualityreview",
+        Handler(
+            approved=_review_outcome("approve"),
+            rejected=_review_outcome("reject"),
+            returned=_review_outcome("return"),
         ),
     )
