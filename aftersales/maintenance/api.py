@@ -13,6 +13,7 @@ from aftersales.core.visibility import get_visible
 from aftersales.customers.models import ServiceContract
 from aftersales.maintenance import exports, selectors
 from aftersales.maintenance.api_schemas import (
+    CancelVisitIn,
     CompleteIn,
     CompletionOut,
     CoverageOut,
@@ -26,7 +27,7 @@ from aftersales.maintenance.api_schemas import (
     VisitDetailOut,
     VisitOut,
 )
-from aftersales.maintenance.services import inspections, plans
+from aftersales.maintenance.services import generation, inspections, plans
 
 router = Router(tags=["巡检与保养"])
 
@@ -130,6 +131,16 @@ def record_results(request: HttpRequest, pk: int, payload: RecordIn) -> Any:
     visit = selectors.visit_detail(request.user, pk)
     answers = [inspections.AnswerInput(**a.dict()) for a in payload.answers]
     inspections.record(actor=request.user, visit=visit, answers=answers)
+    return selectors.visit_detail(request.user, pk)
+
+
+@router.post(
+    "/maintenance/visits/{pk}/cancel",
+    response=VisitDetailOut,
+    summary="取消巡检任务（主办/组长/主管，须填原因）",
+)
+def cancel_visit(request: HttpRequest, pk: int, payload: CancelVisitIn) -> Any:
+    generation.cancel_visit(actor=request.user, visit=pk, note=payload.cancel_note)
     return selectors.visit_detail(request.user, pk)
 
 

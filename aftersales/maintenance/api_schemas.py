@@ -79,6 +79,7 @@ class VisitOut(Schema):
     due_date: dt.date
     state: str
     cancel_reason: str
+    cancel_note: str
     ticket_id: int | None
     overdue: bool
     completed_at: dt.datetime | None
@@ -87,6 +88,14 @@ class VisitOut(Schema):
     @staticmethod
     def resolve_overdue(obj: MaintenanceVisit) -> bool:
         return obj.is_overdue
+
+    @staticmethod
+    def resolve_cancel_note(obj: MaintenanceVisit, context: Any) -> str:
+        """The planner's reason is for the company: a customer or dealer gets none."""
+        from aftersales.approvals.audience import is_external
+
+        request = (context or {}).get("request")
+        return "" if request is None or is_external(request.user) else obj.cancel_note
 
 
 class ResultOut(Schema):
@@ -140,6 +149,13 @@ class CompleteIn(In):
     signed_by: str = ""
     signature_png: str = Field("", max_length=limits.SIGNATURE_MAX)
     remark: str = ""
+
+
+class CancelVisitIn(In):
+    """A planner cancels one visit by hand; the reason is required (its column's length)."""
+
+    columns_of = MaintenanceVisit
+    cancel_note: str = Field("", description="取消原因（必填）")
 
 
 class CompletionOut(Schema):

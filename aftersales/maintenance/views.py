@@ -38,7 +38,7 @@ from aftersales.maintenance.models import (
     VisitState,
 )
 from aftersales.maintenance.roles import PLANNERS
-from aftersales.maintenance.services import inspections, plans
+from aftersales.maintenance.services import generation, inspections, plans
 from aftersales.maintenance.services.generation import working_day_test
 from aftersales.maintenance.services.inspections import AnswerInput, lead_technician
 
@@ -352,6 +352,8 @@ def _visit_context(request: HttpRequest, visit: MaintenanceVisit) -> dict[str, A
         .exclude(pk=getattr(lead, "pk", 0) or 0)
         .order_by("display_name")[:200],
         "follow_ups": [r.follow_up for r in results.values() if r.follow_up_id],
+        "can_cancel": _planner(user) and generation.cancellable(visit),
+        "note_max": generation.NOTE_MAX,
     }
 
 
@@ -370,6 +372,14 @@ def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     if action == "start":
         run(request, lambda: inspections.start(actor=user, visit=visit), "巡检已开始")
+    elif action == "cancel":
+        run(
+            request,
+            lambda: generation.cancel_visit(
+                actor=user, visit=visit, note=post(request, "cancel_note")
+            ),
+            _("巡检任务已取消"),
+        )
     elif action == "record":
         answers = []
         for item in visit.checklist.items.all() if visit.checklist_id else []:  # type: ignore[union-attr]

@@ -54,6 +54,9 @@ class MaintenanceVisit(BusinessModel):
     cancel_reason = models.CharField(
         "取消原因", max_length=20, choices=CancelReason.choices, blank=True
     )
+    cancel_note = models.CharField(
+        "取消说明", max_length=150, blank=True, help_text="人工取消时填写的原因"
+    )
     ticket = models.OneToOneField(
         "service.Ticket",
         null=True,

@@ -166,11 +166,12 @@ WITH r AS (
 ), ins AS (
     INSERT INTO maintenance_maintenancevisit (
         created_at, updated_at, plan_id, occurrence_key, customer_id, region_id, nominal_date,
-        due_date, release_on, plan_revision, state, cancel_reason, remark, signature, signed_by
+        due_date, release_on, plan_revision, state, cancel_reason, cancel_note, remark, signature,
+        signed_by
     )
     SELECT %(now)s, %(now)s, p.id, to_char(r.nominal, 'YYYY-MM-DD'), p.customer_id,
            COALESCE(s.region_id, c.region_id), r.nominal, r.due, r.due - p.release_days,
-           p.revision, 'planned', '', '', '', ''
+           p.revision, 'planned', '', '', '', '', ''
     FROM r
     JOIN {P} p ON p.id = r.plan_id
     JOIN customers_customer c ON c.id = p.customer_id
@@ -281,13 +282,23 @@ def _movable(visit: MaintenanceVisit) -> bool:
     return visit.ticket is None or visit.ticket.state in TICKET_NOT_STARTED
 
 
+# the planner's reason for a hand cancellation: its column's length
+NOTE_MAX: int = MaintenanceVisit._meta.get_field("cancel_note").max_length or 150
+
+
+def cancellable(visit: MaintenanceVisit) -> bool:
+    """Whether a planner may still cancel the visit by hand (the page's button)."""
+    return _movable(visit)
+
+
 def _cancel(visit: MaintenanceVisit, *, reason: str, actor: Any = None, note: str = "") -> None:
     from aftersales.service.services import lifecycle
 
     before = visit.state
     visit.state = VisitState.CANCELLED
     visit.cancel_reason = reason
-    visit.save(update_fields=["state", "cancel_reason", "updated_at"])
+    visit.cancel_note = note[:NOTE_MAX]
+    visit.save(update_fields=["state", "cancel_reason", "cancel_note", "updated_at"])
     said = CancelReason(reason).label + (f"：{note}" if note else "")
     if visit.ticket is not None and visit.ticket.state in TICKET_NOT_STARTED:
         lifecycle.cancel(actor=None, ticket=visit.ticket, reason=f"巡检任务取消：{said}"[:200])
@@ -314,8 +325,8 @@ def cancel_visit(*, actor: Any, visit: MaintenanceVisit | int, note: str) -> Mai
     note = note.strip()
     if not note:
         raise ValidationFailed("取消必须填写原因", field="note")
-    if len(note) > 150:
-        raise ValidationFailed("取消原因不能超过 150 个字", field="note")
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(f"取消原因不能超过 {NOTE_MAX} 个字", field="note")
     found = (
         MaintenanceVisit.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=pk)
     )
@@ -348,6 +359,7 @@ def replan(plan: MaintenancePlan, *, today: dt.date, actor: Any = None) -> Gener
         if visit.state == VisitState.CANCELLED and visit.cancel_reason == CancelReason.REPLANNED:
             before = visit.state
             visit.state, visit.cancel_reason, visit.ticket = VisitState.PLANNED, "", None
+            visit.cancel_note = ""
             visit.due_date, visit.release_on, visit.plan_revision = (
                 occ.due,
                 release_on,
@@ -451,7 +463,10 @@ def revive_within_end(*, today: dt.date, plan_ids: list[int] | None = None) -> i
                 continue
             reason = visit.cancel_reason
             visit.state, visit.cancel_reason, visit.ticket = VisitState.PLANNED, "", None
-            visit.save(update_fields=["state", "cancel_reason", "ticket", "updated_at"])
+            visit.cancel_note = ""
+            visit.save(
+                update_fields=["state", "cancel_reason", "cancel_note", "ticket", "updated_at"]
+            )
             audit.record(
                 visit,
                 actor=None,

@@ -252,3 +252,74 @@ def test_a_planner_cancels_a_visit_by_hand_with_its_reason(w) -> None:  # type: 
     assert event.actor_id == w.coordinator.pk and "客户闭馆" in event.reason
     with pytest.raises(DomainError):  # once
         generation.cancel_visit(actor=w.coordinator, visit=visit, note="again")
+
+
+def test_the_planner_cancels_a_visit_on_its_page_with_a_required_reason(w) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    plan = make_plan(w)
+    generation.release_due(today=TODAY)
+    visit = MaintenanceVisit.objects.get(plan=plan, occurrence_key="2026-09-01")
+    planner, tech, customer = Client(), Client(), Client()
+    planner.force_login(w.coordinator)
+    tech.force_login(w.tech)
+    customer.force_login(w.cust1)
+    url = f"/maintenance/visits/{visit.pk}/"
+    page = planner.get(url).content.decode()
+    assert 'data-testid="cancel-visit"' in page
+    assert 'name="cancel_note" maxlength="150" required' in page
+    act = f"/maintenance/visits/{visit.pk}/act/cancel/"
+    # no reason, a too long one, a technician, a customer: refused, nothing written
+    for client, note in (
+        (planner, "  "),
+        (planner, "闭" * 151),
+        (tech, "不去了"),
+        (customer, "不要"),
+    ):
+        client.post(act, {"cancel_note": note})
+    visit.refresh_from_db()
+    assert visit.state == "released" and visit.ticket.state != "cancelled"
+    assert not AuditEvent.objects.filter(verb="visit_cancel").exists()
+    shown = planner.post(act, {"cancel_note": "  "}, follow=True).content.decode()
+    assert "取消必须填写原因" in shown
+    done = planner.post(act, {"cancel_note": "客户场馆九月闭馆改造"}, follow=True)
+    visit.refresh_from_db()
+    assert (visit.state, visit.cancel_reason, visit.cancel_note) == (
+        "cancelled",
+        "manual",
+        "客户场馆九月闭馆改造",
+    )
+    assert visit.ticket.state == "cancelled"
+    event = AuditEvent.objects.get(verb="visit_cancel", object_id=str(visit.pk))
+    assert event.actor_id == w.coordinator.pk and "客户场馆九月闭馆改造" in event.reason
+    text = done.content.decode()
+    assert 'data-testid="cancelled"' in text and "客户场馆九月闭馆改造" in text
+    assert 'data-testid="cancel-visit"' not in text  # once
+
+
+def test_the_api_cancels_a_visit_for_a_planner_only(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.parts.tests.test_api import call
+
+    plan = make_plan(w)
+    visit = MaintenanceVisit.objects.filter(plan=plan).order_by("due_date")[1]
+    url = f"/api/v1/maintenance/visits/{visit.pk}/cancel"
+    err = call("post", url, w.coordinator, {"cancel_note": ""}, status=422)
+    assert err["code"] and "原因" in err["message"]
+    call("post", url, w.coordinator, {"cancel_note": "闭" * 151}, status=422)
+    call("post", url, w.tech, {"cancel_note": "不去了"}, status=403)
+    call("post", url, w.cust1, {"cancel_note": "不要了"}, status=403)
+    call("post", url, w.cust2, {"cancel_note": "不要了"}, status=403)
+    visit.refresh_from_db()
+    assert visit.state == "planned" and not AuditEvent.objects.filter(verb="visit_cancel").exists()
+    got = call("post", url, w.coordinator, {"cancel_note": "客户要求改期至下月"})
+    assert (got["state"], got["cancel_reason"], got["cancel_note"]) == (
+        "cancelled",
+        "manual",
+        "客户要求改期至下月",
+    )
+    # the customer sees it cancelled, not the planner's reason
+    mine = call("get", f"/api/v1/maintenance/visits/{visit.pk}", w.cust1)
+    assert mine["state"] == "cancelled" and mine["cancel_note"] == ""
+    again = call("post", url, w.coordinator, {"cancel_note": "再取消"}, status=409)
+    assert again["code"]
+    assert AuditEvent.objects.filter(verb="visit_cancel").count() == 1
