@@ -48,6 +48,13 @@ CUSTOMER_EVENTS: dict[str, dict[str, str]] = {
         "explain": "已依鉴定结果答复，已结案",
         "cancel": "投诉已撤销",
     },
+    # a unit sent to the factory for repair (返厂维修): where it is, never why or by whom
+    "service.factoryrepair": {
+        "send": "设备/部件已寄往工厂维修",
+        "arrive": "工厂已收到，正在维修",
+        "ship_back": "工厂已修复并发回",
+        "receive": "已收回，继续为您处理",
+    },
     # a dealer sees its old parts' milestones (customers never see old parts)
     "quality.oldpart": {
         "create": "旧件待返回",
@@ -66,6 +73,7 @@ CUSTOMER_DEADLINES: dict[str, frozenset[str]] = {
     "returns.returnrequest": frozenset({"confirmation"}),
     "quality.complaint": frozenset({"reply"}),
     "quality.oldpart": frozenset({"return"}),
+    "service.factoryrepair": frozenset({"round_trip"}),
 }
 COMPANY = "售后服务部"
 

@@ -20,6 +20,10 @@ from aftersales.service.api_schemas import (
     ComplexIn,
     DispatchIn,
     DuplicateCheckOut,
+    FactoryReceiveIn,
+    FactoryRepairOut,
+    FactorySendIn,
+    FactoryShipBackIn,
     FactOut,
     HandOverIn,
     OverrideIn,
@@ -46,10 +50,11 @@ from aftersales.service.api_schemas import (
     WindowIn,
     WorkOrderOut,
 )
-from aftersales.service.models import Callback, Quote, Ticket, WorkOrder
+from aftersales.service.models import Callback, FactoryRepair, Quote, Ticket, WorkOrder
 from aftersales.service.services import (
     callbacks,
     dispatch,
+    factory,
     intake,
     lifecycle,
     qr,
@@ -254,6 +259,64 @@ def mark_complex(request: HttpRequest, pk: int, payload: ComplexIn) -> Any:
             actor=request.user, ticket=_ticket(request, pk), reason=payload.reason
         ),
     )
+
+
+def _factory_out(request: HttpRequest, repair: FactoryRepair) -> dict[str, Any]:
+    views = selectors.factory_repairs(request.user, _ticket(request, repair.ticket_id))
+    return FactoryRepairOut.of(next(v for v in views if v.repair.pk == repair.pk))
+
+
+def _repair(request: HttpRequest, pk: int) -> FactoryRepair:
+    return get_visible(FactoryRepair.objects.select_related("ticket"), request.user, pk=pk)
+
+
+@router.get(
+    "/tickets/{int:pk}/factory-repairs",
+    response=list[FactoryRepairOut],
+    summary="返厂维修记录（客户/经销商只见对外进度）",
+)
+def factory_repairs(request: HttpRequest, pk: int) -> Any:
+    return [
+        FactoryRepairOut.of(v)
+        for v in selectors.factory_repairs(request.user, _ticket(request, pk))
+    ]
+
+
+@router.post(
+    "/tickets/{int:pk}/factory-repairs",
+    response={201: FactoryRepairOut},
+    summary="返厂维修：寄往工厂（暂停计时）",
+)
+def factory_send(request: HttpRequest, pk: int, payload: FactorySendIn) -> Any:
+    repair = factory.send(actor=request.user, ticket=_ticket(request, pk), **payload.dict())
+    return 201, _factory_out(request, repair)
+
+
+@router.post(
+    "/factory-repairs/{int:pk}/arrive", response=FactoryRepairOut, summary="返厂维修：工厂已收到"
+)
+def factory_arrive(request: HttpRequest, pk: int) -> Any:
+    return _factory_out(request, factory.arrive(actor=request.user, repair=_repair(request, pk)))
+
+
+@router.post(
+    "/factory-repairs/{int:pk}/ship-back",
+    response=FactoryRepairOut,
+    summary="返厂维修：工厂修复发回",
+)
+def factory_ship_back(request: HttpRequest, pk: int, payload: FactoryShipBackIn) -> Any:
+    repair = factory.ship_back(actor=request.user, repair=_repair(request, pk), **payload.dict())
+    return _factory_out(request, repair)
+
+
+@router.post(
+    "/factory-repairs/{int:pk}/receive",
+    response=FactoryRepairOut,
+    summary="返厂维修：确认收回（恢复计时）",
+)
+def factory_receive(request: HttpRequest, pk: int, payload: FactoryReceiveIn) -> Any:
+    repair = factory.receive(actor=request.user, repair=_repair(request, pk), note=payload.note)
+    return _factory_out(request, repair)
 
 
 @router.post(

@@ -386,3 +386,84 @@ class FactOut(Schema):
     occurred_at: dt.datetime
     details: dict[str, Any]
     outcome: str
+
+
+def _factory_max(field: str) -> int:
+    from aftersales.service.models import FactoryRepair
+
+    return int(getattr(FactoryRepair._meta.get_field(field), "max_length", None) or 0)
+
+
+class FactorySendIn(In):
+    """返厂维修: why, what is sent, and the carrier / waybill (free text)."""
+
+    reason: str = Field(..., max_length=_factory_max("reason"))
+    items: str = Field(..., max_length=_factory_max("items"))
+    waybill: str = Field(..., max_length=_factory_max("waybill"))
+
+
+class FactoryShipBackIn(In):
+    note: str = Field(..., max_length=_factory_max("repair_note"))
+    waybill: str = Field(..., max_length=_factory_max("return_waybill"))
+
+
+class FactoryReceiveIn(In):
+    note: str = Field("", max_length=_factory_max("repair_note"))
+
+
+class FactoryEventOut(Schema):
+    at: dt.datetime
+    who: str
+    label: str
+    reason: str
+
+
+class FactoryDeadlineOut(Schema):
+    step: str
+    label: str
+    due_at: dt.datetime
+    done_at: dt.datetime | None
+    escalated_at: dt.datetime | None
+    overdue: bool
+
+
+class FactoryRepairOut(Schema):
+    """A trip to the factory; for a customer or a dealer the texts are empty and the events
+    and deadlines are the customer-facing ones."""
+
+    id: int
+    ticket_id: int
+    number: str
+    state: str
+    state_label: str
+    reason: str
+    items: str
+    waybill: str
+    repair_note: str
+    return_waybill: str
+    sent_at: dt.datetime
+    arrived_at: dt.datetime | None
+    shipped_back_at: dt.datetime | None
+    received_at: dt.datetime | None
+    events: list[FactoryEventOut]
+    deadlines: list[FactoryDeadlineOut]
+
+    @staticmethod
+    def of(view: Any) -> dict[str, Any]:
+        """The output of a ``selectors.FactoryRepairView``."""
+        r = view.repair
+        texts = ("reason", "items", "waybill", "repair_note", "return_waybill")
+        return {
+            "id": r.pk,
+            "ticket_id": r.ticket_id,
+            "number": r.number,
+            "state": r.state,
+            "state_label": str(r.get_state_display()),
+            **{name: "" if view.external else getattr(r, name) for name in texts},
+            "sent_at": r.sent_at,
+            "arrived_at": r.arrived_at,
+            "shipped_back_at": r.shipped_back_at,
+            "received_at": r.received_at,
+            "events": view.events,
+            "deadlines": view.deadlines,
+        }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from aftersales.core import audit
 from aftersales.core.visibility import get_visible, visible
 from aftersales.service.models import Callback, SlaClock, Ticket, WorkOrder
-from aftersales.service.models.ticket import OPEN_STATE_LIST
+from aftersales.service.models.ticket import OPEN_STATE_LIST, PAUSE_STATES
 from aftersales.service.models.work import LIVE_WO_STATES
 
 # an open ticket on the equipment the user may not open: only the fact is told (issue 8 #4)
@@ -206,7 +206,7 @@ def next_due(ticket: Ticket, now: dt.datetime | None = None) -> dict[str, Any] |
         "due_at": c.due_at,
         "minutes_left": left,
         "colour": colour,
-        "paused": ticket.state in ("waiting_customer", "waiting_parts"),
+        "paused": ticket.state in PAUSE_STATES,
     }
 
 
@@ -278,3 +278,63 @@ def callbacks_due(
 
 def audit_history(obj: Any) -> Any:
     return audit.history(obj)
+
+
+@dataclass
+class FactoryRepairView:
+    """One trip to the factory as ``user`` may see it: a customer or a dealer gets the
+    customer-facing milestones (``approvals.audience``) and the round trip's due date only —
+    no reason, note, waybill or name."""
+
+    repair: Any
+    external: bool
+    events: list[dict[str, Any]]
+    deadlines: list[dict[str, Any]]
+
+
+def factory_repairs(
+    user: Any, ticket: Ticket, now: dt.datetime | None = None
+) -> list[FactoryRepairView]:
+    from django.utils.translation import gettext
+
+    from aftersales.approvals import audience
+    from aftersales.approvals.services import deadlines
+    from aftersales.service.models import FactoryRepair
+    from aftersales.service.services.factory import STEP_LABELS
+
+    now = now or timezone.now()
+    external = audience.is_external(user)
+    out = []
+    for r in visible(FactoryRepair, user).filter(ticket=ticket).order_by("sent_at", "id"):
+        r.ticket = ticket
+        history = list(audit.history(r).order_by("at", "id"))
+        if external:
+            events = [
+                {"at": e.at, "who": e.actor_repr, "label": gettext(e.action), "reason": ""}
+                for e in audience.for_user(r, history, user)
+            ]
+        else:
+            events = [
+                {
+                    "at": e.at,
+                    "who": e.actor_repr,
+                    "label": gettext(STEP_LABELS.get(e.verb, "时限超时升级")),
+                    "reason": e.reason,
+                }
+                for e in history
+            ]
+        rows = [
+            {
+                "step": d.step,
+                "label": d.label,
+                "due_at": d.due_at,
+                "done_at": d.done_at,
+                "escalated_at": d.escalated_at,
+                "overdue": d.is_overdue(now),
+                "colour": d.colour(now),
+                "status": d.status_label(now),
+            }
+            for d in audience.deadlines_for(r, deadlines.of(r), user)
+        ]
+        out.append(FactoryRepairView(repair=r, external=external, events=events, deadlines=rows))
+    return out

@@ -9,6 +9,8 @@ from aftersales.service.models.ticket import TicketState as S
 
 STAFF = frozenset({"agent", "coordinator", "team_leader", "manager", "admin"})
 DISPATCHERS = frozenset({"coordinator", "team_leader", "manager", "admin", "agent"})
+# who sends a unit to the factory and records its trip (SPEC §3.3, 返厂维修)
+FACTORY_ROLES = frozenset({"coordinator", "team_leader", "manager", "admin"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,14 @@ TRANSITIONS: dict[str, Transition] = {
             S.RESOLVED,
             set(STAFF),
         ),
+        _t(
+            "send_to_factory",
+            "返厂维修",
+            {S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS, S.REOPENED},
+            S.AT_FACTORY,
+            set(FACTORY_ROLES),
+        ),
+        _t("factory_returned", "返厂件已收回", {S.AT_FACTORY}, S.IN_PROGRESS, set(FACTORY_ROLES)),
         _t("close", "回访后关闭", {S.RESOLVED}, S.CLOSED, set(STAFF)),
         _t("reopen", "重开", {S.RESOLVED, S.CLOSED}, S.REOPENED, set(STAFF) | {"customer"}),
         _t(

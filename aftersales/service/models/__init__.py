@@ -1,5 +1,6 @@
 from aftersales.service.models.callback import Callback, CallbackPlan
 from aftersales.service.models.clock import SlaClock, TicketPause
+from aftersales.service.models.factory import FactoryRepair, FactoryRepairState
 from aftersales.service.models.quote import Quote, QuoteLine
 from aftersales.service.models.report import ReportPart, ReportPhoto, ServiceReport
 from aftersales.service.models.ticket import (
@@ -16,6 +17,8 @@ __all__ = [
     "Callback",
     "CallbackPlan",
     "Channel",
+    "FactoryRepair",
+    "FactoryRepairState",
     "LoanerTask",
     "Quote",
     "QuoteLine",

@@ -56,6 +56,7 @@ class TicketPause(models.Model):
     class Reason(models.TextChoices):
         CUSTOMER = "customer", "等待客户"
         PARTS = "parts", "等待配件"
+        FACTORY = "factory", "返厂维修"
 
     ticket = models.ForeignKey(
         "service.Ticket", on_delete=models.CASCADE, related_name="pauses", verbose_name="报修单"

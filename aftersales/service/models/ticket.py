@@ -43,6 +43,7 @@ class TicketState(models.TextChoices):
     IN_PROGRESS = "in_progress", "处理中"
     WAITING_CUSTOMER = "waiting_customer", "等待客户"
     WAITING_PARTS = "waiting_parts", "等待配件"
+    AT_FACTORY = "at_factory", "返厂维修中"
     RESOLVED = "resolved", "已解决"
     CLOSED = "closed", "已关闭"
     REOPENED = "reopened", "已重开"
@@ -55,7 +56,9 @@ OPEN_STATES = frozenset(
 # a fixed order, so that the queue's filter and the partial index's predicate are identical
 OPEN_STATE_LIST = tuple(sorted(OPEN_STATES))
 ACTIVE_STATES = OPEN_STATES - {TicketState.RESOLVED}
-PAUSE_STATES = frozenset({TicketState.WAITING_CUSTOMER, TicketState.WAITING_PARTS})
+PAUSE_STATES = frozenset(
+    {TicketState.WAITING_CUSTOMER, TicketState.WAITING_PARTS, TicketState.AT_FACTORY}
+)
 
 
 class Ticket(BusinessModel):

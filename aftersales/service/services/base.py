@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -64,8 +65,10 @@ def move(
     reason: str = "",
     payload: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> Ticket:
-    """Apply one transition to a locked ticket (call inside ``transaction.atomic``)."""
+    """Apply one transition to a locked ticket (call inside ``transaction.atomic``);
+    ``now`` is the instant of the change (default: the clock's)."""
     assert transaction.get_connection().in_atomic_block, "move() needs a transaction"
     transition = TRANSITIONS[action]
     if actor is not None:
@@ -88,11 +91,11 @@ def move(
         to_state=ticket.state,
         reason=reason,
         payload=payload or {},
-        at=timezone.now(),
+        at=now or timezone.now(),
     )
     from aftersales.service.services import clocks
 
-    clocks.on_state_change(ticket, before, ticket.state)
+    clocks.on_state_change(ticket, before, ticket.state, now=now)
     return ticket
 
 

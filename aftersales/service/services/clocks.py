@@ -201,15 +201,20 @@ def _apply(clock: SlaClock, state: sla_rules.SlaClockState, now: dt.datetime) ->
     clock.next_check_at = min(upcoming) if open_clock and upcoming else None
 
 
-def on_state_change(ticket: Ticket, before: str, after: str) -> None:
+PAUSE_REASON = {
+    TicketState.WAITING_CUSTOMER: TicketPause.Reason.CUSTOMER,
+    TicketState.WAITING_PARTS: TicketPause.Reason.PARTS,
+    TicketState.AT_FACTORY: TicketPause.Reason.FACTORY,
+}
+
+
+def on_state_change(
+    ticket: Ticket, before: str, after: str, now: dt.datetime | None = None
+) -> None:
     """Called by ``base.move`` inside the transaction of every transition."""
-    now = timezone.now()
+    now = now or timezone.now()
     if after in PAUSE_STATES and before not in PAUSE_STATES:
-        reason = (
-            TicketPause.Reason.PARTS
-            if after == TicketState.WAITING_PARTS
-            else TicketPause.Reason.CUSTOMER
-        )
+        reason = PAUSE_REASON[TicketState(after)]
         TicketPause.objects.create(ticket=ticket, reason=reason, started_at=now)
     if before in PAUSE_STATES and after not in PAUSE_STATES:
         TicketPause.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)

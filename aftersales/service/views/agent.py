@@ -19,23 +19,32 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.roles import ROLE_BY_CODE
+from aftersales.approvals.services import deadlines
 from aftersales.charges.views import collect_context
 from aftersales.core import listfilters
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import Conflict, ValidationFailed
 from aftersales.core.i18n import translated
 from aftersales.service import selectors
-from aftersales.service.models import Callback, Ticket, TicketState, TicketType, WorkOrderState
+from aftersales.service.models import (
+    Callback,
+    FactoryRepair,
+    Ticket,
+    TicketState,
+    TicketType,
+    WorkOrderState,
+)
 from aftersales.service.models.work import LIVE_WO_STATES
 from aftersales.service.services import (
     callbacks,
     clocks,
     dispatch,
+    factory,
     intake,
     lifecycle,
     targets,
     warranty,
 )
-from aftersales.service.transitions import allowed_actions
+from aftersales.service.transitions import FACTORY_ROLES, allowed_actions
 from aftersales.service.views import display
 from aftersales.service.views.common import (
     DISPATCH_ROLES,
@@ -232,6 +241,16 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and has_any(user, frozenset(targets.PLAN_ROLES)),
         "plan_max": Ticket._meta.get_field("solution_plan").max_length,
         "complex_max": Ticket._meta.get_field("complex_reason").max_length,
+        "factory": selectors.factory_repairs(user, t),
+        "can_send_factory": "send_to_factory" in allowed,
+        "can_factory": has_any(user, FACTORY_ROLES),
+        "factory_max": {
+            f.name: f.max_length
+            for f in FactoryRepair._meta.fields
+            if f.get_internal_type() == "CharField"
+        },
+        "repair_days": _duration(factory.REPAIR_RULE),
+        "round_trip_days": _duration(factory.ROUND_TRIP_RULE),
         "can_mark_complex": t.is_open
         and t.severity == Severity.NORMAL
         and t.complex_at is None
@@ -265,7 +284,33 @@ ACTION_MESSAGES = {
     "hand_over": "已移交首问负责人",
     "solution_plan": "解决方案已记录",
     "complex": "已认定为复杂故障，解决时限已调整",
+    "factory_send": "已寄往工厂维修，报修单暂停计时",
+    "factory_arrive": "已记录工厂收到",
+    "factory_ship_back": "已记录工厂修复发回",
+    "factory_receive": "返厂件已收回，恢复处理",
 }
+
+
+DURATIONS = {
+    "working_days": _("%(n)s个工作日"),
+    "calendar_days": _("%(n)s天"),
+    "hours": _("%(n)s小时"),
+}
+
+
+def _duration(code: str) -> str:
+    """A deadline rule's configured duration in the reader's language."""
+    rule = deadlines.rule(code)
+    return str(DURATIONS.get(rule.unit, "%(n)s")) % {"n": rule.amount_text}
+
+
+def _open_repair(user: Any, t: Ticket) -> FactoryRepair:
+    repair = next(
+        (v.repair for v in selectors.factory_repairs(user, t) if v.repair.state != "received"), None
+    )
+    if repair is None:
+        raise Conflict("该报修单没有进行中的返厂维修", code="no_factory_repair")
+    return repair
 
 
 @require_POST
@@ -297,6 +342,23 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
         "complex": lambda: targets.mark_complex(
             actor=user, ticket=t, reason=text(request, "reason")
+        ),
+        "factory_send": lambda: factory.send(
+            actor=user,
+            ticket=t,
+            reason=text(request, "reason"),
+            items=text(request, "items"),
+            waybill=text(request, "waybill"),
+        ),
+        "factory_arrive": lambda: factory.arrive(actor=user, repair=_open_repair(user, t)),
+        "factory_ship_back": lambda: factory.ship_back(
+            actor=user,
+            repair=_open_repair(user, t),
+            note=text(request, "note"),
+            waybill=text(request, "waybill"),
+        ),
+        "factory_receive": lambda: factory.receive(
+            actor=user, repair=_open_repair(user, t), note=text(request, "note")
         ),
     }
     if action not in calls:

@@ -55,6 +55,7 @@ STATE_CSS: dict[str, str] = {
     TicketState.REOPENED: "st-alert",
     TicketState.WAITING_CUSTOMER: "st-wait",
     TicketState.WAITING_PARTS: "st-wait",
+    TicketState.AT_FACTORY: "st-wait",
     TicketState.RESOLVED: "st-done",
     TicketState.CLOSED: "st-done",
     TicketState.CANCELLED: "st-off",

@@ -64,6 +64,7 @@ STEP_OF = {
     TicketState.IN_PROGRESS: 3,
     TicketState.WAITING_CUSTOMER: 3,
     TicketState.WAITING_PARTS: 3,
+    TicketState.AT_FACTORY: 3,
     TicketState.REOPENED: 1,
     TicketState.RESOLVED: 4,
     TicketState.CLOSED: 5,
@@ -233,6 +234,7 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "callbacks": list(visible(Callback, user).filter(ticket=t, state=Callback.State.DUE)),
             "timeline": [i for i in display.timeline_items(selectors.timeline(t)) if i.change],
+            "factory": selectors.factory_repairs(user, t),
             "can_cancel": t.state
             in (
                 "registered",
