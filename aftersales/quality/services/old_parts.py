@@ -3,7 +3,7 @@ report's "keep old part" lines (once per line) or by hand (a return, a dealer's 
 tagged with its number, due back by a date on the deadline engine (the rule
 ``quality.old_part_return``, a dealer's own ``OldPartTerm`` where set), sent back, received at
 a store with its bin, appraised by the technical department: reusable → back into stock by
-the stock app's receipt movement; scrap; supplier's product → the supplier is told and the
+the stock app's intake (``stock.services.intake.old_part_reusable``, once); scrap; supplier's product → the supplier is told and the
 claim followed up on its own deadline until closed.
 
 ``settlement_check`` is the seam the dealers' claim settlement calls: a claim or repair
@@ -299,12 +299,11 @@ def appraise(
     now: dt.datetime | None = None,
 ) -> OldPart:
     """The technical department's appraisal. Reusable: posted into the store it was received
-    at, at its bin, as a receipt of source 旧件鉴定可再用 (once: keyed by the old part).
+    at, at its bin, by the stock app's ``intake.old_part_reusable`` (once per old part).
     Supplier claim: the supplier is told (when an address is known), the quality office
     follows it up on the claim deadline."""
     from aftersales.notifications.services import Recipient
-    from aftersales.stock.models import LotSource
-    from aftersales.stock.services import movements
+    from aftersales.stock.services import intake
 
     now = now or timezone.now()
     if not may_appraise(actor):
@@ -338,28 +337,9 @@ def appraise(
         }
         if action == "claim":
             fields.update(supplier=supplier, supplier_email=email)
-        if action == "restock":
-            if op.warehouse_id is None:
-                raise Conflict("旧件没有接收仓库，不能回库")
-            cost = data.unit_cost if data.unit_cost not in (None, "") else op.part.unit_cost or 0
-            fields["movement"] = movements.receive(
-                actor=actor,
-                warehouse_id=op.warehouse_id,
-                lines=[
-                    movements.ReceiptLine(
-                        part_id=op.part_id,
-                        quantity=op.quantity,
-                        unit_cost=cost,
-                        bin_id=op.bin_id,
-                        received_at=now,
-                    )
-                ],
-                source=LotSource.REUSABLE,
-                reason="旧件鉴定可再用",
-                reference=op.number,
-                source_key=f"old_part:{op.pk}",
-                check=False,
-                now=now,
+        if action == "restock":  # the stock app's intake: once per old part
+            fields["movement"] = intake.old_part_reusable(
+                actor=actor, old_part=op, unit_cost=data.unit_cost, now=now
             )
         # the role check is ``may_appraise`` (a department, not only roles): the move by hand
         workflow.require_visible(op, actor)

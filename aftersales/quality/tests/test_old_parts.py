@@ -288,3 +288,35 @@ def test_register_by_hand_refuses_bad_input_and_writes_nothing(w: dict[str, Any]
         2,
         timezone.localdate() + dt.timedelta(days=15),
     )
+
+
+def test_a_reusable_old_part_goes_into_stock_through_the_intake_exactly_once(
+    w: dict[str, Any],
+) -> None:
+    from aftersales.stock.models import Movement
+    from aftersales.stock.services import intake
+
+    op = the_old_part(repaired(w))
+    with pytest.raises(Conflict, match="接收仓库"):  # never received at a store
+        intake.old_part_reusable(actor=None, old_part=op, now=timezone.now())
+    assert not Movement.objects.exists()
+    op = old_parts.receive(
+        actor=w["keeper"], old_part=op, warehouse_id=w["store"].pk, bin_id=w["bin"].pk
+    )
+    op = old_parts.appraise(
+        actor=w["qd"],
+        old_part=op,
+        data=old_parts.AppraisalInput(disposition="reusable", appraisal="检测正常"),
+    )
+    first = op.movement
+    assert first is not None and first.source_key == f"old_part:{op.pk}"
+    # a retry of the consequence (a re-sent request, a job run twice) posts nothing more
+    for _ in range(2):
+        again = intake.old_part_reusable(
+            actor=None, old_part=op, unit_cost="99.00", now=timezone.now()
+        )
+        assert again.pk == first.pk
+    assert Movement.objects.filter(source_key=f"old_part:{op.pk}").count() == 1
+    level = StockLevel.objects.get()
+    assert (level.quantity, level.bin_id, level.lot.source) == (1, w["bin"].pk, LotSource.REUSABLE)
+    assert level.lot.unit_cost == (op.part.unit_cost or Decimal("0"))  # the first call's cost

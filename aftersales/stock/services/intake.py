@@ -1,5 +1,7 @@
 """Stock that moves as a consequence of another document: an accepted parts-request receipt
-check (SPEC §4.6) puts the request's parts into the after-sales store, once; loading the
+check (SPEC §4.6) puts the request's parts into the after-sales store, once; an old part the
+technical department judged reusable (§6.4) goes back into the store that received it, once;
+loading the
 request for shipment (§4.5, §4.9) takes them out of the store it ships from, once; a finished-goods
 pack borrowed for a part that cannot ship in time (成品借用单, §4.4) leaves the finished-goods
 store for the after-sales store's opened-pack area, and goes back after its QA pass with the
@@ -70,6 +72,43 @@ def parts_received(*, actor: Any, receipt: Any, now: dt.datetime) -> Movement | 
         reason="补件入库检查合格",
         reference=request.number,
         source_key=f"parts_receipt:{receipt.pk}",
+        check=False,
+        now=now,
+    )
+
+
+def old_part_reusable(
+    *, actor: Any, old_part: Any, unit_cost: Any = None, now: dt.datetime
+) -> Movement:
+    """A returned old part appraised reusable (SPEC §6.4): received into the store (and bin)
+    it was received at as a new lot of source 旧件鉴定可再用, at ``unit_cost`` (default the
+    part's unit cost); exactly once per old part (source key ``old_part:<pk>``: a repeat, or
+    a concurrent twin, returns the first movement). ``Conflict`` when the old part was never
+    received at a store."""
+    from aftersales.core.errors import Conflict
+
+    key = f"old_part:{old_part.pk}"
+    if (found := movements.existing(key)) is not None:
+        return found
+    if old_part.warehouse_id is None:
+        raise Conflict("旧件没有接收仓库，不能回库")
+    cost = unit_cost if unit_cost not in (None, "") else old_part.part.unit_cost or 0
+    return movements.receive(
+        actor=actor,
+        warehouse_id=old_part.warehouse_id,
+        lines=[
+            movements.ReceiptLine(
+                part_id=old_part.part_id,
+                quantity=old_part.quantity,
+                unit_cost=cost,
+                bin_id=old_part.bin_id,
+                received_at=now,
+            )
+        ],
+        source=LotSource.REUSABLE,
+        reason="旧件鉴定可再用",
+        reference=old_part.number,
+        source_key=key,
         check=False,
         now=now,
     )
