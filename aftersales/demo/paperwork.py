@@ -14,6 +14,7 @@ from aftersales.customers.models import Customer
 from aftersales.installed_base.models import ProductCategory
 from aftersales.parts.services import requests as parts
 from aftersales.returns.services import applications as returns
+from aftersales.warranty.rules import CauseClass
 
 PARTS_REASONS = (
     "现场更换后备件不足，申请补发",
@@ -21,7 +22,12 @@ PARTS_REASONS = (
     "安装时发现少发配件",
     "客户操作不当损坏，申请购买",
 )
-CAUSES = (("material", None), ("production", None), ("customer_damage", "280.00"))
+# demo analyses: two quality causes (free) and the customer's own (charged, with the amount)
+CAUSES = (
+    (CauseClass.MATERIAL, None),
+    (CauseClass.PRODUCTION, None),
+    (CauseClass.CUSTOMER_DAMAGE, "280.00"),
+)
 
 
 @dataclass

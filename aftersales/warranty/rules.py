@@ -176,16 +176,29 @@ class StartEvent(StrEnum):
 
 
 class CauseClass(StrEnum):
+    """The cause of a failure (故障原因分类) — the one list of the system (ADR 0008): the
+    warranty decision (SPEC §3.2), the service report's classification and the parts
+    request's analysis (SPEC §4.2, ``parts.PartsRequest.cause``) all choose from it. A quality
+    cause is the company's (free); any other is the customer's (charged)."""
+
+    # quality causes: SPEC §3.2 (001 第四篇 二) and §4.2 (001 4.1)
     MANUFACTURING = "manufacturing"
     ASSEMBLY = "assembly"
     MATERIAL = "material"
     INSTALLATION = "installation"
+    DEVELOPMENT = "development"
+    PROCESS = "process"
+    PRODUCTION = "production"
+    # not quality causes
     MISUSE = "misuse"
     WRONG_OPERATION = "wrong_operation"
     UNSTABLE_VOLTAGE = "unstable_voltage"
     MODIFICATION = "modification"
     FORCE_MAJEURE = "force_majeure"
     TRANSPORT_STORAGE = "transport_storage"
+    CUSTOMER_DAMAGE = "customer_damage"
+    DISCOUNTED = "discounted"
+    EXPIRED = "expired"
 
     @property
     def is_quality(self) -> bool:
@@ -197,7 +210,15 @@ class CauseClass(StrEnum):
 
 
 QUALITY_CAUSES = frozenset(
-    {CauseClass.MANUFACTURING, CauseClass.ASSEMBLY, CauseClass.MATERIAL, CauseClass.INSTALLATION}
+    {
+        CauseClass.MANUFACTURING,
+        CauseClass.ASSEMBLY,
+        CauseClass.MATERIAL,
+        CauseClass.INSTALLATION,
+        CauseClass.DEVELOPMENT,
+        CauseClass.PROCESS,
+        CauseClass.PRODUCTION,
+    }
 )
 CAUSE_LABELS: Mapping[CauseClass, str] = MappingProxyType(
     {
@@ -205,13 +226,23 @@ CAUSE_LABELS: Mapping[CauseClass, str] = MappingProxyType(
         CauseClass.ASSEMBLY: "装配",
         CauseClass.MATERIAL: "材料",
         CauseClass.INSTALLATION: "安装",
+        CauseClass.DEVELOPMENT: "开发设计问题",
+        CauseClass.PROCESS: "工艺技术问题",
+        CauseClass.PRODUCTION: "生产过程问题",
         CauseClass.MISUSE: "使用不当",
         CauseClass.WRONG_OPERATION: "操作错误",
         CauseClass.UNSTABLE_VOLTAGE: "电源电压不稳",
         CauseClass.MODIFICATION: "擅自改装",
         CauseClass.FORCE_MAJEURE: "不可抗力",
         CauseClass.TRANSPORT_STORAGE: "运输或储存损坏",
+        CauseClass.CUSTOMER_DAMAGE: "客户自身原因损坏",
+        CauseClass.DISCOUNTED: "公司折价处理产品",
+        CauseClass.EXPIRED: "超过保质期",
     }
+)
+# (value, label) in the list's order, for model fields and forms
+CAUSE_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (cause.value, label) for cause, label in CAUSE_LABELS.items()
 )
 
 

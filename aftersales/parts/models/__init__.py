@@ -2,8 +2,6 @@ from aftersales.parts.models.closing import ClosingItem, ClosingRun, MonthlyAnal
 from aftersales.parts.models.request import (
     CLOSED_STATES,
     OUTSTANDING_STATES,
-    QUALITY_CAUSES,
-    Cause,
     ChargeType,
     Group,
     PartsRequest,
@@ -24,9 +22,7 @@ from aftersales.parts.models.store import PartsReceipt, Supplier
 __all__ = [
     "CLOSED_STATES",
     "OUTSTANDING_STATES",
-    "QUALITY_CAUSES",
     "BorrowingState",
-    "Cause",
     "ChargeType",
     "ClosingItem",
     "ClosingRun",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.warranty.rules import CAUSE_CHOICES
 
 
 class Source(models.TextChoices):
@@ -18,21 +19,6 @@ class Source(models.TextChoices):
 class ChargeType(models.TextChoices):
     FREE = "free", "免费补件"
     CHARGED = "charged", "收费补件"
-
-
-class Cause(models.TextChoices):
-    """Analysis of the reason (001 4.1): quality causes are free, the customer's are charged."""
-
-    DEVELOPMENT = "development", "开发设计问题"
-    PROCESS = "process", "工艺技术问题"
-    MATERIAL = "material", "原材料问题"
-    PRODUCTION = "production", "生产过程问题"
-    CUSTOMER_DAMAGE = "customer_damage", "客户自身原因损坏"
-    DISCOUNTED = "discounted", "公司折价处理产品"
-    EXPIRED = "expired", "超过保质期"
-
-
-QUALITY_CAUSES = frozenset({Cause.DEVELOPMENT, Cause.PROCESS, Cause.MATERIAL, Cause.PRODUCTION})
 
 
 class Group(models.TextChoices):
@@ -106,7 +92,8 @@ class PartsRequest(BusinessModel):
         verbose_name="申请人",
     )
     # 4.1 analysis
-    cause = models.CharField("原因分析", max_length=20, choices=Cause.choices, blank=True)
+    # analysis of the reason (001 4.1) on the one list of causes, warranty.rules (ADR 0008)
+    cause = models.CharField("原因分析", max_length=20, choices=CAUSE_CHOICES, blank=True)
     charge_type = models.CharField(
         "收费类型", max_length=10, choices=ChargeType.choices, blank=True, db_index=True
     )

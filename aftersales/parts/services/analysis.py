@@ -17,7 +17,6 @@ from aftersales.core import audit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.parts.models import (
-    Cause,
     ChargeType,
     ClosingItem,
     Group,
@@ -27,6 +26,7 @@ from aftersales.parts.models import (
     ReviewState,
 )
 from aftersales.parts.transitions import ANALYSIS_ROLES, REVIEW
+from aftersales.warranty.rules import CauseClass
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -68,7 +68,7 @@ def figures(month: dt.date) -> dict[str, Any]:
         "month": f"{month:%Y-%m}",
         "requests": reqs.count(),
         "quantity": lines.aggregate(q=Sum("quantity"))["q"] or 0,
-        "by_cause": {Cause(k).label: v for k, v in sorted(by_cause.items())},
+        "by_cause": {CauseClass(k).label: v for k, v in sorted(by_cause.items())},
         "free": by_charge.get(ChargeType.FREE, 0),
         "charged": by_charge.get(ChargeType.CHARGED, 0),
         "charged_amount": str((charged or Decimal("0")).quantize(Decimal("0.01"))),

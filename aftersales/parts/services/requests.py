@@ -22,8 +22,6 @@ from aftersales.core.numbering import next_number
 from aftersales.core.visibility import get_visible
 from aftersales.customers.models import Customer
 from aftersales.parts.models import (
-    QUALITY_CAUSES,
-    Cause,
     ChargeType,
     Group,
     PartsRequest,
@@ -32,6 +30,7 @@ from aftersales.parts.models import (
 )
 from aftersales.parts.services.base import lock_request, move, notify_roles
 from aftersales.parts.transitions import CREATE_ROLES
+from aftersales.warranty.rules import QUALITY_CAUSES, CauseClass
 
 PROMISE_RULE = "parts.promise_max"  # 001 4.1: 交付日期最长时间不超过15天 (a DeadlineRule)
 RELEASE_GROUPS = (Group.PARTS_GROUP, Group.PURCHASING)
@@ -160,7 +159,7 @@ def analyse(
     """4.1 Quality causes → free; the customer's own cause, discounted goods, out of shelf
     life → charged, with the amount."""
     now = now or timezone.now()
-    if cause not in Cause.values:
+    if cause not in {c.value for c in CauseClass}:
         raise ValidationFailed("请选择补件原因分析结论", field="cause")
     free = cause in QUALITY_CAUSES
     if free:

@@ -36,7 +36,6 @@ from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
 from aftersales.parts import selectors
 from aftersales.parts.models import (
-    Cause,
     ChargeType,
     PartsRequest,
     PartsRequestState,
@@ -46,6 +45,7 @@ from aftersales.parts.models import (
 from aftersales.parts.services import fulfilment, requests, shipping
 from aftersales.parts.transitions import REQUEST
 from aftersales.parts.views.common import STATE_CSS, is_staff
+from aftersales.warranty.rules import CAUSE_CHOICES
 
 PAGE_SIZE = 20
 
@@ -187,7 +187,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "css": STATE_CSS.get(r.state, ""),
         "allowed": allowed,
         "timeline": timeline(r, REQUEST, PartsRequestState, request.user),
-        "causes": translated(Cause.choices),
+        "causes": translated(CAUSE_CHOICES),
         "suppliers": [(Supplier.PARTS_GROUP, "补配组"), (Supplier.OUTSOURCED, "外协厂")],
         "staff": is_staff(request.user),
         "can_receive": is_staff(request.user)

@@ -9,7 +9,7 @@ from aftersales.core.i18n import translated
 from aftersales.service.models import TicketState, WorkOrderState
 from aftersales.service.models.report import Responsibility
 from aftersales.service.transitions import TRANSITIONS
-from aftersales.warranty.rules import CAUSE_LABELS
+from aftersales.warranty.rules import CAUSE_CHOICES as RULE_CAUSES
 
 VERB_LABELS: dict[str, str] = {
     "ticket_create": "登记报修",
@@ -40,7 +40,7 @@ VERB_LABELS: dict[str, str] = {
     "loaner_task": "需提供备用机",
 }
 
-CAUSE_CHOICES: list[tuple[str, str]] = [(c.value, label) for c, label in CAUSE_LABELS.items()]
+CAUSE_CHOICES: list[tuple[str, str]] = list(RULE_CAUSES)
 RESPONSIBILITY_CHOICES: list[tuple[str, str]] = translated(Responsibility.choices)
 OUTCOME_CHOICES: list[tuple[str, str]] = [
     ("free", "免费（配件、人工、差旅全免）"),
