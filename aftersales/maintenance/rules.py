@@ -19,14 +19,33 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Recurrence(StrEnum):
+    """How often a plan falls due: the one list (``maintenance.models.Recurrence``, the
+    plan's field choices, is built from it)."""
+
     WEEKLY = "weekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     HALF_YEARLY = "half_yearly"
     YEARLY = "yearly"
+
+    @property
+    def label(self) -> str:
+        return RECURRENCE_LABELS[self]
+
+
+RECURRENCE_LABELS = MappingProxyType(
+    {
+        Recurrence.WEEKLY: "每周",
+        Recurrence.MONTHLY: "每月",
+        Recurrence.QUARTERLY: "每季度",
+        Recurrence.HALF_YEARLY: "每半年",
+        Recurrence.YEARLY: "每年",
+    }
+)
 
 
 MONTHS_PER_UNIT = {
@@ -172,8 +191,18 @@ def occurrences(
 
 
 class ItemKind(StrEnum):
+    """A checklist item's kind: the one list (``maintenance.models.ItemKind`` is built from
+    it)."""
+
     CHECK = "check"  # pass / fail
     VALUE = "value"  # a measured number against an expected range
+
+    @property
+    def label(self) -> str:
+        return ITEM_KIND_LABELS[self]
+
+
+ITEM_KIND_LABELS = MappingProxyType({ItemKind.CHECK: "合格/不合格", ItemKind.VALUE: "测量值"})
 
 
 class Outcome(StrEnum):

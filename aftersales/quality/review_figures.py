@@ -31,13 +31,13 @@ from aftersales.quality.models import (
     Complainant,
     Complaint,
     ComplaintCategory,
+    ComplaintFinding,
     ComplaintState,
     CorrectiveAction,
     Disposition,
     OldPart,
     PersonIssue,
     QualityWarning,
-    Severity,
     WindowKind,
 )
 from aftersales.service.models import ServiceReport
@@ -89,7 +89,7 @@ def _complaints(month: dt.date, end: dt.datetime) -> dict[str, Any]:
         name: dict(qs.values_list(name).annotate(n=Count("id")).order_by())
         for name in ("category", "severity", "complainant")
     }
-    severity = dict(Severity.choices)
+    severity = dict(ComplaintFinding.choices)
     products: Counter[tuple[str, str]] = Counter()
     for model_code, model_name, part_code, part_name in qs.values_list(
         "equipment__model__code", "equipment__model__name", "part__code", "part__name"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.maintenance import rules
 
-
-class ItemKind(models.TextChoices):
-    CHECK = "check", "合格/不合格"
-    VALUE = "value", "测量值"
+# the field's choices, built from the one list of the checklist rules
+ItemKind = models.TextChoices(  # type: ignore[call-overload]
+    "ItemKind", [(k.name, (k.value, k.label)) for k in rules.ItemKind]
+)
 
 
 class ChecklistTemplate(BusinessModel):

@@ -6,14 +6,12 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.maintenance import rules
 
-
-class Recurrence(models.TextChoices):
-    WEEKLY = "weekly", "每周"
-    MONTHLY = "monthly", "每月"
-    QUARTERLY = "quarterly", "每季度"
-    HALF_YEARLY = "half_yearly", "每半年"
-    YEARLY = "yearly", "每年"
+# the field's choices, built from the one list of the planning rules
+Recurrence = models.TextChoices(  # type: ignore[call-overload]
+    "Recurrence", [(r.name, (r.value, r.label)) for r in rules.Recurrence]
+)
 
 
 class PlanKind(models.TextChoices):

@@ -11,9 +11,9 @@ from aftersales.quality.models.complaint import (
     Complaint,
     ComplaintCategory,
     ComplaintChannel,
+    ComplaintFinding,
     ComplaintState,
     PersonIssue,
-    Severity,
 )
 from aftersales.quality.models.old_part import (
     BACK_STATES,
@@ -54,6 +54,7 @@ __all__ = [
     "Complaint",
     "ComplaintCategory",
     "ComplaintChannel",
+    "ComplaintFinding",
     "ComplaintState",
     "CorrectiveAction",
     "Disposition",
@@ -67,7 +68,6 @@ __all__ = [
     "QualityWarning",
     "ReviewAction",
     "ReviewState",
-    "Severity",
     "WarningFault",
     "WarningState",
     "WarningThreshold",

@@ -47,7 +47,10 @@ class PersonIssue(models.TextChoices):
     REPEAT_REPAIR = "repeat_repair", "重复维修"
 
 
-class Severity(models.TextChoices):
+class ComplaintFinding(models.TextChoices):
+    """The investigation's conclusion on a complaint (stored in ``Complaint.severity``):
+    not a ticket's severity, which is ``sla.rules.Severity``."""
+
     MINOR = "minor", "一般投诉"
     SERIOUS = "serious", "重大投诉"
     NOT_OUR_FAULT = "not_our_fault", "非我方责任"
@@ -131,7 +134,9 @@ class Complaint(BusinessModel):
     production_line = models.CharField("生产线", max_length=40, blank=True)
     production_people = models.CharField("生产人员", max_length=100, blank=True)
     production_date = models.DateField("生产日期", null=True, blank=True)
-    severity = models.CharField("调查结论", max_length=15, choices=Severity.choices, blank=True)
+    severity = models.CharField(
+        "调查结论", max_length=15, choices=ComplaintFinding.choices, blank=True
+    )
     investigated_at = models.DateTimeField("调查时间", null=True, blank=True)
     investigated_by = _user("调查人")
     # serious: the complaint handling form (internal until agreed)

@@ -32,8 +32,8 @@ from aftersales.quality.models import (
     Complaint,
     ComplaintCategory,
     ComplaintChannel,
+    ComplaintFinding,
     PersonIssue,
-    Severity,
 )
 from aftersales.quality.services import notices
 from aftersales.quality.transitions import COMPLAINT, REGISTER_ROLES, REPLIERS
@@ -341,14 +341,14 @@ def investigate(
     now = now or timezone.now()
     may(actor, "investigate")
     cause = inputs.text(data.cause, field="cause", label="原因分析")
-    if data.severity not in Severity.values:
+    if data.severity not in ComplaintFinding.values:
         raise ValidationFailed("请选择调查结论：一般投诉、重大投诉或非我方责任", field="severity")
     dept = None
     if data.responsible_department_id is not None:
         dept = Department.objects.active().filter(pk=data.responsible_department_id).first()
         if dept is None:
             raise NotFound("责任部门不存在", field="responsible_department_id")
-    elif data.severity != Severity.NOT_OUR_FAULT:
+    elif data.severity != ComplaintFinding.NOT_OUR_FAULT:
         raise ValidationFailed("请选择责任部门", field="responsible_department_id")
     made = (
         inputs.date(data.production_date, field="production_date", label="生产日期")
@@ -383,7 +383,7 @@ def investigate(
         )
         if c.staff_member_id and data.person_accountable is not None:
             _settle_fact(c, accountable=data.person_accountable, actor=actor, now=now)
-        if c.severity == Severity.SERIOUS:
+        if c.severity == ComplaintFinding.SERIOUS:
             from aftersales.quality.services import capa
 
             capa.draft_from_complaint(c, actor=actor, now=now)
@@ -439,9 +439,9 @@ def feed_back(
     with transaction.atomic():
         c = lock(complaint)
         workflow.require_visible(c, actor)
-        if c.severity == Severity.SERIOUS:
+        if c.severity == ComplaintFinding.SERIOUS:
             raise ValidationFailed("重大投诉须经处理单部门审批后才能结案", field="severity")
-        if c.severity == Severity.NOT_OUR_FAULT:
+        if c.severity == ComplaintFinding.NOT_OUR_FAULT:
             raise ValidationFailed("非我方责任的投诉须依鉴定结果答复", field="severity")
         move(
             c,
@@ -478,7 +478,10 @@ def submit_handling(
     with transaction.atomic():
         c = lock(complaint)
         workflow.require_visible(c, actor)
-        if c.severity != Severity.SERIOUS and c.state in COMPLAINT["submit_handling"].sources:
+        if (
+            c.severity != ComplaintFinding.SERIOUS
+            and c.state in COMPLAINT["submit_handling"].sources
+        ):
             raise ValidationFailed("只有重大投诉需要填写投诉处理单", field="severity")
         move(
             c,
@@ -545,7 +548,7 @@ def explain(
     with transaction.atomic():
         c = lock(complaint)
         workflow.require_visible(c, actor)
-        if c.severity != Severity.NOT_OUR_FAULT and c.state in COMPLAINT["explain"].sources:
+        if c.severity != ComplaintFinding.NOT_OUR_FAULT and c.state in COMPLAINT["explain"].sources:
             raise ValidationFailed(
                 "调查结论不是“非我方责任”，不能按鉴定结果答复结案", field="severity"
             )

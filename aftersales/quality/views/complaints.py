@@ -41,10 +41,10 @@ from aftersales.quality.models import (
     Complaint,
     ComplaintCategory,
     ComplaintChannel,
+    ComplaintFinding,
     ComplaintState,
     CorrectiveAction,
     PersonIssue,
-    Severity,
 )
 from aftersales.quality.services import complaints
 from aftersales.quality.transitions import COMPLAINT
@@ -106,7 +106,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
                 *translated(ComplaintState.choices),
             ],
             "categories": translated(ComplaintCategory.choices),
-            "severities": translated(Severity.choices) if staff else [],
+            "severities": translated(ComplaintFinding.choices) if staff else [],
             "customers": visible(Customer, request.user).order_by("name")[:500],
             "dealers": visible(Dealer, request.user).order_by("name")[:200] if staff else [],
             "staff": staff,
@@ -231,7 +231,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "timeline": timeline(c, COMPLAINT, ComplaintState, request.user),
             "departments": Department.objects.active().order_by("code"),
-            "severities": translated(Severity.choices),
+            "severities": translated(ComplaintFinding.choices),
             "staff": staff,
             # the corrective action a serious complaint opened (internal, like the cause)
             "capas": list(CorrectiveAction.objects.filter(complaint=c).order_by("id"))
