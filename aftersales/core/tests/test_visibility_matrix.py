@@ -89,7 +89,7 @@ CREATES = re.compile(
     r"dispatch/plans|kb/articles|kb/cases|stock/warehouses|stock/bins|stock/receipts|stock/issues|"
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
     r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans|"
-    r"quality/capa|warranty-cards|warranty-cards/import|dealer-tasks|dealer-claims|"
+    r"quality/capa|quality/reviews|warranty-cards|warranty-cards/import|dealer-tasks|dealer-claims|"
     r"settlement-notices|expense-claims|stocking-seasons|stocking-plans)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
@@ -293,6 +293,30 @@ def stocking_of_a(w: dict[str, Any]) -> Any:
     return stocking.submit(actor=w["dealer1"], plan_id=plan.pk)
 
 
+def review_of_a(docs: Any, complaint: Any) -> Any:
+    """The monthly quality review of the month of A's complaint, with an action (its
+    figures name A's complaint and customer's complaint counts)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aftersales.quality.services import reviews
+
+    month = timezone.localdate(complaint.registered_at).replace(day=1)
+    end = (month + dt.timedelta(days=32)).replace(day=1)
+    after = timezone.make_aware(dt.datetime.combine(end, dt.time(9)))
+    review = reviews.open_review(actor=docs.qd, month=month, now=after)
+    reviews.add_action(
+        actor=docs.qd,
+        review=review,
+        description="ORGA机密改进措施",
+        owner_id=docs.tech_rep.id,
+        due_date=end + dt.timedelta(days=30),
+        now=after,
+    )
+    return review
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -328,6 +352,7 @@ def build_org_a() -> dict[str, Any]:
     [warning] = quality_warnings.scan()  # the filed report of A's equipment
     m_contract, m_plan, m_visit = maintenance_of_a(w)
     receipt, expense = money_of_a(w, tk, wo, quote)
+    review = review_of_a(docs, complaint)
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -353,6 +378,7 @@ def build_org_a() -> dict[str, Any]:
         "quality/capa": CorrectiveAction.objects.get(warning=warning),  # the one it drafted
         # the filed warranty report's "keep old part" line (A's dealer and technician)
         "quality/old-parts": OldPart.objects.get(ticket=tk),
+        "quality/reviews": review,  # company-internal: every foreign user gets 404
         "stock/counts": count_of_a(w["tech"], van),
         "maintenance/plans": m_plan,
         "maintenance/visits": m_visit,
