@@ -1,6 +1,13 @@
-"""REST API of complaints (投诉): thin endpoints over the services and selectors. Every
-complaint is looked up through the user's visibility first (others' 404)."""
+"""REST API of the quality loop (complaints, warnings, old parts, CAPA, monthly reviews):
+thin endpoints over the services and selectors. Every document is looked up through the
+user's visibility first (others' 404).
 
+The steps of a document share one shape — load it as the user may see it, run one service
+with the typed body, answer the document again — and are registered by ``step`` from one
+table per document; each keeps its own input schema (the endpoint's annotation, so OpenAPI
+shows it), its summary and its operation id."""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -58,6 +65,38 @@ from aftersales.quality.transitions import CAPA, COMPLAINT, OLD_PART, REVIEW
 
 router = Router(tags=["质量"])
 
+Loader = Callable[[HttpRequest, int], Any]
+Call = Callable[[Any, Any, Any], object]  # (actor, document, body) → the service's result
+
+
+def step(
+    path: str,
+    body: Any,
+    *,
+    name: str,
+    summary: str,
+    response: Any,
+    load: Loader,
+    call: Call,
+    answer: Loader,
+) -> None:
+    """POST ``path`` (``…/{int:pk}/…``): ``load`` the document (404 when the user may not see
+    it), ``call`` the service with the request's user, the document and the body of schema
+    ``body`` (``None``: no body), then ``answer`` with the document as the user sees it.
+    ``name`` is the endpoint's function name (its OpenAPI operation id)."""
+
+    def bare(request: HttpRequest, pk: int) -> Any:
+        call(request.user, load(request, pk), None)
+        return answer(request, pk)
+
+    def with_body(request: HttpRequest, pk: int, payload: body) -> Any:  # type: ignore[valid-type]
+        call(request.user, load(request, pk), payload)
+        return answer(request, pk)
+
+    endpoint: Callable[..., Any] = bare if body is None else with_body
+    endpoint.__name__ = endpoint.__qualname__ = name
+    router.post(path, response=response, summary=summary)(endpoint)
+
 
 def _get(request: HttpRequest, pk: int) -> Complaint:
     return selectors.complaint_detail(request.user, pk)
@@ -109,70 +148,6 @@ def list_complaints(
 
 @router.get("/complaints/{int:pk}", response=ComplaintDetailOut, summary="投诉单详情")
 def get_complaint(request: HttpRequest, pk: int) -> Any:
-    return detail(request, pk)
-
-
-@router.post(
-    "/complaints/{int:pk}/reply",
-    response=ComplaintDetailOut,
-    summary="书面答复/处理意见（24小时内）",
-)
-def reply(request: HttpRequest, pk: int, payload: ComplaintReplyIn) -> Any:
-    complaints.reply(actor=request.user, complaint=_get(request, pk), **payload.dict())
-    return detail(request, pk)
-
-
-@router.post(
-    "/complaints/{int:pk}/investigate", response=ComplaintDetailOut, summary="记录调查结果"
-)
-def investigate(request: HttpRequest, pk: int, payload: ComplaintInvestigateIn) -> Any:
-    complaints.investigate(
-        actor=request.user,
-        complaint=_get(request, pk),
-        data=complaints.InvestigationInput(**payload.dict()),
-    )
-    return detail(request, pk)
-
-
-@router.post(
-    "/complaints/{int:pk}/feed-back", response=ComplaintDetailOut, summary="一般投诉：反馈结案"
-)
-def feed_back(request: HttpRequest, pk: int, payload: ComplaintFeedbackIn) -> Any:
-    complaints.feed_back(actor=request.user, complaint=_get(request, pk), feedback=payload.feedback)
-    return detail(request, pk)
-
-
-@router.post(
-    "/complaints/{int:pk}/handling",
-    response=ComplaintDetailOut,
-    summary="重大投诉：处理单提交部门审批",
-)
-def handling(request: HttpRequest, pk: int, payload: ComplaintHandlingIn) -> Any:
-    complaints.submit_handling(actor=request.user, complaint=_get(request, pk), **payload.dict())
-    return detail(request, pk)
-
-
-@router.post(
-    "/complaints/{int:pk}/close", response=ComplaintDetailOut, summary="按批准方案处理完毕结案"
-)
-def close(request: HttpRequest, pk: int, payload: ComplaintFeedbackIn) -> Any:
-    complaints.close(actor=request.user, complaint=_get(request, pk), feedback=payload.feedback)
-    return detail(request, pk)
-
-
-@router.post(
-    "/complaints/{int:pk}/explain",
-    response=ComplaintDetailOut,
-    summary="非我方责任：依鉴定结果答复",
-)
-def explain(request: HttpRequest, pk: int, payload: ComplaintExplainIn) -> Any:
-    complaints.explain(actor=request.user, complaint=_get(request, pk), **payload.dict())
-    return detail(request, pk)
-
-
-@router.post("/complaints/{int:pk}/cancel", response=ComplaintDetailOut, summary="撤销投诉")
-def cancel(request: HttpRequest, pk: int, payload: ComplaintCancelIn) -> Any:
-    complaints.cancel(actor=request.user, complaint=_get(request, pk), reason=payload.reason)
     return detail(request, pk)
 
 
@@ -297,60 +272,6 @@ def get_old_part(request: HttpRequest, pk: int) -> Any:
     return old_part_payload(request, pk)
 
 
-@router.post("/quality/old-parts/{int:pk}/ship", response=OldPartDetailOut, summary="寄回旧件")
-def ship_old_part(request: HttpRequest, pk: int, payload: OldPartShipIn) -> Any:
-    o = selectors.old_part_detail(request.user, pk)
-    old_parts.ship(actor=request.user, old_part=o, waybill=payload.waybill)
-    return old_part_payload(request, pk)
-
-
-@router.post(
-    "/quality/old-parts/{int:pk}/receive", response=OldPartDetailOut, summary="旧件入库（库位）"
-)
-def receive_old_part(request: HttpRequest, pk: int, payload: OldPartReceiveIn) -> Any:
-    o = selectors.old_part_detail(request.user, pk)
-    old_parts.receive(actor=request.user, old_part=o, **payload.dict())
-    return old_part_payload(request, pk)
-
-
-@router.post(
-    "/quality/old-parts/{int:pk}/appraise",
-    response=OldPartDetailOut,
-    summary="技术鉴定：可再用（回库）、报废、供应商索赔",
-)
-def appraise_old_part(request: HttpRequest, pk: int, payload: OldPartAppraiseIn) -> Any:
-    o = selectors.old_part_detail(request.user, pk)
-    old_parts.appraise(
-        actor=request.user, old_part=o, data=old_parts.AppraisalInput(**payload.dict())
-    )
-    return old_part_payload(request, pk)
-
-
-@router.post(
-    "/quality/old-parts/{int:pk}/close-claim", response=OldPartDetailOut, summary="供应商索赔完结"
-)
-def close_old_part_claim(request: HttpRequest, pk: int, payload: OldPartCloseClaimIn) -> Any:
-    o = selectors.old_part_detail(request.user, pk)
-    old_parts.close_claim(actor=request.user, old_part=o, result=payload.claim_result)
-    return old_part_payload(request, pk)
-
-
-@router.post("/quality/old-parts/{int:pk}/waive", response=OldPartDetailOut, summary="旧件免返回")
-def waive_old_part(request: HttpRequest, pk: int, payload: OldPartWaiveIn) -> Any:
-    o = selectors.old_part_detail(request.user, pk)
-    old_parts.waive(actor=request.user, old_part=o, reason=payload.waive_reason)
-    return old_part_payload(request, pk)
-
-
-@router.post(
-    "/quality/warnings/{int:pk}/close", response=QualityWarningDetailOut, summary="关闭质量预警"
-)
-def close_warning(request: HttpRequest, pk: int, payload: WarningCloseIn) -> Any:
-    w = selectors.warning_detail(request.user, pk)
-    warnings.close(actor=request.user, warning=w, note=payload.close_note)
-    return warning_payload(request, pk)
-
-
 # ---------------------------------------------------------------- CAPA
 
 
@@ -379,40 +300,6 @@ def create_capa(request: HttpRequest, payload: CapaIn) -> Any:
 
 @router.get("/quality/capa/{int:pk}", response=CapaDetailOut, summary="纠正预防措施详情")
 def get_capa(request: HttpRequest, pk: int) -> Any:
-    return capa_payload(request, pk)
-
-
-@router.post("/quality/capa/{int:pk}/plan", response=CapaDetailOut, summary="制定原因与措施")
-def plan_capa(request: HttpRequest, pk: int, payload: CapaPlanIn) -> Any:
-    a = selectors.capa_detail(request.user, pk)
-    capa.plan(actor=request.user, capa=a, **payload.dict())
-    return capa_payload(request, pk)
-
-
-@router.post(
-    "/quality/capa/{int:pk}/submit", response=CapaDetailOut, summary="实施完毕，提交效果验证"
-)
-def submit_capa(request: HttpRequest, pk: int, payload: CapaSubmitIn) -> Any:
-    a = selectors.capa_detail(request.user, pk)
-    capa.submit(actor=request.user, capa=a, done_note=payload.done_note)
-    return capa_payload(request, pk)
-
-
-@router.post(
-    "/quality/capa/{int:pk}/verify",
-    response=CapaDetailOut,
-    summary="效果验证（责任人、提交人以外）：有效关闭 / 无效重新打开",
-)
-def verify_capa(request: HttpRequest, pk: int, payload: CapaVerifyIn) -> Any:
-    a = selectors.capa_detail(request.user, pk)
-    capa.verify(actor=request.user, capa=a, **payload.dict())
-    return capa_payload(request, pk)
-
-
-@router.post("/quality/capa/{int:pk}/cancel", response=CapaDetailOut, summary="撤销")
-def cancel_capa(request: HttpRequest, pk: int, payload: CapaCancelIn) -> Any:
-    a = selectors.capa_detail(request.user, pk)
-    capa.cancel(actor=request.user, capa=a, reason=payload.cancel_reason)
     return capa_payload(request, pk)
 
 
@@ -450,15 +337,6 @@ def get_review(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/quality/reviews/{int:pk}/conclusions", response=ReviewDetailOut, summary="记录评审结论"
-)
-def review_conclusions(request: HttpRequest, pk: int, payload: ReviewConclusionsIn) -> Any:
-    r = selectors.review_detail(request.user, pk)
-    reviews.record_conclusions(actor=request.user, review=r, conclusions=payload.conclusions)
-    return review_payload(request, pk)
-
-
-@router.post(
     "/quality/reviews/{int:pk}/actions",
     response={201: ReviewDetailOut},
     summary="登记改进措施（负责人、完成期限）",
@@ -467,6 +345,226 @@ def review_add_action(request: HttpRequest, pk: int, payload: ReviewActionIn) ->
     r = selectors.review_detail(request.user, pk)
     reviews.add_action(actor=request.user, review=r, **payload.dict())
     return 201, review_payload(request, pk)
+
+
+# ---------------------------------------------------------------- the documents' steps
+
+
+def _warning(request: HttpRequest, pk: int) -> Any:
+    return selectors.warning_detail(request.user, pk)
+
+
+def _old_part(request: HttpRequest, pk: int) -> Any:
+    return selectors.old_part_detail(request.user, pk)
+
+
+def _capa(request: HttpRequest, pk: int) -> Any:
+    return selectors.capa_detail(request.user, pk)
+
+
+def _review(request: HttpRequest, pk: int) -> Any:
+    return selectors.review_detail(request.user, pk)
+
+
+# per document: its path, how it is loaded and answered, its detail schema, and its steps
+# (path after the document's, body schema, function name = operation id, summary, service)
+STEPS: list[tuple[str, Loader, Loader, Any, list[tuple[str, Any, str, str, Call]]]] = [
+    (
+        "/complaints/{int:pk}",
+        _get,
+        detail,
+        ComplaintDetailOut,
+        [
+            (
+                "reply",
+                ComplaintReplyIn,
+                "reply",
+                "书面答复/处理意见（24小时内）",
+                lambda u, c, p: complaints.reply(actor=u, complaint=c, **p.dict()),
+            ),
+            (
+                "investigate",
+                ComplaintInvestigateIn,
+                "investigate",
+                "记录调查结果",
+                lambda u, c, p: complaints.investigate(
+                    actor=u, complaint=c, data=complaints.InvestigationInput(**p.dict())
+                ),
+            ),
+            (
+                "feed-back",
+                ComplaintFeedbackIn,
+                "feed_back",
+                "一般投诉：反馈结案",
+                lambda u, c, p: complaints.feed_back(actor=u, complaint=c, feedback=p.feedback),
+            ),
+            (
+                "handling",
+                ComplaintHandlingIn,
+                "handling",
+                "重大投诉：处理单提交部门审批",
+                lambda u, c, p: complaints.submit_handling(actor=u, complaint=c, **p.dict()),
+            ),
+            (
+                "close",
+                ComplaintFeedbackIn,
+                "close",
+                "按批准方案处理完毕结案",
+                lambda u, c, p: complaints.close(actor=u, complaint=c, feedback=p.feedback),
+            ),
+            (
+                "explain",
+                ComplaintExplainIn,
+                "explain",
+                "非我方责任：依鉴定结果答复",
+                lambda u, c, p: complaints.explain(actor=u, complaint=c, **p.dict()),
+            ),
+            (
+                "cancel",
+                ComplaintCancelIn,
+                "cancel",
+                "撤销投诉",
+                lambda u, c, p: complaints.cancel(actor=u, complaint=c, reason=p.reason),
+            ),
+        ],
+    ),
+    (
+        "/quality/warnings/{int:pk}",
+        _warning,
+        warning_payload,
+        QualityWarningDetailOut,
+        [
+            (
+                "close",
+                WarningCloseIn,
+                "close_warning",
+                "关闭质量预警",
+                lambda u, w, p: warnings.close(actor=u, warning=w, note=p.close_note),
+            ),
+        ],
+    ),
+    (
+        "/quality/old-parts/{int:pk}",
+        _old_part,
+        old_part_payload,
+        OldPartDetailOut,
+        [
+            (
+                "ship",
+                OldPartShipIn,
+                "ship_old_part",
+                "寄回旧件",
+                lambda u, o, p: old_parts.ship(actor=u, old_part=o, waybill=p.waybill),
+            ),
+            (
+                "receive",
+                OldPartReceiveIn,
+                "receive_old_part",
+                "旧件入库（库位）",
+                lambda u, o, p: old_parts.receive(actor=u, old_part=o, **p.dict()),
+            ),
+            (
+                "appraise",
+                OldPartAppraiseIn,
+                "appraise_old_part",
+                "技术鉴定：可再用（回库）、报废、供应商索赔",
+                lambda u, o, p: old_parts.appraise(
+                    actor=u, old_part=o, data=old_parts.AppraisalInput(**p.dict())
+                ),
+            ),
+            (
+                "close-claim",
+                OldPartCloseClaimIn,
+                "close_old_part_claim",
+                "供应商索赔完结",
+                lambda u, o, p: old_parts.close_claim(actor=u, old_part=o, result=p.claim_result),
+            ),
+            (
+                "waive",
+                OldPartWaiveIn,
+                "waive_old_part",
+                "旧件免返回",
+                lambda u, o, p: old_parts.waive(actor=u, old_part=o, reason=p.waive_reason),
+            ),
+        ],
+    ),
+    (
+        "/quality/capa/{int:pk}",
+        _capa,
+        capa_payload,
+        CapaDetailOut,
+        [
+            (
+                "plan",
+                CapaPlanIn,
+                "plan_capa",
+                "制定原因与措施",
+                lambda u, a, p: capa.plan(actor=u, capa=a, **p.dict()),
+            ),
+            (
+                "submit",
+                CapaSubmitIn,
+                "submit_capa",
+                "实施完毕，提交效果验证",
+                lambda u, a, p: capa.submit(actor=u, capa=a, done_note=p.done_note),
+            ),
+            (
+                "verify",
+                CapaVerifyIn,
+                "verify_capa",
+                "效果验证（责任人、提交人以外）：有效关闭 / 无效重新打开",
+                lambda u, a, p: capa.verify(actor=u, capa=a, **p.dict()),
+            ),
+            (
+                "cancel",
+                CapaCancelIn,
+                "cancel_capa",
+                "撤销",
+                lambda u, a, p: capa.cancel(actor=u, capa=a, reason=p.cancel_reason),
+            ),
+        ],
+    ),
+    (
+        "/quality/reviews/{int:pk}",
+        _review,
+        review_payload,
+        ReviewDetailOut,
+        [
+            (
+                "conclusions",
+                ReviewConclusionsIn,
+                "review_conclusions",
+                "记录评审结论",
+                lambda u, r, p: reviews.record_conclusions(
+                    actor=u, review=r, conclusions=p.conclusions
+                ),
+            ),
+            (
+                "close",
+                None,
+                "close_review",
+                "结束评审：冻结当月数据，提交品管中心总监审批",
+                lambda u, r, p: reviews.close_review(actor=u, review=r),
+            ),
+        ],
+    ),
+]
+
+for base, load, answer, response, steps in STEPS:
+    for tail, body, name, summary, call in steps:
+        step(
+            f"{base}/{tail}",
+            body,
+            name=name,
+            summary=summary,
+            response=response,
+            load=load,
+            call=call,
+            answer=answer,
+        )
+
+
+# an improvement action of a review: the review, then its action (both 404 when not visible)
 
 
 @router.post(
@@ -494,15 +592,4 @@ def review_action_cancel(
     r = selectors.review_detail(request.user, pk)
     a = selectors.review_action_detail(request.user, r, action_id)
     reviews.cancel_action(actor=request.user, action=a, reason=payload.cancel_reason)
-    return review_payload(request, pk)
-
-
-@router.post(
-    "/quality/reviews/{int:pk}/close",
-    response=ReviewDetailOut,
-    summary="结束评审：冻结当月数据，提交品管中心总监审批",
-)
-def close_review(request: HttpRequest, pk: int) -> Any:
-    r = selectors.review_detail(request.user, pk)
-    reviews.close_review(actor=request.user, review=r)
     return review_payload(request, pk)
