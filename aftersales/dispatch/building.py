@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -177,20 +177,13 @@ def build_day(
                 )
             )
             continue
-        job = Job(
-            id=draft.job.id,
-            location=len(places),
-            service_minutes=draft.job.service_minutes,
-            window=draft.job.window,
-            weight=draft.job.weight,
-            required_skill=draft.job.required_skill,
-            must_do=draft.job.must_do,
-            window_kind=draft.job.window_kind,
-            fixed_technician=draft.job.fixed_technician,
-        )
+        job = replace(draft.job, location=len(places))
         places.append(draft.place)
         jobs.append(job)
         refs[job.id] = draft.ref
+        for companion in companions(job):
+            jobs.append(companion)
+            refs[companion.id] = replace(draft.ref, job_id=companion.id)
         pin = draft.fixed
         if pin is None and fixed and job.id in fixed and fixed[job.id][0] in tech_ids:
             tech_id, start = fixed[job.id]
@@ -216,6 +209,27 @@ def build_day(
         now=now_minute,
     )
     return DayProblem(day, problem, refs, unplannable, notes)
+
+
+def companion_id(job_id: str, k: int) -> str:
+    """The planning id of the k-th engineer (k ≥ 2) of a visit that needs several."""
+    return f"{job_id}+{k}"
+
+
+def companions(job: Job) -> list[Job]:
+    """The jobs of the engineers a visit needs besides the lead (``Job.crew``): same place,
+    time and skill, optional on their own (the crew is served together or not at all)."""
+    return [
+        replace(
+            job,
+            id=companion_id(job.id, k),
+            crew=1,
+            companion_of=job.id,
+            must_do=False,
+            fixed_technician=None,
+        )
+        for k in range(2, job.crew + 1)
+    ]
 
 
 def _where_he_is(
@@ -375,6 +389,47 @@ def _open_work(
             continue
         seen.add(wo.ticket_id)
         drafts.append(_draft(day, wo.ticket, wo, config))
+    return _as_planned_visits(day, drafts, {wo.ticket_id: wo for wo in orders})
+
+
+def _as_planned_visits(
+    day: dt.date, drafts: list[_Draft], orders: Mapping[int, WorkOrder]
+) -> list[_Draft]:
+    """The tickets of planned maintenance visits (巡检/保养) take their plan's terms: its
+    engineers per visit (``crew``), its skill (else the equipment's product line), its
+    duration, and the customer's visiting hours as the window — never planned outside
+    them — unless an appointment was made; due that day or overdue it is must-do, earlier
+    it is planned when there is room."""
+    from aftersales.maintenance.models import PHONE_KINDS, MaintenanceVisit
+
+    visits = {
+        v.ticket_id: v
+        for v in MaintenanceVisit.objects.filter(
+            ticket_id__in=[d.ref.ticket_id for d in drafts]
+        ).select_related("plan__skill")
+    }
+    for draft in drafts:
+        visit = visits.get(draft.ref.ticket_id)
+        if visit is None:
+            continue
+        plan, job = visit.plan, draft.job
+        wo = orders.get(draft.ref.ticket_id) if draft.ref.work_order_id else None
+        appointment = wo is not None and wo.window_start is not None and wo.window_end is not None
+        window, kind, late_ok = job.window, job.window_kind, job.late_ok
+        if not appointment and plan.visit_from is not None and plan.visit_until is not None:
+            earliest = plan.visit_from.hour * 60 + plan.visit_from.minute
+            latest = plan.visit_until.hour * 60 + plan.visit_until.minute
+            window, kind, late_ok = TimeWindow(earliest, latest), WindowKind.APPOINTMENT, False
+        draft.job = replace(
+            job,
+            service_minutes=plan.duration_minutes,
+            required_skill=plan.skill.code if plan.skill else job.required_skill,
+            window=window,
+            window_kind=kind,
+            must_do=appointment or visit.due_date <= day,
+            late_ok=late_ok,
+            crew=1 if plan.kind in PHONE_KINDS else max(1, plan.min_engineers),
+        )
     return drafts
 
 

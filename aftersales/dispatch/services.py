@@ -44,8 +44,9 @@ from aftersales.dispatch.building import (
 from aftersales.dispatch.conf import planner_config
 from aftersales.dispatch.models import DispatchPlan, PlanItem, PlanState
 from aftersales.dispatch.planning.checker import check_plan
+from aftersales.dispatch.planning.crews import solve_crewed
 from aftersales.dispatch.planning.greedy import greedy_plan
-from aftersales.dispatch.planning.solver import frozen_problem, solve
+from aftersales.dispatch.planning.solver import frozen_problem
 from aftersales.dispatch.planning.solver import replan as solver_replan
 from aftersales.dispatch.storing import metrics_of, plan_metrics, write_items
 from aftersales.service.models import Ticket, WorkOrder
@@ -108,7 +109,7 @@ def plan_day(
             solve_plan.defer(plan_id=plan.pk)
         return plan
     # inline: a request waits, so the budget is wall-clock (the background job's is CPU)
-    result = solve(built.problem, time_budget_seconds=budget, seed=seed, cpu_aware=False)
+    result = solve_crewed(built.problem, time_budget_seconds=budget, seed=seed, cpu_aware=False)
     with transaction.atomic():
         plan = _create(actor, day, region, now, budget, seed, data, replan_of=None)
         _store(plan, data, result, previous=None)
@@ -206,7 +207,7 @@ def solve_pending(*, plan_id: int) -> bool:
                 seed=plan.seed,
             )
         else:
-            result = solve(problem, time_budget_seconds=budget, seed=plan.seed)
+            result = solve_crewed(problem, time_budget_seconds=budget, seed=plan.seed)
     except Exception as exc:
         DispatchPlan.objects.filter(pk=plan.pk).update(error=f"求解失败：{exc}"[:300])
         raise
@@ -475,10 +476,20 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
         .select_related("ticket", "technician")
         .order_by("technician_id", "sequence")
     )
+    # the further engineers of a visit that needs several go with the lead's work order
+    # (named on it); the lead records them as co-engineers when the visit is done
+    crew: dict[str, list[str]] = {}
+    for item in items:
+        if "+" in item.job_id:
+            crew.setdefault(item.job_id.split("+", 1)[0], []).append(str(item.technician))
     for item in items:
         assert item.technician_id is not None
+        if "+" in item.job_id:
+            continue
         start, end = _plan_window(item, config.appointment_window_minutes)
         note = f"智能派工方案#{plan.pk}"
+        if item.job_id in crew:
+            note += "，同行工程师：" + "、".join(crew[item.job_id])
         try:
             wo = item.work_order
             if wo is None:

@@ -54,6 +54,9 @@ def problem_to_json(day: DayProblem, travel: TravelSettings) -> JSON:
                 "must_do": job.must_do,
                 "kind": job.window_kind.value,
                 "pin": job.fixed_technician,
+                "crew": job.crew,
+                "companion_of": job.companion_of,
+                "late_ok": job.late_ok,
                 "ticket": ref.ticket_id,
                 "work_order": ref.work_order_id,
                 "started": ref.started,
@@ -128,6 +131,9 @@ def problem_from_json(data: JSON) -> PlanningProblem:
             must_do=j["must_do"],
             window_kind=WindowKind(j["kind"]),
             fixed_technician=j["pin"],
+            crew=j.get("crew", 1),
+            companion_of=j.get("companion_of"),
+            late_ok=j.get("late_ok", True),
         )
         for j in data["jobs"]
     )

@@ -41,6 +41,7 @@ PHRASES: Mapping[str, str] = {
     "skill": "工程师不具备所需技能",
     "pinned": "已指定其他工程师",
     "capacity": "超出备件容量",
+    "crew": "所需工程师人数不齐",
 }
 _ID = re.compile(r"\b([TWU])(\d+)\b")
 

@@ -29,6 +29,8 @@ class MaintenancePlanIn(In):
     min_engineers: int = 1
     skill_id: int | None = None
     duration_minutes: int = 120
+    visit_from: dt.time | None = None
+    visit_until: dt.time | None = None
     checklist_code: str = ""
     written_report: bool = False
     contact_name: str = ""
@@ -53,7 +55,10 @@ class MaintenancePlanOut(Schema):
     lead_days: int
     release_days: int
     min_engineers: int
+    skill_id: int | None
     duration_minutes: int
+    visit_from: dt.time | None
+    visit_until: dt.time | None
     checklist_code: str
     written_report: bool
     revision: int

@@ -27,6 +27,7 @@ from aftersales.core.i18n import translated
 from aftersales.core.models import Region
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer, ServiceContract, Site
+from aftersales.installed_base.models import ProductCategory
 from aftersales.maintenance import exports, rules, selectors
 from aftersales.maintenance.models import (
     ChecklistTemplate,
@@ -92,6 +93,13 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _time(text: str) -> dt.time | None:
+    try:
+        return dt.time.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _int(text: str, default: int) -> int:
     try:
         return int(text)
@@ -117,6 +125,9 @@ def _plan_input(request: HttpRequest) -> plans.PlanInput:
         release_days=_int(p.get("release_days", ""), 14),
         min_engineers=_int(p.get("min_engineers", ""), 1),
         duration_minutes=_int(p.get("duration_minutes", ""), 120),
+        visit_from=_time(post(request, "visit_from")),
+        visit_until=_time(post(request, "visit_until")),
+        skill_id=int_or_none(p.get("skill_id")),
         checklist_code=post(request, "checklist_code")[:30],
         written_report=p.get("written_report") in ("1", "on"),
         contact_name=post(request, "contact_name")[:50],
@@ -141,6 +152,7 @@ def _editor_context(
         .filter(archived_at__isnull=True)
         .order_by("name")[:500],
         "contracts": visible(ServiceContract, request.user).filter(archived_at__isnull=True)[:500],
+        "skills": ProductCategory.objects.order_by("code"),
         "checklists": ChecklistTemplate.objects.active()
         .order_by("code", "-version")
         .distinct("code"),
@@ -163,6 +175,9 @@ def _values_of(plan: MaintenancePlan) -> dict[str, Any]:
         "release_days": plan.release_days,
         "min_engineers": plan.min_engineers,
         "duration_minutes": plan.duration_minutes,
+        "visit_from": f"{plan.visit_from:%H:%M}" if plan.visit_from else "",
+        "visit_until": f"{plan.visit_until:%H:%M}" if plan.visit_until else "",
+        "skill_id": plan.skill_id,
         "checklist_code": plan.checklist_code,
         "written_report": plan.written_report,
         "contact_name": plan.contact_name,

@@ -98,6 +98,8 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> CheckReport:
     for tech in problem.technicians:
         violations.extend(_check_fixed(tech, planned, plan.route_of(tech.id)))
 
+    violations.extend(_check_crews(problem, planned))
+
     on_time = {
         job_id
         for job_id, (_tech, visit) in planned.items()
@@ -117,6 +119,45 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> CheckReport:
         must_do_jobs=len(must_do),
     )
     return CheckReport(tuple(violations), metrics)
+
+
+def _check_crews(
+    problem: PlanningProblem, planned: dict[str, tuple[str, Visit]]
+) -> list[Violation]:
+    """A visit that needs several engineers: its lead and every companion on different
+    technicians starting at the same minute — or none of them planned."""
+    found: list[Violation] = []
+    crews: dict[str, list[str]] = {}
+    for job in problem.jobs:
+        if job.companion_of is not None:
+            crews.setdefault(job.companion_of, []).append(job.id)
+    for lead_id, companions in crews.items():
+        if lead_id not in planned:
+            found.extend(
+                Violation("crew", f"{c} 的主工单 {lead_id} 未安排，随同人员不应出发", job_id=c)
+                for c in companions
+                if c in planned
+            )
+            continue
+        lead_tech, lead_visit = planned[lead_id]
+        techs = {lead_tech}
+        for c in companions:
+            if c not in planned:
+                found.append(
+                    Violation(
+                        "crew",
+                        f"{lead_id} 需 {1 + len(companions)} 名工程师，人员不齐",
+                        job_id=lead_id,
+                    )
+                )
+                break
+            tech, visit = planned[c]
+            if tech in techs or visit.start != lead_visit.start:
+                found.append(
+                    Violation("crew", f"{c} 须由另一名工程师与 {lead_id} 同时开工", job_id=c)
+                )
+            techs.add(tech)
+    return found
 
 
 def _check_route(

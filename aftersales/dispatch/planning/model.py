@@ -43,6 +43,7 @@ class UnassignedReason(StrEnum):
     WINDOW_UNREACHABLE = "window_unreachable"
     FULLY_BOOKED = "fully_booked"
     OPTIONAL_DEFERRED = "optional_deferred"
+    NO_CREW = "no_crew"
 
     @property
     def label(self) -> str:
@@ -56,6 +57,7 @@ _REASON_LABELS: Mapping[UnassignedReason, str] = {
     UnassignedReason.WINDOW_UNREACHABLE: "在时间窗内无法到达",
     UnassignedReason.FULLY_BOOKED: "工程师当日已排满，无法安排",
     UnassignedReason.OPTIONAL_DEFERRED: "非必做工单，顺延至以后安排",
+    UnassignedReason.NO_CREW: "凑不齐所需人数的合格工程师",
 }
 
 
@@ -92,6 +94,12 @@ class Job:
     is an SLA breach (or a missed appointment) weighing ``weight``; an optional job can be
     deferred without a breach. ``fixed_technician`` pins the job to one technician while
     leaving its time and position free.
+
+    A visit that needs several engineers (``crew``, e.g. an inspection done by two) is the
+    lead job plus ``crew - 1`` companion jobs (``companion_of`` = the lead's id) at the same
+    place: served together, by different qualified technicians starting at the same minute,
+    or not at all (``planning.crews``). ``late_ok``: whether a late visit may be planned (a
+    customer's visiting hours are not: outside them nobody lets the engineers in).
     """
 
     id: str
@@ -104,6 +112,9 @@ class Job:
     window_kind: WindowKind = WindowKind.SLA
     demand: int = 0
     fixed_technician: str | None = None
+    crew: int = 1
+    companion_of: str | None = None
+    late_ok: bool = True
 
 
 @dataclass(frozen=True, slots=True)

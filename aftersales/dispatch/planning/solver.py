@@ -310,7 +310,7 @@ class _Setup:
             elif spec is not None:
                 specs.extend(_late_copies(job, unit, late_unit, spec.tw_late, required=True))
             elif job.must_do:
-                if late:
+                if late and job.late_ok:
                     specs.extend(_late_copies(job, unit, late_unit, UNBOUNDED, required=False))
                 else:
                     prize = job.weight * late_unit

@@ -114,6 +114,10 @@ class MaintenancePlan(BusinessModel):
         verbose_name="所需技能（产品线）",
     )
     duration_minutes = models.PositiveIntegerField("预计时长(分钟)", default=120)
+    visit_from = models.TimeField(
+        "客户可接待开始", null=True, blank=True, help_text="工程师须在此时段内到场开工"
+    )
+    visit_until = models.TimeField("客户可接待结束", null=True, blank=True)
     checklist_code = models.CharField("检查表编码", max_length=30, blank=True)
     written_report = models.BooleanField("须提交书面报告", default=False)
     contact_name = models.CharField("联系人", max_length=50)
@@ -146,6 +150,11 @@ class MaintenancePlan(BusinessModel):
                 name="mplan_end_after_start",
             ),
             models.CheckConstraint(condition=models.Q(interval__gte=1), name="mplan_interval_pos"),
+            models.CheckConstraint(
+                condition=models.Q(visit_from__isnull=True, visit_until__isnull=True)
+                | models.Q(visit_until__gt=models.F("visit_from")),
+                name="mplan_visit_hours",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -54,6 +54,8 @@ class PlanInput:
     min_engineers: int = 1
     skill_id: int | None = None
     duration_minutes: int = 120
+    visit_from: dt.time | None = None
+    visit_until: dt.time | None = None
     checklist_code: str = ""
     written_report: bool = False
     contact_name: str = ""
@@ -129,6 +131,10 @@ def _check(actor: Any, data: PlanInput) -> dict[str, Any]:
         raise _fail(f"每次最少工程师人数须在 1 到 {MAX_ENGINEERS} 之间", "min_engineers")
     if not 1 <= data.duration_minutes <= 24 * 60:
         raise _fail("预计时长须在 1 到 1440 分钟之间", "duration_minutes")
+    if (data.visit_from is None) != (data.visit_until is None):
+        raise _fail("客户可接待时段须同时填写开始和结束时间", "visit_until")
+    if data.visit_from and data.visit_until and data.visit_until <= data.visit_from:
+        raise _fail("客户可接待结束时间须晚于开始时间", "visit_until")
     code = data.checklist_code.strip()
     if code and not ChecklistTemplate.objects.active().filter(code=code).exists():
         raise _fail(f"检查表「{code}」不存在", "checklist_code")

@@ -29,6 +29,8 @@ def _chinese(text: str) -> bool:
         ({"lead_days": 10, "release_days": 20}, "release_days"),
         ({"contact_phone": "abc"}, "contact_phone"),
         ({"name": "  "}, "name"),
+        ({"visit_from": dt.time(10, 0), "visit_until": dt.time(9, 0)}, "visit_until"),
+        ({"visit_from": dt.time(10, 0)}, "visit_until"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(w, changes, field) -> None:  # type: ignore[no-untyped-def]
