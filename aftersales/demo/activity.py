@@ -21,7 +21,7 @@ from aftersales.demo.paperwork import load_paperwork
 from aftersales.demo.stock import load_loaners, load_stock
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Ticket, WorkOrder, WorkOrderState
-from aftersales.service.services import callbacks, dispatch, intake, lifecycle
+from aftersales.service.services import callbacks, dispatch, factory, intake, lifecycle
 
 # (category code) → (fault description, fault category)
 FAULTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -160,6 +160,7 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
         step = STEP[stage]
         if step is not None:
             step(rng, users, ticket, day)
+    _factory_trip(users)
     load_loaners(users=users, seed=seed)  # after the tickets: some are lent on them
     from aftersales.maintenance.demo import load_maintenance
 
@@ -281,6 +282,26 @@ def _close(rng: random.Random, users: dict[str, Any], ticket: Ticket, day: dt.da
         score=rng.choice((4, 5)),
         comment="处理及时",
     )
+
+
+def _factory_trip(users: dict[str, Any]) -> None:
+    """One confirmed request whose unit went back to the factory (返厂维修): sent, and
+    received there since — the ticket waits with its clocks paused, the repair is due."""
+    ticket = (
+        Ticket.objects.filter(state="acknowledged", equipment__isnull=False)
+        .order_by("received_at")
+        .first()
+    )
+    if ticket is None:
+        return
+    repair = factory.send(
+        actor=users["coordinator"],
+        ticket=ticket,
+        reason="控制系统故障，现场无法修复，需工厂检测",
+        items=f"{ticket.equipment.model.name if ticket.equipment else ''}控制卡 ×1"[:200],
+        waybill="顺丰速运 SF1402268800",
+    )
+    factory.arrive(actor=users["coordinator"], repair=repair)
 
 
 Step = Callable[[random.Random, dict[str, Any], Ticket, dt.date], object]

@@ -243,6 +243,10 @@ def test_demo_has_requests_in_every_stage_made_through_the_services() -> None:
             assert events.filter(verb="acknowledge", to_state="acknowledged").exists()
     for ticket in Ticket.objects.filter(state="resolved"):
         assert ticket.callbacks.filter(state="due").exists()
+    # a unit at the factory: its ticket paused, the factory's repair due
+    (at_factory,) = Ticket.objects.filter(state="at_factory")
+    (trip,) = at_factory.factory_repairs.all()
+    assert trip.state == "at_factory" and at_factory.pauses.get().reason == "factory"
     offered = WorkOrder.objects.filter(state="offered")
     assert offered and all(wo.window_start and wo.window_end for wo in offered)
     # parts requests and returns, through their services (numbers, audit, states)

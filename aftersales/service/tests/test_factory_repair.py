@@ -316,3 +316,29 @@ def test_api_and_pages_with_customers_and_dealers_seeing_only_the_milestones(wor
     page = dealer_web.get(reverse("service:ticket_detail", args=[ticket.pk])).content.decode()
     assert "工厂已修复并发回" in page and "更换芯片" not in page and "控制卡烧毁" not in page
     assert 'data-action="factory_send"' not in page
+
+
+def _english_panel(c: Client, path: str) -> list[str]:
+    import re
+
+    from aftersales.web.tests.untranslated import stored_runs, untranslated
+
+    c.cookies["django_language"] = "en"
+    html = c.get(path).content.decode()
+    found = re.search(r'<section class="panel" id="factory"[^>]*>.*?</section>', html, re.S)
+    assert found, path
+    return untranslated(found.group(), stored_runs())
+
+
+def test_the_factory_panel_is_english_for_staff_and_customers(world) -> None:  # type: ignore[no-untyped-def]
+    ticket = _ticket(world)
+    web = Client()
+    web.force_login(world.coordinator)
+    page = reverse("service:ticket_detail", args=[ticket.pk])
+    assert _english_panel(web, page) == []  # the send form
+    repair = _send(world, ticket)
+    factory.arrive(actor=world.coordinator, repair=repair, now=ARRIVED)
+    assert _english_panel(web, page) == []  # the trip, its deadlines and the ship-back form
+    portal = Client()
+    portal.force_login(t.user("customer", org=world.customer))
+    assert _english_panel(portal, reverse("service:portal_ticket", args=[ticket.pk])) == []
