@@ -345,3 +345,31 @@ def test_only_the_company_quality_roles_see_a_review(w: Any) -> None:
             )
     for insider in (w.qd, w.qcd, w.coordinator, w.manager):
         assert selectors.review_detail(insider, r.pk) == r
+
+
+def test_repeat_repairs_are_the_repeat_reports_filed_in_the_month(db: Any) -> None:
+    from aftersales.quality.tests import warning_world as ww
+    from aftersales.service.models import ServiceReport
+
+    world = ww.build()
+    first, second, third = (ww.fault(world) for _ in range(3))  # e1, the same fault thrice
+    assert first.repeat_of is None
+    assert second.repeat_of_id == first.ticket_id and third.repeat_of_id == second.ticket_id
+    # dated afterwards: the scan reads filed_at only
+    for report, at in (
+        (first, local(2026, 11, 3)),
+        (second, local(2026, 11, 30, 23, 59, 59)),
+        (third, local(2026, 12, 1, 0, 0, 0)),
+    ):
+        ServiceReport.objects.filter(pk=report.pk).update(filed_at=at)
+    assert review_figures.figures(NOV)["repeat_repairs"] == [
+        {
+            "ticket": second.ticket.number,
+            "repeat_of": first.ticket.number,
+            "serial_no": world["e1"].serial_no,
+            "product_model": world["e1"].model.code,
+            "filed_at": local(2026, 11, 30, 23, 59, 59).isoformat(),
+        }
+    ]
+    dec = review_figures.figures(dt.date(2026, 12, 1))["repeat_repairs"]
+    assert [x["ticket"] for x in dec] == [third.ticket.number]
