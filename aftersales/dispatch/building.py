@@ -184,6 +184,9 @@ def build_day(
         for companion in companions(job):
             jobs.append(companion)
             refs[companion.id] = replace(draft.ref, job_id=companion.id)
+            if fixed and companion.id in fixed and fixed[companion.id][0] in tech_ids:
+                tech_id, start = fixed[companion.id]
+                fixed_by_tech.setdefault(tech_id, []).append(FixedVisit(companion.id, start))
         pin = draft.fixed
         if pin is None and fixed and job.id in fixed and fixed[job.id][0] in tech_ids:
             tech_id, start = fixed[job.id]

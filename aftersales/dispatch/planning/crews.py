@@ -58,10 +58,12 @@ def solve_crewed(
     crews = companions_of(problem)
     if not crews:
         return solve(problem, time_budget_seconds, seed, cpu_aware=cpu_aware)
+    # where the problem itself fixes a visit (started work, the dispatcher's fixed visits)
+    fixed = {v.job_id: (t.id, v.start) for t in problem.technicians for v in t.fixed_visits}
     refused: dict[str, Unassigned] = {}
     for lead_id, companions in crews.items():
-        if lead_id in problem.fixed_job_ids:
-            continue  # under way: its engineers are where they are
+        if lead_id in fixed:
+            continue
         lead = problem.job(lead_id)
         need = 1 + len(companions)
         able = [t for t in problem.technicians if qualified(t, lead)]
@@ -73,25 +75,32 @@ def solve_crewed(
                 f"需 {need} 名{skill}工程师，当日在班仅 {len(able)} 名",
             )
 
-    # 1. the leads, routed like any job
+    # 1. the leads, routed like any job (the companions left out, fixed ones too)
+    companion_ids = {c.id for group in crews.values() for c in group}
     alone = replace(
         problem,
-        jobs=tuple(j for j in problem.jobs if j.companion_of is None and j.id not in refused),
+        jobs=tuple(j for j in problem.jobs if j.id not in companion_ids and j.id not in refused),
+        technicians=_without(problem.technicians, companion_ids | set(refused)),
     )
     first = solve(alone, time_budget_seconds / 2, seed, cpu_aware=cpu_aware)
     lost = {u.job_id: u for u in first.unassigned}
-    where = {v.job_id: (r.technician_id, v) for r in first.routes for v in r.visits}
+    where = {v.job_id: (r.technician_id, v.start) for r in first.routes for v in r.visits}
 
     # 2. each crew pinned at its lead's start, the rest of the day around the pins
     pins: dict[str, list[FixedVisit]] = {t.id: list(t.fixed_visits) for t in problem.technicians}
+    ours: set[str] = set()
     leads = sorted(
-        (lead_id for lead_id in crews if lead_id in where and lead_id not in problem.fixed_job_ids),
-        key=lambda j: (where[j][1].start, j),
+        (lead_id for lead_id in crews if lead_id in where), key=lambda j: (where[j][1], j)
     )
     for lead_id in leads:
-        tech_id, visit = where[lead_id]
+        tech_id, planned = where[lead_id]
         lead = problem.job(lead_id)
-        crew = _crew(problem, lead, visit.start, tech_id, len(crews[lead_id]), pins)
+        loose = [c for c in crews[lead_id] if c.id not in fixed]
+        if not loose:
+            continue  # the whole crew is fixed where it is
+        crew = _crew(
+            problem, lead, planned, tech_id, len(loose), pins, movable=lead_id not in fixed
+        )
         if crew is None:
             refused[lead_id] = Unassigned(
                 lead_id,
@@ -102,9 +111,12 @@ def solve_crewed(
             )
             continue
         start, members = crew
-        pins[tech_id].append(FixedVisit(lead_id, start))
-        for companion, member in zip(crews[lead_id], members, strict=True):
+        if lead_id not in fixed:
+            pins[tech_id].append(FixedVisit(lead_id, start))
+            ours.add(lead_id)
+        for companion, member in zip(loose, members, strict=True):
             pins[member].append(FixedVisit(companion.id, start))
+            ours.add(companion.id)
     for lead_id in crews:
         if lead_id not in where and lead_id not in refused and lead_id in lost:
             refused[lead_id] = lost[lead_id]  # the lead itself could not be served
@@ -113,7 +125,12 @@ def solve_crewed(
         problem,
         jobs=tuple(j for j in problem.jobs if j.id not in out),
         technicians=tuple(
-            replace(t, fixed_visits=tuple(sorted(pins[t.id], key=lambda v: v.start)))
+            replace(
+                t,
+                fixed_visits=tuple(
+                    sorted((v for v in pins[t.id] if v.job_id not in out), key=lambda v: v.start)
+                ),
+            )
             for t in problem.technicians
         ),
     )
@@ -125,7 +142,24 @@ def solve_crewed(
             Unassigned(c.id, reason.reason, f"随同 {lead_id}：{reason.detail}")
             for c in crews[lead_id]
         )
-    return Plan(second.routes, (*second.unassigned, *extra), second.notes)
+    # the crews' pins are this planning's own, not visits fixed by anyone: they stay movable
+    routes = tuple(
+        replace(
+            r,
+            visits=tuple(replace(v, fixed=False) if v.job_id in ours else v for v in r.visits),
+        )
+        for r in second.routes
+    )
+    return Plan(routes, (*second.unassigned, *extra), second.notes)
+
+
+def _without(techs: tuple[Technician, ...], job_ids: set[str]) -> tuple[Technician, ...]:
+    return tuple(
+        replace(t, fixed_visits=tuple(v for v in t.fixed_visits if v.job_id not in job_ids))
+        if any(v.job_id in job_ids for v in t.fixed_visits)
+        else t
+        for t in techs
+    )
 
 
 def _crew(
@@ -135,11 +169,14 @@ def _crew(
     lead_tech: str,
     count: int,
     pins: dict[str, list[FixedVisit]],
+    *,
+    movable: bool = True,
 ) -> tuple[int, list[str]] | None:
-    """The earliest start, from the lead's planned one and inside its window, at which
+    """The earliest start, from the lead's planned one and inside its window (exactly the
+    planned one when the lead is fixed, not ``movable``), at which
     ``count`` other qualified technicians can be at the lead's place with the lead's own
     technician, and who (nearest first); ``None`` when there is none."""
-    latest = max(lead.window.latest, planned_start)
+    latest = max(lead.window.latest, planned_start) if movable else planned_start
     others = [t for t in problem.technicians if t.id != lead_tech and qualified(t, lead)]
     leave = {t.id: max(t.shift.earliest, problem.now or 0) for t in others}
     starts = sorted(

@@ -174,12 +174,14 @@ def replan(
             for job in frozen.jobs
         ),
     )
-    local = solve(pinned, time_budget_seconds / 2, seed, cpu_aware=cpu_aware)
+    from aftersales.dispatch.planning.crews import solve_crewed  # crews build on solve
+
+    local = solve_crewed(pinned, time_budget_seconds / 2, seed, cpu_aware=cpu_aware)
     local = _unpinned(local, frozen)
     local_breaches = breach_weight(frozen, local)
     if not reassign or local_breaches == 0 or budget.left() < 0.2:
         return local
-    wide = solve(frozen, budget.left(), seed + 7, cpu_aware=cpu_aware)
+    wide = solve_crewed(frozen, budget.left(), seed + 7, cpu_aware=cpu_aware)
     return wide if breach_weight(frozen, wide) < local_breaches else local
 
 

@@ -122,3 +122,24 @@ def test_hours_nobody_can_reach_leave_it_unplanned_not_late(w) -> None:  # type:
     items = list(plan.items.filter(ticket_id=visit.ticket_id))
     assert items and all(i.technician_id is None for i in items)
     assert all(i.unassigned_reason for i in items)
+
+
+def test_a_replan_keeps_the_two_engineers_together(w) -> None:  # type: ignore[no-untyped-def]
+    # hours wide open from the start of the shifts: each engineer alone would start when he
+    # gets there, at different minutes
+    visit = inspection_on_the_day(w, visit_from=dt.time(8, 30), visit_until=dt.time(11, 0))
+    plan = services.plan_day(
+        actor=w.coordinator, day=w.day, region=w.region, time_budget_seconds=BUDGET
+    )
+    services.publish(actor=w.coordinator, plan=plan)
+    W.ticket(w, 0, severity="urgent", hour=7)  # new work before the day starts
+    new = services.replan(
+        actor=w.coordinator, plan=plan, now=W.at(w.day, 8, 0), time_budget_seconds=BUDGET
+    )
+    lead_id = job_id_of(visit.ticket_id)
+    items = {i.job_id: i for i in new.items.filter(ticket_id=visit.ticket_id)}
+    a, b = items[lead_id], items[companion_id(lead_id, 2)]
+    assert {a.technician_id, b.technician_id} == {w.tech_b.pk, w.tech_c.pk}
+    assert a.planned_start == b.planned_start
+    assert dt.time(8, 30) <= local(a.planned_start) <= dt.time(11, 0)
+    assert not a.fixed and not b.fixed  # the crew's pins are the planner's, not fixed
