@@ -15,6 +15,9 @@ from aftersales.approvals.defaults import FlowDefault, RuleDefault, StepDefault
 QD = "quality_director"
 # department codes whose company members appraise old parts (the technical department)
 TECHNICAL_DEPARTMENTS = frozenset({"TECH"})
+# department codes whose company members hear of every quality warning (R&D, SPEC §6.3
+# "feeds R&D"; the technical department too)
+RD_DEPARTMENTS = frozenset({"RD", *TECHNICAL_DEPARTMENTS})
 
 RULES: tuple[RuleDefault, ...] = (
     RuleDefault(

@@ -5,7 +5,8 @@ component × cause, compares each with the threshold of the model's category (el
 default one) and raises a warning for every crossing not raised before in that window. The
 unique key (model, component, cause, window, start) is the guard: a second worker's insert
 waits for the first and then fails, inside its own savepoint, so two workers raise one
-warning. Quality (and R&D through the quality office) hear of it through the outbox."""
+warning. Quality and R&D (the members of the R&D and technical departments) hear of it
+through the outbox."""
 
 from __future__ import annotations
 
@@ -142,9 +143,16 @@ def describe(w: QualityWarning) -> str:
 
 
 def _notify_raised(w: QualityWarning) -> None:
+    from django.contrib.auth import get_user_model
+
     from aftersales.notifications.services import notify
+    from aftersales.quality.defaults import RD_DEPARTMENTS
 
     people = users_with_roles(NOTIFY_ROLES)
+    rd = get_user_model().objects.filter(
+        is_active=True, org_kind="company", department__code__in=RD_DEPARTMENTS
+    )
+    people += [u for u in rd.order_by("pk") if u not in people]
     if not people:
         return
     notify(

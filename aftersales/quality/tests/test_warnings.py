@@ -248,3 +248,24 @@ def test_a_warning_drafts_one_capa(w) -> None:  # type: ignore[no-untyped-def]
         assert a.state == "draft" and a.source == "warning" and a.product_model == w["model"]
     warnings.scan(now=MAY20)
     assert CorrectiveAction.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_r_and_d_hears_of_a_warning_through_the_outbox(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales import testing as t
+    from aftersales.accounts.models import Department
+
+    rd = Department.objects.get_or_create(code="RD", defaults={"name": "研发部"})[0]
+    sales = Department.objects.get_or_create(code="SALES", defaults={"name": "销售部"})[0]
+    engineer = t.user("agent", username="rd_engineer", department=rd)
+    seller = t.user("agent", username="seller", department=sales)
+    ww.thresholds(month=1)
+    ww.fault(w, at=ww.local(2026, 5, 2))
+    [qw] = warnings.scan(now=MAY20)
+    told = Notification.objects.filter(key=f"qwarning:{qw.pk}:raised")
+    assert told.filter(recipient=engineer).exists()
+    assert told.filter(recipient=w["qd"]).exists()
+    assert not told.filter(recipient=seller).exists()
+    before = told.filter(recipient=engineer).count()
+    assert warnings.scan(now=MAY20) == []  # the same window again: nobody is told twice
+    assert told.filter(recipient=engineer).count() == before
