@@ -1,6 +1,7 @@
 """REST API of the dealer domain: dealers (master data), warranty cards. Thin endpoints over
 the services and selectors; another dealer's records are 404."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +22,14 @@ from aftersales.dealers.api_schemas import (
     CardReceiveIn,
     ClaimIn,
     ClaimOut,
+    DealerRatingOut,
     DealerTaskOut,
     DisputeIn,
     LedgerOut,
     NoticeIn,
     NoticeOut,
+    RatingFreezeIn,
+    RatingPeriodOut,
     StockingLinesIn,
     StockingPlanOut,
     StockingPlanStartIn,
@@ -38,7 +42,7 @@ from aftersales.dealers.api_schemas import (
     TaskHandBackIn,
 )
 from aftersales.dealers.models import Dealer
-from aftersales.dealers.services import cards, claims, stocking, tasks
+from aftersales.dealers.services import cards, claims, rating, stocking, tasks
 
 router = Router(tags=["经销商"])
 
@@ -349,3 +353,46 @@ def plan_submit(request: HttpRequest, pk: int) -> Any:
 def plan_review(request: HttpRequest, pk: int, payload: StockingReviewIn) -> Any:
     stocking.review(actor=request.user, plan_id=pk, approve=payload.approve, note=payload.note)
     return selectors.plan_detail(request.user, pk)
+
+
+# ---- dealer ratings (经销商评级) ---------------------------------------------------------
+
+
+@router.get("/dealer-rating-periods", response=list[RatingPeriodOut], summary="已评定的评级期间")
+def rating_periods(request: HttpRequest) -> Any:
+    return list(selectors.rating_periods(request.user))
+
+
+@router.post(
+    "/dealer-rating-periods",
+    response={201: RatingPeriodOut},
+    summary="评定并冻结一个期间的经销商评级（经理，每期一次）",
+)
+def rating_freeze(request: HttpRequest, payload: RatingFreezeIn) -> Any:
+    return 201, rating.freeze_period(actor=request.user, period_start=payload.period_start)
+
+
+@router.get(
+    "/dealer-ratings/preview",
+    response=list[DealerRatingOut],
+    summary="评级试算（经理；期间可未结束，不保存）",
+)
+def rating_preview(request: HttpRequest, period_start: dt.date | None = None) -> Any:
+    return rating.preview(actor=request.user, period_start=period_start)
+
+
+@router.get("/dealer-ratings", response=list[DealerRatingOut], summary="经销商评级列表")
+@paginate(Page)
+def rating_list(
+    request: HttpRequest,
+    period_id: int | None = None,
+    dealer_id: int | None = None,
+    outcome: str | None = Query(None, max_length=10),  # type: ignore[call-overload]
+) -> Any:
+    f = selectors.RatingFilters(period_id=period_id, dealer_id=dealer_id, outcome=outcome)
+    return selectors.rating_list(request.user, f)
+
+
+@router.get("/dealer-ratings/{int:pk}", response=DealerRatingOut, summary="经销商评级详情")
+def rating_get(request: HttpRequest, pk: int) -> Any:
+    return selectors.rating_detail(request.user, pk)

@@ -262,3 +262,42 @@ class StockingPlanOut(Schema):
     reviewed_at: dt.datetime | None
     review_note: str
     lines: list[StockingLineOut] = Field(..., alias="active_lines")
+
+
+# ---- dealer ratings -------------------------------------------------------------------
+
+
+class RatingFreezeIn(In):
+    period_start: dt.date = Field(..., description="评级期间第一天（按评级周期对齐，如季度 4-01）")
+
+
+class RatingPeriodOut(Schema):
+    id: int
+    starts_on: dt.date
+    ends_on: dt.date = Field(..., description="期间止（不含当天）")
+    scheme: dict[str, str | int] = Field(..., description="评定时使用的权重与分数线")
+    frozen_at: dt.datetime
+
+
+class DealerRatingOut(Schema):
+    id: int | None = Field(None, description="试算结果无ID")
+    period_id: int | None = None
+    dealer_id: int
+    dealer_name: str = Field(..., alias="dealer.name")
+    tasks_total: int
+    tasks_in_time: int = Field(..., description="2小时内安排的任务数")
+    complaints: int
+    claims_appraised: int
+    claims_rejected: int
+    callbacks_done: int
+    callbacks_satisfied: int
+    arrangement_score: Decimal | None = Field(..., description="各项得分 0–100，无记录为空")
+    complaint_score: Decimal | None
+    rejection_score: Decimal | None
+    callback_score: Decimal | None
+    score: Decimal | None = Field(..., description="综合得分（加权平均）")
+    outcome: str = Field(..., description="reward / keep / downgrade / unrated")
+    outcome_label: str = Field(..., alias="get_outcome_display")
+    level_before: str
+    level_after: str
+    reward_amount: Decimal

@@ -15,6 +15,9 @@ MODELS = [
     "season",
     "stockingplan",
     "stockingplanline",
+    "ratingscheme",
+    "ratingperiod",
+    "dealerrating",
 ]
 
 
@@ -23,6 +26,8 @@ def register() -> None:
         extend_role_permissions(role, app_perms("dealers", "view", MODELS))
     for role in ("agent", "coordinator", "finance", "admin"):
         extend_role_permissions(role, app_perms("dealers", "add,change", ["warrantycard"]))
+    # the rating scheme (weights, period, reward / downgrade lines) is the administrator's
+    extend_role_permissions("admin", app_perms("dealers", "add,change", ["ratingscheme"]))
     extend_role_permissions("dealer", app_perms("dealers", "view", MODELS))
     extend_role_permissions(
         "dealer", app_perms("dealers", "add", ["warrantycard", "warrantyclaim"])

@@ -13,8 +13,10 @@ from django.utils import timezone
 from aftersales.core.visibility import get_visible, visible
 from aftersales.dealers.models import (
     OPEN_TASK_STATES,
+    DealerRating,
     DealerTask,
     LedgerEntry,
+    RatingPeriod,
     Season,
     SettlementNotice,
     StockingPlan,
@@ -190,3 +192,40 @@ def plan_detail(user: Any, pk: int, now: dt.datetime | None = None) -> StockingP
 
 def seasons(user: Any) -> QuerySet[Season]:
     return visible(Season, user).filter(archived_at__isnull=True).order_by("-starts_on")
+
+
+# ---- dealer ratings ---------------------------------------------------------------------
+
+
+@dataclass
+class RatingFilters:
+    period_id: int | None = None
+    dealer_id: int | None = None
+    outcome: str | None = None
+
+
+def rating_periods(user: Any) -> QuerySet[RatingPeriod]:
+    """Frozen periods; a dealer sees those it was rated in."""
+    qs = visible(RatingPeriod, user).filter(archived_at__isnull=True)
+    if getattr(user, "org_kind", "company") != "company":
+        qs = qs.filter(ratings__in=visible(DealerRating, user))
+    return qs.distinct().order_by("-starts_on")
+
+
+def rating_list(user: Any, f: RatingFilters) -> QuerySet[DealerRating]:
+    qs = (
+        visible(DealerRating, user)
+        .filter(archived_at__isnull=True)
+        .select_related("period", "dealer")
+    )
+    if f.period_id:
+        qs = qs.filter(period_id=f.period_id)
+    if f.dealer_id:
+        qs = qs.filter(dealer_id=f.dealer_id)
+    if f.outcome:
+        qs = qs.filter(outcome=f.outcome)
+    return qs.order_by("-period__starts_on", "dealer__code", "id")
+
+
+def rating_detail(user: Any, pk: int) -> DealerRating:
+    return get_visible(rating_list(user, RatingFilters()), user, pk=pk)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from aftersales.dealers import views, views_plans
+from aftersales.dealers import views, views_plans, views_ratings
 
 app_name = "dealers"
 
@@ -28,4 +28,7 @@ urlpatterns: list[URLPattern] = [
     path("stocking/<int:pk>/", views_plans.plan_detail, name="stocking_plan"),
     path("stocking/<int:pk>/lines/", views_plans.plan_lines, name="stocking_lines"),
     path("stocking/<int:pk>/review/", views_plans.plan_review, name="stocking_review"),
+    path("ratings/", views_ratings.rating_list, name="ratings"),
+    path("ratings/freeze/", views_ratings.rating_freeze, name="rating_freeze"),
+    path("ratings/<int:pk>/", views_ratings.rating_detail, name="rating"),
 ]

@@ -178,6 +178,9 @@ def load_activity(*, tickets: int, seed: int = 2026) -> ActivityReport:
 
     # warranty repairs with old parts, a warning and its checks, complaints, a CAPA
     report.complaints = load_quality(users=users).complaints
+    from aftersales.demo.rating_work import load_ratings
+
+    load_ratings(users=users)  # the last finished period's history, frozen by the manager
     return report
 
 

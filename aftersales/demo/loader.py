@@ -226,6 +226,10 @@ class _Loader:
             if x.code not in have
         ]
         created = Dealer.objects.bulk_create(new)
+        from aftersales.dealers.services.claims import open_ledger
+
+        for dealer in created:  # a starting balance is the ledger's opening entry
+            open_ledger(dealer, None)
         self.report.add(Dealer, len(created))
         self.dealers = {**have, **{x.code: x.pk for x in created}}
 

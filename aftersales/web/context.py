@@ -75,6 +75,11 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
         frozenset({"sales", "coordinator", "manager", "admin", "dealer"}),
     ),
     (
+        "dealers:ratings",
+        _("经销商评级"),
+        frozenset({"sales", "manager", "admin", "dealer"}),
+    ),
+    (
         "charges:receipts",
         _("收据"),
         frozenset({"agent", "coordinator", "finance", "manager", "admin"}),

@@ -90,7 +90,7 @@ CREATES = re.compile(
     r"stock/transfers|stock/tech-returns|stock/scraps|stock/adjustments|complaints|stock/loaners|"
     r"stock/loans|stock/counts|stock/minimums|quality/old-parts|maintenance/plans|"
     r"quality/capa|quality/reviews|warranty-cards|warranty-cards/import|dealer-tasks|dealer-claims|"
-    r"settlement-notices|expense-claims|stocking-seasons|stocking-plans)$"
+    r"settlement-notices|expense-claims|stocking-seasons|stocking-plans|dealer-rating-periods)$"
 )
 # path prefixes of reference data and of the company-wide knowledge base
 PUBLIC_PREFIXES = (
@@ -317,6 +317,18 @@ def review_of_a(docs: Any, complaint: Any) -> Any:
     return review
 
 
+def rating_of_a(w: dict[str, Any]) -> Any:
+    """A's dealer's rating of the last finished period (every active dealer gets one)."""
+    from aftersales import testing as t
+    from aftersales.dealers.services import rating
+
+    start, _end = rating.last_period()
+    period = rating.freeze_period(
+        actor=t.user("manager", username="matrix_boss"), period_start=start
+    )
+    return period.ratings.get(dealer=w["d1"])
+
+
 def build_org_a() -> dict[str, Any]:
     """Organisation A fully populated through the services: dealer, customer, contact, site,
     equipment, ticket with work order, filed report, quote, callback, parts request under
@@ -390,6 +402,7 @@ def build_org_a() -> dict[str, Any]:
         "dealer-claims": claim,
         "settlement-notices": notice,
         "stocking-plans": stocking_of_a(w),
+        "dealer-ratings": rating_of_a(w),
         "receipts": receipt,
         "expense-claims": expense,
         "stock/minimums": MinStock.objects.create(

@@ -8,6 +8,7 @@ from aftersales.dealers.models.claim import (
     WarrantyClaim,
 )
 from aftersales.dealers.models.dealer import Dealer
+from aftersales.dealers.models.rating import DealerRating, RatingOutcome, RatingPeriod, RatingScheme
 from aftersales.dealers.models.stocking import (
     EDITABLE_PLAN_STATES,
     PlanState,
@@ -23,10 +24,14 @@ __all__ = [
     "ClaimLine",
     "ClaimState",
     "Dealer",
+    "DealerRating",
     "DealerTask",
     "LedgerEntry",
     "NoticeState",
     "PlanState",
+    "RatingOutcome",
+    "RatingPeriod",
+    "RatingScheme",
     "Season",
     "SettlementNotice",
     "StockingPlan",

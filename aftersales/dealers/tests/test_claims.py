@@ -223,3 +223,28 @@ def test_a_dealer_created_with_a_starting_balance_gets_its_opening_entry(w: dict
     assert (entry.kind, entry.amount, entry.balance) == ("opening", D("1234.50"), D("1234.50"))
     assert new.receivables == D("1234.50")  # recorded, not added twice
     assert not LedgerEntry.objects.filter(dealer__code="NEW0").exists()
+
+
+def test_a_dealer_added_in_the_back_office_gets_its_opening_entry_and_keeps_it(
+    w: dict[str, Any],
+) -> None:
+    from django.test import Client
+
+    from aftersales.dealers.models import Dealer
+
+    c = Client()
+    c.force_login(t.user("admin", username="office_admin", is_staff=True, is_superuser=True))
+    region = w["d1"].region
+    form = {"code": "D-NEW", "name": "新开经销商", "level": "B", "region": region.pk}
+    form |= {"contact_name": "", "phone": "", "address": "", "receivables": "1234.50"}
+    assert c.post("/admin/dealers/dealer/add/", form).status_code == 302
+    dealer = Dealer.objects.get(code="D-NEW")
+    [entry] = LedgerEntry.objects.filter(dealer=dealer)
+    assert (entry.kind, entry.amount, entry.balance) == ("opening", D("1234.50"), D("1234.50"))
+    assert dealer.receivables == D("1234.50")
+    # afterwards the balance moves only by ledger entries: the change form cannot set it
+    form |= {"name": "新开经销商（改名）", "receivables": "0.00"}
+    assert c.post(f"/admin/dealers/dealer/{dealer.pk}/change/", form).status_code == 302
+    dealer.refresh_from_db()
+    assert dealer.name == "新开经销商（改名）" and dealer.receivables == D("1234.50")
+    assert LedgerEntry.objects.filter(dealer=dealer).count() == 1

@@ -83,3 +83,22 @@ def test_plan_pages_are_english(w) -> None:  # type: ignore[no-untyped-def]
         c = web(user)
         for path in paths:
             assert english(c, path) == [], (user.username, path)
+
+
+def test_rating_pages_are_english(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.dealers.models import DealerRating
+    from aftersales.dealers.services import rating
+    from aftersales.dealers.tests.test_rating import Q2, quarter
+
+    quarter(w)
+    boss = web(w.manager)
+    assert english(boss, "/dealers/ratings/?start=2026-04-01") == []  # the trial, freezable
+    rating.freeze_period(actor=w.manager, period_start=Q2)
+    own = DealerRating.objects.get(dealer=w.dealer_a)
+    for user, paths in (
+        (w.manager, ["/dealers/ratings/", f"/dealers/ratings/{own.pk}/"]),
+        (w.dealer_user_a, ["/dealers/ratings/", f"/dealers/ratings/{own.pk}/"]),
+    ):
+        c = web(user)
+        for path in paths:
+            assert english(c, path) == [], (user.username, path)

@@ -21,6 +21,7 @@ from aftersales.demo.catalog_data import CATEGORIES
 from aftersales.demo.data import DEMO_PASSWORD
 from aftersales.demo.plan import parse_size
 from aftersales.demo.quality import REPAIR_DESCRIPTION
+from aftersales.demo.rating_work import MARK
 from aftersales.demo.selectors import demo_logins
 from aftersales.installed_base.models import (
     Equipment,
@@ -267,6 +268,8 @@ def test_demo_has_requests_in_every_stage_made_through_the_services() -> None:
     # the registered requests; planned inspections and what they found come on top, and
     # the quality loop's warranty repairs (their old parts, the warning they raise)
     registered = Ticket.objects.exclude(type="inspection").exclude(channel="inspection")
+    # (a dealer's request of last period comes with the rating history, rating_work.MARK)
+    registered = registered.exclude(description__endswith=MARK)
     assert registered.exclude(description=REPAIR_DESCRIPTION).count() == 10
     # the quality loop is loaded with the rest (load_quality), once
     assert "投诉单：新增" in out
@@ -312,3 +315,36 @@ def test_demo_has_stocking_plans_in_time_late_and_reviewed() -> None:
     assert any(p.state == "draft" for p in late)  # due and still not in
     assert any(p.state == "submitted" and not p.is_late(now) for p in plans)
     assert all(p.lines.exists() for p in plans if p.state != "draft")
+
+
+def test_demo_has_a_frozen_dealer_rating_with_every_component() -> None:
+    from aftersales.dealers.models import DealerRating, RatingPeriod
+
+    load(size="small")
+    period = RatingPeriod.objects.get()
+    ratings = list(DealerRating.objects.filter(period=period))
+    full = [
+        r
+        for r in ratings
+        if None not in (r.arrangement_score, r.complaint_score, r.rejection_score, r.callback_score)
+    ]
+    assert full, [(r.dealer_id, r.tasks_total, r.claims_appraised) for r in ratings]
+    r = full[0]
+    assert r.tasks_in_time < r.tasks_total and r.complaints >= 1
+    assert r.claims_rejected >= 1 and r.callbacks_satisfied < r.callbacks_done
+    assert {"reward", "downgrade"} <= {x.outcome for x in ratings}
+
+
+def test_demo_dealers_receivables_are_their_ledger() -> None:
+    from django.db.models import Sum
+
+    from aftersales.dealers.models import LedgerEntry
+
+    load(size="small")
+    dealers = list(Dealer.objects.all())
+    assert any(d.receivables for d in dealers)
+    for d in dealers:
+        booked = LedgerEntry.objects.filter(dealer=d).aggregate(s=Sum("amount"))["s"] or 0
+        assert booked == d.receivables, d.code
+        if d.receivables:
+            assert LedgerEntry.objects.filter(dealer=d, kind="opening").count() == 1

@@ -71,9 +71,11 @@ def record_result(
     comment: str = "",
     dissatisfaction_cause: str = "",
     channel: str = "phone",
+    now: dt.datetime | None = None,
 ) -> Callback:
     """Record the answers (by an agent on the phone, or by the customer through the link).
-    Dissatisfied (not solved, or overall below 3) re-opens the ticket under the coordinator."""
+    Dissatisfied (not solved, or overall below 3) re-opens the ticket under the coordinator.
+    ``now`` is when the call took place (default: now)."""
     qs = Callback.objects.select_for_update()
     try:
         cb = (
@@ -100,7 +102,7 @@ def record_result(
         _score(score, "总体评分"),
     )
     cb.solved, cb.comment, cb.channel = bool(solved), comment, channel
-    cb.state, cb.done_at = Callback.State.DONE, timezone.now()
+    cb.state, cb.done_at = Callback.State.DONE, now or timezone.now()
     cb.done_by = (
         actor if actor is not None and getattr(actor, "org_kind", "") == "company" else None
     )
@@ -118,6 +120,7 @@ def record_result(
         from_state=before,
         to_state="done",
         payload={"score": cb.score, "solved": cb.solved},
+        at=cb.done_at,
     )
     if cb.ticket_id and not cb.satisfied:
         from aftersales.service.services import lifecycle
