@@ -199,32 +199,32 @@ class _Rollback(Exception):
     pass
 
 
-def _rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
-    from aftersales.imports import cells
-    from aftersales.imports.reader import _first_sheet, _header, _open_sheet
+def _card_spec() -> Any:
+    """The card workbook's columns for the import reader (the template's headers)."""
+    from aftersales.imports.columns import Column, Spec
 
-    try:
-        workbook = _open_sheet(fileobj)
-    except Exception:  # openpyxl raises many kinds for a damaged or non-xlsx file
-        return [], ["文件无法读取，请上传 Excel（.xlsx）文件"]
-    out: list[tuple[int, dict[str, Any]]] = []
-    try:
-        rows = _first_sheet(workbook).iter_rows(values_only=True)
-        header = [_header(v) for v in (next(rows, None) or ())]
-        missing = [h for h in CARD_HEADERS if h != "型号编码" and h not in header]
-        if missing:
-            return [], [f"第1行缺少列：{'、'.join(missing)}"]
-        index = {_FIELDS[h]: i for i, h in enumerate(header) if h in _FIELDS}
-        for number, values in enumerate(rows, start=2):
-            raw = {k: values[i] if i < len(values) else None for k, i in index.items()}
-            if all(cells.is_blank(v) for v in raw.values()):
-                continue
-            if len(out) >= MAX_CARD_ROWS:
-                return [], [f"数据行数超过上限 {MAX_CARD_ROWS} 行，请拆分文件"]
-            out.append((number, raw))
-    finally:
-        workbook.close()
-    return out, []
+    required = {"customer_code", "serial_no", "sale_date", "card_no"}
+    return Spec(
+        kind="warranty_cards",
+        label="三包回执卡",
+        model=WarrantyCard,
+        columns=tuple(Column(h, f, required=f in required) for h, f in _FIELDS.items()),
+        key=("card_no",),
+        duplicate_message="三包卡号重复",
+    )
+
+
+def _rows(fileobj: IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+    """The file's data rows by field, read by the import reader (first sheet, real extent,
+    headers with a tolerated ``*``, blank rows skipped, duplicate or missing columns and too
+    many rows refused), with their Excel row numbers."""
+    from aftersales.imports.reader import read_sheet
+
+    sheet = read_sheet(_card_spec(), fileobj, max_rows=MAX_CARD_ROWS)
+    if sheet.issues:
+        return [], [issue.text for issue in sheet.issues]
+    fields = [col.field for _, col in sheet.columns]
+    return [(n, dict(zip(fields, values, strict=True))) for n, values in sheet.rows], []
 
 
 def import_cards(

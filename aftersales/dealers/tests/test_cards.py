@@ -204,3 +204,28 @@ def test_a_dealer_lists_only_its_own_cards(w) -> None:  # type: ignore[no-untype
         mine["id"]
     ]
     assert len(call("get", "/api/v1/warranty-cards", w.agent)["items"]) == 2
+
+
+def test_a_card_file_with_a_missing_or_repeated_column_is_refused(w) -> None:  # type: ignore[no-untyped-def]
+    row = [w.cust_a.code, "A0001", "2026-03-01", "X1"]
+
+    def book(head: list[str]) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(head)
+        ws.append(row)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    resp = _upload(w.dealer_user_a, book(["客户编号", "型号编码", "销售日期", "三包卡号"]))
+    assert resp.status_code == 422 and "缺少必需的列：出厂编号" in resp.json()["message"]
+    twice = book(["客户编号", "出厂编号", "销售日期", "三包卡号", "出厂编号*"])
+    resp = _upload(w.dealer_user_a, twice)
+    assert resp.status_code == 422 and "列名重复：出厂编号" in resp.json()["message"]
+    resp = _upload(w.dealer_user_a, b"not a workbook")
+    assert resp.status_code == 422 and "文件无法读取" in resp.json()["message"]
+    assert WarrantyCard.objects.count() == 0
+    # a trailing * on a header is the template's mark of a required column
+    resp = _upload(w.dealer_user_a, book(["客户编号*", "出厂编号*", "销售日期*", "三包卡号*"]))
+    assert resp.status_code == 200 and resp.json()["created"] == 1
