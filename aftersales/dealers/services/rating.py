@@ -61,6 +61,8 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def period_for(starts_on: dt.date, scheme: RatingScheme) -> tuple[dt.date, dt.date]:
     """The period starting on ``starts_on`` under the scheme's length; refused when the day
     does not begin one (quarters start on 1-01, 4-01, 7-01, 10-01)."""
+    if not 2000 <= starts_on.year <= 2999:
+        raise ValidationFailed("评级期间应在2000年至2999年之间", field="period_start")
     start, end = rules.period_of(starts_on, int(scheme.period_months))
     if start != starts_on:
         raise ValidationFailed(

@@ -301,6 +301,9 @@ def test_a_manager_freezes_a_finished_period_once(q: Any) -> None:
         rating.freeze_period(actor=q.coordinator, period_start=Q2)
     with pytest.raises(ValidationFailed, match="2026-04-01"):
         rating.freeze_period(actor=q.manager, period_start=dt.date(2026, 5, 1))
+    for far in (dt.date(1, 1, 1), dt.date(9999, 12, 1)):
+        with pytest.raises(ValidationFailed, match="2000年至2999年"):
+            rating.preview(actor=q.manager, period_start=far)
     running = rules.period_of(dt.date.today(), 3)[0]
     with pytest.raises(ValidationFailed, match="结束后才能评定"):
         rating.freeze_period(actor=q.manager, period_start=running)
