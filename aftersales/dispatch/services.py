@@ -50,6 +50,7 @@ from aftersales.dispatch.planning.solver import frozen_problem
 from aftersales.dispatch.planning.solver import replan as solver_replan
 from aftersales.dispatch.storing import metrics_of, plan_metrics, write_items
 from aftersales.service.models import Ticket, WorkOrder
+from aftersales.service.notices import crew_member_planned
 
 PLANNER_ROLES = frozenset({"coordinator", "team_leader", "manager", "admin"})
 
@@ -478,10 +479,10 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
     )
     # the further engineers of a visit that needs several go with the lead's work order
     # (named on it); the lead records them as co-engineers when the visit is done
-    crew: dict[str, list[str]] = {}
+    crew: dict[str, list[PlanItem]] = {}
     for item in items:
         if "+" in item.job_id:
-            crew.setdefault(item.job_id.split("+", 1)[0], []).append(str(item.technician))
+            crew.setdefault(item.job_id.split("+", 1)[0], []).append(item)
     for item in items:
         assert item.technician_id is not None
         if "+" in item.job_id:
@@ -489,7 +490,7 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
         start, end = _plan_window(item, config.appointment_window_minutes)
         note = f"智能派工方案#{plan.pk}"
         if item.job_id in crew:
-            note += "，同行工程师：" + "、".join(crew[item.job_id])
+            note += "，同行工程师：" + "、".join(str(c.technician) for c in crew[item.job_id])
         try:
             wo = item.work_order
             if wo is None:
@@ -538,6 +539,9 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
         if item.work_order_id != new.pk:
             item.work_order = new
             item.save(update_fields=["work_order"])
+        for member in crew.get(item.job_id, []):
+            assert member.planned_start is not None
+            crew_member_planned(new, member.technician, member.planned_start)
         if new.planned_sequence != item.sequence:
             # the technician's "my jobs" list follows the planned order of the day
             WorkOrder.objects.filter(pk=new.pk).update(planned_sequence=item.sequence)

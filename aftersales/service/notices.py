@@ -116,6 +116,20 @@ def work_order_offered(wo: WorkOrder, technicians: list[Any]) -> int:
     )
 
 
+def crew_member_planned(wo: WorkOrder, member: Any, start: Any) -> int:
+    """A further engineer of a visit that needs several: when, where and with whom (the
+    lead holds the work order and records him as co-engineer)."""
+    t = wo.ticket
+    return notify_people(
+        f"wo:{wo.pk}:crew:{member.pk}:{start:%Y%m%d%H%M}",
+        [member],
+        f"【随同上门】{t.number} {t.customer}",
+        f"{_fmt(start)} 与 {wo.technician or '负责工程师'} 同赴 {t.site or t.address}"
+        f"｜{t.description[:60]}",
+        "/service/my-jobs/",
+    )
+
+
 def appointment_set(wo: WorkOrder) -> int:
     assert wo.window_start is not None and wo.window_end is not None
     return _customer(

@@ -17,6 +17,7 @@ from aftersales.dispatch.planning.checker import check_plan
 from aftersales.dispatch.tests import world as W
 from aftersales.maintenance.models import MaintenanceVisit
 from aftersales.maintenance.services import generation, plans
+from aftersales.notifications.models import Notification
 from aftersales.service.models import WorkOrder
 from aftersales.staff.models import DutyShift
 
@@ -92,6 +93,9 @@ def test_two_qualified_engineers_inside_the_customers_hours(w) -> None:  # type:
     assert wo.technician_id == a.technician_id
     other = w.tech_c if a.technician_id == w.tech_b.pk else w.tech_b
     assert f"同行工程师：{other}" in wo.note
+    # the second engineer is told when, where and with whom
+    [told] = Notification.objects.filter(recipient=other, subject__startswith="【随同上门】")
+    assert visit.ticket.number in told.subject and str(wo.technician) in told.body
 
 
 def test_one_qualified_engineer_on_duty_leaves_the_visit_unplanned_with_the_reason(w) -> None:  # type: ignore[no-untyped-def]
