@@ -226,6 +226,8 @@ class PortalPlanOut(Schema):
     window_name: str
     start_date: dt.date
     end_date: dt.date | None
+    visit_from: dt.time | None
+    visit_until: dt.time | None
     equipment: list[str]
     next_visits: list[PortalVisitOut]
 

@@ -87,6 +87,11 @@ def load_maintenance(
                     equipment_ids=[e.pk for e in equipment],
                     checklist_code=CHECKLIST_BY_CATEGORY.get(category, ""),
                     min_engineers=2 if i == 0 else 1,
+                    # the two-engineer inspection: its product line's skill and the
+                    # customer's visiting hours, which the planner (智能派工) keeps to
+                    skill_id=equipment[0].model.category_id if i == 0 and equipment else None,
+                    visit_from=dt.time(9, 0) if i == 0 else None,
+                    visit_until=dt.time(11, 30) if i == 0 else None,
                     lead_days=60,
                     release_days=14,
                     coordinator_id=coordinator.pk,

@@ -17,6 +17,8 @@ def test_the_demo_has_done_inspections_with_failed_items_and_loads_once(w) -> No
     failed = InspectionResult.objects.filter(visit__in=done, outcome="fail")
     assert failed.exists() and all(r.follow_up_id for r in failed)
     assert done.first().co_engineers.count() == 1  # the contract's plan needs two engineers
+    crew = MaintenancePlan.objects.get(min_engineers=2)
+    assert crew.skill_id == w.hvac.pk and crew.visit_from is not None
     # this month's visits in every state, one cancelled by hand with its reason
     states = set(MaintenanceVisit.objects.values_list("state", flat=True))
     assert {"done", "cancelled"} <= states  # (one contract here: the full demo has all)

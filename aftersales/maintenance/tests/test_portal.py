@@ -5,12 +5,13 @@ another customer's (404, web and API); customer-facing facts only."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.test import Client
 
 from aftersales import testing as t
-from aftersales.maintenance.models import MaintenanceVisit, VisitState
+from aftersales.maintenance.models import MaintenancePlan, MaintenanceVisit, VisitState
 from aftersales.maintenance.services import inspections
 from aftersales.maintenance.tests.world import make_plan, on_site_visit, signature_png
 from aftersales.parts.tests.test_api import call
@@ -93,7 +94,11 @@ def test_the_customer_sees_his_plans_next_visits_and_reports(w) -> None:  # type
     assert failed.follow_up.number in report and "整体运行正常" in report
     assert f"/maintenance/visits/{visit.pk}/report.pdf" in report
     assert SECRET not in report
+    MaintenancePlan.objects.filter(pk=visit.plan.pk).update(
+        visit_from=dt.time(9, 0), visit_until=dt.time(11, 30)
+    )
     plan_page = c.get(f"/maintenance/portal/plans/{visit.plan.pk}/").content.decode()
+    assert "09:00–11:30" in plan_page
     assert visit.plan.name in plan_page and 'data-testid="portal-report"' in plan_page
 
 
