@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("visits/", views.visit_list, name="visits"),
+    path("contracts/<int:pk>/", views.contract_coverage, name="contract_coverage"),
     path("board/", views.board, name="board"),
     path("results.xlsx", views.results_export, name="results_export"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),

@@ -25,7 +25,7 @@ from aftersales.core.company import company
 from aftersales.core.errors import DomainError, PermissionDenied
 from aftersales.core.i18n import translated
 from aftersales.core.models import Region
-from aftersales.core.visibility import visible
+from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer, ServiceContract, Site
 from aftersales.installed_base.models import ProductCategory
 from aftersales.maintenance import exports, rules, selectors
@@ -475,3 +475,22 @@ def results_export(request: HttpRequest) -> HttpResponse:
     month = request.GET.get("month") or None
     visits = selectors.visit_list(request.user, selectors.VisitFilters(state="done", month=month))
     return exports.results_xlsx(visits)
+
+
+@login_required
+def contract_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Coverage of a service contract: planned vs done vs overdue per month, with its plans."""
+    if _external(request.user):
+        return redirect("maintenance:portal")
+    contract = or_404(
+        lambda: get_visible(ServiceContract.objects.select_related("customer"), request.user, pk=pk)
+    )
+    return render(
+        request,
+        "maintenance/contract_coverage.html",
+        {
+            "contract": contract,
+            "coverage": selectors.coverage(request.user, contract_id=contract.pk),
+            "plans": selectors.plan_list(request.user).filter(contract_id=contract.pk),
+        },
+    )

@@ -141,3 +141,22 @@ def test_the_report_is_chinese(w) -> None:  # type: ignore[no-untyped-def]
     visit.refresh_from_db()
     html = report_html(visit)
     assert "巡检报告" in html and "王经理" in html and f"stored:{visit.signature.name}" in html
+
+
+def test_the_contract_coverage_page(w) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from aftersales.maintenance.services import generation, overdue
+
+    plan = make_plan(w, contract_id=w.k1.pk, start_date=None, release_days=0)
+    generation.release_due(today=dt.date(2026, 9, 1))
+    overdue.mark_overdue(today=dt.date(2026, 9, 2))
+    c = login(w.coordinator)
+    link = f'href="/maintenance/contracts/{w.k1.pk}/"'
+    assert link in c.get(f"/maintenance/plans/{plan.pk}/").content.decode()
+    page = c.get(f"/maintenance/contracts/{w.k1.pk}/").content.decode()
+    # 1 September (overdue) and 1 October, due on Wednesday 30 September
+    assert 'data-period="2026-09" data-planned="2" data-done="0" data-overdue="1"' in page, page
+    assert plan.number in page
+    assert login(w.tech2).get(f"/maintenance/contracts/{w.k1.pk}/").status_code == 404
+    assert login(w.cust2).get(f"/maintenance/contracts/{w.k1.pk}/").status_code == 302
