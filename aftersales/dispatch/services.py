@@ -296,7 +296,8 @@ def _item(
     elif work_order is not None:
         items = items.filter(work_order=work_order)
     elif ticket is not None:
-        items = items.filter(ticket=ticket, started=False)
+        # a visit that needs several engineers: the ticket's lead job (T…, before T…+2)
+        items = items.filter(ticket=ticket, started=False).order_by("job_id")
     else:
         raise ValidationFailed("请指定要调整的工单", field="job_id")
     item = items.first()

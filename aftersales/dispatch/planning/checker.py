@@ -134,7 +134,7 @@ def _check_crews(
     for lead_id, companions in crews.items():
         if lead_id not in planned:
             found.extend(
-                Violation("crew", f"{c} 的主工单 {lead_id} 未安排，随同人员不应出发", job_id=c)
+                Violation("crew", f"{lead_id} 未安排，随同的工程师不应出发", job_id=c)
                 for c in companions
                 if c in planned
             )
@@ -154,7 +154,11 @@ def _check_crews(
             tech, visit = planned[c]
             if tech in techs or visit.start != lead_visit.start:
                 found.append(
-                    Violation("crew", f"{c} 须由另一名工程师与 {lead_id} 同时开工", job_id=c)
+                    Violation(
+                        "crew",
+                        f"{lead_id} 的 {1 + len(companions)} 名工程师须为不同的人并同时开工",
+                        job_id=c,
+                    )
                 )
             techs.add(tech)
     return found

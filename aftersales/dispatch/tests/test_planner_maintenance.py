@@ -147,3 +147,23 @@ def test_a_replan_keeps_the_two_engineers_together(w) -> None:  # type: ignore[n
     assert a.planned_start == b.planned_start
     assert dt.time(8, 30) <= local(a.planned_start) <= dt.time(11, 0)
     assert not a.fixed and not b.fixed  # the crew's pins are the planner's, not fixed
+
+
+def test_a_move_that_splits_the_crew_cannot_be_published(w) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.core.errors import Conflict
+
+    visit = inspection_on_the_day(w)
+    plan = services.plan_day(
+        actor=w.coordinator, day=w.day, region=w.region, time_budget_seconds=BUDGET
+    )
+    lead_id = job_id_of(visit.ticket_id)
+    companion = plan.items.get(job_id=companion_id(lead_id, 2))
+    # the dispatcher puts the lead (moved by its ticket) on the companion's technician
+    moved = services.move_item(
+        actor=w.coordinator, plan=plan, ticket=visit.ticket, technician=companion.technician
+    )
+    assert moved.job_id == lead_id
+    with pytest.raises(Conflict) as refused:
+        services.publish(actor=w.coordinator, plan=plan)
+    assert "2 名工程师" in refused.value.message and visit.ticket.number in refused.value.message
+    assert not WorkOrder.objects.filter(ticket_id=visit.ticket_id).exists()
