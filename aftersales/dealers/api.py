@@ -22,6 +22,7 @@ from aftersales.dealers.api_schemas import (
     CardReceiveIn,
     ClaimIn,
     ClaimOut,
+    ClaimTotalsOut,
     DealerRatingOut,
     DealerTaskOut,
     DisputeIn,
@@ -215,6 +216,13 @@ def claim_list(
     dealer_id: int | None = None,
 ) -> Any:
     return selectors.claim_list(request.user, state=state, dealer_id=dealer_id)
+
+
+@router.get(
+    "/dealer-claims/totals", response=list[ClaimTotalsOut], summary="经销商核定索赔金额累计"
+)
+def claim_totals(request: HttpRequest, dealer_id: int | None = None) -> Any:
+    return selectors.claim_totals(request.user, dealer_id=dealer_id)
 
 
 @router.get("/dealer-claims/{int:pk}", response=ClaimOut, summary="三包索赔单详情")

@@ -186,6 +186,16 @@ class NoticeOut(Schema):
         return [c.number for c in obj.claims.all()]
 
 
+class ClaimTotalsOut(Schema):
+    dealer_id: int
+    dealer_name: str
+    accepted: Decimal = Field(..., description="核定金额累计")
+    awaiting: Decimal = Field(..., description="已核定、待开核销通知")
+    in_settlement: Decimal = Field(..., description="核销通知待经销商确认")
+    settled: Decimal = Field(..., description="已核销（已从应收账款扣除）")
+    claims: int
+
+
 class LedgerOut(Schema):
     id: int
     dealer_id: int

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aftersales.core.visibility import get_visible, visible
@@ -116,6 +118,67 @@ def claim_list(
     if dealer_id:
         qs = qs.filter(dealer_id=dealer_id)
     return qs.order_by("-created_at", "-id")
+
+
+@dataclass
+class ClaimTotals:
+    """A dealer's accepted claim amounts so far: accepted and not yet on a notice, on a notice
+    awaiting the dealer, and settled (deducted from its receivables)."""
+
+    dealer_id: int
+    dealer_name: str
+    awaiting: Decimal
+    in_settlement: Decimal
+    settled: Decimal
+    claims: int
+
+    @property
+    def accepted(self) -> Decimal:
+        return self.awaiting + self.in_settlement + self.settled
+
+
+def claim_totals(user: Any, *, dealer_id: int | None = None) -> list[ClaimTotals]:
+    """The accepted amounts accumulated per dealer the user may see (rejected and not yet
+    appraised claims count nothing)."""
+    from aftersales.dealers.models import ClaimState
+
+    zero = Decimal("0.00")
+
+    def part(*states: str) -> Any:
+        return Coalesce(Sum("accepted_amount", filter=Q(state__in=states)), zero)
+
+    qs = visible(WarrantyClaim, user).filter(
+        archived_at__isnull=True,
+        state__in=[
+            ClaimState.ACCEPTED,
+            ClaimState.PARTLY,
+            ClaimState.IN_SETTLEMENT,
+            ClaimState.SETTLED,
+        ],
+    )
+    if dealer_id:
+        qs = qs.filter(dealer_id=dealer_id)
+    rows = (
+        qs.values("dealer_id", "dealer__name")
+        .annotate(
+            awaiting=part(ClaimState.ACCEPTED, ClaimState.PARTLY),
+            in_settlement=part(ClaimState.IN_SETTLEMENT),
+            settled=part(ClaimState.SETTLED),
+            claims=Count("id"),
+        )
+        .order_by("dealer__name", "dealer_id")
+    )
+    return [
+        ClaimTotals(
+            dealer_id=r["dealer_id"],
+            dealer_name=r["dealer__name"],
+            awaiting=r["awaiting"],
+            in_settlement=r["in_settlement"],
+            settled=r["settled"],
+            claims=r["claims"],
+        )
+        for r in rows
+    ]
 
 
 def claim_detail(user: Any, pk: int) -> WarrantyClaim:

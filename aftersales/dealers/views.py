@@ -249,6 +249,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "states": translated(ClaimState.choices),
+            "totals": selectors.claim_totals(request.user),
             "dealer": getattr(request.user, "org_kind", "") == "dealer",
             "appraiser": _company(request.user)
             and bool(_roles(request.user) & (claims.APPRAISERS | {"coordinator"})),

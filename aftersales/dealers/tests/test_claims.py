@@ -133,6 +133,9 @@ def test_settlement_flow_and_ledger(w: dict[str, Any]) -> None:
     w["d1"].refresh_from_db()
     assert w["d1"].receivables == before - second.total == entries[0].balance
     assert WarrantyClaim.objects.get(pk=claim.pk).state == "settled"
+    [totals] = call("get", "/api/v1/dealer-claims/totals", w["dealer1"])
+    assert totals["settled"] == totals["accepted"] == str(second.total)
+    assert totals["awaiting"] == totals["in_settlement"] == "0.00"
 
 
 def test_claim_api_visibility(w: dict[str, Any]) -> None:
@@ -248,3 +251,35 @@ def test_a_dealer_added_in_the_back_office_gets_its_opening_entry_and_keeps_it(
     dealer.refresh_from_db()
     assert dealer.name == "新开经销商（改名）" and dealer.receivables == D("1234.50")
     assert LedgerEntry.objects.filter(dealer=dealer).count() == 1
+
+
+def test_accepted_amounts_accumulate_per_dealer(w: dict[str, Any]) -> None:
+    from django.test import Client
+
+    report = repaired(w)
+    first, second, third, waiting = (claim_for(w, report) for _ in range(4))
+    claims.appraise(actor=w["qd"], claim_id=first.pk, decision="accept")
+    labour = second.lines.get(kind="labour")
+    claims.appraise(
+        actor=w["qd"],
+        claim_id=second.pk,
+        decision="partly",
+        reason="工时超标",
+        line_amounts={labour.pk: "0"},
+    )
+    claims.appraise(actor=w["qd"], claim_id=third.pk, decision="reject", reason="非三包范围")
+    # 2 × 220 (MOD-P3) + 1.5 h × 100 + 30 km × 2 = 650; the partly one without its 150 labour
+    assert first.claimed_amount == D("650.00") == second.claimed_amount
+    assert labour.amount == D("150.00")
+    [mine] = call("get", "/api/v1/dealer-claims/totals", w["dealer1"])
+    assert (mine["dealer_id"], mine["claims"]) == (w["d1"].pk, 2)
+    assert (mine["accepted"], mine["awaiting"], mine["settled"]) == ("1150.00", "1150.00", "0.00")
+    assert call("get", "/api/v1/dealer-claims/totals", w["dealer2"]) == []
+    c = Client()
+    c.force_login(w["dealer1"])
+    page = c.get("/dealers/claims/").content.decode()
+    assert 'data-testid="accepted">1150.00<' in page
+    from aftersales.dealers.tests.test_plan_pages import english
+
+    assert english(c, "/dealers/claims/") == []
+    assert waiting.state == "submitted"
