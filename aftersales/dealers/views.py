@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from aftersales.core.exports import xlsx
 from aftersales.core.i18n import translated
 from aftersales.core.visibility import visible
 from aftersales.dealers import selectors
-from aftersales.dealers.models import ClaimState, Dealer, TaskState
+from aftersales.dealers.models import ClaimState, Dealer, NoticeState, TaskState
 from aftersales.dealers.services import cards, claims, tasks
 from aftersales.warranty.rules import CARD_TIMING_LABELS
 
@@ -241,6 +242,8 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def claim_list(request: HttpRequest) -> HttpResponse:
     state = (request.GET.get("state") or "")[:15] or None
     qs = selectors.claim_list(request.user, state=state)
+    if request.GET.get("format") == "xlsx":
+        return _claims_export(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -326,8 +329,64 @@ def claim_appraise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dealers:claim", pk)
 
 
+def _claims_export(qs: Any) -> HttpResponse:
+    """The claims the user sees, for finance (states in Chinese, amounts as numbers)."""
+    header = ["索赔单号", "经销商", "报修单", "维修日期", "状态", "索赔金额", "核定金额"]
+    header += ["鉴定意见", "核销通知"]
+    return xlsx(
+        "三包索赔单.xlsx",
+        "三包索赔单",
+        header,
+        (
+            [
+                c.number,
+                c.dealer.name,
+                c.ticket.number,
+                c.repair_date,
+                ClaimState(c.state).label,
+                c.claimed_amount,
+                c.accepted_amount,
+                c.appraisal_reason,
+                c.notice.number if c.notice_id else "",
+            ]
+            for c in qs.select_related("notice")[:5000]
+        ),
+    )
+
+
+def _notices_export(rows: Any) -> HttpResponse:
+    header = ["核销通知号", "经销商", "期间起", "期间止", "核销金额", "状态", "开具时间"]
+    header += ["确认时间", "异议原因", "索赔单"]
+
+    def at(value: Any) -> str:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    return xlsx(
+        "三包费用核销通知.xlsx",
+        "核销通知",
+        header,
+        (
+            [
+                n.number,
+                n.dealer.name,
+                n.period_start,
+                n.period_end,
+                n.total,
+                NoticeState(n.state).label,
+                at(n.issued_at),
+                at(n.answered_at),
+                n.dispute_reason,
+                "、".join(c.number for c in n.claims.all()),
+            ]
+            for n in rows
+        ),
+    )
+
+
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("format") == "xlsx":
+        return _notices_export(selectors.notice_list(request.user)[:5000])
     return render(
         request,
         "dealers/notices.html",

@@ -31,6 +31,19 @@ def w(db: Any) -> dict[str, Any]:
     return w
 
 
+def xlsx_rows(user: Any, url: str) -> list[tuple[Any, ...]]:
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    c = Client()
+    c.force_login(user)
+    resp = c.get(url)
+    assert resp.status_code == 200, url
+    return list(load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
+
+
 def claim_for(w: dict[str, Any], report: Any, **kw: Any) -> WarrantyClaim:
     return claims.submit(
         actor=w["dealer1"],
@@ -136,6 +149,14 @@ def test_settlement_flow_and_ledger(w: dict[str, Any]) -> None:
     [totals] = call("get", "/api/v1/dealer-claims/totals", w["dealer1"])
     assert totals["settled"] == totals["accepted"] == str(second.total)
     assert totals["awaiting"] == totals["in_settlement"] == "0.00"
+    # finance's Excel of the notices: the dealer's own, confirmed, with its claim
+    sheet = xlsx_rows(w["dealer1"], "/dealers/notices/?format=xlsx")
+    assert sheet[0][:5] == ("核销通知号", "经销商", "期间起", "期间止", "核销金额")
+    assert [(r[0], r[4], r[5], r[9]) for r in sheet[1:]] == [
+        (second.number, float(second.total), "已确认核销", claim.number),
+        (notice.number, float(notice.total), "经销商有异议", None),  # its claims went back
+    ]
+    assert len(xlsx_rows(w["dealer2"], "/dealers/notices/?format=xlsx")) == 1  # header only
 
 
 def test_claim_api_visibility(w: dict[str, Any]) -> None:
@@ -279,6 +300,12 @@ def test_accepted_amounts_accumulate_per_dealer(w: dict[str, Any]) -> None:
     c.force_login(w["dealer1"])
     page = c.get("/dealers/claims/").content.decode()
     assert 'data-testid="accepted">1150.00<' in page
+    sheet = xlsx_rows(w["dealer1"], "/dealers/claims/?format=xlsx")
+    by_number = {r[0]: r for r in sheet[1:]}
+    assert set(by_number) == {first.number, second.number, third.number, waiting.number}
+    assert by_number[second.number][4:7] == ("部分同意", 650, 500)
+    assert by_number[third.number][4:8] == ("鉴定驳回", 650, 0, "非三包范围")
+    assert len(xlsx_rows(w["dealer2"], "/dealers/claims/?format=xlsx")) == 1
     from aftersales.dealers.tests.test_plan_pages import english
 
     assert english(c, "/dealers/claims/") == []
