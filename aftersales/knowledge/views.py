@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.approvals import workflow
@@ -19,8 +20,8 @@ from aftersales.core.visibility import visible
 from aftersales.installed_base.models import Equipment, ProductCategory
 from aftersales.knowledge import selectors
 from aftersales.knowledge.models import Case
-from aftersales.knowledge.services import entries, feedback
-from aftersales.knowledge.transitions import AUTHORS, FEEDBACK_ROLES, REVIEW
+from aftersales.knowledge.services import entries, feedback, transfer
+from aftersales.knowledge.transitions import AUTHORS, EDITORS, FEEDBACK_ROLES, REVIEW
 
 MAX_TEXT = 500
 
@@ -193,3 +194,84 @@ def case_from_report(request: HttpRequest, report_id: int) -> HttpResponse:
         "knowledge/case_from_report.html",
         {"v": v, "error": error, "categories": categories},
     )
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+PREVIEW_ROWS = 200
+
+
+def _rows_of(upload: Any) -> Any:
+    """The lines of an uploaded JSON-lines or Excel file, as ``transfer`` reads them (the
+    rows are read at once, so that a file that is not what it says fails here)."""
+    import io
+    import zipfile
+
+    name = (upload.name or "").lower()
+    data = upload.read()
+    if name.endswith(".xlsx"):
+        try:
+            return list(transfer.read_xlsx(io.BytesIO(data)))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ValueError(_("不是有效的 Excel（.xlsx）文件")) from exc
+    if name.endswith((".jsonl", ".json", ".txt")):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValueError(_("文件不是 UTF-8 编码的文本")) from exc
+        return list(transfer.read_jsonl(text.splitlines()))
+    raise ValueError(_("请上传 .jsonl（每行一个 JSON 对象）或 .xlsx 文件"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_import(request: HttpRequest) -> HttpResponse:
+    """The web face of ``manage.py kb_import`` for the knowledge editors: 「检查」 shows every
+    line that would be imported and names each bad one, writing nothing; 「导入」 writes all
+    lines or none (``transfer.import_cases``, each case audited as created by the user)."""
+    if not workflow.actor_roles(request.user) & EDITORS:
+        raise Http404(_("无权导入案例"))
+    ctx: dict[str, Any] = {"publish": False, "problems": [], "preview": None, "error": ""}
+    if request.method == "POST":
+        ctx["publish"] = request.POST.get("publish") == "1"
+        dry_run = request.POST.get("action") != "import"
+        upload = request.FILES.get("file")
+        try:
+            if upload is None or (upload.size or 0) > MAX_UPLOAD:
+                raise ValueError(_("请选择不超过 5 MB 的 .jsonl 或 .xlsx 文件"))
+            rows = _rows_of(upload)
+            ctx["file_name"] = upload.name
+            if dry_run:
+                good, problems = transfer.check(rows)
+                ctx["problems"] = problems
+                ctx["preview"] = {
+                    "lines": len(good) + len(problems),
+                    "good": len(good),
+                    "rows": [(n, d) for n, d in good[:PREVIEW_ROWS]],
+                    "more": max(len(good) - PREVIEW_ROWS, 0),
+                }
+            else:
+                result = transfer.import_cases(
+                    iter(rows), actor=request.user, publish=ctx["publish"]
+                )
+        except ValueError as exc:
+            ctx["error"] = str(exc)
+        except transfer.ImportRefused as exc:
+            ctx["problems"] = exc.problems
+            ctx["error"] = _("导入失败：%(n)s处错误，未导入任何案例") % {"n": len(exc.problems)}
+        except DomainError as exc:
+            ctx["error"] = exc.message
+        else:
+            if not dry_run:
+                if result.published:
+                    messages.success(
+                        request, _("已导入%(n)s条案例（已发布）") % {"n": len(result.created)}
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("已导入%(n)s条案例（草稿，待审核）") % {"n": len(result.created)},
+                    )
+                return redirect("knowledge:case_import")
+    status = 400 if ctx["error"] or ctx["problems"] else 200
+    ctx["categories"] = {c.pk: c.name for c in ProductCategory.objects.all()}
+    return render(request, "knowledge/import.html", ctx, status=status)
