@@ -349,6 +349,13 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _planned_crew(visit: MaintenanceVisit) -> set[int]:
+    """The further engineers 智能派工 put on the visit: pre-selected as co-engineers."""
+    from aftersales.dispatch.crew_scope import planned_crew
+
+    return set(planned_crew(visit.ticket_id)) if visit.ticket_id else set()
+
+
 def _visit_context(request: HttpRequest, visit: MaintenanceVisit) -> dict[str, Any]:
     results = {r.item_id: r for r in visit.results.select_related("follow_up")}
     items = list(visit.checklist.items.all()) if visit.checklist_id else []  # type: ignore[union-attr]
@@ -367,6 +374,7 @@ def _visit_context(request: HttpRequest, visit: MaintenanceVisit) -> dict[str, A
         .exclude(pk=getattr(lead, "pk", 0) or 0)
         .order_by("display_name")[:200],
         "follow_ups": [r.follow_up for r in results.values() if r.follow_up_id],
+        "planned_crew": _planned_crew(visit),
         "can_cancel": _planner(user) and generation.cancellable(visit),
         "note_max": generation.NOTE_MAX,
     }

@@ -167,3 +167,35 @@ def test_a_move_that_splits_the_crew_cannot_be_published(w) -> None:  # type: ig
         services.publish(actor=w.coordinator, plan=plan)
     assert "2 名工程师" in refused.value.message and visit.ticket.number in refused.value.message
     assert not WorkOrder.objects.filter(ticket_id=visit.ticket_id).exists()
+
+
+def test_the_second_engineer_sees_the_visit_and_is_proposed_as_co_engineer(w) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from aftersales.maintenance.services import inspections
+    from aftersales.service.services import dispatch
+
+    visit = inspection_on_the_day(w)
+    plan = services.plan_day(
+        actor=w.coordinator, day=w.day, region=w.region, time_budget_seconds=BUDGET
+    )
+    url = f"/maintenance/visits/{visit.pk}/"
+    lead_item = plan.items.get(job_id=job_id_of(visit.ticket_id))
+    lead = lead_item.technician
+    other = w.tech_c if lead.pk == w.tech_b.pk else w.tech_b
+    companion = Client()
+    companion.force_login(other)
+    assert companion.get(url).status_code == 404  # a draft plan assigns nobody
+    services.publish(actor=w.coordinator, plan=plan)
+    assert companion.get(url).status_code == 200
+    outsider = Client()
+    outsider.force_login(w.tech_a)
+    assert outsider.get(url).status_code == 404
+    wo = WorkOrder.objects.get(ticket_id=visit.ticket_id)
+    dispatch.accept(actor=lead, work_order=wo)
+    dispatch.check_in(actor=lead, work_order=wo)
+    inspections.start(actor=lead, visit=visit)
+    mine = Client()
+    mine.force_login(lead)
+    page = mine.get(url).content.decode()
+    assert f'value="{other.pk}" selected' in page
