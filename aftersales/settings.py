@@ -197,8 +197,3 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "stalled_worker_timeout": JOB_STALLED_AFTER_SECONDS,
 }
 
-# the monthly report pack goes to the managers and the quality centre director (by role) and
-# to these extra addresses (comma-separated)
-REPORTS_PACK_EMAILS = [
-    a.strip() for a in os.environ.get("REPORTS_PACK_EMAILS", "").split(",") if a.strip()
-]

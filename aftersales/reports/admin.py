@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from aftersales.core.admin import BusinessAdmin
-from aftersales.reports.models import MonthlyPack
+from aftersales.reports.models import MonthlyPack, PackRecipient
 
 
 @admin.register(MonthlyPack)
@@ -15,3 +15,11 @@ class MonthlyPackAdmin(BusinessAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(PackRecipient)
+class PackRecipientAdmin(BusinessAdmin):
+    """Who receives the monthly pack besides the managers by role (archive to stop sending)."""
+
+    list_display = ["email", "name", "note", "archived_at"]
+    search_fields = ["email", "name"]

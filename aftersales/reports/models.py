@@ -93,3 +93,20 @@ class MonthlyPack(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} 月度报表包"
+
+
+class PackRecipient(BusinessModel):
+    """Who receives the monthly pack by e-mail besides the company-wide managers and the
+    quality centre's director (the admin edits the list; an archived row receives nothing)."""
+
+    name = models.CharField("姓名", max_length=50, blank=True)
+    email = models.EmailField("邮箱", max_length=254, unique=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "月度报表包收件人"
+        verbose_name_plural = "月度报表包收件人"
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email

@@ -157,6 +157,7 @@ def pack_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         body = fh.read()
     resp = HttpResponse(body, content_type="application/pdf" if kind == "pdf" else workbook.XLSX)
     resp["Content-Disposition"] = content_disposition(
-        f"月度报表_{pack.month:%Y-%m}.{kind}", "inline" if kind == "pdf" else "attachment"
+        _("月度报表_%(month)s.%(ext)s") % {"month": f"{pack.month:%Y-%m}", "ext": kind},
+        "inline" if kind == "pdf" else "attachment",
     )
     return resp

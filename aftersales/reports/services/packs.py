@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aftersales.core import audit
 from aftersales.reports.filters import ReportFilters, month_bounds
@@ -58,10 +59,14 @@ def pack_html(results: list[Any], f: ReportFilters) -> str:
 def recipients() -> list[Any]:
     from aftersales.approvals.documents import users_with_roles
     from aftersales.notifications.services import Recipient
+    from aftersales.reports.models import PackRecipient
 
     people: list[Any] = [u for u in users_with_roles(RECIPIENT_ROLES) if not u.region_id]
-    extra = getattr(settings, "REPORTS_PACK_EMAILS", [])
-    people += [Recipient(name=addr, email=addr) for addr in extra if addr]
+    known = {(u.email or "").lower() for u in people}
+    for row in PackRecipient.objects.active().order_by("email"):
+        if row.email.lower() not in known:
+            known.add(row.email.lower())
+            people.append(Recipient(name=row.name or row.email, email=row.email))
     return people
 
 
@@ -123,8 +128,9 @@ def _send(pack: MonthlyPack, *, stamp: int) -> int:
     notify(
         key=key,
         recipients=people,
-        subject=f"{month} 售后月度报表",
-        body=f"{month} 售后服务月度报表（PDF 与 Excel）已生成，请登录系统查看或下载。",
+        subject=_("%(month)s 售后月度报表") % {"month": month},
+        body=_("%(month)s 售后服务月度报表（PDF 与 Excel）已生成，请登录系统查看或下载。")
+        % {"month": month},
         link=reverse("reports:packs"),
         channels=["email", "in_app"],
     )

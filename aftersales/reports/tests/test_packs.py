@@ -80,3 +80,39 @@ def test_two_workers_running_the_job_for_the_same_month_store_one_pack() -> None
     pack = MonthlyPack.objects.get(month=MARCH)
     assert pack.generated_at is not None and pack.pdf.name and pack.workbook.name
     assert Notification.objects.filter(key="reports:pack:2026-03", channel="email").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_packs_recipients_are_admin_edited_data() -> None:
+    """Who receives the pack is the PackRecipient table: an address added in the admin gets
+    the next pack, archived it gets none (besides the managers by role, as before)."""
+    from aftersales.reports.models import PackRecipient
+
+    fm.build()
+    boss = t.user("manager", email="boss@example.com")
+    admin = t.user("admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    c = Client()
+    c.force_login(admin)
+    resp = c.post(
+        "/admin/reports/packrecipient/add/",
+        {"email": "chief.engineer@example.com", "name": "总工", "note": ""},
+    )
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    packs.generate(MARCH)
+    mails = Notification.objects.filter(key="reports:pack:2026-03", channel="email")
+    assert sorted(n.address for n in mails) == ["boss@example.com", "chief.engineer@example.com"]
+    assert MonthlyPack.objects.get().emailed_to == 2
+    # archived in the admin: the regenerated pack goes to the managers only
+    row = PackRecipient.objects.get()
+    resp = c.post(
+        "/admin/reports/packrecipient/",
+        {"action": "archive_selected", "_selected_action": [row.pk]},
+    )
+    assert resp.status_code == 302
+    assert PackRecipient.objects.active().count() == 0
+    pack = packs.generate(MARCH, actor=boss, force=True)
+    assert pack.emailed_to == 1
+    latest = Notification.objects.filter(channel="email").exclude(key="reports:pack:2026-03")
+    assert [n.address for n in latest] == ["boss@example.com"]

@@ -122,9 +122,13 @@ def test_bad_filter_input_gets_a_chinese_message(query: str, message: str) -> No
     resp = c.get(f"/reports/?{query}")
     assert resp.status_code == 422
     assert message in resp.content.decode()
-    resp = c.get(f"/reports/export/sla.xlsx?{query}")
-    assert resp.status_code == 422
-    assert message in resp.content.decode()
+    for panel in registry.panels():  # every panel's export, the ones added later too
+        resp = c.get(f"/reports/export/{panel.key}.xlsx?{query}")
+        assert resp.status_code == 422, panel.key
+        assert message in resp.content.decode(), panel.key
+        resp = c.get(f"/reports/?panel={panel.key}&{query}")
+        assert resp.status_code == 422, panel.key
+        assert message in resp.content.decode(), panel.key
 
 
 def test_a_regions_manager_sees_only_his_region(world) -> None:  # type: ignore[no-untyped-def]
@@ -167,3 +171,23 @@ def test_single_panel_and_default_period(world) -> None:  # type: ignore[no-unty
     assert resp.content.decode().count('data-testid="panel"') == 1
     today = dt.date.today()
     assert today.replace(day=1).isoformat() in resp.content.decode()
+
+
+def test_the_export_speaks_the_users_language(world) -> None:  # type: ignore[no-untyped-def]
+    """Sheet name, header, the period and basis lines and the file name in English for an
+    English user; in Chinese for a Chinese one."""
+    c = client_for(t.user("manager"))
+    c.cookies["django_language"] = "en"
+    resp = c.get(f"/reports/export/sla.xlsx?{MARCH}")
+    wb = load_workbook(io.BytesIO(resp.content))
+    ws = wb.worksheets[0]
+    assert wb.sheetnames == ["SLA compliance"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["Target", "Severity"]
+    assert "First response" in {r[0] for r in rows}
+    assert [r[0] for r in rows[-2:]] == ["Period", "Definition"]
+    assert "SLA%20compliance" in resp["Content-Disposition"]
+    c.cookies["django_language"] = "zh-hans"
+    wb = load_workbook(io.BytesIO(c.get(f"/reports/export/sla.xlsx?{MARCH}").content))
+    assert wb.sheetnames == ["SLA达成率"]
+    assert next(wb.worksheets[0].iter_rows(values_only=True))[0] == "目标"
