@@ -196,4 +196,3 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": JOB_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": JOB_STALLED_AFTER_SECONDS,
 }
-
