@@ -32,7 +32,7 @@ from aftersales.quality.services import warnings as quality_warnings
 from aftersales.quality.tests.warning_world import thresholds as quality_thresholds
 from aftersales.returns.services import applications
 from aftersales.returns.tests.helpers import apply
-from aftersales.service.services import callbacks, warranty
+from aftersales.service.services import callbacks, factory, warranty
 from aftersales.service.tests import web_world
 from aftersales.stock.models import MinStock, Shortage
 
@@ -365,6 +365,10 @@ def build_org_a() -> dict[str, Any]:
     m_contract, m_plan, m_visit = maintenance_of_a(w)
     receipt, expense = money_of_a(w, tk, wo, quote)
     review = review_of_a(docs, complaint)
+    # last, as it moves A's ticket to 返厂维修中: the builders above need it on site
+    factory_trip = factory.send(
+        actor=w["coordinator"], ticket=tk, reason="ORGA机密返厂原因", items="模组", waybill="SF-1"
+    )
     records = {
         "customers": w["c1"],
         "contacts": contact,
@@ -405,6 +409,7 @@ def build_org_a() -> dict[str, Any]:
         "dealer-ratings": rating_of_a(w),
         "receipts": receipt,
         "expense-claims": expense,
+        "factory-repairs": factory_trip,
         "stock/minimums": MinStock.objects.create(
             warehouse=van, part_id=van_movement.lines.get().part_id, min_qty=5, reorder_to=8
         ),
