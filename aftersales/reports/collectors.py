@@ -532,3 +532,145 @@ def deadlines(start: dt.date, end: dt.date) -> Iterator[Fact]:
             )
         )
         yield from _facts(rows, key1=code)
+
+
+# -- complaints (the quality app) ----------------------------------------------------------------
+
+
+def complaints(start: dt.date, end: dt.date) -> Iterator[Fact]:
+    """Complaints registered that day (not cancelled), by category and complainant: ``hits``
+    replied, ``total`` / ``peak`` the minutes to the first reply (summed / longest),
+    ``total2`` closed."""
+    from aftersales.quality.models import Complaint, ComplaintState
+
+    lo, hi = bounds(start, end)
+    qs = (
+        Complaint.objects.filter(
+            registered_at__gte=lo, registered_at__lt=hi, archived_at__isnull=True
+        )
+        .exclude(state=ComplaintState.CANCELLED)
+        .annotate(reply=minutes_between("replied_at", "registered_at"))
+    )
+    dims = {
+        X["region_id"]: F("customer__region_id"),
+        X["tier"]: F("customer__tier"),
+        X["dealer_id"]: Coalesce(F("dealer_id"), F("customer__dealer_id")),
+        X["category_id"]: F("equipment__model__category_id"),
+        X["team_id"]: Value(None, output_field=IntegerField()),
+    }
+    rows = _grouped(
+        qs, "registered_at", dims, {"key1": F("category"), "key2": F("complainant")}
+    ).annotate(
+        n=Count("id"),
+        hits=Count("id", filter=Q(replied_at__isnull=False)),
+        total=Sum("reply"),
+        peak=Max("reply"),
+        total2=Count("id", filter=Q(state=ComplaintState.CLOSED)),
+    )
+    yield from _facts(rows)
+
+
+# -- planned maintenance (the maintenance app) ---------------------------------------------------
+
+
+def maintenance(start: dt.date, end: dt.date) -> Iterator[Fact]:
+    """Visits due that day by plan kind, as the contract coverage counts them: ``n`` planned
+    (not cancelled), ``hits`` done, ``total`` overdue (not done, registered overdue)."""
+    from aftersales.maintenance.models import MaintenanceVisit
+    from aftersales.maintenance.models.visit import OPEN_VISIT_STATES, VisitState
+
+    qs = MaintenanceVisit.objects.filter(
+        due_date__gte=start, due_date__lt=end, archived_at__isnull=True
+    ).exclude(state=VisitState.CANCELLED)
+    rows = (
+        qs.annotate(
+            rday=F("due_date"),
+            x_region_id=F("region_id"),
+            x_tier=F("customer__tier"),
+            x_dealer_id=F("customer__dealer_id"),
+            key1=F("plan__kind"),
+        )
+        .values("rday", "x_region_id", "x_tier", "x_dealer_id", "key1")
+        .annotate(
+            n=Count("id"),
+            hits=Count("id", filter=Q(state=VisitState.DONE)),
+            total=Count("id", filter=Q(state__in=OPEN_VISIT_STATES, overdue_at__isnull=False)),
+        )
+        .order_by()
+    )
+    yield from _facts(rows)
+
+
+# -- stock (the stock app): a state, recorded for today only -------------------------------------
+
+
+class _SystemReader:
+    """Reads every location's stock (the panel's facts are narrowed per viewer later)."""
+
+    is_authenticated = is_active = is_superuser = True
+    org_kind = "company"
+    role_codes: frozenset[str] = frozenset()
+    pk = None
+
+
+def stock(start: dt.date, end: dt.date) -> Iterator[Fact]:
+    """Stock on hand per location at the time of the build (a live panel: only today is
+    written, earlier days keep what was recorded on them): ``n`` units, ``total`` its value
+    in cents, ``hits`` parts below their minimum, ``total2`` the slow movers' value in cents
+    and ``peak`` their count (yellow and red, the StockPolicy's months)."""
+    from aftersales.stock.models import StockLevel, Warehouse
+    from aftersales.stock.selectors import VALUE
+    from aftersales.stock.services import flags
+
+    reader = _SystemReader()
+    whs = {w.pk: w for w in Warehouse.objects.all()}
+    held: dict[int, list[int]] = {}
+    for r in (
+        StockLevel.objects.filter(quantity__gt=0)
+        .values("warehouse_id")
+        .annotate(n=Sum("quantity"), amount=Sum(VALUE))
+        .order_by()
+    ):
+        held[r["warehouse_id"]] = [int(r["n"] or 0), int((r["amount"] or 0) * 100), 0, 0, 0]
+    for row in flags.slow_moving(reader, flag="any"):
+        acc = held.setdefault(row.warehouse.pk, [0, 0, 0, 0, 0])
+        acc[3] += int(row.value * 100)
+        acc[4] += 1
+    for p in flags.below_minimum(reader):
+        acc = held.setdefault(p.rule.warehouse_id, [0, 0, 0, 0, 0])
+        acc[2] += 1
+    for wh_id, (units, value, below, slow_value, slow_n) in held.items():
+        wh = whs.get(wh_id)
+        yield Fact(
+            day=start,
+            region_id=wh.region_id if wh else None,
+            key1=str(wh_id),
+            key2=wh.kind if wh else "",
+            n=units,
+            total=value,
+            hits=below,
+            total2=slow_value,
+            peak=slow_n,
+        )
+
+
+def shortages(start: dt.date, end: dt.date) -> Iterator[Fact]:
+    """Shortages recorded that day (a report's part the van did not hold), by part: ``n``
+    shortages, ``total`` units short, ``hits`` still waiting for replenishment."""
+    from aftersales.stock.models import Shortage, ShortageState
+
+    lo, hi = bounds(start, end)
+    qs = Shortage.objects.filter(created_at__gte=lo, created_at__lt=hi, archived_at__isnull=True)
+    dims = {
+        X["region_id"]: F("van__region_id"),
+        X["tier"]: Value(""),
+        X["dealer_id"]: Value(None, output_field=IntegerField()),
+        X["category_id"]: Value(None, output_field=IntegerField()),
+        X["team_id"]: F("technician__department_id"),
+    }
+    rows = _grouped(qs, "created_at", dims, {"key1": F("part__code")}).annotate(
+        n=Count("id"),
+        total=Sum("short"),
+        hits=Count("id", filter=Q(state=ShortageState.OPEN)),
+    )
+    yield from _facts(rows)

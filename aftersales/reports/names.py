@@ -80,6 +80,16 @@ class Names:
             else _("直销（无经销商）")
         )
 
+    @cached_property
+    def _warehouses(self) -> dict[int, str]:
+        from aftersales.stock.models import Warehouse
+
+        return self._by_id(Warehouse, "name", self.ids.get("warehouse", set()))
+
+    def warehouse(self, pk: Any) -> str:
+        pk = int(pk) if str(pk).isdigit() else 0
+        return self._warehouses.get(pk, self._none())
+
     def person(self, pk: Any) -> str:
         pk = int(pk) if str(pk).isdigit() else 0
         return self._people.get(pk, self._none())
@@ -91,9 +101,12 @@ class Names:
 
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
+        from aftersales.maintenance.models import PlanKind
+        from aftersales.quality.models.complaint import Complainant, ComplaintCategory
         from aftersales.service.models import Channel, TicketType
         from aftersales.service.models.report import Responsibility
         from aftersales.sla.models import Metric, Severity
+        from aftersales.stock.models import WarehouseKind
         from aftersales.warranty.rules import CAUSE_LABELS
 
         return {
@@ -125,6 +138,10 @@ class Names:
                 "unreachable": _("联系不上"),
             },
             "doc": {"parts": _("补件"), "returns": _("退货")},
+            "complaint_category": _choices(ComplaintCategory.choices),
+            "complainant": _choices(Complainant.choices),
+            "plan_kind": _choices(PlanKind.choices),
+            "warehouse_kind": _choices(WarehouseKind.choices),
         }
 
     def label(self, kind: str, code: str) -> str:

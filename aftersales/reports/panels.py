@@ -444,6 +444,169 @@ def deadlines_chart(aggs: list[Agg], names: Any) -> Chart:
     )
 
 
+# -- complaints (quality) -------------------------------------------------------------------------
+
+
+def complaints_table(aggs: list[Agg], names: Any) -> Table:
+    t = Table(
+        [
+            Column(_l("投诉类别")),
+            Column(_l("投诉方")),
+            Column(_l("投诉数"), "int"),
+            Column(_l("已答复"), "int"),
+            Column(_l("平均答复(小时)"), "number"),
+            Column(_l("最长答复(小时)"), "number"),
+            Column(_l("已结案"), "int"),
+            Column(_l("结案率%"), "pct"),
+        ]
+    )
+    for a in sorted(aggs, key=lambda a: (-a.n, a["key1"], a["key2"])):
+        t.rows.append(
+            [
+                names.label("complaint_category", a["key1"]),
+                names.label("complainant", a["key2"]),
+                a.n,
+                a.hits,
+                hours(mean(a.total, a.hits)),
+                hours(a.peak) if a.hits else None,
+                a.total2,
+                pct(a.total2, a.n),
+            ]
+        )
+    n, closed = sum(a.n for a in aggs), sum(a.total2 for a in aggs)
+    t.rows.append([_("合计"), "", n, sum(a.hits for a in aggs), None, None, closed, pct(closed, n)])
+    return t
+
+
+def complaints_chart(aggs: list[Agg], names: Any) -> Chart:
+    groups = summed(aggs, "key1")
+    return Chart(
+        "stack",
+        [names.label("complaint_category", a["key1"]) for a in groups],
+        [
+            (_("已结案"), [float(a.total2) for a in groups]),
+            (_("未结案"), [float(a.n - a.total2) for a in groups]),
+        ],
+    )
+
+
+# -- planned maintenance --------------------------------------------------------------------------
+
+
+def maintenance_table(aggs: list[Agg], names: Any) -> Table:
+    t = Table(
+        [
+            Column(_l("计划类型")),
+            Column(_l("计划"), "int"),
+            Column(_l("完成"), "int"),
+            Column(_l("逾期未完成"), "int"),
+            Column(_l("完成率%"), "pct"),
+        ]
+    )
+    groups = summed(aggs, "key1")
+    for a in sorted(groups, key=lambda a: (-a.n, a["key1"])):
+        t.rows.append([names.label("plan_kind", a["key1"]), a.n, a.hits, a.total, pct(a.hits, a.n)])
+    n, done = sum(a.n for a in groups), sum(a.hits for a in groups)
+    t.rows.append([_("合计"), n, done, sum(a.total for a in groups), pct(done, n)])
+    return t
+
+
+def maintenance_chart(aggs: list[Agg], names: Any) -> Chart:
+    groups = summed(aggs, "key1")
+    return Chart(
+        "bar",
+        [names.label("plan_kind", a["key1"]) for a in groups],
+        [
+            (_("计划"), [float(a.n) for a in groups]),
+            (_("完成"), [float(a.hits) for a in groups]),
+            (_("逾期未完成"), [float(a.total) for a in groups]),
+        ],
+    )
+
+
+# -- stock ------------------------------------------------------------------------------------------
+
+
+def stock_table(aggs: list[Agg], names: Any) -> Table:
+    t = Table(
+        [
+            Column(_l("库存地点")),
+            Column(_l("类型")),
+            Column(_l("数量"), "int"),
+            Column(_l("库存金额(元)"), "money"),
+            Column(_l("呆滞（行）"), "int"),
+            Column(_l("呆滞金额(元)"), "money"),
+            Column(_l("低于最低库存（配件）"), "int"),
+        ]
+    )
+    rows = summed(aggs, "key1", "key2")
+    for a in sorted(rows, key=lambda a: (-a.total, names.warehouse(a["key1"]))):
+        t.rows.append(
+            [
+                names.warehouse(a["key1"]),
+                names.label("warehouse_kind", a["key2"]),
+                a.n,
+                yuan(a.total),
+                a.peak,
+                yuan(a.total2),
+                a.hits,
+            ]
+        )
+    t.rows.append(
+        [
+            _("合计"),
+            "",
+            sum(a.n for a in rows),
+            yuan(sum(a.total for a in rows)),
+            sum(a.peak for a in rows),
+            yuan(sum(a.total2 for a in rows)),
+            sum(a.hits for a in rows),
+        ]
+    )
+    return t
+
+
+def stock_chart(aggs: list[Agg], names: Any) -> Chart:
+    rows = sorted(summed(aggs, "key1"), key=lambda a: -a.total)[:15]
+    return Chart(
+        "stack",
+        [names.warehouse(a["key1"]) for a in rows],
+        [
+            (_("正常周转金额(元)"), [_f(yuan(a.total - a.total2)) for a in rows]),
+            (_("呆滞金额(元)"), [_f(yuan(a.total2)) for a in rows]),
+        ],
+        unit="¥",
+    )
+
+
+def shortages_table(aggs: list[Agg], names: Any) -> Table:
+    t = Table(
+        [
+            Column(_l("配件")),
+            Column(_l("缺件次数"), "int"),
+            Column(_l("缺少数量"), "int"),
+            Column(_l("待补货"), "int"),
+        ]
+    )
+    groups = summed(aggs, "key1")
+    for a in sorted(groups, key=lambda a: (-a.n, a["key1"])):
+        t.rows.append([a["key1"] or _("（未指定）"), a.n, a.total, a.hits])
+    t.rows.append(
+        [
+            _("合计"),
+            sum(a.n for a in groups),
+            sum(a.total for a in groups),
+            sum(a.hits for a in groups),
+        ]
+    )
+    return t
+
+
+def shortages_chart(aggs: list[Agg], names: Any) -> Chart:
+    top = sorted(summed(aggs, "key1"), key=lambda a: -a.n)[:10]
+    return Chart("bar", [a["key1"] for a in top], [(_("缺件次数"), [float(a.n) for a in top])])
+
+
 PANELS = (
     Panel(
         "sla",
@@ -569,6 +732,48 @@ PANELS = (
         deadlines_chart,
         order=100,
         lookups=(("step", "key2"),),
+    ),
+    Panel(
+        "complaints",
+        _l("投诉（按类别、投诉方）"),
+        _l("按登记日统计投诉单（已撤销的不计）：首次答复时长、结案情况"),
+        ("key1", "key2"),
+        collectors.complaints,
+        complaints_table,
+        complaints_chart,
+        order=110,
+    ),
+    Panel(
+        "maintenance",
+        _l("计划巡检：计划、完成、逾期"),
+        _l("按应完成日期统计巡检任务（已取消的不计），与合同巡检覆盖同一口径"),
+        ("key1",),
+        collectors.maintenance,
+        maintenance_table,
+        maintenance_chart,
+        order=120,
+    ),
+    Panel(
+        "stock",
+        _l("库存金额与呆滞"),
+        _l("期末（所选期间最后一个已记录日）各库存地点的数量、金额、呆滞与低于最低库存"),
+        ("key1", "key2"),
+        collectors.stock,
+        stock_table,
+        stock_chart,
+        order=130,
+        live=True,
+        lookups=(("warehouse", "key1"),),
+    ),
+    Panel(
+        "shortages",
+        _l("缺件（按配件）"),
+        _l("按登记日统计工程师报告用件时车载库存不足的缺件记录"),
+        ("key1",),
+        collectors.shortages,
+        shortages_table,
+        shortages_chart,
+        order=140,
     ),
 )
 

@@ -101,6 +101,9 @@ class Panel:
     chart: Callable[[list[Agg], Any], Chart]
     order: int = 100
     snapshot: bool = False  # a state at a day's end (backlog): the period's last built day
+    # a state only readable now (stock on hand): each build writes today's facts only and
+    # leaves the days before as they were recorded then (implies ``snapshot``)
+    live: bool = False
     # which group key holds ids/codes the names must look up besides the dimensions
     # ({"person": "key1"}: key1 is a user id)
     lookups: tuple[tuple[str, str], ...] = ()

@@ -37,7 +37,11 @@ def spans(start: dt.date, end: dt.date) -> Q:
 
 def facts(panel: Panel, f: ReportFilters, user: Any = None) -> QuerySet[PanelFact]:
     qs = PanelFact.objects.filter(panel=panel.key, day__gte=f.start, day__lte=f.end)
-    qs = qs.filter(span=PanelFact.DAY) if panel.snapshot else qs.filter(spans(f.start, f.end))
+    qs = (
+        qs.filter(span=PanelFact.DAY)
+        if (panel.snapshot or panel.live)
+        else qs.filter(spans(f.start, f.end))
+    )
     if user is not None:
         qs = visible(qs, user)
     for dim in DIM_FILTERS:
@@ -46,7 +50,7 @@ def facts(panel: Panel, f: ReportFilters, user: Any = None) -> QuerySet[PanelFac
             qs = qs.filter(**{dim: value})
     if f.tier:
         qs = qs.filter(tier=f.tier)
-    if panel.snapshot:
+    if panel.snapshot or panel.live:
         last = qs.aggregate(last=Max("day"))["last"]
         qs = qs.filter(day=last) if last else qs.none()
     return qs

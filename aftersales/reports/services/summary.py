@@ -28,15 +28,21 @@ def build(start: dt.date, end: dt.date, panels: Iterable[str] | None = None) -> 
     chosen = [p for p in registry.panels() if panels is None or p.key in set(panels)]
     stop = end + dt.timedelta(days=1)
     written = 0
+    today = timezone.localdate()
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         for panel in chosen:
+            lo, hi = start, stop
+            if panel.live:  # only today's state can be read: the days before stay
+                if not start <= today <= end:
+                    continue
+                lo, hi = today, today + dt.timedelta(days=1)
             PanelFact.objects.filter(
-                panel=panel.key, span=PanelFact.DAY, day__gte=start, day__lte=end
+                panel=panel.key, span=PanelFact.DAY, day__gte=lo, day__lt=hi
             ).delete()
             batch: list[PanelFact] = []
-            for fact in panel.collect(start, stop):
+            for fact in panel.collect(lo, hi):
                 batch.append(PanelFact(panel=panel.key, **fact.__dict__))
                 if len(batch) >= BATCH:
                     PanelFact.objects.bulk_create(batch)
@@ -44,7 +50,7 @@ def build(start: dt.date, end: dt.date, panels: Iterable[str] | None = None) -> 
                     batch = []
             PanelFact.objects.bulk_create(batch)
             written += len(batch)
-            if not panel.snapshot:
+            if not (panel.snapshot or panel.live):
                 written += _roll_up(panel.key, start, end)
         now = timezone.now()
         day = start
