@@ -58,6 +58,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     f = selectors.LevelFilters(
         warehouse_id=_int(g.get("warehouse_id")),
+        part_id=_int(g.get("part_id")),
         bin_id=_int(g.get("bin_id")),
         kind=g.get("kind") if g.get("kind") in WarehouseKind.values else None,
         q=(g.get("q") or "").strip()[:50] or None,
@@ -76,8 +77,17 @@ def stock_list(request: HttpRequest) -> HttpResponse:
             "warehouses": selectors.warehouses(request.user),
             "kinds": translated(WarehouseKind.choices),
             "bin": selectors.bins(request.user).filter(pk=f.bin_id).first() if f.bin_id else None,
+            "part": _part(f.part_id),
         },
     )
+
+
+def _part(pk: int | None) -> Any:
+    """The part of a stock-by-part page (the part master is company data, seen by all who
+    may see stock); None without one or for an unknown id (the page then lists nothing)."""
+    from aftersales.catalog.models import Part
+
+    return Part.objects.filter(pk=pk).only("code", "name", "unit").first() if pk else None
 
 
 MAX_LABELS = 200

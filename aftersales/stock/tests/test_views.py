@@ -136,3 +136,30 @@ def test_the_stock_search_finds_rows_by_part_code_name_initials_and_lot(s) -> No
     # a technician's search stays within his van
     html = page(s.tech, "/stock/?q=RCV").content.decode()
     assert 'data-warehouse="VAN-1"' in html and 'data-warehouse="MAIN"' not in html
+
+
+def test_stock_by_part_lists_that_part_everywhere_with_its_totals(s) -> None:  # type: ignore[no-untyped-def]
+    """/stock/?part_id= is the stock-by-part page: that part's rows in every visible
+    location (and no other part's), its totals, a heading; a part code links to it."""
+    import re
+
+    receive(s, 3, "20.00", bin_=s.bin_a)
+    receive(s, 2, "30.00", part=s.card, bin_=s.bin_b)
+    movements.transfer(
+        actor=s.keeper,
+        from_warehouse_id=s.store.pk,
+        to_warehouse_id=s.van.pk,
+        lines=[movements.OutLine(1, s.card.pk)],
+    )
+    html = page(s.keeper, f"/stock/?part_id={s.card.pk}").content.decode()
+    found = sorted(re.findall(r'data-part="([^"]*)" data-warehouse="([^"]*)"', html))
+    assert found == [("RCV-CARD", "MAIN"), ("RCV-CARD", "VAN-1")]
+    assert "合计 2 件，库存金额 ¥60.00" in html
+    assert 'data-testid="part-heading"' in html and s.card.name in html
+    assert f"/stock/movements/?part_id={s.card.pk}" in html
+    assert f'href="/stock/?part_id={s.psu.pk}"' in page(s.keeper, "/stock/").content.decode()
+    # the technician sees the part in his van only; an unknown part lists nothing
+    html = page(s.tech, f"/stock/?part_id={s.card.pk}").content.decode()
+    assert re.findall(r'data-warehouse="([^"]*)"', html) == ["VAN-1"]
+    html = page(s.keeper, "/stock/?part_id=99999999").content.decode()
+    assert "合计 0 件" in html and 'data-testid="part-heading"' not in html
