@@ -7,9 +7,10 @@ class StockConfig(AppConfig):
     verbose_name = "库存"
 
     def ready(self) -> None:
-        from aftersales.stock import roles, scopes
+        from aftersales.stock import defaults, roles, scopes
         from aftersales.stock.services import counts
 
         roles.register()
+        defaults.register()
         scopes.register()
         counts.register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from aftersales.core.models import BusinessModel
 
@@ -59,6 +60,14 @@ class Warehouse(BusinessModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def number(self) -> str:
+        """How the deadline engine names the location (its monthly count's deadline)."""
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('stock:counts')}?warehouse_id={self.pk}&state=all"
 
 
 class Bin(BusinessModel):

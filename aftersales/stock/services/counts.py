@@ -20,6 +20,7 @@ from aftersales.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from aftersales.core.numbering import next_number
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
+    OPEN_STATES,
     Bin,
     CountState,
     Lot,
@@ -287,6 +288,7 @@ def submit(*, actor: Any, count: StockCount | int, now: dt.datetime | None = Non
             submitted_by=actor,
             closed_at=now,
         )
+        _counted(found)
         return found
     value = variance_value(diff)
     _move(
@@ -356,6 +358,7 @@ def _approved(document: Any, actor: Any, request: ApprovalRequest, now: dt.datet
         adjustment=doc,
         closed_at=now,
     )
+    _counted(count)
 
 
 def _comment(request: ApprovalRequest) -> str:
@@ -378,4 +381,127 @@ def register() -> None:
     engine.register_handler(
         "stock.stockcount",
         engine.Handler(approved=_approved, rejected=_rejected, returned=_returned),
+    )
+
+
+# ------------------------------------------------------------ the monthly count's deadline
+# SPEC §11 "monthly stock count": each location holding stock is counted once a month. The
+# deadline engine carries it — one deadline per location and month (document: the
+# warehouse, step ``monthly_count:YYYY-MM``), due the rule's amount before the month's end,
+# reminded and escalated by ``deadlines.process_due``; done when a count opened in that
+# month is finished (no variance, or its variances approved and posted) — at the time the
+# counting was submitted, so the approver's pace does not make the keeper late.
+
+
+def month_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The local month containing ``now``: its first moment and the next month's."""
+    local = timezone.localtime(now)
+    first = local.date().replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(first, dt.time(), tzinfo=tz),
+        dt.datetime.combine(following, dt.time(), tzinfo=tz),
+    )
+
+
+def month_step(moment: dt.datetime) -> str:
+    return f"monthly_count:{timezone.localtime(moment):%Y-%m}"
+
+
+def monthly_due(now: dt.datetime) -> dt.datetime:
+    """When this month's count is due: the rule's amount (days, or hours) before the end."""
+    from aftersales.approvals.services import deadlines
+    from aftersales.stock.defaults import MONTHLY_COUNT
+
+    rule = deadlines.rule(MONTHLY_COUNT)
+    lead = (
+        dt.timedelta(hours=float(rule.amount))
+        if rule.unit == "hours"
+        else dt.timedelta(days=float(rule.amount))
+    )
+    start, end = month_bounds(now)
+    return max(start, end - lead)
+
+
+def _finished_in(warehouse: Warehouse, start: dt.datetime, end: dt.datetime) -> Any:
+    """The first finished count of ``warehouse`` opened in [start, end)."""
+    return (
+        StockCount.objects.filter(
+            warehouse=warehouse,
+            state__in=(C.POSTED, C.NO_VARIANCE),
+            opened_at__gte=start,
+            opened_at__lt=end,
+        )
+        .order_by("submitted_at", "id")
+        .first()
+    )
+
+
+def monthly_deadlines(now: dt.datetime | None = None) -> int:
+    """Open this month's count deadline of every location holding stock (once: an existing
+    one is left as it is); a location already counted this month gets it done; a location
+    without stock has nothing to count — its open deadline is cancelled (re-opened when
+    stock comes back). Returns how many deadlines were opened. Run daily."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from aftersales.approvals.models import Deadline
+    from aftersales.approvals.services import deadlines
+    from aftersales.stock.defaults import MONTHLY_COUNT
+
+    now = now or timezone.now()
+    start, end = month_bounds(now)
+    step = month_step(now)
+    ct = ContentType.objects.get_for_model(Warehouse)
+    existing = {
+        d.object_id: d
+        for d in Deadline.objects.filter(content_type=ct, step=step).only(
+            "object_id", "cancelled_at", "done_at"
+        )
+    }
+    holding = set(
+        StockLevel.objects.filter(quantity__gt=0, warehouse__archived_at__isnull=True)
+        .order_by()
+        .values_list("warehouse_id", flat=True)
+        .distinct()
+    )
+    opened = 0
+    for wh in Warehouse.objects.filter(archived_at__isnull=True).select_related("technician"):
+        found = existing.get(wh.pk)
+        if wh.pk not in holding:
+            if (
+                found is not None
+                and found.is_open
+                and not wh.counts.filter(state__in=OPEN_STATES).exists()
+            ):
+                deadlines.cancel(wh, step=step, at=now)
+            continue
+        if found is not None and found.cancelled_at is None:
+            continue
+        with transaction.atomic():
+            deadlines.start(
+                wh,
+                step=step,
+                rule_code=MONTHLY_COUNT,
+                starts_at=start,
+                due_at=monthly_due(now),
+                label=f"{wh.name} {timezone.localtime(now):%Y年%m月}盘点"[:100],
+                owner=wh.technician,
+                owner_roles=["warehouse"],
+            )
+            done = _finished_in(wh, start, end)
+            if done is not None:
+                deadlines.complete(wh, step=step, at=done.submitted_at or done.closed_at)
+        opened += 1
+    return opened
+
+
+def _counted(count: StockCount) -> None:
+    """A finished count does its month's count deadline (opened or not yet)."""
+    from aftersales.approvals.services import deadlines
+
+    deadlines.complete(
+        count.warehouse,
+        step=month_step(count.opened_at),
+        at=count.submitted_at or count.closed_at or timezone.now(),
     )

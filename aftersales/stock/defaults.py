@@ -1,0 +1,51 @@
+"""The stock domain's deadline rules (configuration is data: seeded here, edited by an
+administrator afterwards; offered to the deadline engine as its fallback defaults)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from aftersales.approvals import defaults as approval_defaults
+from aftersales.approvals.defaults import RuleDefault
+
+# the rule's amount is how long before the month's end each location's count is due
+# (0: by the end of the month); reminded ``remind_before_minutes`` before that
+MONTHLY_COUNT = "stock.monthly_count"
+
+RULES: tuple[RuleDefault, ...] = (
+    RuleDefault(
+        MONTHLY_COUNT,
+        "月度盘点",
+        Decimal(0),
+        "calendar_days",
+        5 * 24 * 60,
+        ("manager",),
+        "SPEC §11 每月盘点（001 第三篇 四；时长=月底前天数，0即月底前完成）",
+    ),
+)
+
+
+def register() -> None:
+    for r in RULES:
+        approval_defaults.RULE_BY_CODE.setdefault(r.code, r)
+
+
+def ensure_defaults(apps: Any = None) -> None:
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    rule_model = apps.get_model("approvals", "DeadlineRule")
+    for r in RULES:
+        rule_model.objects.get_or_create(
+            code=r.code,
+            defaults={
+                "label": r.label,
+                "amount": r.amount,
+                "unit": r.unit,
+                "remind_before_minutes": r.remind_before_minutes,
+                "escalate_roles": list(r.escalate_roles),
+                "source": r.source,
+            },
+        )
