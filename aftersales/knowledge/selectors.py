@@ -15,6 +15,9 @@ from aftersales.knowledge.models import Article, Case, Feedback, ReviewState
 from aftersales.knowledge.search import engine
 from aftersales.service.models import ServiceReport
 
+# the search document's columns: not needed to show a suggestion (kilobytes a row)
+SEARCH_DOCUMENT = ("keys_main", "keys_more", "search_text", "search_pinyin", "search_doc")
+
 SUGGESTIONS = 5
 MAX_LIMIT = 20
 
@@ -125,7 +128,11 @@ def similar_cases(
             Feedback.objects.filter(ticket_id=ticket_id).values_list("case_id", "verdict")
         )
     hits = engine.search(text, scope=sc, limit=limit, feedback=verdicts)
-    cases = Case.objects.select_related("category", "product_model").in_bulk([h.id for h in hits])
+    cases = (
+        Case.objects.select_related("category", "product_model")
+        .defer(*SEARCH_DOCUMENT)
+        .in_bulk([h.id for h in hits])
+    )
     return [Suggestion(cases[h.id], h.score) for h in hits if h.id in cases]
 
 
@@ -134,7 +141,7 @@ def similar_articles(user: Any, text: str, *, limit: int = SUGGESTIONS) -> list[
     if not sc.states or not (text or "").strip():
         return []
     hits = engine.search(text, scope=sc, table="knowledge_article", limit=limit)
-    found = Article.objects.in_bulk([h.id for h in hits])
+    found = Article.objects.defer(*SEARCH_DOCUMENT).in_bulk([h.id for h in hits])
     return [found[h.id] for h in hits if h.id in found]
 
 

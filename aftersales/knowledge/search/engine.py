@@ -1,7 +1,14 @@
 """Similar cases (and articles) for a free text: the query's keys and synonym groups, the
 selective keys (by document frequency) OR-ed into a ``tsquery`` over the GIN index, the best
 ``CANDIDATES`` by ``ts_rank`` fetched with their key arrays and trigram similarity, then
-re-ranked in Python (``rank``). Callers pass the audience (the selectors decide it)."""
+re-ranked in Python (``rank``). Callers pass the audience (the selectors decide it).
+
+The candidate query costs one ``ts_rank`` per row that carries any chosen key, so the keys
+are chosen within a *row budget* (``ROW_BUDGET``: the sum of their document frequencies):
+codes first, then by the weight the re-ranking gives them (kind × idf), a key that would
+overrun the budget skipped for rarer ones. A small collection never reaches the budget (all
+the selective keys are taken, as before); at 100 000 cases it bounds the rows ranked to a
+few thousand instead of tens of thousands."""
 
 from __future__ import annotations
 
@@ -18,6 +25,8 @@ from aftersales.knowledge.search.vocabulary import Vocabulary, current
 CANDIDATES = 150
 SELECTIVE_KEYS = 24
 COMMON_SHARE = 0.15  # keys in more than this share of the cases only re-rank
+ROW_BUDGET = 3000  # at most about this many rows ranked in SQL (Σ df of the chosen keys)
+EXPANSION = 0.4  # a synonym group's other wordings, against the query's own words
 TOTAL_KEY = "__total__"
 MAX_QUERY = 500
 
@@ -92,15 +101,41 @@ def _quote(key: str) -> str:
     return "'" + key.replace("\\", "").replace("'", "") + "'"
 
 
-def selective(keys: list[str], kinds: dict[str, str], dfs: dict[str, int], total: int) -> list[str]:
+def selective(
+    keys: list[str],
+    kinds: dict[str, str],
+    dfs: dict[str, int],
+    total: int,
+    budget: int | None = ROW_BUDGET,
+) -> list[str]:
     """The keys worth an index scan: present in the collection, codes first, then the
-    rarest; the common ones only when nothing else is left."""
+    rarest; the common ones only when nothing else is left. With a ``budget``, the keys
+    in the order of their weight in the re-ranking while the sum of their frequencies
+    stays within it (the first always; ``None``: no budget, the rarest only)."""
     present = [k for k in keys if dfs.get(k, 0) > 0 or not dfs]
     limit = max(total * COMMON_SHARE, 30)
     rare = [k for k in present if dfs.get(k, 0) <= limit or kinds.get(k) == "code"]
     chosen = rare or present
     chosen.sort(key=lambda k: (kinds.get(k) != "code", dfs.get(k, 0)))
-    return chosen[:SELECTIVE_KEYS]
+    chosen = chosen[:SELECTIVE_KEYS]
+    if budget is None or sum(dfs.get(k, 0) for k in chosen) <= budget:
+        return chosen
+    weight = {"word": rk.WORD, "bigram": rk.BIGRAM, "code": rk.CODE, "expansion": EXPANSION}
+
+    def priority(k: str) -> tuple[bool, float]:
+        return (
+            kinds.get(k) != "code",
+            -weight[kinds.get(k, "word")] * rk.idf(dfs.get(k, 0), total),
+        )
+
+    out: list[str] = []
+    rows = 0
+    for k in sorted(chosen, key=priority):
+        df = dfs.get(k, 0)
+        if not out or rows + df <= budget:
+            out.append(k)
+            rows += df
+    return out
 
 
 def _candidates(
@@ -143,6 +178,7 @@ def search(
     feedback: dict[int, str] | None = None,
     vocab: Vocabulary | None = None,
     timings: dict[str, float] | None = None,
+    budget: int | None = ROW_BUDGET,
 ) -> list[Hit]:
     """Ranked hits; ``feedback`` maps case ids to this ticket's verdicts."""
     t0 = time.perf_counter()
@@ -153,8 +189,8 @@ def search(
     expansion = _expansion(q, vocab)
     all_keys = [*q.keys, *expansion]
     dfs, total = document_frequencies(all_keys, table)
-    kinds = {**{k: "word" for k in expansion}, **q.keys}
-    chosen = selective(all_keys, kinds, dfs, total)
+    kinds = {**{k: "expansion" for k in expansion}, **q.keys}
+    chosen = selective(all_keys, kinds, dfs, total, budget)
     if not chosen:
         return []
     tsquery = " | ".join(_quote(k) for k in chosen)
@@ -188,6 +224,10 @@ def search(
     ranked = rk.rank(q, candidates, dfs, max(total, len(rows)))
     if timings is not None:
         timings.update(
-            analyse=t1 - t0, sql=t2 - t1, rerank=time.perf_counter() - t2, candidates=len(rows)
+            analyse=t1 - t0,
+            sql=t2 - t1,
+            rerank=time.perf_counter() - t2,
+            candidates=len(rows),
+            keys=len(chosen),
         )
     return [Hit(c.id, c.score, c.why) for c in ranked[:limit] if c.score > 0]
