@@ -190,6 +190,9 @@ class Ticket(BusinessModel):
             models.Index(fields=["owner", "state"], name="ticket_owner_state"),
             models.Index(fields=["customer", "-received_at"], name="ticket_customer_recv"),
             models.Index(fields=["equipment", "state"], name="ticket_equipment_state"),
+            # the reports: resolved that day (first fix, costs) and still open at a day's end
+            # (the backlog: resolved after it, or not yet — an index range plus IS NULL)
+            models.Index(fields=["resolved_at"], name="ticket_resolved"),
         ]
 
     def __str__(self) -> str:
