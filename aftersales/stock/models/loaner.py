@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
@@ -115,6 +116,9 @@ class Loan(BusinessModel):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("stock:loaners")
 
     @property
     def is_overdue(self) -> bool:

@@ -147,8 +147,32 @@ def lend(
     except IntegrityError as exc:  # an open loan exists: the state said otherwise
         raise Conflict(f"备用机{unit.code}已借出", code="loaner_state") from exc
     audit.record(loan, actor=actor, action="create", after=audit.snapshot(loan), at=now)
+    _start_escalation(loan)
     _set_task(ticket, LoanerTask.State.LENT, actor=actor, now=now)
     return loan
+
+
+ESCALATION_STEP = "loan_escalation"
+
+
+def _start_escalation(loan: Loan) -> None:
+    """The loan's escalation on the deadline engine: counted from the end of the agreed day
+    (rule ``stock.loan_escalation``: how long, and to whom), escalated once by
+    ``deadlines.process_due``, done when the unit is taken back."""
+    from aftersales.approvals.services import deadlines
+    from aftersales.stock.defaults import LOAN_ESCALATION
+
+    end_of_day = dt.datetime.combine(
+        loan.due_back + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
+    )
+    deadlines.start(
+        loan,
+        step=ESCALATION_STEP,
+        rule_code=LOAN_ESCALATION,
+        starts_at=end_of_day,
+        label=f"收回备用机{loan.unit.code}（{loan.ticket.number}）"[:100],
+        owner=loan.lent_by,
+    )
 
 
 def _loan(actor: Any, loan: Loan | int) -> Loan:
@@ -174,6 +198,9 @@ def take_back(*, actor: Any, loan: Loan | int, now: dt.datetime | None = None) -
         raise Conflict("该备用机已归还", code="already_returned")
     Loan.objects.filter(pk=found.pk).update(returned_at=now, returned_by=actor, updated_at=now)
     found.returned_at, found.returned_by = now, actor
+    from aftersales.approvals.services import deadlines
+
+    deadlines.complete(found, step=ESCALATION_STEP, at=now)
     _unit_moves(found.unit, S.LENT, S.INSPECTING, actor=actor, now=now)
     audit.record(found, actor=actor, action="action", verb="loan_returned", at=now)
     _set_task(found.ticket, LoanerTask.State.RETURNED, actor=actor, now=now)
@@ -270,18 +297,32 @@ def retire(
 
 
 # overdue loans: the lender, the keepers and the coordinators are told the day after the
-# agreed date; after ESCALATE_AFTER_DAYS more days the team leaders and managers
-ESCALATE_AFTER_DAYS = 3
+# agreed date (here); the escalation to the team leaders and managers is the loan's deadline
+# (rule stock.loan_escalation, sent by deadlines.process_due) — the sweep records it on the
+# loan (escalated_at, its audit row) once the engine has sent it
 
 
 def sweep_overdue(now: dt.datetime | None = None) -> int:
-    """Tell about loans past their agreed return date, once, and escalate them once."""
+    """Tell about loans past their agreed return date, once; record the escalations the
+    deadline engine has sent, once. Open loans without their escalation deadline (lent
+    before it existed) get it."""
+    from django.contrib.contenttypes.models import ContentType
+
     from aftersales.approvals.documents import users_with_roles
+    from aftersales.approvals.models import Deadline
     from aftersales.notifications.services import notify
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     count = 0
+    ct = ContentType.objects.get_for_model(Loan)
+    steps = Deadline.objects.filter(content_type=ct, step=ESCALATION_STEP)
+    for bare in (
+        Loan.objects.filter(returned_at__isnull=True)
+        .exclude(pk__in=steps.values("object_id"))
+        .select_related("unit", "ticket", "lent_by")
+    ):
+        _start_escalation(bare)
     late = Loan.objects.filter(returned_at__isnull=True, due_back__lt=today)
     for pk in late.filter(overdue_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
@@ -308,30 +349,20 @@ def sweep_overdue(now: dt.datetime | None = None) -> int:
                 link="/stock/loaners/",
             )
             count += 1
-    limit = today - dt.timedelta(days=ESCALATE_AFTER_DAYS)
-    for pk in late.filter(escalated_at__isnull=True, due_back__lt=limit).values_list(
-        "pk", flat=True
-    ):
+    escalated = steps.filter(escalated_at__isnull=False)
+    for pk in Loan.objects.filter(
+        escalated_at__isnull=True, pk__in=escalated.values("object_id")
+    ).values_list("pk", flat=True):
         with transaction.atomic():
-            loan = (
+            locked = (
                 Loan.objects.select_for_update(of=("self",))
-                .select_related("unit", "ticket")
-                .filter(pk=pk, escalated_at__isnull=True, returned_at__isnull=True)
+                .filter(pk=pk, escalated_at__isnull=True)
                 .first()
             )
-            if loan is None:
+            if locked is None:
                 continue
-            Loan.objects.filter(pk=pk).update(escalated_at=now, updated_at=now)
-            audit.record(loan, actor=None, action="action", verb="loan_escalated", at=now)
-            notify(
-                key=f"ticket:{loan.ticket_id}:loan:{loan.pk}:escalate",
-                recipients=users_with_roles(["team_leader", "manager"]),
-                subject=f"备用机逾期升级：{loan.unit.code}（{loan.ticket.number}）",
-                body=(
-                    f"借用单{loan.number}约定{loan.due_back:%Y-%m-%d}归还，"
-                    f"已逾期超过{ESCALATE_AFTER_DAYS}天，请督办收回。"
-                ),
-                link="/stock/loaners/",
-            )
+            at = escalated.get(object_id=pk).escalated_at
+            Loan.objects.filter(pk=pk).update(escalated_at=at, updated_at=now)
+            audit.record(locked, actor=None, action="action", verb="loan_escalated", at=at)
             count += 1
     return count

@@ -108,6 +108,12 @@ def test_the_board_lends_takes_back_and_inspects(loaner_world) -> None:  # type:
 
 
 def test_an_overdue_loan_is_told_once_and_escalated_once(loaner_world) -> None:  # type: ignore[no-untyped-def]
+    """Told the day after the agreed date (the sweep); escalated on the deadline engine the
+    rule's days after that (rule stock.loan_escalation: 3 days, team leaders and managers),
+    once, and recorded on the loan; a loan taken back is never escalated."""
+    from aftersales.approvals.models import Deadline, DeadlineRule
+    from aftersales.approvals.services import deadlines
+
     w = loaner_world
     tk = web_world.ticket(w, severity="urgent")
     lent = timezone.now()
@@ -115,6 +121,9 @@ def test_an_overdue_loan_is_told_once_and_escalated_once(loaner_world) -> None: 
     loan = loaners.lend(
         actor=w["keeper"], unit_id=w["near"].pk, ticket_id=tk.pk, signed_by="王", due_back=due
     )
+    step = Deadline.objects.get(object_id=loan.pk, step=loaners.ESCALATION_STEP)
+    midnight = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time()))
+    assert step.starts_at == midnight and step.due_at == midnight + dt.timedelta(days=3)
     day = dt.timedelta(days=1)
     assert loaners.sweep_overdue(lent + 2 * day) == 0  # due today: not late
     assert loaners.sweep_overdue(lent + 3 * day) == 1
@@ -124,12 +133,18 @@ def test_an_overdue_loan_is_told_once_and_escalated_once(loaner_world) -> None: 
         told.filter(recipient=w["keeper"]).exists()
         and told.filter(recipient=w["coordinator"]).exists()
     )
-    assert not Notification.objects.filter(key__endswith=":escalate").exists()
-    assert loaners.sweep_overdue(lent + 5 * day) == 0  # 3 days late: not yet
-    assert loaners.sweep_overdue(lent + 6 * day) == 1
+    up = Notification.objects.filter(key=f"deadline:{step.pk}:escalate")
+    deadlines.process_due(midnight + dt.timedelta(days=3) - dt.timedelta(minutes=1))
+    assert not up.exists()  # 3 days late: not yet
+    assert loaners.sweep_overdue(lent + 5 * day) == 0
+    for _ in range(2):
+        deadlines.process_due(midnight + dt.timedelta(days=3, minutes=20))
+    assert up.filter(recipient=w["manager"]).count() == 1
+    assert up.filter(recipient=w["keeper"]).count() == 1  # the lender
+    assert loaners.sweep_overdue(lent + 6 * day) == 1  # recorded on the loan, once
     assert loaners.sweep_overdue(lent + 7 * day) == 0
-    up = Notification.objects.filter(key=f"ticket:{tk.pk}:loan:{loan.pk}:escalate")
-    assert up.filter(recipient=w["manager"]).exists()
+    loan.refresh_from_db()
+    assert loan.escalated_at == midnight + dt.timedelta(days=3, minutes=20)
     verbs = set(
         AuditEvent.objects.filter(content_type__model="loan", object_id=str(loan.pk)).values_list(
             "verb", flat=True
@@ -137,11 +152,21 @@ def test_an_overdue_loan_is_told_once_and_escalated_once(loaner_world) -> None: 
     )
     assert {"loan_overdue", "loan_escalated"} <= verbs
     loaners.take_back(actor=w["keeper"], loan=loan)  # a returned loan is never late
+    step.refresh_from_db()
+    assert step.done_at is not None
+    # the administrator escalates after 1 day: the next loan follows the rule
+    rule = DeadlineRule.objects.get(code="stock.loan_escalation")
+    rule.amount = 1
+    rule.save()
     other = web_world.ticket(w, equipment="e2")
     late = loaners.lend(
         actor=w["keeper"], unit_id=w["far"].pk, ticket_id=other.pk, signed_by="刘", due_back=due
     )
+    second = Deadline.objects.get(object_id=late.pk, step=loaners.ESCALATION_STEP)
+    assert second.due_at == midnight + day
     loaners.take_back(actor=w["keeper"], loan=late)
+    deadlines.process_due(midnight + 5 * day)
+    assert not Notification.objects.filter(key=f"deadline:{second.pk}:escalate").exists()
     assert loaners.sweep_overdue(lent + 9 * day) == 0
 
 
