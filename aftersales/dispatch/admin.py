@@ -35,6 +35,7 @@ class PlanItemInline(admin.TabularInline):
         "late_minutes",
         "fixed",
         "edited_by_dispatcher",
+        "remote",
         "unassigned_reason",
     )
     readonly_fields = fields

@@ -3,8 +3,9 @@
 Open work to be visited that day (region optional):
 
 * tickets waiting for a technician (登记 / 受理 / 重开, no live work order, not remote); one
-  of a category served remotely first (``ProductCategory.remote_service``, e.g. software) is
-  listed as remote work, not planned as a trip (a work order dispatched on site is planned);
+  of a category served remotely first (``ProductCategory.remote_service``, e.g. software)
+  whose ticket allows it (``allows_remote``: the customer did not ask for a visit) is planned
+  as remote work, not as a trip (``_plan_remote``); a work order dispatched on site is a visit;
 * offered or accepted work orders not yet on site whose appointment is on that day, or
   that have no appointment yet;
 * work already started that day (到场 / 完成): fixed visits that block the technician's
@@ -70,7 +71,15 @@ STARTED_WO_STATES = (WorkOrderState.ON_SITE, WorkOrderState.DONE, WorkOrderState
 NO_LOCATION = "no_location"
 NO_LOCATION_LABEL = "现场缺少坐标，无法计算路程"
 REMOTE_FIRST = "remote_first"
-REMOTE_FIRST_LABEL = "可远程服务：请先远程处理，需上门时再派工"
+REMOTE_FIRST_LABEL = "可远程服务：当日无具备技能的工程师可安排远程处理"
+# the customer's request naming one of these asks for an on-site visit: no remote work
+ON_SITE_WORDS = ("上门", "现场", "到场")
+
+
+def allows_remote(*, remote_category: bool, customer_request: str) -> bool:
+    """Whether a waiting ticket is planned as remote work: its product category is served
+    remotely first (e.g. software) and the customer did not ask for an on-site visit."""
+    return remote_category and not any(w in customer_request for w in ON_SITE_WORDS)
 
 
 def day_origin(day: dt.date) -> dt.datetime:
@@ -106,12 +115,13 @@ class JobRef:
     ticket_id: int
     work_order_id: int | None
     started: bool = False
+    remote: bool = False
 
 
 @dataclass(frozen=True)
 class Unplannable:
     """Open work that does not enter the model: no coordinates at all (``NO_LOCATION``),
-    or a ticket of a category served remotely first (``REMOTE_FIRST``: no trip planned)."""
+    or remote work no skilled technician can take that day (``REMOTE_FIRST``: no trip)."""
 
     ref: JobRef
     window: TimeWindow
@@ -165,16 +175,14 @@ def build_day(
     jobs: list[Job] = []
     refs: dict[str, JobRef] = {}
     unplannable: list[Unplannable] = []
+    remote: list[_Draft] = []
     for draft in drafts:
-        if draft.place is None or draft.remote:
+        if draft.remote:
+            remote.append(draft)
+            continue
+        if draft.place is None:
             unplannable.append(
-                Unplannable(
-                    draft.ref,
-                    draft.job.window,
-                    draft.job.window_kind,
-                    draft.job.must_do,
-                    REMOTE_FIRST if draft.remote else NO_LOCATION,
-                )
+                Unplannable(draft.ref, draft.job.window, draft.job.window_kind, draft.job.must_do)
             )
             continue
         job = replace(draft.job, location=len(places))
@@ -203,6 +211,10 @@ def build_day(
         )
         for t in techs
     )
+    technicians, remote_jobs, lost = _plan_remote(remote, technicians, now_minute, config)
+    jobs += [job for job, _ in remote_jobs]
+    refs.update({job.id: replace(ref, remote=True) for job, ref in remote_jobs})
+    unplannable += lost
     matrix = build_travel_matrix(places, config.travel)
     problem = PlanningProblem(
         jobs=tuple(jobs),
@@ -212,6 +224,54 @@ def build_day(
         now=now_minute,
     )
     return DayProblem(day, problem, refs, unplannable, notes)
+
+
+def _plan_remote(
+    drafts: list[_Draft],
+    technicians: tuple[Technician, ...],
+    now_minute: int | None,
+    config: PlannerConfig,
+) -> tuple[tuple[Technician, ...], list[tuple[Job, JobRef]], list[Unplannable]]:
+    """Remote work (``allows_remote``) in the technicians' days, greedily, most urgent due
+    first: a block of ``remote_service_minutes`` at the technician's base before he leaves
+    (from his shift start, or ``now``), a fixed visit at his start location — no trip, he is
+    where he was before and after. Only a technician with the skill and without visits
+    already recorded or fixed that day takes it, and only inside his shift and before his
+    lunch window closes; the one who can start it earliest takes it. Remote work nobody
+    can take stays unplanned (``REMOTE_FIRST``)."""
+    techs = {t.id: t for t in technicians}
+    busy: dict[str, int] = {}
+    taken: list[tuple[Job, JobRef]] = []
+    lost: list[Unplannable] = []
+    minutes = config.remote_service_minutes
+    for draft in sorted(drafts, key=lambda d: (d.job.window.latest, -d.job.weight, d.ref.job_id)):
+        job = replace(draft.job, service_minutes=minutes, fixed_technician=None)
+        options = []
+        for tech in technicians:
+            if not tech.can_do(job) or (tech.fixed_visits and tech.id not in busy):
+                continue
+            start = max(tech.shift.earliest, now_minute or 0, busy.get(tech.id, 0))
+            end = start + minutes
+            lunch = tech.lunch
+            if end > tech.shift.latest or (lunch is not None and end > lunch.window.latest):
+                continue
+            options.append((start, tech.id))
+        if not options:
+            lost.append(
+                Unplannable(
+                    draft.ref, job.window, job.window_kind, job.must_do, reason=REMOTE_FIRST
+                )
+            )
+            continue
+        start, tech_id = min(options)
+        tech = techs[tech_id]
+        job = replace(job, location=tech.start_location, fixed_technician=tech_id)
+        busy[tech_id] = start + minutes
+        techs[tech_id] = replace(
+            tech, fixed_visits=(*techs[tech_id].fixed_visits, FixedVisit(job.id, start))
+        )
+        taken.append((job, draft.ref))
+    return tuple(techs[t.id] for t in technicians), taken, lost
 
 
 def companion_id(job_id: str, k: int) -> str:
@@ -374,9 +434,12 @@ def _open_work(
     )
     drafts = [_draft(day, t, None, config) for t in tickets]
     for draft, ticket in zip(drafts, tickets, strict=True):
-        # waiting for a technician, of a category served remotely first: no trip is planned
+        # waiting for a technician, of a category served remotely first: remote work
         equipment = ticket.equipment if ticket.equipment_id else None
-        draft.remote = bool(equipment and equipment.model.category.remote_service)
+        draft.remote = allows_remote(
+            remote_category=bool(equipment and equipment.model.category.remote_service),
+            customer_request=ticket.customer_request,
+        )
     start, end = day_origin(day), day_origin(day + dt.timedelta(days=1))
     orders = (
         WorkOrder.objects.active()

@@ -20,6 +20,7 @@ class PlannerConfig:
     highway_speed_kmh: float = 70.0
     default_service_minutes: int = 90
     service_minutes: Mapping[str, int] = field(default_factory=dict)
+    remote_service_minutes: int = 45
     appointment_window_minutes: int = 60
     lunch_flex_minutes: int = 30
     screen_budget_seconds: float = 5.0
@@ -55,6 +56,7 @@ def planner_config() -> PlannerConfig:
         highway_speed_kmh=float(row.highway_speed_kmh),
         default_service_minutes=row.default_service_minutes,
         service_minutes={str(k): int(v) for k, v in (row.service_minutes or {}).items()},
+        remote_service_minutes=max(1, row.remote_service_minutes),
         appointment_window_minutes=row.appointment_window_minutes,
         lunch_flex_minutes=row.lunch_flex_minutes,
         screen_budget_seconds=float(row.screen_budget_seconds),

@@ -128,6 +128,7 @@ class PlanItem(models.Model):
     edited_by_dispatcher = models.BooleanField("调度员调整", default=False)
     unassigned_reason = models.CharField("未分配原因", max_length=30, blank=True)
     unassigned_detail = models.CharField("未分配说明", max_length=200, blank=True)
+    remote = models.BooleanField("远程服务", default=False)
 
     class Meta:
         verbose_name = "方案明细"
@@ -189,6 +190,11 @@ class PlannerSettings(BusinessModel):
     default_service_minutes = models.PositiveSmallIntegerField("默认作业时长(分钟)", default=90)
     service_minutes = models.JSONField(
         "各产品类别作业时长", default=dict, blank=True, help_text='类别编码 → 分钟，如 {"led": 90}'
+    )
+    remote_service_minutes = models.PositiveSmallIntegerField(
+        "远程服务时长(分钟)",
+        default=45,
+        help_text="可远程服务的产品类别（如软件）按远程工单排入工程师当日，不计路程",
     )
     appointment_window_minutes = models.PositiveSmallIntegerField(
         "发布时预约时段长度(分钟)", default=60

@@ -499,6 +499,7 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
                     actor=actor,
                     ticket=item.ticket,
                     technician_ids=[item.technician_id],
+                    remote=item.remote,
                     note=note,
                     window_start=start,
                     window_end=end,

@@ -60,6 +60,7 @@ def problem_to_json(day: DayProblem, travel: TravelSettings) -> JSON:
                 "ticket": ref.ticket_id,
                 "work_order": ref.work_order_id,
                 "started": ref.started,
+                "remote": ref.remote,
             }
         )
     techs = []
@@ -169,7 +170,9 @@ def problem_from_json(data: JSON) -> PlanningProblem:
 
 def refs_from_json(data: JSON) -> dict[str, JobRef]:
     return {
-        j["id"]: JobRef(j["id"], j["ticket"], j["work_order"], j.get("started", False))
+        j["id"]: JobRef(
+            j["id"], j["ticket"], j["work_order"], j.get("started", False), j.get("remote", False)
+        )
         for j in [*data["jobs"], *data["unplannable"]]
     }
 

@@ -156,6 +156,7 @@ def write_items(
                     late_minutes=visit.late_minutes,
                     fixed=visit.fixed,
                     started=ref.started,
+                    remote=ref.remote,
                     edited_by_dispatcher=visit.job_id in edited,
                     **_window_fields(plan, jobs[visit.job_id]),
                 )
