@@ -194,6 +194,7 @@ class PlannerSettings(BusinessModel):
     remote_service_minutes = models.PositiveSmallIntegerField(
         "远程服务时长(分钟)",
         default=45,
+        validators=[MinValueValidator(1, message="远程服务时长不能少于 1 分钟")],
         help_text="可远程服务的产品类别（如软件）按远程工单排入工程师当日，不计路程",
     )
     appointment_window_minutes = models.PositiveSmallIntegerField(

@@ -23,6 +23,7 @@ FORM = {
     "highway_speed_kmh": "70.0",
     "default_service_minutes": "90",
     "service_minutes": "{}",
+    "remote_service_minutes": "45",
     "appointment_window_minutes": "60",
     "lunch_flex_minutes": "30",
     "screen_budget_seconds": "5.0",
@@ -52,6 +53,7 @@ def _post(client: Client, row: PlannerSettings, **changes: Any) -> str:
         ("region_speeds", '{"EAST": 0}', "片区车速须为不小于 1 的数字"),
         ("region_speeds", '{"EAST": "fast"}', "片区车速须为不小于 1 的数字"),
         ("region_speeds", "[24]", "片区车速须为不小于 1 的数字"),
+        ("remote_service_minutes", "0", "远程服务时长不能少于 1 分钟"),
     ],
 )
 def test_bad_speeds_are_refused_and_nothing_changes(
