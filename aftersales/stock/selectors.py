@@ -354,3 +354,39 @@ def bins_holding(warehouse: Warehouse, part_ids: set[int]) -> dict[int, list[str
         if code not in out.setdefault(part_id, []):
             out[part_id].append(code)
     return out
+
+
+@dataclass
+class MonthCount:
+    """A visible location's count deadline of this month, as the count list shows it."""
+
+    warehouse: Warehouse
+    due_at: Any
+    done_at: Any
+    status: str  # done / late_done / open / overdue
+
+
+def month_counts(user: Any, now: Any = None) -> list[MonthCount]:
+    """This month's count deadlines (``counts.monthly_deadlines``) of the locations the user
+    sees, the open ones first, then by due time; cancelled ones (nothing to count) left out."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from aftersales.approvals.models import Deadline
+    from aftersales.stock.services.counts import month_step
+
+    now = now or timezone.now()
+    places = {w.pk: w for w in warehouses(user)}
+    rows = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Warehouse),
+        object_id__in=list(places),
+        step=month_step(now),
+        cancelled_at__isnull=True,
+    ).order_by("due_at", "id")
+    out = []
+    for d in rows:
+        if d.done_at is not None:
+            status = "late_done" if d.done_at > d.due_at else "done"
+        else:
+            status = "overdue" if now > d.due_at else "open"
+        out.append(MonthCount(places[d.object_id], d.due_at, d.done_at, status))
+    return sorted(out, key=lambda r: (r.done_at is not None, r.due_at, r.warehouse.code))

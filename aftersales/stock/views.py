@@ -393,6 +393,7 @@ def count_list(request: HttpRequest) -> HttpResponse:
             "views": COUNT_VIEWS,
             "query": _query(request),
             "warehouses": selectors.warehouses(request.user),
+            "month": selectors.month_counts(request.user),
         },
     )
 

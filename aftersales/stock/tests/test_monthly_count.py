@@ -135,3 +135,33 @@ def test_an_emptied_location_has_nothing_to_count_and_an_early_count_is_kept(s) 
     assert counts.monthly_deadlines(local(2026, 12, 11, 0, 10)) == 1
     d.refresh_from_db()
     assert d.is_open and d.due_at == local(2027, 1, 1)
+
+
+def test_the_count_list_shows_this_months_deadlines_as_the_user_sees_them(s) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from django.test import Client
+
+    receive(s, 2, "20.00", bin_=s.bin_a, when=local(2026, 11, 20, 9))
+    movements.transfer(
+        actor=s.keeper,
+        from_warehouse_id=s.store.pk,
+        to_warehouse_id=s.van.pk,
+        lines=[movements.OutLine(1, s.psu.pk)],
+        now=local(2026, 11, 21, 9),
+    )
+    now = timezone.now()
+    counts.monthly_deadlines(now)
+    count_all(s, s.store, now)
+
+    def shown(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+        c = Client()
+        c.force_login(user)
+        html = c.get("/stock/counts/").content.decode()
+        return re.findall(
+            r'data-testid="month-count" data-warehouse="([^"]*)" data-status="([^"]*)"', html
+        )
+
+    assert shown(s.keeper) == [("VAN-1", "open"), ("MAIN", "done")]
+    assert shown(s.tech) == [("VAN-1", "open")]  # his van only
+    assert shown(s.tech2) == []
