@@ -97,6 +97,7 @@ TEMPLATES = [
                 "aftersales.web.context.navigation",
                 "aftersales.core.company.context",
             ],
+            "builtins": ["aftersales.core.templatetags.say"],
         },
     }
 ]
@@ -129,6 +130,7 @@ LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "30"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
+MESSAGE_STORAGE = "aftersales.core.messages.SayingStorage"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"

@@ -15,6 +15,7 @@ from aftersales.accounts.models import ApiToken, LoginAttempt, LoginThrottle, Us
 from aftersales.accounts.roles import group_for
 from aftersales.core import audit
 from aftersales.core.errors import DomainError
+from aftersales.core.said import Said
 
 
 class LoginThrottled(DomainError):
@@ -71,8 +72,12 @@ def _wait_message(username: str, ip: str, now: dt.datetime) -> str:
         .first()
     )
     seconds = max(1, math.ceil((until - now).total_seconds())) if until else 1
-    wait = f"{seconds}秒" if seconds < 120 else f"{math.ceil(seconds / 60)}分钟"
-    return f"登录失败次数过多，请{wait}后再试"
+    wait = (
+        Said("%(seconds)s秒", seconds=seconds)
+        if seconds < 120
+        else Said("%(ceil)s分钟", ceil=math.ceil(seconds / 60))
+    )
+    return Said("登录失败次数过多，请%(wait)s后再试", wait=wait)
 
 
 def login_check(

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 
 _MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 
@@ -16,38 +17,52 @@ _MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 def money(value: Any, *, field: str = "amount", label: str = "金额") -> Decimal:
     """CNY with at most two decimals; "1,000" (a thousands separator) is refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
     if isinstance(value, float):
-        raise ValidationFailed(f"{label}须为十进制数字字符串，不能用浮点数", field=field)
+        raise ValidationFailed(
+            Said("%(label)s须为十进制数字字符串，不能用浮点数", label=label), field=field
+        )
     text = str(value).strip()
     if "," in text or "，" in text:
         raise ValidationFailed(
-            f"{label}格式错误：「{text}」含逗号，请直接填写数字，如 1000.00", field=field
+            Said(
+                "%(label)s格式错误：「%(text)s」含逗号，请直接填写数字，如 1000.00",
+                label=label,
+                text=text,
+            ),
+            field=field,
         )
     if isinstance(value, Decimal):
         amount = value
     else:
         if not _MONEY.match(text):
             raise ValidationFailed(
-                f"{label}格式错误：「{text}」不是有效金额（最多两位小数）", field=field
+                Said(
+                    "%(label)s格式错误：「%(text)s」不是有效金额（最多两位小数）",
+                    label=label,
+                    text=text,
+                ),
+                field=field,
             )
         try:
             amount = Decimal(text)
         except InvalidOperation as exc:
-            raise ValidationFailed(f"{label}格式错误：「{text}」", field=field) from exc
+            raise ValidationFailed(
+                Said("%(label)s格式错误：「%(text)s」", label=label, text=text), field=field
+            ) from exc
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed(f"{label}最多两位小数", field=field)
+        raise ValidationFailed(Said("%(label)s最多两位小数", label=label), field=field)
     if amount < 0:
-        raise ValidationFailed(f"{label}不能为负数", field=field)
+        raise ValidationFailed(Said("%(label)s不能为负数", label=label), field=field)
     if amount >= Decimal("10000000000"):
-        raise ValidationFailed(f"{label}过大", field=field)
+        raise ValidationFailed(Said("%(label)s过大", label=label), field=field)
     return amount.quantize(Decimal("0.01"))
 
 
 def quantity(value: Any, *, field: str = "quantity", label: str = "数量") -> int:
     """A positive whole number."""
     if isinstance(value, bool) or value is None or value == "":
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
     try:
         if isinstance(value, str):
             if not re.fullmatch(r"\s*-?\d+\s*", value):
@@ -60,11 +75,17 @@ def quantity(value: Any, *, field: str = "quantity", label: str = "数量") -> i
         else:
             raise ValueError(value)
     except ValueError as exc:
-        raise ValidationFailed(f"{label}须为正整数：「{value}」", field=field) from exc
+        raise ValidationFailed(
+            Said("%(label)s须为正整数：「%(value)s」", label=label, value=value), field=field
+        ) from exc
     if number <= 0:
-        raise ValidationFailed(f"{label}须为正整数，不能为{number}", field=field)
+        raise ValidationFailed(
+            Said("%(label)s须为正整数，不能为%(number)s", label=label, number=number), field=field
+        )
     if number > 1_000_000:
-        raise ValidationFailed(f"{label}过大：{number}", field=field)
+        raise ValidationFailed(
+            Said("%(label)s过大：%(number)s", label=label, number=number), field=field
+        )
     return number
 
 
@@ -77,14 +98,20 @@ def date(value: Any, *, field: str, label: str) -> dt.date:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ValidationFailed(f"{label}格式应为 YYYY-MM-DD：「{value}」", field=field) from exc
-    raise ValidationFailed(f"请填写{label}", field=field)
+            raise ValidationFailed(
+                Said("%(label)s格式应为 YYYY-MM-DD：「%(value)s」", label=label, value=value),
+                field=field,
+            ) from exc
+    raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
 
 
 def text(value: Any, *, field: str, label: str, max_length: int = 2000) -> str:
     out = str(value or "").strip()
     if not out:
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
     if len(out) > max_length:
-        raise ValidationFailed(f"{label}不能超过{max_length}字", field=field)
+        raise ValidationFailed(
+            Said("%(label)s不能超过%(max_length)s字", label=label, max_length=max_length),
+            field=field,
+        )
     return out

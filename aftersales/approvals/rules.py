@@ -11,6 +11,7 @@ from aftersales.bizcalendar.rules import (
     add_working_minutes,
     working_day_minutes,
 )
+from aftersales.core.said import Said
 
 HOURS = "hours"
 CALENDAR_DAYS = "calendar_days"
@@ -37,7 +38,7 @@ def due_at(
         per_day = working_day_minutes(calendar)
         minutes = int((amount * per_day).to_integral_value(ROUND_HALF_UP))
         return add_working_minutes(calendar, start, minutes)
-    raise ValueError(f"未知的时限单位：{unit}")
+    raise ValueError(Said("未知的时限单位：%(unit)s", unit=unit))
 
 
 def end_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:

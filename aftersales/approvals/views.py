@@ -14,6 +14,7 @@ from aftersales.approvals.models import Decision
 from aftersales.approvals.services import engine
 from aftersales.approvals.web import post, run
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 
 
 @login_required
@@ -43,7 +44,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: engine.decide(
             actor=request.user, task=pk, decision=decision, comment=post(request, "comment")
         ),
-        f"已{label}",
+        Said("已%(label)s", label=label),
     )
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):

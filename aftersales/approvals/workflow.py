@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import InvalidTransition, NotFound, PermissionDenied
+from aftersales.core.said import Said
 from aftersales.core.visibility import visibility_q
 
 ENGINE = "engine"
@@ -62,7 +63,7 @@ def require_role(actor: Any, roles: Iterable[str], label: str) -> None:
     if actor is None:
         return
     if not actor_roles(actor) & frozenset(roles):
-        raise PermissionDenied(f"您的角色不能执行「{label}」")
+        raise PermissionDenied(Said("您的角色不能执行「%(label)s」", label=label))
 
 
 def require_visible(obj: models.Model, actor: Any) -> None:
@@ -71,14 +72,18 @@ def require_visible(obj: models.Model, actor: Any) -> None:
     model = type(obj)
     q = visibility_q(model, actor)
     if q is not None and not model._default_manager.filter(q, pk=obj.pk).exists():
-        raise NotFound(f"{model._meta.verbose_name}不存在或无权查看")
+        raise NotFound(
+            Said("%(verbose_name)s不存在或无权查看", verbose_name=model._meta.verbose_name)
+        )
 
 
 def lock(model: type[Any], pk: int) -> Any:
     try:
         return model._default_manager.select_for_update().get(pk=pk)
     except model.DoesNotExist as exc:
-        raise NotFound(f"{model._meta.verbose_name}不存在") from exc
+        raise NotFound(
+            Said("%(verbose_name)s不存在", verbose_name=model._meta.verbose_name)
+        ) from exc
 
 
 def allowed(obj: Any, transitions: dict[str, Transition], actor: Any) -> list[Transition]:
@@ -93,7 +98,12 @@ def allowed(obj: Any, transitions: dict[str, Transition], actor: Any) -> list[Tr
 def check(obj: Any, tr: Transition, state_label: str) -> None:
     if obj.state not in tr.sources:
         raise InvalidTransition(
-            f"{obj._meta.verbose_name}当前状态为「{state_label}」，不能执行「{tr.label}」"
+            Said(
+                "%(verbose_name)s当前状态为「%(state_label)s」，不能执行「%(label)s」",
+                verbose_name=obj._meta.verbose_name,
+                state_label=state_label,
+                label=tr.label,
+            )
         )
 
 
@@ -113,7 +123,7 @@ def move(
     assert transaction.get_connection().in_atomic_block, "move() needs a transaction"
     tr = transitions[action]
     if tr.engine and not via_engine:
-        raise PermissionDenied(f"「{tr.label}」只能由审批流程完成")
+        raise PermissionDenied(Said("「%(label)s」只能由审批流程完成", label=tr.label))
     if not via_engine:
         require_visible(obj, actor)
     check(obj, tr, obj.get_state_display())

@@ -8,6 +8,7 @@ from aftersales.bizcalendar import selectors, services
 from aftersales.bizcalendar.models import CalendarDay, CalendarYear, WorkingPattern, WorkingPeriod
 from aftersales.core.admin import AuditedAdmin, BusinessAdmin
 from aftersales.core.errors import DomainError
+from aftersales.core.said import Said
 
 
 class PeriodInline(admin.TabularInline):
@@ -57,4 +58,6 @@ class CalendarYearAdmin(AuditedAdmin):
         except DomainError as exc:
             messages.error(request, exc.message)
             return
-        messages.success(request, f"已确认 {'、'.join(map(str, years))} 年的放假安排")
+        messages.success(
+            request, Said("已确认 %(join)s 年的放假安排", join="、".join(map(str, years)))
+        )

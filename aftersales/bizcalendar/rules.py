@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
 
+from aftersales.core.said import Said
+
 DEFAULT_TZ = "Asia/Shanghai"
 MINUTES_PER_DAY = 24 * 60
 MINUTE = timedelta(minutes=1)
@@ -55,7 +57,9 @@ class Period:
             if value.second or value.microsecond:
                 raise ValueError("工作时段必须精确到整分钟")
         if self.start_minute >= self.end_minute:
-            raise ValueError(f"工作时段起点必须早于终点：{self.start}–{self.end}")
+            raise ValueError(
+                Said("工作时段起点必须早于终点：%(start)s–%(end)s", start=self.start, end=self.end)
+            )
 
     @property
     def start_minute(self) -> int:
@@ -107,7 +111,9 @@ class BusinessCalendar:
         weekly: dict[int, tuple[Period, ...]] = {}
         for weekday, periods in self.weekly.items():
             if weekday not in range(7):
-                raise ValueError(f"星期序号必须为 0（周一）到 6（周日）：{weekday}")
+                raise ValueError(
+                    Said("星期序号必须为 0（周一）到 6（周日）：%(weekday)s", weekday=weekday)
+                )
             weekly[weekday] = _checked_periods(periods)
         object.__setattr__(self, "weekly", MappingProxyType(weekly))
         object.__setattr__(self, "normal_day", _checked_periods(self.normal_day))
@@ -117,7 +123,7 @@ class BusinessCalendar:
         try:
             ZoneInfo(self.tz)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"未知时区：{self.tz}") from error
+            raise ValueError(Said("未知时区：%(tz)s", tz=self.tz)) from error
 
     @property
     def zone(self) -> ZoneInfo:
@@ -128,7 +134,13 @@ def _checked_periods(periods: Iterable[Period]) -> tuple[Period, ...]:
     ordered = tuple(periods)
     for earlier, later in pairwise(ordered):
         if later.start_minute < earlier.end_minute:
-            raise ValueError(f"工作时段必须按时间顺序且互不重叠：{earlier} / {later}")
+            raise ValueError(
+                Said(
+                    "工作时段必须按时间顺序且互不重叠：%(earlier)s / %(later)s",
+                    earlier=earlier,
+                    later=later,
+                )
+            )
     return ordered
 
 

@@ -16,6 +16,7 @@ from aftersales.bizcalendar.models import CalendarDay, CalendarYear, WorkingPatt
 from aftersales.bizcalendar.rules import Period
 from aftersales.core import audit
 from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 
 
 def official_years() -> frozenset[int]:
@@ -93,7 +94,7 @@ def set_override(
         for start, end in periods:
             Period(dt.time.fromisoformat(start), dt.time.fromisoformat(end))
     except ValueError as exc:
-        raise ValidationFailed(f"工作时段无效：{exc}", field="periods") from exc
+        raise ValidationFailed(Said("工作时段无效：%(exc)s", exc=exc), field="periods") from exc
     if not working and periods:
         raise ValidationFailed("休息日不能设置工作时段", field="periods")
     previous = CalendarDay.objects.active().filter(date=day, source=CalendarDay.Source.ADMIN)

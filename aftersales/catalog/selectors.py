@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 
 from aftersales.catalog.models import Part, PriceList, PriceListItem
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 
 
 def code_key(code: str | None) -> str:
@@ -27,7 +28,11 @@ def parts_by_code(codes: Iterable[str | None]) -> dict[str, Part]:
         key = code_key(part.code)
         if key in found:
             raise ValidationFailed(
-                f"配件编码「{part.code}」与「{found[key].code}」仅大小写不同，请管理员修正",
+                Said(
+                    "配件编码「%(code)s」与「%(code2)s」仅大小写不同，请管理员修正",
+                    code=part.code,
+                    code2=found[key].code,
+                ),
                 field="lines",
             )
         found[key] = part

@@ -18,6 +18,7 @@ from aftersales.charges.roles import COLLECT, REIMBURSE, REVERSE
 from aftersales.charges.services import expenses, payments
 from aftersales.core.exports import xlsx
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.service.models import WorkOrder
 
@@ -65,7 +66,7 @@ def receipt_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: payments.reverse_receipt(
             actor=request.user, receipt_id=pk, reason=post(request, "reason")[:200]
         ),
-        lambda note: f"已开具红字收据 {note.number}",
+        lambda note: Said("已开具红字收据 %(number)s", number=note.number),
     )
     return redirect("charges:receipts")
 
@@ -83,7 +84,7 @@ def quote_pay(request: HttpRequest, pk: int) -> HttpResponse:
             payer_name=post(request, "payer_name")[:50],
             reference=post(request, "reference")[:64],
         ),
-        lambda r: f"已收款，收据 {r.number}",
+        lambda r: Said("已收款，收据 %(number)s", number=r.number),
     )
     ticket_id = int_or_none(post(request, "ticket_id"))
     if receipt is not None:
@@ -189,7 +190,7 @@ def expense_new(request: HttpRequest) -> HttpResponse:
             lines=lines,
         )
 
-    claim = run(request, go, lambda c: f"报销单 {c.number} 已保存")
+    claim = run(request, go, lambda c: Said("报销单 %(number)s 已保存", number=c.number))
     return redirect("charges:expense", claim.pk) if claim else redirect("charges:expenses")
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from aftersales.core import audit, services
 from aftersales.core.models import AuditEvent, CompanySettings, Region, WorkerHeartbeat
+from aftersales.core.said import Said
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -52,13 +53,13 @@ class BusinessAdmin(AuditedAdmin):
     def archive_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
             services.archive_record(obj, actor=request.user, reason="后台归档")
-        messages.success(request, f"已归档 {queryset.count()} 条记录")
+        messages.success(request, Said("已归档 %(count)s 条记录", count=queryset.count()))
 
     @admin.action(description="恢复所选记录")
     def restore_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
             services.restore_record(obj, actor=request.user, reason="后台恢复")
-        messages.success(request, f"已恢复 {queryset.count()} 条记录")
+        messages.success(request, Said("已恢复 %(count)s 条记录", count=queryset.count()))
 
 
 @admin.register(Region)

@@ -9,6 +9,7 @@ from typing import Any
 
 from aftersales.core.cache import TimedCache
 from aftersales.core.models import CompanySettings
+from aftersales.core.said import Said
 
 DEFAULT_RETENTION_YEARS = 5
 _DIALABLE = re.compile(r"^\+?[0-9][0-9 \-]*$")
@@ -57,7 +58,7 @@ def company() -> Company:
 def hotline_phrase() -> str:
     """「服务热线」, with the number when one is configured (for plain-text messages)."""
     number = company().hotline
-    return f"服务热线（{number}）" if number else "服务热线"
+    return Said("服务热线（%(number)s）", number=number) if number else "服务热线"
 
 
 def context(request: Any) -> dict[str, Any]:

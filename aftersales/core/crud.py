@@ -19,6 +19,7 @@ from pydantic import model_validator
 from aftersales.core import audit, services
 from aftersales.core.limits import INT_MAX, PAGE_MAX
 from aftersales.core.models import AuditEvent
+from aftersales.core.said import Said
 from aftersales.core.schemas import In
 from aftersales.core.visibility import get_visible, visible
 
@@ -127,7 +128,12 @@ def register_crud(
     def selector(request: HttpRequest) -> models.QuerySet[Any]:
         return prepare(visible(model, request.user))
 
-    @router.get(f"/{path}", response=list[out], operation_id=f"{name}_list", summary=f"{label}列表")
+    @router.get(
+        f"/{path}",
+        response=list[out],
+        operation_id=f"{name}_list",
+        summary=Said("%(label)s列表", label=label),
+    )
     @paginate(Page)
     def list_(
         request: HttpRequest,
@@ -144,13 +150,19 @@ def register_crud(
         return qs.order_by(*model._meta.ordering or ["pk"], "pk")
 
     @router.get(
-        f"/{path}/{{int:pk}}", response=out, operation_id=f"{name}_get", summary=f"{label}详情"
+        f"/{path}/{{int:pk}}",
+        response=out,
+        operation_id=f"{name}_get",
+        summary=Said("%(label)s详情", label=label),
     )
     def get(request: HttpRequest, pk: int) -> Any:
         return get_visible(selector(request), request.user, pk=pk)
 
     @router.post(
-        f"/{path}", response={201: out}, operation_id=f"{name}_create", summary=f"新建{label}"
+        f"/{path}",
+        response={201: out},
+        operation_id=f"{name}_create",
+        summary=Said("新建%(label)s", label=label),
     )
     def create_(request: HttpRequest, payload: create) -> Any:  # type: ignore[valid-type]
         with transaction.atomic():
@@ -160,7 +172,10 @@ def register_crud(
         return 201, selector(request).get(pk=obj.pk)
 
     @router.patch(
-        f"/{path}/{{int:pk}}", response=out, operation_id=f"{name}_update", summary=f"修改{label}"
+        f"/{path}/{{int:pk}}",
+        response=out,
+        operation_id=f"{name}_update",
+        summary=Said("修改%(label)s", label=label),
     )
     def update_(request: HttpRequest, pk: int, payload: update) -> Any:  # type: ignore[valid-type]
         obj = get_visible(model, request.user, pk=pk)
@@ -171,7 +186,7 @@ def register_crud(
         f"/{path}/{{int:pk}}/archive",
         response=out,
         operation_id=f"{name}_archive",
-        summary=f"归档{label}",
+        summary=Said("归档%(label)s", label=label),
     )
     def archive(request: HttpRequest, pk: int, payload: ArchiveIn) -> Any:
         obj = get_visible(model, request.user, pk=pk)
@@ -182,7 +197,7 @@ def register_crud(
         f"/{path}/{{int:pk}}/history",
         response=list[AuditOut],
         operation_id=f"{name}_history",
-        summary=f"{label}变更记录",
+        summary=Said("%(label)s变更记录", label=label),
     )
     def history(request: HttpRequest, pk: int) -> Any:
         obj = get_visible(model, request.user, pk=pk)

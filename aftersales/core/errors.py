@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aftersales.core.said import say
+
 
 class DomainError(Exception):
     status = 400
@@ -18,6 +20,7 @@ class DomainError(Exception):
         field: str | None = None,
         details: Any = None,
     ) -> None:
+        message = say(message)  # in the requester's language (core.said)
         super().__init__(message)
         self.message = message
         if code:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 
 TRUE_VALUES = ("1", "on", "true", "yes")
 
@@ -40,7 +41,7 @@ def opt_int(value: Any, label: str, field: str) -> int | None:
     try:
         return int(str(value).strip())
     except ValueError as exc:
-        raise ValidationFailed(f"{label}应为整数", field=field) from exc
+        raise ValidationFailed(Said("%(label)s应为整数", label=label), field=field) from exc
 
 
 def int_list(values: list[str], label: str, field: str) -> list[int]:
@@ -58,7 +59,7 @@ def opt_decimal(value: Any, label: str, field: str) -> Decimal | None:
     try:
         return Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValidationFailed(f"{label}应为数字", field=field) from exc
+        raise ValidationFailed(Said("%(label)s应为数字", label=label), field=field) from exc
 
 
 def opt_datetime(value: Any, label: str, field: str) -> dt.datetime | None:
@@ -68,7 +69,7 @@ def opt_datetime(value: Any, label: str, field: str) -> dt.datetime | None:
     try:
         naive = dt.datetime.fromisoformat(str(value).strip())
     except ValueError as exc:
-        raise ValidationFailed(f"{label}格式不正确", field=field) from exc
+        raise ValidationFailed(Said("%(label)s格式不正确", label=label), field=field) from exc
     if timezone.is_aware(naive):
         return naive
     return timezone.make_aware(naive, timezone.get_current_timezone())

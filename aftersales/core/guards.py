@@ -13,6 +13,7 @@ from django.db import models
 
 from aftersales.core import limits
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 
 
 def check_text(instance: models.Model) -> None:
@@ -26,7 +27,7 @@ def check_text(instance: models.Model) -> None:
             continue
         if "\x00" in value:
             raise ValidationFailed(
-                f"{field.verbose_name}含有不允许的控制字符",
+                Said("%(verbose_name)s含有不允许的控制字符", verbose_name=field.verbose_name),
                 code="invalid_characters",
                 field=field.name,
             )
@@ -34,7 +35,12 @@ def check_text(instance: models.Model) -> None:
             continue
         if len(value) > limit:
             raise ValidationFailed(
-                f"{field.verbose_name}过长（最多{limit}个字符，现有{len(value)}个）",
+                Said(
+                    "%(verbose_name)s过长（最多%(limit)s个字符，现有%(value)s个）",
+                    verbose_name=field.verbose_name,
+                    limit=limit,
+                    value=len(value),
+                ),
                 code="too_long",
                 field=field.name,
             )

@@ -38,11 +38,21 @@ def translated(choices: Any) -> list[tuple[Any, Any]]:
 
 
 def translate_choice_labels() -> int:
-    """Wrap the choice labels of every model field (``get_FOO_display()``, model forms);
-    returns how many fields were changed."""
+    """Wrap the choice labels and the names of every model field (``get_FOO_display()``,
+    model forms, field errors) and every model's name; returns how many fields had choices
+    changed."""
     changed = 0
     for model in apps.get_models():
-        for field in model._meta.concrete_fields:
+        meta = model._meta
+        for attr in ("verbose_name", "verbose_name_plural"):
+            name = getattr(meta, attr, None)
+            if isinstance(name, str):
+                setattr(meta, attr, gettext_lazy(name))
+        for field in meta.get_fields():
+            name = getattr(field, "verbose_name", None)
+            if isinstance(name, str):
+                setattr(field, "verbose_name", gettext_lazy(name))  # noqa: B010
+        for field in meta.concrete_fields:
             choices = field.choices
             if not choices or not isinstance(choices, (list, tuple)):
                 continue

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import QueryDict
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 
 MAX_FILTER_LENGTH = 100
 
@@ -21,7 +22,9 @@ def flag(g: QueryDict, name: str, label: str) -> bool:
         return False
     if value == "1":
         return True
-    raise ValidationFailed(f"筛选条件「{label}」的值无效：应为 1 或留空", field=name)
+    raise ValidationFailed(
+        Said("筛选条件「%(label)s」的值无效：应为 1 或留空", label=label), field=name
+    )
 
 
 def choice(g: QueryDict, name: str, label: str, allowed: Iterable[Any]) -> str | None:
@@ -30,7 +33,9 @@ def choice(g: QueryDict, name: str, label: str, allowed: Iterable[Any]) -> str |
     if not value:
         return None
     if value not in {str(v) for v in allowed}:
-        raise ValidationFailed(f"筛选条件「{label}」的值无效：{value[:30]}", field=name)
+        raise ValidationFailed(
+            Said("筛选条件「%(label)s」的值无效：%(v3)s", label=label, v3=value[:30]), field=name
+        )
     return value
 
 
@@ -39,7 +44,9 @@ def positive_int(g: QueryDict, name: str, label: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or len(value) > 12:
-        raise ValidationFailed(f"筛选条件「{label}」应为编号（正整数）", field=name)
+        raise ValidationFailed(
+            Said("筛选条件「%(label)s」应为编号（正整数）", label=label), field=name
+        )
     return int(value)
 
 

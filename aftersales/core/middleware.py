@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 
 from aftersales.core.errors import DomainError
+from aftersales.core.said import Said
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,9 @@ def request_has_nul(request: HttpRequest) -> bool:
 def refuse(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse:
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"code": code, "message": message}, status=status)
-    page = (
-        '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>请求无效</title>'
-        f"<main><h1>请求无效</h1><p>{escape(message)}</p>"
-        '<p><a href="javascript:history.back()">返回</a></p></main></html>'
+    page = Said(
+        '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>请求无效</title><main><h1>请求无效</h1><p>%(escape)s</p><p><a href="javascript:history.back()">返回</a></p></main></html>',
+        escape=escape(message),
     )
     return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from aftersales.core.said import Said
 from aftersales.core.uploads import VerifiedImageField
 
 
@@ -40,7 +41,11 @@ class ActiveQuerySet(models.QuerySet):
     def delete(self) -> Any:
         """Business records are archived, never hard-deleted — in bulk neither."""
         raise models.ProtectedError(
-            f"业务记录不可删除，请归档（{self.model._meta.verbose_name}）", set()
+            Said(
+                "业务记录不可删除，请归档（%(verbose_name)s）",
+                verbose_name=self.model._meta.verbose_name,
+            ),
+            set(),
         )
 
     delete.queryset_only = True  # type: ignore[attr-defined]
@@ -228,7 +233,11 @@ class CompanySettings(BusinessModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.company_name or '公司信息'}（服务热线 {self.hotline or '未设置'}）"
+        return Said(
+            "%(v0)s（服务热线 %(v2)s）",
+            v0=self.company_name or "公司信息",
+            v2=self.hotline or "未设置",
+        )
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

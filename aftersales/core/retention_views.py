@@ -9,6 +9,7 @@ from django.utils import timezone
 from aftersales.accounts.roles import role_codes_of
 from aftersales.core import retention
 from aftersales.core.exports import xlsx
+from aftersales.core.said import Said
 
 
 @login_required
@@ -18,7 +19,7 @@ def retention_export(request: HttpRequest) -> HttpResponse:
         raise Http404("无权访问此页面")
     today = timezone.localdate()
     return xlsx(
-        f"保存期满记录-{today:%Y%m%d}.xlsx",
+        Said("保存期满记录-%(today)s.xlsx", today=format(today, "%Y%m%d")),
         "保存期满记录",
         retention.HEADER,
         retention.rows(),

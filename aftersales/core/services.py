@@ -21,6 +21,7 @@ from aftersales.core.errors import (
     ValidationFailed,
     from_django_validation,
 )
+from aftersales.core.said import Said
 from aftersales.core.visibility import visibility_q
 
 M = TypeVar("M", bound=models.Model)
@@ -33,7 +34,13 @@ def require_perm(actor: Any, model: type[models.Model], action: str) -> None:
         or not actor.is_authenticated
         or not actor.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
     ):
-        raise PermissionDenied(f"无权{_ACTION_ZH.get(action, action)}{opts.verbose_name}")
+        raise PermissionDenied(
+            Said(
+                "无权%(get)s%(verbose_name)s",
+                get=_ACTION_ZH.get(action, action),
+                verbose_name=opts.verbose_name,
+            )
+        )
 
 
 _ACTION_ZH = {"add": "新建", "change": "修改", "delete": "归档", "view": "查看"}
@@ -52,7 +59,10 @@ def _check_references(model: type[models.Model], actor: Any, data: dict[str, Any
         pk = value.pk if isinstance(value, models.Model) else value
         q = visibility_q(related, actor)
         if q is not None and not related._default_manager.filter(q, pk=pk).exists():
-            raise NotFound(f"{related._meta.verbose_name}不存在或无权使用", field=field.name)
+            raise NotFound(
+                Said("%(verbose_name)s不存在或无权使用", verbose_name=related._meta.verbose_name),
+                field=field.name,
+            )
 
 
 def _apply_org_defaults(model: type[models.Model], actor: Any, data: dict[str, Any]) -> None:
@@ -83,7 +93,10 @@ def _refuse_company_only(
         )
         if value != before:
             raise PermissionDenied(
-                f"{field.verbose_name}只能由公司登记，经销商和客户不能设置或修改",  # type: ignore[union-attr]
+                Said(
+                    "%(verbose_name)s只能由公司登记，经销商和客户不能设置或修改",
+                    verbose_name=field.verbose_name,  # type: ignore[union-attr]
+                ),
                 field=name,
             )
 
@@ -97,7 +110,9 @@ def _save(obj: models.Model) -> None:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise Conflict(f"{obj._meta.verbose_name}与已有记录冲突（重复）") from exc
+        raise Conflict(
+            Said("%(verbose_name)s与已有记录冲突（重复）", verbose_name=obj._meta.verbose_name)
+        ) from exc
 
 
 @transaction.atomic
@@ -131,7 +146,9 @@ def update_record(obj: M, *, actor: Any, changes: dict[str, Any], check: bool = 
         _check_references(model, actor, changes)
     obj = model._default_manager.select_for_update().get(pk=obj.pk)
     if getattr(obj, "archived_at", None) is not None:
-        raise Conflict(f"{model._meta.verbose_name}已归档，不能修改")
+        raise Conflict(
+            Said("%(verbose_name)s已归档，不能修改", verbose_name=model._meta.verbose_name)
+        )
     before = audit.snapshot(obj)
     for name, value in changes.items():
         setattr(obj, name, value)
@@ -200,7 +217,9 @@ def _set_m2m(obj: models.Model, m2m: dict[str, Any]) -> None:
         related = field.related_model
         assert related is not None and not isinstance(related, str)
         if len(ids) != related._default_manager.filter(pk__in=ids).count():
-            raise ValidationFailed(f"{related._meta.verbose_name}不存在", field=name)
+            raise ValidationFailed(
+                Said("%(verbose_name)s不存在", verbose_name=related._meta.verbose_name), field=name
+            )
         getattr(obj, name).set(ids)
 
 

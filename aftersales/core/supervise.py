@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from aftersales.core.said import Said
+
 
 @dataclass
 class Child:
@@ -70,7 +72,13 @@ class Supervisor:
             wait = self.delay(child)
             child.restart_at = now + wait
             self.say(
-                f"{child.name} 已退出（退出码 {code}，运行 {ran:.0f} 秒），{wait:.0f} 秒后重启…"
+                Said(
+                    "%(name)s 已退出（退出码 %(code)s，运行 %(ran)s 秒），%(wait)s 秒后重启…",
+                    name=child.name,
+                    code=code,
+                    ran=format(ran, ".0f"),
+                    wait=format(wait, ".0f"),
+                )
             )
 
     def request_stop(self) -> None:

@@ -26,6 +26,7 @@ from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.functional import cached_property
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def _refuse(allowed: Iterable[str], field: str | None) -> ValidationFailed:
         )
     labels = "、".join(TYPES[k].label for k in kinds)
     return ValidationFailed(
-        f"文件类型不受支持，只接受：{labels}", code="upload_type_refused", field=field
+        Said("文件类型不受支持，只接受：%(labels)s", labels=labels),
+        code="upload_type_refused",
+        field=field,
     )
 
 

@@ -21,6 +21,7 @@ from aftersales.approvals.web import flag, int_or_none, or_404, post, run
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.exports import xlsx
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.dealers import selectors
 from aftersales.dealers.models import ClaimState, Dealer, NoticeState, TaskState
@@ -125,7 +126,9 @@ def card_import(request: HttpRequest) -> HttpResponse:
         for e in result.errors[:20]:
             messages.error(request, e)
     else:
-        messages.success(request, f"已登记 {len(result.created)} 张三包回执卡")
+        messages.success(
+            request, Said("已登记 %(created)s 张三包回执卡", created=len(result.created))
+        )
     return redirect("dealers:cards")
 
 

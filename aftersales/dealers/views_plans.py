@@ -18,6 +18,7 @@ from aftersales.approvals.web import int_or_none, or_404, post, run
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.exports import xlsx
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.dealers import selectors
 from aftersales.dealers.defaults import STOCKING
@@ -50,7 +51,9 @@ def _date(request: HttpRequest, name: str, label: str) -> dt.date:
     try:
         return dt.date.fromisoformat(post(request, name))
     except ValueError:
-        raise ValidationFailed(f"{label}格式应为 YYYY-MM-DD", field=name) from None
+        raise ValidationFailed(
+            Said("%(label)s格式应为 YYYY-MM-DD", label=label), field=name
+        ) from None
 
 
 @login_required

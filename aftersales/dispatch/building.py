@@ -41,6 +41,7 @@ from aftersales.accounts.roles import ROLE_BY_CODE
 from aftersales.bizcalendar.rules import periods_on
 from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core.models import Region
+from aftersales.core.said import Said
 from aftersales.dispatch.conf import PlannerConfig
 from aftersales.dispatch.planning.model import (
     SEVERITY_WEIGHTS,
@@ -368,7 +369,7 @@ def _technicians(
             continue
         home = _home(profile)
         if home is None:
-            notes.append(f"工程师{profile.user}缺少驻地坐标，未纳入方案")
+            notes.append(Said("工程师%(user)s缺少驻地坐标，未纳入方案", user=profile.user))
             continue
         lunch = lunch_break(hours, working or normal, config.lunch_flex_minutes)
         index = len(homes)

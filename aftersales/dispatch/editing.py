@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aftersales.core.said import Said
 from aftersales.dispatch.planning.model import (
     Plan,
     PlanningProblem,
@@ -109,7 +110,12 @@ def move(
         raise EditRefused("该工程师当日不在班，不能安排")
     job = problem.job(job_id)
     if job.required_skill is not None and job.required_skill not in tech.skills:
-        raise EditRefused(f"该工程师不具备所需技能（{job.required_skill}），不能安排此工单")
+        raise EditRefused(
+            Said(
+                "该工程师不具备所需技能（%(required_skill)s），不能安排此工单",
+                required_skill=job.required_skill,
+            )
+        )
     if job_id in {v.job_id for t in problem.technicians for v in t.fixed_visits if v.started}:
         raise EditRefused("该工单已开始，不能调整")
     routes = {r.technician_id: r for r in plan.routes}

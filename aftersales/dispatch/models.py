@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class PlanState(models.TextChoices):
@@ -74,7 +75,12 @@ class DispatchPlan(BusinessModel):
 
     def __str__(self) -> str:
         where = f" {self.region}" if self.region_id else ""
-        return f"{self.day:%Y-%m-%d}{where} 派工方案#{self.pk}"
+        return Said(
+            "%(day)s%(where)s 派工方案#%(pk)s",
+            day=format(self.day, "%Y-%m-%d"),
+            where=where,
+            pk=self.pk,
+        )
 
     @property
     def solving(self) -> bool:
@@ -219,7 +225,7 @@ class PlannerSettings(BusinessModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"派工参数（{self.created_at:%Y-%m-%d}）"
+        return Said("派工参数（%(created_at)s）", created_at=format(self.created_at, "%Y-%m-%d"))
 
     def clean(self) -> None:
         super().clean()
@@ -231,5 +237,9 @@ class PlannerSettings(BusinessModel):
         ]
         if bad:
             raise ValidationError(
-                {"region_speeds": f"片区车速须为不小于 1 的数字（km/h）：{'、'.join(bad)}"}
+                {
+                    "region_speeds": Said(
+                        "片区车速须为不小于 1 的数字（km/h）：%(join)s", join="、".join(bad)
+                    )
+                }
             )

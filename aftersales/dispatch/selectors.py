@@ -14,6 +14,7 @@ from aftersales.bizcalendar.rules import periods_on
 from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core.errors import NotFound
 from aftersales.core.models import Region
+from aftersales.core.said import Said
 from aftersales.dispatch import snapshot
 from aftersales.dispatch.building import technician_names, to_minute
 from aftersales.dispatch.models import DispatchPlan, PlanItem, PlanState
@@ -234,7 +235,7 @@ def _chart(
     routes = []
     for row in rows:
         tech = techs[row.tech_id]
-        home = point(tech["start"], f"{row.name} 驻地")
+        home = point(tech["start"], Said("%(name)s 驻地", name=row.name))
         stops = [
             point(jobs[v["item"].job_id]["location"], f"{v['item'].ticket.number} {v['label']}")
             for v in row.visits
@@ -245,7 +246,7 @@ def _chart(
                 "name": row.name,
                 "colour": row.colour,
                 "home": home,
-                "points": [home, *stops, point(tech["end"], f"{row.name} 驻地")],
+                "points": [home, *stops, point(tech["end"], Said("%(name)s 驻地", name=row.name))],
             }
         )
     loose = [

@@ -32,6 +32,7 @@ from aftersales.core.errors import (
     ValidationFailed,
 )
 from aftersales.core.models import Region
+from aftersales.core.said import Said
 from aftersales.dispatch import editing, snapshot, validity
 from aftersales.dispatch.building import (
     JobRef,
@@ -210,7 +211,9 @@ def solve_pending(*, plan_id: int) -> bool:
         else:
             result = solve_crewed(problem, time_budget_seconds=budget, seed=plan.seed)
     except Exception as exc:
-        DispatchPlan.objects.filter(pk=plan.pk).update(error=f"求解失败：{exc}"[:300])
+        DispatchPlan.objects.filter(pk=plan.pk).update(
+            error=Said("求解失败：%(exc)s", exc=exc)[:300]
+        )
         raise
     with transaction.atomic():
         plan = lock_plan(plan.pk)
@@ -345,7 +348,11 @@ def move_item(
         equipment = item.ticket.equipment
         name = equipment.model.category.name if equipment is not None else ""
         raise ValidationFailed(
-            f"工程师{technician}不具备「{name or job.required_skill}」技能，不能安排此工单",
+            Said(
+                "工程师%(technician)s不具备「%(v3)s」技能，不能安排此工单",
+                technician=technician,
+                v3=name or job.required_skill,
+            ),
             code="no_skill",
             field="technician",
         )
@@ -394,10 +401,16 @@ def _moved(
             if not any(t["id"] == who and t["lunch"] for t in data["technicians"]):
                 break
             name = technician_names([who]).get(who, "工程师")
-            warning = f"调整{item.ticket.number}后{name}当天无法安排午休，请与工程师确认"
+            warning = Said(
+                "调整%(number)s后%(name)s当天无法安排午休，请与工程师确认",
+                number=item.ticket.number,
+                name=name,
+            )
             data = snapshot.without_lunch(data, who, warning)
         except editing.EditRefused as exc:
-            raise ValidationFailed(f"无法调整：{exc}", code="infeasible", field="position") from exc
+            raise ValidationFailed(
+                Said("无法调整：%(exc)s", exc=exc), code="infeasible", field="position"
+            ) from exc
     raise ValidationFailed("无法调整：调整后无法安排午休", code="infeasible", field="position")
 
 
@@ -426,18 +439,23 @@ def _require_valid(plan: DispatchPlan) -> None:
         )
         for v in report.violations[:5]
     )
-    raise Conflict(f"方案未通过校验，不能发布：{reasons}。请调整或重新规划", code="plan_invalid")
+    raise Conflict(
+        Said("方案未通过校验，不能发布：%(reasons)s。请调整或重新规划", reasons=reasons),
+        code="plan_invalid",
+    )
 
 
 def published_summary(plan: DispatchPlan) -> str:
     """What publishing ``plan`` changed, in one sentence."""
     counts = plan.metrics.get("published") or {}
-    text = (
-        f"方案已发布：新派工 {counts.get('dispatched', 0)} 单，改派 {counts.get('reassigned', 0)} 单，"
-        f"维持原工程师 {counts.get('unchanged', 0)} 单"
+    text = Said(
+        "方案已发布：新派工 %(get)s 单，改派 %(get2)s 单，维持原工程师 %(get3)s 单",
+        get=counts.get("dispatched", 0),
+        get2=counts.get("reassigned", 0),
+        get3=counts.get("unchanged", 0),
     )
     if counts.get("scheduled"):
-        text += f"（其中更新预约时间 {counts['scheduled']} 单）"
+        text += Said("（其中更新预约时间 %(scheduled)s 单）", scheduled=counts["scheduled"])
     return text
 
 
@@ -489,7 +507,7 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
         if "+" in item.job_id:
             continue
         start, end = _plan_window(item, config.appointment_window_minutes)
-        note = f"智能派工方案#{plan.pk}"
+        note = Said("智能派工方案#%(pk)s", pk=plan.pk)
         if item.job_id in crew:
             note += "，同行工程师：" + "、".join(str(c.technician) for c in crew[item.job_id])
         try:
@@ -509,14 +527,20 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
             else:
                 wo = WorkOrder.objects.select_related("ticket").get(pk=wo.pk)
                 if wo.state not in ("offered", "accepted"):
-                    raise Conflict(f"派工单{wo.number}当前为「{wo.get_state_display()}」")
+                    raise Conflict(
+                        Said(
+                            "派工单%(number)s当前为「%(get_state_display)s」",
+                            number=wo.number,
+                            get_state_display=wo.get_state_display(),
+                        )
+                    )
                 new = wo
                 if wo.technician_id != item.technician_id:
                     new = service_dispatch.reassign(
                         actor=actor,
                         work_order=wo,
                         technician_ids=[item.technician_id],
-                        reason=f"{note}调整",
+                        reason=Said("%(note)s调整", note=note),
                     )
                     done["reassigned"].append(item.ticket.number)
                 else:
@@ -536,7 +560,12 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
             raise
         except DomainError as exc:
             raise Conflict(
-                f"{item.ticket.number}：{exc.message}。方案已过期，请重新规划", code="plan_stale"
+                Said(
+                    "%(number)s：%(message)s。方案已过期，请重新规划",
+                    number=item.ticket.number,
+                    message=exc.message,
+                ),
+                code="plan_stale",
             ) from exc
         if item.work_order_id != new.pk:
             item.work_order = new

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.models import Region
+from aftersales.core.said import Said
 from aftersales.dispatch import selectors, services
 from aftersales.dispatch.building import day_origin
 from aftersales.dispatch.conf import planner_config
@@ -180,7 +181,14 @@ def plan_move(request: HttpRequest, pk: int) -> HttpResponse:
     plan.refresh_from_db()
     if _is_htmx(request):
         return _body(request, plan)
-    messages.success(request, f"已将 {item.ticket.number} 调整给 {item.technician}")
+    messages.success(
+        request,
+        Said(
+            "已将 %(number)s 调整给 %(technician)s",
+            number=item.ticket.number,
+            technician=item.technician,
+        ),
+    )
     return redirect(_page_url(plan))
 
 

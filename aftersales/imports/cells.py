@@ -11,6 +11,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from aftersales.core.said import Said
+
 
 class CellError(ValueError):
     def __init__(self, code: str, message: str) -> None:
@@ -39,7 +41,7 @@ def to_text(value: Any, *, max_length: int | None = None) -> str:
         text = str(value)
     text = text.strip()
     if max_length is not None and len(text) > max_length:
-        raise CellError("too_long", f"超过{max_length}个字符")
+        raise CellError("too_long", Said("超过%(max_length)s个字符", max_length=max_length))
     return text
 
 
@@ -77,14 +79,19 @@ def to_decimal(
         raise CellError("bad_number", "应为数字")
     number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise CellError("out_of_range", f"应在 {minimum} 到 {maximum} 之间")
+        raise CellError(
+            "out_of_range",
+            Said("应在 %(minimum)s 到 %(maximum)s 之间", minimum=minimum, maximum=maximum),
+        )
     return number
 
 
 def to_int(value: Any, *, minimum: int | None = None) -> int | None:
     if is_blank(value):
         return None
-    what = f"应为不小于{minimum}的整数" if minimum is not None else "应为整数"
+    what = (
+        Said("应为不小于%(minimum)s的整数", minimum=minimum) if minimum is not None else "应为整数"
+    )
     if isinstance(value, bool):
         raise CellError("bad_integer", what)
     if isinstance(value, float):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 from aftersales.core.uploads import SPREADSHEETS, VerifiedFileField
 
 
@@ -68,7 +69,12 @@ class ImportJob(BusinessModel):
         indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}导入 #{self.pk} {self.original_name}"
+        return Said(
+            "%(get_kind_display)s导入 #%(pk)s %(original_name)s",
+            get_kind_display=self.get_kind_display(),
+            pk=self.pk,
+            original_name=self.original_name,
+        )
 
     @property
     def is_running(self) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from aftersales.core.said import Said
 from aftersales.imports.columns import Column, Spec
 from aftersales.imports.reader import Converted, Issue
 
@@ -94,7 +95,12 @@ def plan_rows(
                     Issue(
                         row.row,
                         "duplicate_key",
-                        f"{spec.duplicate_message}（{_key_text(spec, key)} 与第{seen[key]}行相同）",
+                        Said(
+                            "%(duplicate_message)s（%(key_text)s 与第%(v4)s行相同）",
+                            duplicate_message=spec.duplicate_message,
+                            key_text=_key_text(spec, key),
+                            v4=seen[key],
+                        ),
                         spec.column(spec.key[-1]).header,
                     )
                 )
@@ -138,7 +144,7 @@ def _company_only(
             Issue(
                 plan.row,
                 "company_only",
-                f"{header}只能由公司登记，经销商和客户不能设置或修改",
+                Said("%(header)s只能由公司登记，经销商和客户不能设置或修改", header=header),
                 header,
             )
         )
@@ -200,7 +206,12 @@ def _resolve(
                     Issue(
                         row.row,
                         "foreign_dealer",
-                        f"{col.header} {value} 无效：经销商用户只能填写本经销商编码 {ctx.dealer_code}",
+                        Said(
+                            "%(header)s %(value)s 无效：经销商用户只能填写本经销商编码 %(dealer_code)s",
+                            header=col.header,
+                            value=value,
+                            dealer_code=ctx.dealer_code,
+                        ),
                         col.header,
                     )
                 )
@@ -213,14 +224,23 @@ def _resolve(
         target = ctx.refs.get(col.ref, {}).get(value)
         if target is None:
             plan.issues.append(
-                Issue(row.row, f"unknown_{col.ref}", f"{col.header} {value} 不存在", col.header)
+                Issue(
+                    row.row,
+                    f"unknown_{col.ref}",
+                    Said("%(header)s %(value)s 不存在", header=col.header, value=value),
+                    col.header,
+                )
             )
         elif target.inactive:
             plan.issues.append(
                 Issue(
                     row.row,
                     f"inactive_{col.ref}",
-                    f"{col.header} {value} 已归档或停用，不能使用",
+                    Said(
+                        "%(header)s %(value)s 已归档或停用，不能使用",
+                        header=col.header,
+                        value=value,
+                    ),
                     col.header,
                 )
             )
@@ -267,7 +287,10 @@ def _check_existing(
             Issue(
                 plan.row,
                 "key_unavailable",
-                f"{_key_text(spec, key)} 不可使用（编号已被占用或无权使用），请换一个编号",
+                Said(
+                    "%(key_text)s 不可使用（编号已被占用或无权使用），请换一个编号",
+                    key_text=_key_text(spec, key),
+                ),
             )
         )
     elif getattr(existing, "archived_at", None) is not None:
@@ -275,7 +298,11 @@ def _check_existing(
             Issue(
                 plan.row,
                 "archived",
-                f"{_key_text(spec, key)} 对应的{spec.label}已归档，不能通过导入修改",
+                Said(
+                    "%(key_text)s 对应的%(label)s已归档，不能通过导入修改",
+                    key_text=_key_text(spec, key),
+                    label=spec.label,
+                ),
             )
         )
     elif not ctx.can_change:
@@ -283,6 +310,10 @@ def _check_existing(
             Issue(
                 plan.row,
                 "exists_forbidden",
-                f"{spec.duplicate_message}：{_key_text(spec, key)} 已存在，无权修改",
+                Said(
+                    "%(duplicate_message)s：%(key_text)s 已存在，无权修改",
+                    duplicate_message=spec.duplicate_message,
+                    key_text=_key_text(spec, key),
+                ),
             )
         )

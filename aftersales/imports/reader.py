@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from django.db import models
 
+from aftersales.core.said import Said
 from aftersales.imports import cells
 from aftersales.imports.columns import REFS, Column, Spec, choices_of
 
@@ -30,7 +31,11 @@ class Issue:
 
     @property
     def text(self) -> str:
-        return f"第{self.row}行: {self.message}" if self.row else self.message
+        return (
+            Said("第%(row)s行: %(message)s", row=self.row, message=self.message)
+            if self.row
+            else self.message
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,7 +113,11 @@ def read_sheet(spec: Spec, fileobj: IO[bytes], *, max_rows: int = MAX_ROWS) -> S
                 continue
             if len(sheet.rows) >= max_rows:
                 sheet.issues.append(
-                    Issue(None, "too_many_rows", f"数据行数超过上限 {max_rows} 行，请拆分文件")
+                    Issue(
+                        None,
+                        "too_many_rows",
+                        Said("数据行数超过上限 %(max_rows)s 行，请拆分文件", max_rows=max_rows),
+                    )
                 )
                 break
             sheet.rows.append((number, picked))
@@ -125,7 +134,9 @@ def _map_headers(spec: Spec, header: tuple[Any, ...], sheet: Sheet) -> None:
         if not name:
             continue
         if name in seen:
-            sheet.issues.append(Issue(None, "duplicate_column", f"列名重复：{name}", name))
+            sheet.issues.append(
+                Issue(None, "duplicate_column", Said("列名重复：%(name)s", name=name), name)
+            )
             continue
         seen.add(name)
         col = by_header.get(name)
@@ -203,7 +214,12 @@ def convert_rows(
             else:
                 if col.required and converted in (None, ""):
                     row.issues.append(
-                        Issue(number, "required", f"{col.header}不能为空", col.header)
+                        Issue(
+                            number,
+                            "required",
+                            Said("%(header)s不能为空", header=col.header),
+                            col.header,
+                        )
                     )
             row.values[col.field] = converted
         out.append(row)

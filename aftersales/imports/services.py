@@ -29,6 +29,7 @@ from aftersales.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from aftersales.core.said import Said
 from aftersales.core.services import require_perm
 from aftersales.imports.bulk import write_rows
 from aftersales.imports.columns import SPECS, Spec
@@ -209,13 +210,19 @@ def _validation_message(analysis: Analysis) -> str:
     if not c["total_rows"]:
         return "文件中没有数据行"
     if c["error_rows"]:
-        return (
-            f"发现 {c['error_rows']} 行有错误。请修正后重新上传，"
-            f"或选择仅导入无错误的 {c['to_create'] + c['to_update']} 行"
+        return Said(
+            "发现 %(error_rows)s 行有错误。请修正后重新上传，或选择仅导入无错误的 %(v3)s 行",
+            error_rows=c["error_rows"],
+            v3=c["to_create"] + c["to_update"],
         )
     if not c["to_create"] and not c["to_update"]:
         return "所有行与系统中的数据一致，无需导入"
-    return f"校验通过：将新建 {c['to_create']} 条，更新 {c['to_update']} 条，无变化 {c['unchanged']} 条"
+    return Said(
+        "校验通过：将新建 %(to_create)s 条，更新 %(to_update)s 条，无变化 %(unchanged)s 条",
+        to_create=c["to_create"],
+        to_update=c["to_update"],
+        unchanged=c["unchanged"],
+    )
 
 
 # ---------------------------------------------------------------- confirm and import
@@ -256,12 +263,16 @@ def confirm_import(*, actor: Any, job_id: int, valid_only: bool = False) -> Impo
 
 def _why_not(job: ImportJob, valid_only: bool) -> str:
     if job.status != Status.VALIDATED:
-        return f"导入任务当前状态为“{job.get_status_display()}”，不能确认"
+        return Said(
+            "导入任务当前状态为“%(get_status_display)s”，不能确认",
+            get_status_display=job.get_status_display(),
+        )
     if job.file_errors:
         return "文件有错误，不能导入，请修正后重新上传"
     if job.error_rows and not valid_only and job.to_create + job.to_update:
-        return (
-            f"有 {job.error_rows} 行错误，默认全部不导入；请修正后重新上传，或选择仅导入无错误的行"
+        return Said(
+            "有 %(error_rows)s 行错误，默认全部不导入；请修正后重新上传，或选择仅导入无错误的行",
+            error_rows=job.error_rows,
         )
     return "没有可导入的行"
 
@@ -324,7 +335,7 @@ def run_import(job_id: int, *, report: bool = False) -> ImportJob:
             Status.IMPORTING,
             a.sheet.issues[0].message
             if a.sheet.issues
-            else f"发现 {a.count('error')} 行错误，未导入任何数据",
+            else Said("发现 %(count)s 行错误，未导入任何数据", count=a.count("error")),
             analysis=a,
         )
     except IntegrityError:
@@ -345,8 +356,10 @@ def run_import(job_id: int, *, report: bool = False) -> ImportJob:
 
 
 def _done_message(created: int, updated: int, skipped: int) -> str:
-    text = f"导入完成：新建 {created} 条，更新 {updated} 条"
-    return text + (f"，跳过有错误的 {skipped} 行" if skipped else "")
+    text = Said(
+        "导入完成：新建 %(created)s 条，更新 %(updated)s 条", created=created, updated=updated
+    )
+    return text + (Said("，跳过有错误的 %(skipped)s 行", skipped=skipped) if skipped else "")
 
 
 def _fail(

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from aftersales.core.exports import safe
+from aftersales.core.said import Said
 from aftersales.imports.columns import REFS, Column, Spec, choices_of
 from aftersales.imports.reader import MAX_ROWS
 
@@ -55,10 +56,14 @@ _TYPE_NOTES = {
 
 def _fmt_note(col: Column) -> str:
     if col.type == "decimal":
-        return f"数字（{col.places}位小数）"
+        return Said("数字（%(places)s位小数）", places=col.places)
     if col.type == "ref":
         ref = REFS[col.ref]
-        return f"{ref.model._meta.verbose_name}的{ref.label}"
+        return Said(
+            "%(verbose_name)s的%(label)s",
+            verbose_name=ref.model._meta.verbose_name,
+            label=ref.label,
+        )
     return _TYPE_NOTES[col.type]
 
 
@@ -134,10 +139,10 @@ def _instructions(wb: Workbook, spec: Spec) -> None:
     ws.column_dimensions["B"].width = 8
     ws.column_dimensions["C"].width = 24
     ws.column_dimensions["D"].width = 60
-    ws.append([f"{spec.label}导入说明"])
+    ws.append([Said("%(label)s导入说明", label=spec.label)])
     ws.append(["请在第一个工作表中填写，第1行为列名（不要修改），从第2行起每行一条记录。"])
     key = "＋".join(spec.column(name).header for name in spec.key)
-    ws.append([f"按【{key}】识别：已存在的记录更新，不存在的新建。"])
+    ws.append([Said("按【%(key)s】识别：已存在的记录更新，不存在的新建。", key=key)])
     ws.append(["上传后先预览校验结果，确认后才写入；默认任何一行有错误则全部不导入。"])
     ws.append(["空单元格表示清空该项（有默认值的列取默认值）；文件中没有的列不会修改。"])
     ws.append([])

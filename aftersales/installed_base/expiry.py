@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from aftersales.approvals.documents import users_with_roles
 from aftersales.approvals.services.deadlines import compute_due
+from aftersales.core.said import Said
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import warranty_status
 from aftersales.notifications.models import Notification
@@ -54,9 +55,15 @@ def announce_expiring(today: dt.date | None = None) -> int:
         sent = notify_people(
             f"equipment:{unit.pk}:warranty_expiry:{end:%Y%m%d}",
             people,
-            f"保修即将到期：{customer or ''} {unit.serial_no}",
-            f"客户「{customer or '—'}」的设备 {unit.model} 出厂编号 {unit.serial_no} "
-            f"保修期至 {end:%Y-%m-%d}（还有 {(end - today).days} 天）。请跟进保外服务或续保。",
+            Said("保修即将到期：%(v1)s %(serial_no)s", v1=customer or "", serial_no=unit.serial_no),
+            Said(
+                "客户「%(v1)s」的设备 %(model)s 出厂编号 %(serial_no)s 保修期至 %(end)s（还有 %(days)s 天）。请跟进保外服务或续保。",
+                v1=customer or "—",
+                model=unit.model,
+                serial_no=unit.serial_no,
+                end=format(end, "%Y-%m-%d"),
+                days=(end - today).days,
+            ),
             f"/equipment/{unit.pk}/",
         )
         announced += 1 if sent else 0

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.db.models.functions import Cast
 
+from aftersales.core.said import Said
 from aftersales.warranty.periods import add_months
 
 
@@ -29,9 +30,23 @@ def parts_supply(discontinued_on: date | None, supply_years: int, today: date) -
         return PartsSupply(True, None, "在产型号，备件正常供应")
     until = add_months(discontinued_on, 12 * supply_years)
     if today <= until:
-        return PartsSupply(True, until, f"已于 {discontinued_on} 停产，备件保证供应至 {until}")
+        return PartsSupply(
+            True,
+            until,
+            Said(
+                "已于 %(discontinued_on)s 停产，备件保证供应至 %(until)s",
+                discontinued_on=discontinued_on,
+                until=until,
+            ),
+        )
     return PartsSupply(
-        False, until, f"已于 {discontinued_on} 停产，备件保证供应期已于 {until} 届满"
+        False,
+        until,
+        Said(
+            "已于 %(discontinued_on)s 停产，备件保证供应期已于 %(until)s 届满",
+            discontinued_on=discontinued_on,
+            until=until,
+        ),
     )
 
 
@@ -79,5 +94,9 @@ def part_supply(of_models: list[PartsSupply]) -> PartsSupply | None:
     ends = [s.until for s in (kept or of_models) if s.until is not None]
     until = max(ends)
     if kept:
-        return PartsSupply(True, until, f"适用型号已停产，备件保证供应至 {until}")
-    return PartsSupply(False, until, f"适用型号均已停产，备件保证供应期已于 {until} 届满")
+        return PartsSupply(
+            True, until, Said("适用型号已停产，备件保证供应至 %(until)s", until=until)
+        )
+    return PartsSupply(
+        False, until, Said("适用型号均已停产，备件保证供应期已于 %(until)s 届满", until=until)
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aftersales.core.said import Said
 from aftersales.customers.models import Customer, ServiceContract
 from aftersales.maintenance.models import MaintenancePlan, MaintenanceVisit, VisitState
 from aftersales.maintenance.services import generation, inspections, overdue, plans
@@ -77,7 +78,7 @@ def load_maintenance(
             plans.plan_create(
                 actor=coordinator,
                 data=plans.PlanInput(
-                    name=f"{contract.name}·月度巡检",
+                    name=Said("%(name)s·月度巡检", name=contract.name),
                     kind="routine",
                     customer_id=contract.customer_id,
                     site_id=site.pk if site else None,
@@ -103,7 +104,7 @@ def load_maintenance(
         plans.plan_create(
             actor=coordinator,
             data=plans.PlanInput(
-                name=f"{customer.name}·重点客户年度走访",
+                name=Said("%(name)s·重点客户年度走访", name=customer.name),
                 kind="key_customer",
                 customer_id=customer.pk,
                 recurrence="yearly",

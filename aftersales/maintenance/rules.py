@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from types import MappingProxyType
 
+from aftersales.core.said import Said
+
 
 class Recurrence(StrEnum):
     """How often a plan falls due: the one list (``maintenance.models.Recurrence``, the
@@ -119,7 +121,9 @@ class Schedule:
         if self.recurrence not in Recurrence.__members__.values():
             errors["recurrence"] = "周期类型无效"
         if not isinstance(self.interval, int) or not 1 <= self.interval <= MAX_INTERVAL:
-            errors["interval"] = f"间隔必须是 1 到 {MAX_INTERVAL} 之间的整数"
+            errors["interval"] = Said(
+                "间隔必须是 1 到 %(MAX_INTERVAL)s 之间的整数", MAX_INTERVAL=MAX_INTERVAL
+            )
         if self.end is not None and self.end < self.start:
             errors["end_date"] = "结束日期不能早于开始日期"
         if errors:
@@ -161,7 +165,13 @@ def previous_working_day(day: date, is_working: Callable[[date], bool]) -> date:
         candidate = day - timedelta(days=back)
         if is_working(candidate):
             return candidate
-    raise ValueError(f"{day} 之前 {MAX_SHIFT_DAYS} 天内没有工作日，请检查工作日历")
+    raise ValueError(
+        Said(
+            "%(day)s 之前 %(MAX_SHIFT_DAYS)s 天内没有工作日，请检查工作日历",
+            day=day,
+            MAX_SHIFT_DAYS=MAX_SHIFT_DAYS,
+        )
+    )
 
 
 @dataclass(frozen=True)

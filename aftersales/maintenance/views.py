@@ -25,6 +25,7 @@ from aftersales.core.company import company
 from aftersales.core.errors import DomainError, PermissionDenied
 from aftersales.core.i18n import translated
 from aftersales.core.models import Region
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer, ServiceContract, Site
 from aftersales.installed_base.models import ProductCategory
@@ -422,7 +423,7 @@ def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         run(
             request,
             lambda: inspections.record(actor=user, visit=visit, answers=answers),
-            f"已保存 {len(answers)} 项",
+            Said("已保存 %(answers)s 项", answers=len(answers)),
         )
     elif action == "complete":
         ids = [i for i in (int_or_none(x) for x in request.POST.getlist("co_engineer_ids")) if i]
@@ -438,7 +439,11 @@ def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             ),
             lambda d: (
                 "巡检已完成"
-                + (f"，已生成 {len(d.follow_ups)} 张整改报修单" if d.follow_ups else "")
+                + (
+                    Said("，已生成 %(follow_ups)s 张整改报修单", follow_ups=len(d.follow_ups))
+                    if d.follow_ups
+                    else ""
+                )
             ),
         )
         if done is None:

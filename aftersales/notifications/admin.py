@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from aftersales.core.admin import BusinessAdmin
+from aftersales.core.said import Said
 from aftersales.notifications import services
 from aftersales.notifications.channels import channel_state
 from aftersales.notifications.delivery import channel_config
@@ -63,11 +64,14 @@ class NotificationAdmin(RecordAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         count = services.requeue(actor=request.user, notification_ids=ids)
         skipped = len(ids) - count
-        messages.success(request, f"已重新排队 {count} 条通知")
+        messages.success(request, Said("已重新排队 %(count)s 条通知", count=count))
         if skipped:
             messages.warning(
                 request,
-                f"{skipped} 条未处理：只有“失败待重试”或“已放弃”的邮件和群机器人通知可以重新发送",
+                Said(
+                    "%(skipped)s 条未处理：只有“失败待重试”或“已放弃”的邮件和群机器人通知可以重新发送",
+                    skipped=skipped,
+                ),
             )
 
 
@@ -130,7 +134,10 @@ class WebhookRobotAdmin(BusinessAdmin):
                     url=robot.url,
                     secret=robot.secret,
                     subject="售后服务管理系统测试消息",
-                    body=f"这是一条测试消息，发送时间 {timezone.localtime():%Y-%m-%d %H:%M}。",
+                    body=Said(
+                        "这是一条测试消息，发送时间 %(localtime)s。",
+                        localtime=format(timezone.localtime(), "%Y-%m-%d %H:%M"),
+                    ),
                     link_url="",
                     names=[],
                     mobiles=[],
@@ -138,6 +145,6 @@ class WebhookRobotAdmin(BusinessAdmin):
                     now_ms=int(time.time() * 1000),
                 )
             except DeliveryError as exc:
-                messages.error(request, f"{robot}：发送失败，{exc}")
+                messages.error(request, Said("%(robot)s：发送失败，%(exc)s", robot=robot, exc=exc))
             else:
-                messages.success(request, f"{robot}：发送成功")
+                messages.success(request, Said("%(robot)s：发送成功", robot=robot))

@@ -29,6 +29,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from aftersales.core.said import Said
 from aftersales.notifications.models import (
     ROBOT_CHANNELS,
     Channel,
@@ -105,11 +106,11 @@ class GiveUp(DeliveryError):
 def _send_email(row: Notification, cfg: ChannelConfig) -> None:
     lines = []
     if row.recipient_name:
-        lines += [f"{row.recipient_name}，您好：", ""]
+        lines += [Said("%(recipient_name)s，您好：", recipient_name=row.recipient_name), ""]
     lines.append(row.body)
     url = absolute_link(row.link)
     if url:
-        lines += ["", f"查看详情：{url}"]
+        lines += ["", Said("查看详情：%(url)s", url=url)]
     lines += ["", "—— 售后服务管理系统（系统自动发送，请勿直接回复）"]
     connection = get_connection(timeout=cfg.timeout_seconds)
     message = EmailMessage(
@@ -123,13 +124,15 @@ def _send_email(row: Notification, cfg: ChannelConfig) -> None:
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # smtplib and socket errors of every kind
-        raise DeliveryError(f"邮件发送失败：{type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(
+            Said("邮件发送失败：%(__name__)s: %(exc)s", __name__=type(exc).__name__, exc=exc)
+        ) from exc
 
 
 def _send_robot(row: Notification, cfg: ChannelConfig) -> None:
     if row.robot is not None:
         if not row.robot.enabled or row.robot.is_archived:
-            raise GiveUp(f"群机器人“{row.robot.name}”已停用")
+            raise GiveUp(Said("群机器人“%(name)s”已停用", name=row.robot.name))
         url, secret = row.robot.url, row.robot.secret
     else:
         url, secret = row.address, ""
@@ -150,7 +153,11 @@ def _send_robot(row: Notification, cfg: ChannelConfig) -> None:
 def send(row: Notification, cfg: ChannelConfig) -> None:
     """Hand the message to its channel; raise ``DeliveryError`` if it was not accepted."""
     if not cfg.enabled:
-        raise GiveUp(f"渠道“{row.get_channel_display()}”已停用")
+        raise GiveUp(
+            Said(
+                "渠道“%(get_channel_display)s”已停用", get_channel_display=row.get_channel_display()
+            )
+        )
     if row.channel == Channel.IN_APP:
         return  # the committed row is the message; the inbox reads it
     if row.channel == Channel.EMAIL:

@@ -16,6 +16,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 from django.db import transaction
 
+from aftersales.core.said import Said
 from aftersales.notifications.models import LocalMail
 
 BACKEND = "aftersales.notifications.mailbox.LocalMailboxBackend"
@@ -38,7 +39,12 @@ class LocalMailboxBackend(BaseEmailBackend):
             )
             transaction.on_commit(
                 functools.partial(
-                    _say, f"[本地邮箱] {to}：{message.subject}（未配置 SMTP，未外发）\n"
+                    _say,
+                    Said(
+                        "[本地邮箱] %(to)s：%(subject)s（未配置 SMTP，未外发）\n",
+                        to=to,
+                        subject=message.subject,
+                    ),
                 )
             )
         return len(email_messages)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from aftersales.core import audit
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 from aftersales.notifications.kinds import KIND_BY_CODE, KINDS
 from aftersales.notifications.models import NotificationPreference
 
@@ -59,7 +60,9 @@ def save_preferences(*, actor: Any, choices: dict[str, Wants]) -> int:
     """Store the actor's own choices (kind → channels); returns how many kinds changed."""
     unknown = set(choices) - set(KIND_BY_CODE)
     if unknown:
-        raise ValidationFailed(f"未知的通知类别：{'、'.join(sorted(unknown))}", field="kind")
+        raise ValidationFailed(
+            Said("未知的通知类别：%(join)s", join="、".join(sorted(unknown))), field="kind"
+        )
     changed = 0
     with transaction.atomic():
         current = {code: wants for code, _, wants in table(actor)}

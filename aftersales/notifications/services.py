@@ -25,6 +25,7 @@ from aftersales.accounts.models import OrgKind, User
 from aftersales.core import audit
 from aftersales.core.cache import TimedCache
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.notifications import grouping, preferences
 from aftersales.notifications.kinds import CUSTOMER, OTHER, classify
 from aftersales.notifications.models import (
@@ -112,7 +113,9 @@ def _channels(channels: Iterable[str] | None, default: frozenset[str]) -> frozen
     chosen = frozenset(str(c) for c in channels)
     unknown = chosen - set(Channel.values)
     if unknown:
-        raise ValidationFailed(f"未知的通知渠道：{'、'.join(sorted(unknown))}", field="channels")
+        raise ValidationFailed(
+            Said("未知的通知渠道：%(join)s", join="、".join(sorted(unknown))), field="channels"
+        )
     return chosen
 
 
@@ -343,7 +346,7 @@ def notify(
         elif isinstance(r, Recipient):
             _add_other(batch, r, chosen)
         else:
-            raise ValidationFailed(f"无法识别的接收人：{r!r}", field="recipients")
+            raise ValidationFailed(Said("无法识别的接收人：%(r)s", r=repr(r)), field="recipients")
     return _enqueue(batch)
 
 

@@ -29,6 +29,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from aftersales.core.said import Said
 from aftersales.notifications.models import Channel
 
 WECOM_MARKDOWN_MAX_BYTES = 4096
@@ -73,7 +74,7 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 
 
 def _names_line(names: list[str]) -> str:
-    return f"通知对象：{'、'.join(names)}" if names else ""
+    return Said("通知对象：%(join)s", join="、".join(names)) if names else ""
 
 
 def wecom_message(*, subject: str, body: str, url: str, names: list[str]) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def wecom_message(*, subject: str, body: str, url: str, names: list[str]) -> dic
     if names:
         lines.append(f'<font color="comment">{_names_line(names)}</font>')
     if url:
-        lines.append(f"[查看详情]({url})")
+        lines.append(Said("[查看详情](%(url)s)", url=url))
     content = truncate_bytes("\n".join(lines), WECOM_MARKDOWN_MAX_BYTES)
     return {"msgtype": "markdown", "markdown": {"content": content}}
 
@@ -94,7 +95,7 @@ def dingtalk_message(
     if names:
         paragraphs.append(_names_line(names))
     if url:
-        paragraphs.append(f"[查看详情]({url})")
+        paragraphs.append(Said("[查看详情](%(url)s)", url=url))
     if mobiles:
         paragraphs.append(" ".join(f"@{m}" for m in mobiles))
     return {
@@ -144,7 +145,7 @@ def build_request(
                 message
             )
         return url, message
-    raise DeliveryError(f"渠道 {channel} 不是群机器人渠道")
+    raise DeliveryError(Said("渠道 %(channel)s 不是群机器人渠道", channel=channel))
 
 
 _VENDOR = {Channel.WECOM: "企业微信", Channel.DINGTALK: "钉钉", Channel.FEISHU: "飞书"}
@@ -154,7 +155,9 @@ def check_response(channel: str, data: Any) -> None:
     """Raise unless the vendor's own success field says the message was accepted."""
     vendor = _VENDOR.get(Channel(channel), channel)
     if not isinstance(data, dict):
-        raise DeliveryError(f"{vendor}返回内容无法识别：{str(data)[:200]}")
+        raise DeliveryError(
+            Said("%(vendor)s返回内容无法识别：%(v2)s", vendor=vendor, v2=str(data)[:200])
+        )
     if channel in (Channel.WECOM, Channel.DINGTALK):
         code, message = data.get("errcode"), data.get("errmsg", "")
     elif "code" in data:
@@ -162,7 +165,14 @@ def check_response(channel: str, data: Any) -> None:
     else:
         code, message = data.get("StatusCode"), data.get("StatusMessage", "")
     if code != 0:
-        raise DeliveryError(f"{vendor}返回错误 {code}：{str(message)[:200]}")
+        raise DeliveryError(
+            Said(
+                "%(vendor)s返回错误 %(code)s：%(v4)s",
+                vendor=vendor,
+                code=code,
+                v4=str(message)[:200],
+            )
+        )
 
 
 def post_json(url: str, body: dict[str, Any], *, timeout: float) -> Any:
@@ -184,12 +194,20 @@ def post_json(url: str, body: dict[str, Any], *, timeout: float) -> Any:
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError):
-            raise DeliveryError(f"请求超时（{timeout:g} 秒，{host}）") from exc
-        raise DeliveryError(f"网络错误（{host}）：{reason}") from exc
+            raise DeliveryError(
+                Said(
+                    "请求超时（%(timeout)s 秒，%(host)s）", timeout=format(timeout, "g"), host=host
+                )
+            ) from exc
+        raise DeliveryError(
+            Said("网络错误（%(host)s）：%(reason)s", host=host, reason=reason)
+        ) from exc
     try:
         return json.loads(raw.decode())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DeliveryError(f"返回内容不是JSON（{host}）：{raw[:200]!r}") from exc
+        raise DeliveryError(
+            Said("返回内容不是JSON（%(host)s）：%(v3)s", host=host, v3=repr(raw[:200]))
+        ) from exc
 
 
 def send_robot_message(

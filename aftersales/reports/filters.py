@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 
 MAX_PERIOD_DAYS = 366
 TIERS = ("key", "normal")
@@ -50,7 +51,8 @@ def _date(raw: str, label: str) -> dt.date:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise ValidationFailed(
-            f"{label}格式不正确，应为 年-月-日（如 2026-03-01）", code="bad_date"
+            Said("%(label)s格式不正确，应为 年-月-日（如 2026-03-01）", label=label),
+            code="bad_date",
         ) from None
 
 
@@ -64,7 +66,8 @@ def _ref(raw: str | None, model: Any, label: str) -> int | None:
         or not model._default_manager.filter(pk=int(text)).exists()
     ):
         raise ValidationFailed(
-            f"未知的{label}：{text[:20]}", code="unknown_" + model._meta.model_name
+            Said("未知的%(label)s：%(v3)s", label=label, v3=text[:20]),
+            code="unknown_" + model._meta.model_name,
         )
     return int(text)
 
@@ -92,11 +95,14 @@ def parse(params: Mapping[str, str], *, today: dt.date | None = None) -> ReportF
         raise ValidationFailed("结束日期不能早于开始日期", code="end_before_start")
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         raise ValidationFailed(
-            f"统计期间最长 {MAX_PERIOD_DAYS} 天，请缩短期间", code="period_too_long"
+            Said(
+                "统计期间最长 %(MAX_PERIOD_DAYS)s 天，请缩短期间", MAX_PERIOD_DAYS=MAX_PERIOD_DAYS
+            ),
+            code="period_too_long",
         )
     tier = (params.get("tier") or "").strip()
     if tier and tier not in TIERS:
-        raise ValidationFailed(f"未知的客户等级：{tier[:20]}", code="unknown_tier")
+        raise ValidationFailed(Said("未知的客户等级：%(v1)s", v1=tier[:20]), code="unknown_tier")
     return ReportFilters(
         start=start,
         end=end,

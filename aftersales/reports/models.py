@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class PanelFact(models.Model):
@@ -92,7 +93,7 @@ class MonthlyPack(BusinessModel):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} 月度报表包"
+        return Said("%(month)s 月度报表包", month=format(self.month, "%Y-%m"))
 
 
 class PackRecipient(BusinessModel):

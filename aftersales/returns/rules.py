@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from aftersales.core.said import Said
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -56,7 +58,11 @@ def check(rule: RuleData, goods: Goods, today: dt.date) -> Verdict:
         reasons.append("销售日期不能晚于今天")
     elif (today - goods.sale_date).days > rule.period_days:
         reasons.append(
-            f"已超过退换期限（自销售之日起{rule.period_days}天，销售于 {goods.sale_date:%Y-%m-%d}）"
+            Said(
+                "已超过退换期限（自销售之日起%(period_days)s天，销售于 %(sale_date)s）",
+                period_days=rule.period_days,
+                sale_date=format(goods.sale_date, "%Y-%m-%d"),
+            )
         )
     if rule.receipt_required and not goods.has_receipt:
         reasons.append("无销售票据")
@@ -91,7 +97,7 @@ def freight(cause: str, restoration_labour: Decimal | None = None) -> Freight:
         return Freight("dealer", restoration_labour, "经销商原因损坏，运费及修复人工费由经销商承担")
     if cause == "unsold":
         return Freight("dealer", None, "滞销退货，运费由经销商承担")
-    raise ValueError(f"未知的退货原因类别：{cause}")
+    raise ValueError(Said("未知的退货原因类别：%(cause)s", cause=cause))
 
 
 APPAREL = RuleData(

@@ -31,6 +31,7 @@ from aftersales.approvals.web import (
 from aftersales.core.exports import xlsx
 from aftersales.core.formrows import filled, posted_rows
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -121,7 +122,7 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     dls = list_deadlines(ReturnRequest, rows, now)
     return xlsx(
-        f"退货单_{timezone.localdate():%Y%m%d}.xlsx",
+        Said("退货单_%(localdate)s.xlsx", localdate=format(timezone.localdate(), "%Y%m%d")),
         "退货单",
         [
             "退货单号",

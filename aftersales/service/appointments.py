@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from aftersales.core.said import Said
+
 
 @dataclass(frozen=True)
 class WindowLimits:
@@ -33,15 +35,18 @@ def window_problem(
     if start < now - dt.timedelta(minutes=limits.past_grace_minutes):
         return "window_start", "预约开始时间已过去，请选择今后的时间"
     if start > now + dt.timedelta(days=limits.max_days_ahead):
-        return "window_start", f"预约时间不能晚于{limits.max_days_ahead}天以后"
+        return "window_start", Said(
+            "预约时间不能晚于%(max_days_ahead)s天以后", max_days_ahead=limits.max_days_ahead
+        )
     if end - start > dt.timedelta(hours=limits.max_hours):
-        return "window_end", f"预约时段不能超过{limits.max_hours}小时"
+        return "window_end", Said("预约时段不能超过%(max_hours)s小时", max_hours=limits.max_hours)
     return None
 
 
 def late_window_message(start: dt.datetime, due: dt.datetime) -> str:
     """The warning for a window that starts after the on-site due time (local times)."""
-    return (
-        f"预约开始 {start:%m-%d %H:%M} 晚于到场时限 {due:%m-%d %H:%M}，到场将超时。"
-        "如确是客户要求的时间，请勾选确认后再保存。"
+    return Said(
+        "预约开始 %(start)s 晚于到场时限 %(due)s，到场将超时。如确是客户要求的时间，请勾选确认后再保存。",
+        start=format(start, "%m-%d %H:%M"),
+        due=format(due, "%m-%d %H:%M"),
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from aftersales.core import listfilters
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.exports import ListExport, register_list_export
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.service import selectors
 from aftersales.service.models import WorkOrder, WorkOrderState
@@ -164,7 +165,9 @@ def _date(query: QueryDict, name: str, label: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationFailed(f"筛选条件「{label}」应为日期（YYYY-MM-DD）", field=name) from exc
+        raise ValidationFailed(
+            Said("筛选条件「%(label)s」应为日期（YYYY-MM-DD）", label=label), field=name
+        ) from exc
 
 
 def work_order_rows(user: Any, query: QueryDict) -> QuerySet[Any]:

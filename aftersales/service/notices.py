@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from aftersales.approvals.documents import users_with_roles
+from aftersales.core.said import Said
 from aftersales.notifications.services import notify_people
 from aftersales.service.models import LoanerTask, SlaClock, Ticket, WorkOrder
 
@@ -56,9 +57,19 @@ def sla_warning(ticket: Ticket, clock: SlaClock, state: Any) -> int:
     return notify_people(
         f"ticket:{ticket.pk}:sla:{clock.metric}:warn",
         [ticket.owner, *_technicians(ticket)],
-        f"【SLA预警】{ticket.number} {clock.get_metric_display()}即将超时",
-        f"报修单 {ticket.number}（{ticket.customer}）的{clock.get_metric_display()}时限将于 "
-        f"{_fmt(state.due)} 到期，已用 {int(state.elapsed_share * 100)}%。",
+        Said(
+            "【SLA预警】%(number)s %(get_metric_display)s即将超时",
+            number=ticket.number,
+            get_metric_display=clock.get_metric_display(),
+        ),
+        Said(
+            "报修单 %(number)s（%(customer)s）的%(get_metric_display)s时限将于 %(fmt)s 到期，已用 %(v9)s%%。",
+            number=ticket.number,
+            customer=ticket.customer,
+            get_metric_display=clock.get_metric_display(),
+            fmt=_fmt(state.due),
+            v9=int(state.elapsed_share * 100),
+        ),
         _link(ticket),
     )
 
@@ -68,9 +79,18 @@ def sla_breach(ticket: Ticket, clock: SlaClock, state: Any) -> int:
     return notify_people(
         f"ticket:{ticket.pk}:sla:{clock.metric}:breach",
         coordinators,
-        f"【SLA超时】{ticket.number} {clock.get_metric_display()}已超时",
-        f"报修单 {ticket.number}（{ticket.customer}）的{clock.get_metric_display()}已于 "
-        f"{_fmt(state.due)} 超时，请立即跟进。",
+        Said(
+            "【SLA超时】%(number)s %(get_metric_display)s已超时",
+            number=ticket.number,
+            get_metric_display=clock.get_metric_display(),
+        ),
+        Said(
+            "报修单 %(number)s（%(customer)s）的%(get_metric_display)s已于 %(fmt)s 超时，请立即跟进。",
+            number=ticket.number,
+            customer=ticket.customer,
+            get_metric_display=clock.get_metric_display(),
+            fmt=_fmt(state.due),
+        ),
         _link(ticket),
     )
 
@@ -79,9 +99,17 @@ def sla_manager(ticket: Ticket, clock: SlaClock, state: Any) -> int:
     return notify_people(
         f"ticket:{ticket.pk}:sla:{clock.metric}:manager",
         users_with_roles(["manager"]),
-        f"【升级】{ticket.number} {clock.get_metric_display()}超时未处理",
-        f"报修单 {ticket.number}（{ticket.customer}）{clock.get_metric_display()}超时已超过规定时间，"
-        f"已升级至主管领导。",
+        Said(
+            "【升级】%(number)s %(get_metric_display)s超时未处理",
+            number=ticket.number,
+            get_metric_display=clock.get_metric_display(),
+        ),
+        Said(
+            "报修单 %(number)s（%(customer)s）%(get_metric_display)s超时已超过规定时间，已升级至主管领导。",
+            number=ticket.number,
+            customer=ticket.customer,
+            get_metric_display=clock.get_metric_display(),
+        ),
         _link(ticket),
     )
 
@@ -90,7 +118,7 @@ def loaner_needed(ticket: Ticket, task: LoanerTask) -> int:
     return notify_people(
         f"ticket:{ticket.pk}:loaner",
         [ticket.owner, *users_with_roles(["warehouse", "coordinator"])],
-        f"【备用机】{ticket.number} 需提供备用设备",
+        Said("【备用机】%(number)s 需提供备用设备", number=ticket.number),
         f"{ticket.number}：{task.note}",
         _link(ticket),
     )
@@ -101,7 +129,7 @@ def ticket_received(ticket: Ticket) -> int:
         ticket,
         "received",
         "报修已受理",
-        f"您的报修（单号 {ticket.number}）已登记，我们将尽快与您联系。",
+        Said("您的报修（单号 %(number)s）已登记，我们将尽快与您联系。", number=ticket.number),
     )
 
 
@@ -110,7 +138,7 @@ def work_order_offered(wo: WorkOrder, technicians: list[Any]) -> int:
     return notify_people(
         f"wo:{wo.pk}:offered",
         technicians,
-        f"【新工单】{t.number} {t.customer}",
+        Said("【新工单】%(number)s %(customer)s", number=t.number, customer=t.customer),
         f"{t.get_severity_display()}｜{t.site or t.address}｜{t.description[:60]}",
         "/service/my-jobs/",
     )
@@ -123,9 +151,14 @@ def crew_member_planned(wo: WorkOrder, member: Any, start: Any) -> int:
     return notify_people(
         f"wo:{wo.pk}:crew:{member.pk}:{start:%Y%m%d%H%M}",
         [member],
-        f"【随同上门】{t.number} {t.customer}",
-        f"{_fmt(start)} 与 {wo.technician or '负责工程师'} 同赴 {t.site or t.address}"
-        f"｜{t.description[:60]}",
+        Said("【随同上门】%(number)s %(customer)s", number=t.number, customer=t.customer),
+        Said(
+            "%(fmt)s 与 %(v2)s 同赴 %(v4)s｜%(v6)s",
+            fmt=_fmt(start),
+            v2=wo.technician or "负责工程师",
+            v4=t.site or t.address,
+            v6=t.description[:60],
+        ),
         "/service/my-jobs/",
     )
 
@@ -136,8 +169,13 @@ def appointment_set(wo: WorkOrder) -> int:
         wo.ticket,
         f"appointment:{wo.pk}:{wo.window_start:%Y%m%d%H%M}",
         "服务预约确认",
-        f"工程师 {wo.technician} 将于 {_fmt(wo.window_start)}–{_fmt(wo.window_end)} 上门服务"
-        f"（单号 {wo.ticket.number}）。",
+        Said(
+            "工程师 %(technician)s 将于 %(fmt)s–%(fmt2)s 上门服务（单号 %(number)s）。",
+            technician=wo.technician,
+            fmt=_fmt(wo.window_start),
+            fmt2=_fmt(wo.window_end),
+            number=wo.ticket.number,
+        ),
     )
 
 
@@ -157,7 +195,11 @@ def on_the_way(wo: WorkOrder) -> int:
         wo.ticket,
         _on_the_way_event(wo),
         "工程师已出发",
-        f"工程师 {wo.technician} 已出发前往现场（单号 {wo.ticket.number}）。",
+        Said(
+            "工程师 %(technician)s 已出发前往现场（单号 %(number)s）。",
+            technician=wo.technician,
+            number=wo.ticket.number,
+        ),
     )
 
 
@@ -166,7 +208,7 @@ def completed(ticket: Ticket) -> int:
         ticket,
         f"completed:{ticket.reopen_count}",
         "服务已完成",
-        f"您的报修（单号 {ticket.number}）已处理完成，稍后我们将进行回访。",
+        Said("您的报修（单号 %(number)s）已处理完成，稍后我们将进行回访。", number=ticket.number),
     )
 
 
@@ -175,7 +217,7 @@ def survey(ticket: Ticket, link: str, round_: int) -> int:
         ticket,
         f"survey:{round_}",
         "服务满意度评价",
-        f"请对本次服务（单号 {ticket.number}）进行评价。",
+        Said("请对本次服务（单号 %(number)s）进行评价。", number=ticket.number),
         link,
     )
 
@@ -184,7 +226,7 @@ def reopened(ticket: Ticket, cause: str) -> int:
     return notify_people(
         f"ticket:{ticket.pk}:reopened:{ticket.reopen_count}",
         [ticket.coordinator, ticket.owner],
-        f"【重开】{ticket.number} 客户不满意",
-        f"回访不满意，报修单已重开：{cause}",
+        Said("【重开】%(number)s 客户不满意", number=ticket.number),
+        Said("回访不满意，报修单已重开：%(cause)s", cause=cause),
         _link(ticket),
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from aftersales.core.said import Said
+
 
 @dataclass(frozen=True)
 class CandidateFacts:
@@ -66,7 +68,7 @@ def rank(job: JobFacts, candidates: list[CandidateFacts]) -> list[RankedCandidat
             reasons.append("不在值班时间")
         if c.open_jobs >= c.capacity:
             eligible = False
-            reasons.append(f"已满负荷（{c.open_jobs}单）")
+            reasons.append(Said("已满负荷（%(open_jobs)s单）", open_jobs=c.open_jobs))
         if job.region_id is not None and c.region_id == job.region_id:
             region_penalty = 0.0
             reasons.append("同片区")
@@ -84,9 +86,9 @@ def rank(job: JobFacts, candidates: list[CandidateFacts]) -> list[RankedCandidat
             reasons.append("可远程服务，不计路程")
         else:
             if dist is not None:
-                reasons.append(f"距离约{dist:.0f}公里")
+                reasons.append(Said("距离约%(dist)s公里", dist=format(dist, ".0f")))
             travel = (dist if dist is not None else 50.0) * 1.3 / 40.0 * 60  # min at 40 km/h
         score = region_penalty + c.open_jobs * 45.0 + travel
-        reasons.append(f"在手工单{c.open_jobs}")
+        reasons.append(Said("在手工单%(open_jobs)s", open_jobs=c.open_jobs))
         out.append(RankedCandidate(c, eligible, round(score, 1), dist, tuple(reasons)))
     return sorted(out, key=lambda r: (not r.eligible, r.score, r.facts.user_id))

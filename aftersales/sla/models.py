@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 from aftersales.sla import rules as sla_rules
 
 # the one list of severities lives in the pure rules (the planner reads it too)
@@ -127,4 +128,8 @@ class SlaRegionalTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_relation_display()} {self.minutes}分钟"
+        return Said(
+            "%(get_relation_display)s %(minutes)s分钟",
+            get_relation_display=self.get_relation_display(),
+            minutes=self.minutes,
+        )

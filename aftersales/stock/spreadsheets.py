@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from aftersales.approvals import inputs
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.exports import safe
+from aftersales.core.said import Said
 from aftersales.core.uploads import identify
 from aftersales.core.visibility import visible
 from aftersales.stock import selectors
@@ -70,11 +71,15 @@ def _rows(fileobj: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
     header = [str(h or "").strip() for h in next(it, ())]
     missing = [h for h in HEADERS if h in REQUIRED and h not in header]
     if missing:
-        raise ValidationFailed(f"缺少列：{'、'.join(missing)}（请使用导入模板）", field="file")
+        raise ValidationFailed(
+            Said("缺少列：%(join)s（请使用导入模板）", join="、".join(missing)), field="file"
+        )
     out = []
     for number, values in enumerate(it, start=2):
         if number > MAX_ROWS + 1:
-            raise ValidationFailed(f"一次最多导入{MAX_ROWS}行", field="file")
+            raise ValidationFailed(
+                Said("一次最多导入%(MAX_ROWS)s行", MAX_ROWS=MAX_ROWS), field="file"
+            )
         row = {h: _cell(v) for h, v in zip(header, values, strict=False) if h in HEADERS}
         if any(v not in (None, "") for v in row.values()):
             out.append((number, row))
@@ -100,11 +105,15 @@ def import_opening(
         try:
             wh = places.get(str(row.get("仓库编码") or "").upper())
             if wh is None:
-                raise ValidationFailed(f"仓库「{row.get('仓库编码') or ''}」不存在或无权使用")
+                raise ValidationFailed(
+                    Said("仓库「%(v1)s」不存在或无权使用", v1=row.get("仓库编码") or "")
+                )
             bin_code = str(row.get("库位编码") or "")
             bin_ = bins.get((wh.pk, bin_code.upper())) if bin_code else None
             if bin_code and bin_ is None:
-                raise ValidationFailed(f"库位不存在（{wh.name}没有库位「{bin_code[:40]}」）")
+                raise ValidationFailed(
+                    Said("库位不存在（%(name)s没有库位「%(v3)s」）", name=wh.name, v3=bin_code[:40])
+                )
             part = movements.part_of(None, str(row.get("配件编码") or ""), field="part_code")
             lines[wh.pk].append(
                 movements.ReceiptLine(
@@ -117,9 +126,13 @@ def import_opening(
                 )
             )
         except DomainError as exc:
-            errors.append(f"第{number}行：{exc.message}")
+            errors.append(Said("第%(number)s行：%(message)s", number=number, message=exc.message))
     if errors:
-        more = f"（另有{len(errors) - MAX_ERRORS}行错误）" if len(errors) > MAX_ERRORS else ""
+        more = (
+            Said("（另有%(v1)s行错误）", v1=len(errors) - MAX_ERRORS)
+            if len(errors) > MAX_ERRORS
+            else ""
+        )
         raise ValidationFailed(
             "导入失败，未写入任何数据。" + "；".join(errors[:MAX_ERRORS]) + more,
             field="file",

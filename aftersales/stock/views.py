@@ -22,6 +22,7 @@ from aftersales.approvals.web import post, run
 from aftersales.core import limits
 from aftersales.core.errors import NotFound
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.parts.views.common import is_staff
 from aftersales.stock import selectors
@@ -120,7 +121,7 @@ def export(request: HttpRequest) -> HttpResponse:
     from aftersales.stock import spreadsheets
 
     day = timezone.localdate().strftime("%Y%m%d")
-    return download(spreadsheets.export_all(request.user), f"库存导出{day}.xlsx")
+    return download(spreadsheets.export_all(request.user), Said("库存导出%(day)s.xlsx", day=day))
 
 
 @login_required
@@ -140,8 +141,10 @@ def opening_import(request: HttpRequest) -> HttpResponse:
             done = run(
                 request,
                 lambda: spreadsheets.import_opening(actor=request.user, fileobj=upload),
-                lambda docs: (
-                    f"已导入期初库存：{len(docs)} 张入库单，{sum(d.lines.count() for d in docs)} 行"
+                lambda docs: Said(
+                    "已导入期初库存：%(docs)s 张入库单，%(sum)s 行",
+                    docs=len(docs),
+                    sum=sum(d.lines.count() for d in docs),
                 ),
             )
             if done is not None:
@@ -249,7 +252,7 @@ def shortage_replenish(request: HttpRequest, pk: int) -> HttpResponse:
     run(
         request,
         lambda: consumption.replenish(actor=request.user, shortage=pk),
-        lambda s: f"已补货：调拨单 {s.replenishment.number}",
+        lambda s: Said("已补货：调拨单 %(number)s", number=s.replenishment.number),
     )
     return redirect("stock:shortages")
 
@@ -324,7 +327,9 @@ def loan_lend(request: HttpRequest) -> HttpResponse:
             signed_by=post(request, "signed_by"),
             due_back=post(request, "due_back"),
         ),
-        lambda loan: f"已借出 {loan.unit.code}：借用单 {loan.number}",
+        lambda loan: Said(
+            "已借出 %(code)s：借用单 %(number)s", code=loan.unit.code, number=loan.number
+        ),
     )
     return redirect("stock:loaners")
 
@@ -336,7 +341,7 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     run(
         request,
         lambda: loaners.take_back(actor=request.user, loan=pk),
-        lambda loan: f"已收回 {loan.unit.code}，请检验后再借出",
+        lambda loan: Said("已收回 %(code)s，请检验后再借出", code=loan.unit.code),
     )
     return redirect("stock:loaners")
 
@@ -350,9 +355,9 @@ def loan_inspect(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: loaners.inspect(actor=request.user, loan=pk, ok=ok, note=post(request, "note")),
         lambda loan: (
-            f"{loan.unit.code} 检验合格，可再借出"
+            Said("%(code)s 检验合格，可再借出", code=loan.unit.code)
             if ok
-            else f"{loan.unit.code} 检验不合格，已转维修"
+            else Said("%(code)s 检验不合格，已转维修", code=loan.unit.code)
         ),
     )
     return redirect("stock:loaners")
@@ -365,7 +370,7 @@ def loaner_repaired(request: HttpRequest, pk: int) -> HttpResponse:
     run(
         request,
         lambda: loaners.repaired(actor=request.user, unit=pk),
-        lambda u: f"{u.code} 已修复，可借用",
+        lambda u: Said("%(code)s 已修复，可借用", code=u.code),
     )
     return redirect("stock:loaners")
 
@@ -409,7 +414,7 @@ def count_open(request: HttpRequest) -> HttpResponse:
             warehouse_id=_int(post(request, "warehouse_id")) or 0,
             note=post(request, "note"),
         ),
-        lambda c: f"已发起盘点 {c.number}",
+        lambda c: Said("已发起盘点 %(number)s", number=c.number),
     )
     return redirect("stock:count", done.pk) if done else redirect("stock:counts")
 
@@ -452,7 +457,7 @@ def count_enter(request: HttpRequest, pk: int) -> HttpResponse:
     run(
         request,
         lambda: counts.enter(actor=request.user, count=pk, entries=entries),
-        f"已保存 {len(entries)} 行实盘数量",
+        Said("已保存 %(entries)s 行实盘数量", entries=len(entries)),
     )
     return redirect("stock:count", pk)
 
@@ -471,7 +476,9 @@ def count_found(request: HttpRequest, pk: int) -> HttpResponse:
             bin_code=post(request, "bin_code")[:40],
             counted=post(request, "counted")[:12],
         ),
-        lambda ln: f"已添加无账配件 {ln.level.part.code}，实盘 {ln.counted}",
+        lambda ln: Said(
+            "已添加无账配件 %(code)s，实盘 %(counted)s", code=ln.level.part.code, counted=ln.counted
+        ),
     )
     return redirect("stock:count", pk)
 
@@ -563,7 +570,7 @@ def minimum_replenish(request: HttpRequest, pk: int) -> HttpResponse:
     run(
         request,
         lambda: flags.replenish_minimum(actor=request.user, rule=pk),
-        lambda doc: f"已补货：调拨单 {doc.number}",
+        lambda doc: Said("已补货：调拨单 %(number)s", number=doc.number),
     )
     return redirect("stock:minimums")
 

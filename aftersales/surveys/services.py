@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Equipment
 from aftersales.notifications.services import notify_customer
@@ -96,7 +97,7 @@ def send(*, actor: Any, survey_id: int) -> Survey:
             customer_contact_name=contact.name if contact else customer.name,
             phone=(contact.mobile if contact else "") or customer.phone,
             email=contact.email if contact else "",
-            subject=f"满意度调查：{survey.name}",
+            subject=Said("满意度调查：%(name)s", name=survey.name),
             body=(survey.intro or "感谢您使用我们的售后服务，请花一两分钟告诉我们您的评价。")
             + "请打开链接作答。",
             link=f"/survey/{inv.token}/",
@@ -135,7 +136,7 @@ def _score(value: str, q: SurveyQuestion) -> int | None:
     if value == "":
         return None
     if value not in {"1", "2", "3", "4", "5"}:
-        raise ValidationFailed(f"「{q.text}」请选择 1 到 5 分", field=f"q{q.pk}")
+        raise ValidationFailed(Said("「%(text)s」请选择 1 到 5 分", text=q.text), field=f"q{q.pk}")
     return int(value)
 
 
@@ -158,14 +159,21 @@ def answer(*, token: str, values: dict[str, str]) -> SurveyInvitation:
             score = _score(raw, q)
         elif q.kind == QuestionKind.YES_NO:
             if raw not in ("", "yes", "no"):
-                raise ValidationFailed(f"「{q.text}」请选择是或否", field=f"q{q.pk}")
+                raise ValidationFailed(
+                    Said("「%(text)s」请选择是或否", text=q.text), field=f"q{q.pk}"
+                )
             yes = None if raw == "" else raw == "yes"
         else:
             if len(raw) > COMMENT_MAX:
-                raise ValidationFailed(f"「{q.text}」最多 {COMMENT_MAX} 字", field=f"q{q.pk}")
+                raise ValidationFailed(
+                    Said(
+                        "「%(text)s」最多 %(COMMENT_MAX)s 字", text=q.text, COMMENT_MAX=COMMENT_MAX
+                    ),
+                    field=f"q{q.pk}",
+                )
             comment = raw
         if q.required and score is None and yes is None and not comment:
-            raise ValidationFailed(f"请回答「{q.text}」", field=f"q{q.pk}")
+            raise ValidationFailed(Said("请回答「%(text)s」", text=q.text), field=f"q{q.pk}")
         rows.append(SurveyAnswer(invitation=inv, question=q, score=score, yes=yes, comment=comment))
     SurveyAnswer.objects.bulk_create(rows)
     inv.answered_at = timezone.now()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.surveys import selectors, services
 from aftersales.surveys.models import QuestionKind, SurveyState
 
@@ -47,7 +48,7 @@ def survey_send(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"调查「{survey.name}」已发送")
+        messages.success(request, Said("调查「%(name)s」已发送", name=survey.name))
     return redirect("surveys:list")
 
 

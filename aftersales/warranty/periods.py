@@ -15,6 +15,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from aftersales.core.said import Said
+
 # A non-leap year to validate month/day pairs of a season (29 February is refused).
 _REFERENCE_YEAR = 2001
 
@@ -69,9 +71,13 @@ class Season:
         return date(end_year, self.end_month, self.end_day)
 
     def describe(self) -> str:
-        return (
-            f"{self.name}（{self.start_month:02d}-{self.start_day:02d} 至 "
-            f"{self.end_month:02d}-{self.end_day:02d}）"
+        return Said(
+            "%(name)s（%(start_month)s-%(start_day)s 至 %(end_month)s-%(end_day)s）",
+            name=self.name,
+            start_month=format(self.start_month, "02d"),
+            start_day=format(self.start_day, "02d"),
+            end_month=format(self.end_month, "02d"),
+            end_day=format(self.end_day, "02d"),
         )
 
 
@@ -122,6 +128,8 @@ class WarrantyPeriod:
     def describe(self) -> str:
         """Chinese wording, e.g. "12个月" or "3个采暖季（11-15 至 03-15）"."""
         if self.months is not None:
-            return f"{self.months}个月"
+            return Said("%(months)s个月", months=self.months)
         assert self.seasons is not None and self.season is not None
-        return f"{self.seasons}个{self.season.describe()}"
+        return Said(
+            "%(seasons)s个%(describe)s", seasons=self.seasons, describe=self.season.describe()
+        )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from aftersales.core.said import Said
 from aftersales.warranty.rules import Charge, ChargeFlags
 
 CENT = Decimal("0.01")
@@ -26,10 +27,10 @@ def money(value: Decimal) -> Decimal:
 
 def _decimal(value: Decimal | int, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise TypeError(f"{what}必须为 Decimal 或整数，不能为浮点数")
+        raise TypeError(Said("%(what)s必须为 Decimal 或整数，不能为浮点数", what=what))
     number = Decimal(value)
     if not number.is_finite() or number < 0:
-        raise ValueError(f"{what}不能为负数或非有限数")
+        raise ValueError(Said("%(what)s不能为负数或非有限数", what=what))
     return number
 
 
@@ -133,7 +134,12 @@ def _part_line(part: PartLine, basis: Charge) -> QuoteLine:
     return _line(
         QuoteLineKind.PART,
         part.part_code,
-        f"配件 {part.part_code}{name}（{label}）",
+        Said(
+            "配件 %(part_code)s%(name)s（%(label)s）",
+            part_code=part.part_code,
+            name=name,
+            label=label,
+        ),
         quantity,
         unit,
         basis,
@@ -150,7 +156,7 @@ def _travel_line(travel: Travel, basis: Charge) -> QuoteLine:
     return _line(
         QuoteLineKind.TRAVEL,
         "travel",
-        f"差旅费 {distance} 公里 × {rate} 元/公里",
+        Said("差旅费 %(distance)s 公里 × %(rate)s 元/公里", distance=distance, rate=rate),
         distance,
         rate,
         basis,
@@ -173,7 +179,7 @@ def build_quote(
             _line(
                 QuoteLineKind.LABOUR,
                 "labour",
-                f"人工费 {hours} 小时 × {rate} 元/小时",
+                Said("人工费 %(hours)s 小时 × %(rate)s 元/小时", hours=hours, rate=rate),
                 hours,
                 rate,
                 charges.labour,

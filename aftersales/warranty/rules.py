@@ -44,6 +44,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
+from aftersales.core.said import Said
 from aftersales.warranty.periods import WarrantyPeriod, add_months
 
 CARD_DEADLINE_DAYS = 20
@@ -442,7 +443,7 @@ def _cause_text(cause: CauseClass | None) -> str:
     if cause is None:
         return "故障原因待鉴定，暂按质量原因"
     kind = "质量原因" if cause.is_quality else "非质量原因"
-    return f"属{kind}（{cause.label}）"
+    return Said("属%(kind)s（%(label)s）", kind=kind, label=cause.label)
 
 
 def _proof_excluded(equipment: EquipmentFacts, draft: _Draft) -> bool:
@@ -488,10 +489,16 @@ def _warranty_start(
     project = equipment.installed_project and equipment.acceptance_date is not None
     if sale_proven and (by_sale or not project):
         source = "三包回执卡所载销售日期" if card_in_time else "销售日期（保修政策自销售日期起算）"
-        draft.say("start_sale", f"保修起始日为{source} {sale}")
+        draft.say("start_sale", Said("保修起始日为%(source)s %(sale)s", source=source, sale=sale))
         return sale
     if project:
-        draft.say("start_acceptance", f"保修起始日为验收日期 {equipment.acceptance_date}")
+        draft.say(
+            "start_acceptance",
+            Said(
+                "保修起始日为验收日期 %(acceptance_date)s",
+                acceptance_date=equipment.acceptance_date,
+            ),
+        )
         return equipment.acceptance_date
     candidates = [
         (day, label)
@@ -505,7 +512,10 @@ def _warranty_start(
         draft.say("no_proof", "无保修凭证，也无竣工或验收日期：不予保修")
         return None
     day, label = min(candidates, key=lambda candidate: candidate[0])
-    draft.say("start_completion", f"无有效保修卡，保修起始日为{label} {day}")
+    draft.say(
+        "start_completion",
+        Said("无有效保修卡，保修起始日为%(label)s %(day)s", label=label, day=day),
+    )
     return day
 
 
@@ -520,9 +530,19 @@ def _warranty_end(
     period = policy.period_for(component)
     end = period.end_from(start)
     if period is policy.period:
-        draft.say("period", f"保修期{period.describe()}，至 {end} 止")
+        draft.say(
+            "period", Said("保修期%(describe)s，至 %(end)s 止", describe=period.describe(), end=end)
+        )
     else:
-        draft.say("component_period", f"部件 {component} 保修期{period.describe()}，至 {end} 止")
+        draft.say(
+            "component_period",
+            Said(
+                "部件 %(component)s 保修期%(describe)s，至 %(end)s 止",
+                component=component,
+                describe=period.describe(),
+                end=end,
+            ),
+        )
     fitted = [
         part
         for part in fitted_parts
@@ -538,8 +558,13 @@ def _warranty_end(
         if part_end > end:
             draft.say(
                 "fitted_part",
-                f"部件 {component} 于 {latest.fitted_on} 保修更换，"
-                f"新件保修期{part_period.describe()}，延至 {part_end} 止",
+                Said(
+                    "部件 %(component)s 于 %(fitted_on)s 保修更换，新件保修期%(describe)s，延至 %(part_end)s 止",
+                    component=component,
+                    fitted_on=latest.fitted_on,
+                    describe=part_period.describe(),
+                    part_end=part_end,
+                ),
             )
             end = part_end
     return end
@@ -551,20 +576,30 @@ def _in_warranty_outcome(policy: WarrantyPolicy, claim: Claim, draft: _Draft) ->
         draft.outcome, draft.charges = Outcome.FREE, FREE_OF_CHARGE
         draft.say(
             "in_warranty_quality",
-            f"故障日期在保修期内，{cause_text}：免费维修（配件、人工、差旅均免费）",
+            Said(
+                "故障日期在保修期内，%(cause_text)s：免费维修（配件、人工、差旅均免费）",
+                cause_text=cause_text,
+            ),
         )
         return
     if policy.non_quality_charging is NonQualityCharging.PARTS_AT_COST:
         draft.outcome, draft.charges = Outcome.PARTS_AT_COST, PARTS_AT_COST_ONLY
         draft.say(
             "in_warranty_non_quality",
-            f"故障日期在保修期内，但{cause_text}：只收取工本费（配件按成本价，免收人工费和差旅费）",
+            Said(
+                "故障日期在保修期内，但%(cause_text)s：只收取工本费（配件按成本价，免收人工费和差旅费）",
+                cause_text=cause_text,
+            ),
         )
         return
     draft.outcome, draft.charges = Outcome.CHARGEABLE, _chargeable(policy)
     draft.say(
         "in_warranty_non_quality",
-        f"故障日期在保修期内，但{cause_text}：按价目表收费（{draft.charges.describe()}）",
+        Said(
+            "故障日期在保修期内，但%(cause_text)s：按价目表收费（%(describe)s）",
+            cause_text=cause_text,
+            describe=draft.charges.describe(),
+        ),
     )
 
 
@@ -578,23 +613,29 @@ def _out_of_warranty_outcome(policy: WarrantyPolicy, claim: Claim, draft: _Draft
             draft.free_replacement = True
             draft.say(
                 "latent_defect",
-                f"{_cause_text(claim.cause)}且为潜在缺陷，在潜在缺陷保证期内"
-                f"（至 {draft.latent_until} 止）：免费更换",
+                Said(
+                    "%(cause_text)s且为潜在缺陷，在潜在缺陷保证期内（至 %(latent_until)s 止）：免费更换",
+                    cause_text=_cause_text(claim.cause),
+                    latent_until=draft.latent_until,
+                ),
             )
             return
         why = (
             "故障原因不属质量原因"
             if not quality
-            else f"潜在缺陷保证期已于 {draft.latent_until} 届满"
+            else Said("潜在缺陷保证期已于 %(latent_until)s 届满", latent_until=draft.latent_until)
         )
-        draft.say("latent_defect_not_applicable", f"潜在缺陷保证不适用：{why}")
+        draft.say("latent_defect_not_applicable", Said("潜在缺陷保证不适用：%(why)s", why=why))
     if claim.abnormal_life_appraised:
         if quality:
             draft.outcome, draft.charges = Outcome.FREE, FREE_OF_CHARGE
             draft.free_replacement = True
             draft.say(
                 "abnormal_life",
-                f"经鉴定部件寿命异常短，{_cause_text(claim.cause)}：免费更换（不受期限限制）",
+                Said(
+                    "经鉴定部件寿命异常短，%(cause_text)s：免费更换（不受期限限制）",
+                    cause_text=_cause_text(claim.cause),
+                ),
             )
             return
         draft.say("abnormal_life_not_applicable", "寿命异常鉴定不适用：故障原因不属质量原因")
@@ -602,8 +643,13 @@ def _out_of_warranty_outcome(policy: WarrantyPolicy, claim: Claim, draft: _Draft
     waiver = "；保修期外优惠服务，免收人工费" if policy.waive_out_of_warranty_labour else ""
     draft.say(
         "out_of_warranty",
-        f"故障日期 {claim.failure_date} 已超出保修期（至 {draft.end} 止）：按价目表收费"
-        f"（{draft.charges.describe()}），报价须经客户确认后施工{waiver}",
+        Said(
+            "故障日期 %(failure_date)s 已超出保修期（至 %(end)s 止）：按价目表收费（%(describe)s），报价须经客户确认后施工%(waiver)s",
+            failure_date=claim.failure_date,
+            end=draft.end,
+            describe=draft.charges.describe(),
+            waiver=waiver,
+        ),
     )
 
 
@@ -622,31 +668,56 @@ def _replacement_flags(
             draft.replace_component = True
             draft.say(
                 "replace_component",
-                f"部件 {component} 在保修期内已维修 {times} 次（超过 {REPEAT_REPAIR_LIMIT} 次）："
-                "更换合格部件",
+                Said(
+                    "部件 %(component)s 在保修期内已维修 %(times)s 次（超过 %(REPEAT_REPAIR_LIMIT)s 次）：更换合格部件",
+                    component=component,
+                    times=times,
+                    REPEAT_REPAIR_LIMIT=REPEAT_REPAIR_LIMIT,
+                ),
             )
     if len(counted) > REPEAT_REPAIR_LIMIT:
         draft.replace_unit = True
         draft.say(
             "replace_unit",
-            f"整机在保修期内已维修 {len(counted)} 次（超过 {REPEAT_REPAIR_LIMIT} 次）：整机更换",
+            Said(
+                "整机在保修期内已维修 %(counted)s 次（超过 %(REPEAT_REPAIR_LIMIT)s 次）：整机更换",
+                counted=len(counted),
+                REPEAT_REPAIR_LIMIT=REPEAT_REPAIR_LIMIT,
+            ),
         )
 
 
 def _apply_contract(contract: ContractCoverage, claim: Claim, draft: _Draft) -> None:
-    label = f"服务合同 {contract.contract_no}"
+    label = Said("服务合同 %(contract_no)s", contract_no=contract.contract_no)
     if not contract.valid_from <= claim.failure_date <= contract.valid_until:
         draft.say(
             "contract_not_applicable",
-            f"{label}有效期为 {contract.valid_from} 至 {contract.valid_until}，不含故障日期",
+            Said(
+                "%(label)s有效期为 %(valid_from)s 至 %(valid_until)s，不含故障日期",
+                label=label,
+                valid_from=contract.valid_from,
+                valid_until=contract.valid_until,
+            ),
         )
         return
     if contract.components and claim.component_code not in contract.components:
-        draft.say("contract_not_applicable", f"{label}不覆盖部件 {claim.component_code}")
+        draft.say(
+            "contract_not_applicable",
+            Said(
+                "%(label)s不覆盖部件 %(component_code)s",
+                label=label,
+                component_code=claim.component_code,
+            ),
+        )
         return
     if claim.cause is not None and not claim.cause.is_quality and not contract.covers_non_quality:
         draft.say(
-            "contract_not_applicable", f"{label}不覆盖非质量原因（{claim.cause.label}）的故障"
+            "contract_not_applicable",
+            Said(
+                "%(label)s不覆盖非质量原因（%(label2)s）的故障",
+                label=label,
+                label2=claim.cause.label,
+            ),
         )
         return
     draft.outcome = outcome_for_charges(contract.charges)
@@ -654,8 +725,13 @@ def _apply_contract(contract: ContractCoverage, claim: Claim, draft: _Draft) -> 
     draft.contract_no = contract.contract_no
     draft.say(
         "contract",
-        f"{label}有效（{contract.valid_from} 至 {contract.valid_until}），"
-        f"按合同约定{contract.charges.describe()}，优先于保修判定",
+        Said(
+            "%(label)s有效（%(valid_from)s 至 %(valid_until)s），按合同约定%(describe)s，优先于保修判定",
+            label=label,
+            valid_from=contract.valid_from,
+            valid_until=contract.valid_until,
+            describe=contract.charges.describe(),
+        ),
     )
 
 
@@ -679,7 +755,10 @@ def decide_warranty(
             excluded = draft.start is None
     if excluded:
         draft.outcome, draft.charges = Outcome.EXCLUDED, _chargeable(policy)
-        draft.say("excluded", f"不予保修，按保修期外收费（{draft.charges.describe()}）")
+        draft.say(
+            "excluded",
+            Said("不予保修，按保修期外收费（%(describe)s）", describe=draft.charges.describe()),
+        )
     else:
         assert draft.start is not None
         draft.end = _warranty_end(policy, draft.start, claim, fitted_parts, draft)

@@ -25,6 +25,7 @@ from aftersales.core.exports import (
     list_filename,
     write_list,
 )
+from aftersales.core.said import Said
 from aftersales.workbench.models import ExportJob
 
 INLINE_MAX_ROWS = 5000
@@ -48,7 +49,11 @@ def export_rows(spec: ListExport, user: Any, query: QueryDict) -> Any:
     rows = spec.rows(user, query)
     if rows.count() > MAX_LIST_ROWS:
         raise ValidationFailed(
-            f"符合条件的记录超过 {MAX_LIST_ROWS:,} 行，请缩小筛选范围后再导出", field="export"
+            Said(
+                "符合条件的记录超过 %(MAX_LIST_ROWS)s 行，请缩小筛选范围后再导出",
+                MAX_LIST_ROWS=format(MAX_LIST_ROWS, ","),
+            ),
+            field="export",
         )
     return rows
 

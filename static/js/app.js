@@ -39,3 +39,14 @@ document.addEventListener("htmx:afterRequest", function (evt) {
   var gone = el.closest(sel);
   if (gone) gone.remove();
 });
+
+// A long form in folding sections (details[data-fold-phone], 9#18): on a phone every section
+// but the first starts folded, so the form is a few screens, not one 5 000 px page; a section
+// holding a field the server refused stays open.
+(function () {
+  if (!window.matchMedia || !window.matchMedia("(max-width: 640px)").matches) return;
+  var folds = document.querySelectorAll("details[data-fold-phone]");
+  for (var i = 1; i < folds.length; i++) {
+    if (!folds[i].querySelector(".fielderror, [aria-invalid=true]")) folds[i].open = false;
+  }
+})();

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class ApprovalFlow(BusinessModel):
@@ -154,7 +155,12 @@ class ApprovalRequest(BusinessModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.flow.name} {self.document_number} 第{self.round}轮"
+        return Said(
+            "%(name)s %(document_number)s 第%(round)s轮",
+            name=self.flow.name,
+            document_number=self.document_number,
+            round=self.round,
+        )
 
 
 class ApprovalTask(BusinessModel):

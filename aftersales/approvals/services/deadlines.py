@@ -16,6 +16,7 @@ from aftersales.approvals import documents, rules
 from aftersales.approvals.defaults import RULE_BY_CODE
 from aftersales.approvals.models import Deadline, DeadlineRule
 from aftersales.core import audit
+from aftersales.core.said import Said
 from aftersales.notifications.services import notify_people
 
 
@@ -180,8 +181,17 @@ def process_due(now: dt.datetime | None = None, limit: int = 500) -> int:
                 notify_people(
                     f"deadline:{d.pk}:escalate",
                     _people(d, [*d.owner_roles, *d.escalate_roles]),
-                    f"【超时】{d.document_number} {d.label}",
-                    f"{d.document_number} 的「{d.label}」已于 {local_due} 到期仍未完成，请督办。",
+                    Said(
+                        "【超时】%(document_number)s %(label)s",
+                        document_number=d.document_number,
+                        label=d.label,
+                    ),
+                    Said(
+                        "%(document_number)s 的「%(label)s」已于 %(local_due)s 到期仍未完成，请督办。",
+                        document_number=d.document_number,
+                        label=d.label,
+                        local_due=local_due,
+                    ),
                     d.link,
                 )
                 audit.record(
@@ -197,8 +207,17 @@ def process_due(now: dt.datetime | None = None, limit: int = 500) -> int:
                 notify_people(
                     f"deadline:{d.pk}:remind",
                     _people(d, d.owner_roles),
-                    f"【提醒】{d.document_number} {d.label}即将到期",
-                    f"{d.document_number} 的「{d.label}」将于 {local_due} 到期，请及时处理。",
+                    Said(
+                        "【提醒】%(document_number)s %(label)s即将到期",
+                        document_number=d.document_number,
+                        label=d.label,
+                    ),
+                    Said(
+                        "%(document_number)s 的「%(label)s」将于 %(local_due)s 到期，请及时处理。",
+                        document_number=d.document_number,
+                        label=d.label,
+                        local_due=local_due,
+                    ),
                     d.link,
                 )
             d.save(update_fields=["reminded_at", "escalated_at", "updated_at"])

@@ -30,6 +30,7 @@ from aftersales.approvals.models import (
 from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 
 Callback = Callable[[Any, Any, ApprovalRequest, dt.datetime], None]
@@ -59,7 +60,7 @@ def get_flow(code: str) -> ApprovalFlow:
         ensure_defaults()
         flow = ApprovalFlow.objects.filter(code=code, archived_at__isnull=True).first()
     if flow is None or not flow.is_active:
-        raise NotFound(f"审批流程「{code}」不存在或未启用")
+        raise NotFound(Said("审批流程「%(code)s」不存在或未启用", code=code))
     return flow
 
 
@@ -96,8 +97,18 @@ def _notify_approvers(task: ApprovalTask, request: ApprovalRequest) -> None:
     notify(
         key=f"approval:task:{task.pk}:assigned",
         recipients=people,
-        subject=f"【待审批】{request.flow.name} {request.document_number}",
-        body=f"{request.document_number} {request.document_title} 待您{task.step.name}{dept}。",
+        subject=Said(
+            "【待审批】%(name)s %(document_number)s",
+            name=request.flow.name,
+            document_number=request.document_number,
+        ),
+        body=Said(
+            "%(document_number)s %(document_title)s 待您%(name)s%(dept)s。",
+            document_number=request.document_number,
+            document_title=request.document_title,
+            name=task.step.name,
+            dept=dept,
+        ),
         link=request.link or "/approvals/",
     )
 
@@ -107,11 +118,15 @@ def _notify_submitter(request: ApprovalRequest, outcome: str, comment: str) -> N
 
     if request.submitted_by is None:
         return
-    note = f"意见：{comment}" if comment else ""
+    note = Said("意见：%(comment)s", comment=comment) if comment else ""
     notify(
         key=f"approval:request:{request.pk}:{outcome}",
         recipients=[request.submitted_by],
-        subject=f"【审批{RequestState(outcome).label}】{request.document_number}",
+        subject=Said(
+            "【审批%(label)s】%(document_number)s",
+            label=RequestState(outcome).label,
+            document_number=request.document_number,
+        ),
         body=f"{request.flow.name} {request.document_number} {RequestState(outcome).label}。{note}",
         link=request.link or "/approvals/",
     )
@@ -146,7 +161,9 @@ def _activate(request: ApprovalRequest, order: int, now: dt.datetime) -> list[Ap
 def _departments(step: ApprovalStep, chosen: list[Any]) -> list[Any]:
     if step.departments_from_document:
         if not chosen:
-            raise ValidationFailed(f"「{step.name}」须选择会签部门", field="departments")
+            raise ValidationFailed(
+                Said("「%(name)s」须选择会签部门", name=step.name), field="departments"
+            )
         return chosen
     return list(step.sign_off_departments.all())
 
@@ -166,7 +183,7 @@ def submit(
     now = now or timezone.now()
     flow = get_flow(flow_code)
     if flow.document_type != documents.type_label(document):
-        raise ValidationFailed(f"审批流程「{flow.name}」不适用于此类单据")
+        raise ValidationFailed(Said("审批流程「%(name)s」不适用于此类单据", name=flow.name))
     ct = documents.content_type(document)
     chosen = list(departments)
     with transaction.atomic():
@@ -175,7 +192,7 @@ def submit(
             raise Conflict("该单据已在审批中", code="already_pending")
         steps = [s for s in flow.steps.filter(archived_at__isnull=True) if s.applies_to(amount)]
         if not steps:
-            raise ValidationFailed(f"审批流程「{flow.name}」没有适用的步骤")
+            raise ValidationFailed(Said("审批流程「%(name)s」没有适用的步骤", name=flow.name))
         try:
             with transaction.atomic():
                 request = ApprovalRequest.objects.create(
@@ -260,14 +277,18 @@ def decide(
             raise NotFound("审批任务不存在")
         request, locked = _lock(task_id)
         if locked.state != TaskState.PENDING or request.state != RequestState.PENDING:
-            who = f"已由{locked.decided_by}处理" if locked.decided_by else "当前不可审批"
-            raise Conflict(f"该审批步骤{who}", code="already_decided")
+            who = (
+                Said("已由%(decided_by)s处理", decided_by=locked.decided_by)
+                if locked.decided_by
+                else "当前不可审批"
+            )
+            raise Conflict(Said("该审批步骤%(who)s", who=who), code="already_decided")
         if not can_decide(actor, locked):
             model = request.content_type.model_class()
             if model is not None and not visible(model, actor).filter(pk=request.object_id):
                 # a document he may not open (a technician not on it): as for a missing task
                 raise NotFound("审批任务不存在")
-            raise PermissionDenied(f"您不是「{locked.step.name}」的审批人")
+            raise PermissionDenied(Said("您不是「%(name)s」的审批人", name=locked.step.name))
         document = documents.load(request.content_type, request.object_id)
         locked.state = {
             Decision.APPROVE: TaskState.APPROVED,

@@ -19,6 +19,7 @@ from aftersales.charges.roles import REIMBURSE
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.service.models import WorkOrder
 
@@ -48,8 +49,13 @@ def _line(data: LineInput, trip: tuple[dt.date, dt.date], wo: WorkOrder) -> Expe
     spent = inputs.date(data.spent_on, field="spent_on", label="发生日期")
     if not trip[0] <= spent <= trip[1]:
         raise ValidationFailed(
-            f"费用日期 {spent} 不在出差期间（派工单 {wo.number}：{trip[0]} 至 {trip[1]}）内，"
-            "不能报销",
+            Said(
+                "费用日期 %(spent)s 不在出差期间（派工单 %(number)s：%(v5)s 至 %(v7)s）内，不能报销",
+                spent=spent,
+                number=wo.number,
+                v5=trip[0],
+                v7=trip[1],
+            ),
             field="spent_on",
             code="outside_trip",
         )
@@ -131,7 +137,12 @@ def submit(*, actor: Any, claim_id: int, now: dt.datetime | None = None) -> Expe
         if claim.technician_id != actor.pk:
             raise PermissionDenied("只能提交自己的报销单")
         if claim.state != ExpenseState.DRAFT:
-            raise Conflict(f"报销单{claim.get_state_display()}，不能提交审批")
+            raise Conflict(
+                Said(
+                    "报销单%(get_state_display)s，不能提交审批",
+                    get_state_display=claim.get_state_display(),
+                )
+            )
         claim.state = ExpenseState.SUBMITTED
         claim.submitted_at = now
         claim.save(update_fields=["state", "submitted_at", "updated_at"])
@@ -148,7 +159,12 @@ def submit(*, actor: Any, claim_id: int, now: dt.datetime | None = None) -> Expe
             actor=actor,
             document=claim,
             flow_code=FLOW,
-            title=f"{claim.technician} 差旅报销 ¥{claim.total}（{claim.work_order.number}）",
+            title=Said(
+                "%(technician)s 差旅报销 ¥%(total)s（%(number)s）",
+                technician=claim.technician,
+                total=claim.total,
+                number=claim.work_order.number,
+            ),
             amount=claim.total,
             now=now,
         )
@@ -166,7 +182,10 @@ def reimburse(*, actor: Any, claim_id: int, now: dt.datetime | None = None) -> E
             raise PermissionDenied("只有财务可以报销")
         if claim.state != ExpenseState.APPROVED:
             raise Conflict(
-                f"报销单{claim.get_state_display()}，须经审批同意后才能报销",
+                Said(
+                    "报销单%(get_state_display)s，须经审批同意后才能报销",
+                    get_state_display=claim.get_state_display(),
+                ),
                 code="not_approved",
             )
         claim.state = ExpenseState.REIMBURSED

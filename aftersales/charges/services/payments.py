@@ -22,6 +22,7 @@ from aftersales.charges.roles import COLLECT, REVERSE
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.service.models import Quote
 
@@ -33,7 +34,7 @@ def _require(actor: Any, roles: frozenset[str], what: str) -> None:
     if getattr(actor, "org_kind", "company") != "company" or not (
         actor.is_superuser or actor.role_codes & roles
     ):
-        raise PermissionDenied(f"无权{what}")
+        raise PermissionDenied(Said("无权%(what)s", what=what))
 
 
 def paid_on(quote: Quote) -> Decimal:
@@ -108,13 +109,20 @@ def record_payment(
         quote = Quote.objects.select_for_update().select_related("ticket").get(pk=quote_id)
         if quote.state != Quote.State.ACCEPTED:
             raise Conflict(
-                f"报价单{quote.get_state_display()}，只能按客户已接受的报价收款",
+                Said(
+                    "报价单%(get_state_display)s，只能按客户已接受的报价收款",
+                    get_state_display=quote.get_state_display(),
+                ),
                 code="quote_not_accepted",
             )
         outstanding = quote.total - paid_on(quote)
         if value > outstanding:
             raise ValidationFailed(
-                f"收款金额 ¥{value} 超过该报价未收金额 ¥{outstanding}（不得超出收费标准收费）",
+                Said(
+                    "收款金额 ¥%(value)s 超过该报价未收金额 ¥%(outstanding)s（不得超出收费标准收费）",
+                    value=value,
+                    outstanding=outstanding,
+                ),
                 field="amount",
             )
         payment = Payment.objects.create(
@@ -153,7 +161,9 @@ def reverse_receipt(
         if original.kind != ReceiptKind.RECEIPT:
             raise Conflict("红字收据不能再冲销", code="credit_of_credit")
         if Receipt.objects.filter(reverses=original).exists():
-            raise Conflict(f"收据 {original.number} 已冲销", code="already_reversed")
+            raise Conflict(
+                Said("收据 %(number)s 已冲销", number=original.number), code="already_reversed"
+            )
         return _issue(
             payment=original.payment,
             kind=ReceiptKind.CREDIT,

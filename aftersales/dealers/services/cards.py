@@ -19,6 +19,7 @@ from aftersales.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible, visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer, WarrantyCard
@@ -78,11 +79,17 @@ def _equipment(actor: Any, customer: Customer, serial_no: str, model_code: str) 
     found = list(qs.select_related("model__category", "model__warranty_policy")[:2])
     if not found:
         raise ValidationFailed(
-            f"出厂编号 {serial_no} 不存在或不属于客户 {customer.code}", field="serial_no"
+            Said(
+                "出厂编号 %(serial_no)s 不存在或不属于客户 %(code)s",
+                serial_no=serial_no,
+                code=customer.code,
+            ),
+            field="serial_no",
         )
     if len(found) > 1:
         raise ValidationFailed(
-            f"出厂编号 {serial_no} 对应多个型号，请填写型号编码", field="model_code"
+            Said("出厂编号 %(serial_no)s 对应多个型号，请填写型号编码", serial_no=serial_no),
+            field="model_code",
         )
     return found[0]
 
@@ -95,23 +102,33 @@ def register_card(*, actor: Any, data: CardInput, today: dt.date | None = None) 
     if not card_no:
         raise ValidationFailed("请填写三包卡号", field="card_no")
     if data.sale_date > today:
-        raise ValidationFailed(f"销售日期 {data.sale_date} 不能晚于今天", field="sale_date")
+        raise ValidationFailed(
+            Said("销售日期 %(sale_date)s 不能晚于今天", sale_date=data.sale_date), field="sale_date"
+        )
     customer = (
         visible(Customer, actor)
         .filter(code=data.customer_code.strip(), archived_at__isnull=True)
         .first()
     )
     if customer is None or (customer.dealer_id not in (None, dealer.pk)):
-        raise ValidationFailed(f"客户编号 {data.customer_code} 不存在或无权使用", field="customer")
+        raise ValidationFailed(
+            Said("客户编号 %(customer_code)s 不存在或无权使用", customer_code=data.customer_code),
+            field="customer",
+        )
     eq = Equipment.objects.select_for_update().get(
         pk=_equipment(actor, customer, serial, data.model_code).pk
     )
     if eq.dealer_id not in (None, dealer.pk):
-        raise Conflict(f"出厂编号 {serial} 的设备由其他经销商销售，不能登记", field="serial_no")
+        raise Conflict(
+            Said("出厂编号 %(serial)s 的设备由其他经销商销售，不能登记", serial=serial),
+            field="serial_no",
+        )
     if eq.card_received_date and eq.card_received_date < data.sale_date:
         raise ValidationFailed("公司已记录的收卡日期早于该销售日期", field="sale_date")
     if WarrantyCard.objects.filter(equipment=eq, archived_at__isnull=True).exists():
-        raise Conflict(f"出厂编号 {serial} 已登记三包回执卡", field="serial_no")
+        raise Conflict(
+            Said("出厂编号 %(serial)s 已登记三包回执卡", serial=serial), field="serial_no"
+        )
     try:
         with transaction.atomic():
             card = WarrantyCard.objects.create(
@@ -123,7 +140,9 @@ def register_card(*, actor: Any, data: CardInput, today: dt.date | None = None) 
                 registered_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError as exc:
-        raise Conflict(f"三包卡号 {card_no} 已被登记", field="card_no") from exc
+        raise Conflict(
+            Said("三包卡号 %(card_no)s 已被登记", card_no=card_no), field="card_no"
+        ) from exc
     audit.record(
         card, actor=actor, action="create", verb="登记三包回执卡", after=audit.snapshot(card)
     )
@@ -151,7 +170,10 @@ def receive_card(
     if card.archived_at is not None:
         raise Conflict("三包回执卡已作废")
     if received_date > today:
-        raise ValidationFailed(f"收卡日期 {received_date} 不能晚于今天", field="received_date")
+        raise ValidationFailed(
+            Said("收卡日期 %(received_date)s 不能晚于今天", received_date=received_date),
+            field="received_date",
+        )
     if received_date < card.sale_date:
         raise ValidationFailed("三包卡回寄日期不能早于销售日期", field="received_date")
     if card.received_date == received_date:
@@ -260,7 +282,13 @@ def import_cards(
                             )
                         )
                 except (DomainError, cells.CellError) as exc:
-                    result.errors.append(f"第{number}行: {getattr(exc, 'message', str(exc))}")
+                    result.errors.append(
+                        Said(
+                            "第%(number)s行: %(getattr)s",
+                            number=number,
+                            getattr=getattr(exc, "message", str(exc)),
+                        )
+                    )
             if result.errors:
                 raise _Rollback
     except _Rollback:

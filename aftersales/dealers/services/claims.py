@@ -23,6 +23,7 @@ from django.utils import timezone
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.dealers.models import (
     ClaimLine,
@@ -44,17 +45,21 @@ FINANCE = frozenset({"finance", "admin"})
 def amount(value: Any, label: str, *, allow_zero: bool = True) -> Decimal:
     """A money or quantity input: digits only (no thousands comma), not negative."""
     if isinstance(value, float | bool):
-        raise ValidationFailed(f"{label}应以字符串或整数给出")
+        raise ValidationFailed(Said("%(label)s应以字符串或整数给出", label=label))
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"{label}应为数字（不要带逗号）") from exc
+        raise ValidationFailed(Said("%(label)s应为数字（不要带逗号）", label=label)) from exc
     if not d.is_finite():
-        raise ValidationFailed(f"{label}应为数字")
+        raise ValidationFailed(Said("%(label)s应为数字", label=label))
     if d < 0 or (not allow_zero and d == 0):
-        raise ValidationFailed(f"{label}不能为负数" if d < 0 else f"{label}必须大于0")
+        raise ValidationFailed(
+            Said("%(label)s不能为负数", label=label)
+            if d < 0
+            else Said("%(label)s必须大于0", label=label)
+        )
     if d > Decimal("9999999"):
-        raise ValidationFailed(f"{label}过大")
+        raise ValidationFailed(Said("%(label)s过大", label=label))
     return d
 
 
@@ -66,7 +71,7 @@ def _roles(actor: Any, roles: frozenset[str], what: str) -> None:
     if getattr(actor, "org_kind", "company") != "company" or not (
         actor.is_superuser or actor.role_codes & roles
     ):
-        raise PermissionDenied(f"无权{what}")
+        raise PermissionDenied(Said("无权%(what)s", what=what))
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,11 @@ def _require_warranty_repair(ticket: Any) -> None:
     if record is None or record.outcome not in CLAIMABLE_OUTCOMES:
         label = record.outcome_label if record else "尚无保修判定"
         raise Conflict(
-            f"报修单 {ticket.number} 的保修判定为「{label}」，不属于三包维修，不能提交三包索赔",
+            Said(
+                "报修单 %(number)s 的保修判定为「%(label)s」，不属于三包维修，不能提交三包索赔",
+                number=ticket.number,
+                label=label,
+            ),
             code="not_in_warranty",
         )
 
@@ -122,21 +131,26 @@ def submit(*, actor: Any, data: ClaimInput, today: dt.date | None = None) -> War
         raise ValidationFailed("请填写维修说明", field="description")
     prices = price_list_on(data.repair_date)
     if prices is None:
-        raise Conflict(f"没有在 {data.repair_date} 有效的收费标准", code="no_price_list")
+        raise Conflict(
+            Said("没有在 %(repair_date)s 有效的收费标准", repair_date=data.repair_date),
+            code="no_price_list",
+        )
     found = parts_by_code(p.part_code for p in data.parts)
     listed = list_prices(prices, [p.pk for p in found.values()])
     lines: list[ClaimLine] = []
     for p in data.parts:
         part = found.get(code_key(p.part_code))
         if part is None:
-            raise ValidationFailed(f"配件编码 {p.part_code} 不存在", field="parts")
+            raise ValidationFailed(
+                Said("配件编码 %(part_code)s 不存在", part_code=p.part_code), field="parts"
+            )
         qty = amount(p.quantity, "配件数量", allow_zero=False)
         unit = listed.get(part.pk, part.price)
         lines.append(
             ClaimLine(
                 kind=ClaimLine.Kind.PART,
                 part=part,
-                description=f"配件 {part.code} {part.name}"[:200],
+                description=Said("配件 %(code)s %(name)s", code=part.code, name=part.name)[:200],
                 quantity=qty,
                 unit_price=unit,
                 amount=_money(qty * unit),
@@ -214,7 +228,12 @@ def appraise(
         pk=get_visible(WarrantyClaim, actor, pk=claim_id).pk
     )
     if claim.state != ClaimState.SUBMITTED:
-        raise InvalidTransition(f"索赔单当前状态为「{claim.get_state_display()}」，不能鉴定")
+        raise InvalidTransition(
+            Said(
+                "索赔单当前状态为「%(get_state_display)s」，不能鉴定",
+                get_state_display=claim.get_state_display(),
+            )
+        )
     reason = reason.strip()[:300]
     lines = list(claim.lines.all())
     if decision == "accept":
@@ -235,7 +254,12 @@ def appraise(
                     amount(given.get(ln.pk, given.get(str(ln.pk), ln.amount)), "核定金额")
                 )
                 if value > ln.amount:
-                    raise ValidationFailed(f"「{ln.description}」核定金额不能超过索赔金额")
+                    raise ValidationFailed(
+                        Said(
+                            "「%(description)s」核定金额不能超过索赔金额",
+                            description=ln.description,
+                        )
+                    )
                 ln.accepted_amount = value
             target = ClaimState.PARTLY
     else:
@@ -309,7 +333,10 @@ def issue_notice(
         try:
             old_part_check(c)
         except Conflict as exc:
-            raise type(exc)(f"索赔单 {c.number}：{exc.message}", details=exc.details) from exc
+            raise type(exc)(
+                Said("索赔单 %(number)s：%(message)s", number=c.number, message=exc.message),
+                details=exc.details,
+            ) from exc
     total = sum((c.accepted_amount for c in claims), ZERO)
     notice = SettlementNotice.objects.create(
         number=next_number("HX", on=now),
@@ -361,7 +388,12 @@ def confirm_notice(
     if notice.state == NoticeState.CONFIRMED:
         return notice  # a second click: already booked, nothing more
     if notice.state != NoticeState.SENT:
-        raise InvalidTransition(f"核销通知当前状态为「{notice.get_state_display()}」，不能确认")
+        raise InvalidTransition(
+            Said(
+                "核销通知当前状态为「%(get_state_display)s」，不能确认",
+                get_state_display=notice.get_state_display(),
+            )
+        )
     claim_total = notice.claims.aggregate(s=Sum("accepted_amount"))["s"] or ZERO
     if claim_total != notice.total:
         raise Conflict("核销通知金额与所列索赔单核定金额合计不符，请联系财务")
@@ -373,7 +405,7 @@ def confirm_notice(
                 dealer_id=notice.dealer_id,
                 amount=-notice.total,
                 kind=LedgerEntry.Kind.SETTLEMENT,
-                note=f"三包费用核销 {notice.number}",
+                note=Said("三包费用核销 %(number)s", number=notice.number),
                 actor=actor,
                 at=now,
                 notice=notice,
@@ -401,7 +433,12 @@ def dispute_notice(
     now = now or timezone.now()
     notice = _dealer_notice(actor, notice_id)
     if notice.state != NoticeState.SENT:
-        raise InvalidTransition(f"核销通知当前状态为「{notice.get_state_display()}」，不能提出异议")
+        raise InvalidTransition(
+            Said(
+                "核销通知当前状态为「%(get_state_display)s」，不能提出异议",
+                get_state_display=notice.get_state_display(),
+            )
+        )
     reason = reason.strip()
     if not reason:
         raise ValidationFailed("请说明异议原因", field="reason")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.dealers import rules
 from aftersales.dealers.models import (
     ClaimState,
@@ -47,7 +48,7 @@ def can_rate(actor: Any) -> bool:
 
 def _rater(actor: Any, what: str) -> None:
     if not can_rate(actor):
-        raise PermissionDenied(f"只有经理可以{what}")
+        raise PermissionDenied(Said("只有经理可以%(what)s", what=what))
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -66,7 +67,11 @@ def period_for(starts_on: dt.date, scheme: RatingScheme) -> tuple[dt.date, dt.da
     start, end = rules.period_of(starts_on, int(scheme.period_months))
     if start != starts_on:
         raise ValidationFailed(
-            f"评级期间应从{start:%Y-%m-%d}开始（评级周期为{scheme.get_period_months_display()}）",
+            Said(
+                "评级期间应从%(start)s开始（评级周期为%(get_period_months_display)s）",
+                start=format(start, "%Y-%m-%d"),
+                get_period_months_display=scheme.get_period_months_display(),
+            ),
             field="period_start",
         )
     return start, end
@@ -227,12 +232,15 @@ def freeze_period(
     start, end = period_for(period_start, scheme)
     if end > timezone.localdate(now):
         raise ValidationFailed(
-            f"评级期间到{end - dt.timedelta(days=1):%Y-%m-%d}才结束，结束后才能评定",
+            Said(
+                "评级期间到%(v1)s才结束，结束后才能评定",
+                v1=format(end - dt.timedelta(days=1), "%Y-%m-%d"),
+            ),
             field="period_start",
         )
     clash = RatingPeriod.objects.filter(starts_on__lt=end, ends_on__gt=start).first()
     if clash is not None:
-        raise Conflict(f"期间{clash}已评定，不能重复评级", code="already_rated")
+        raise Conflict(Said("期间%(clash)s已评定，不能重复评级", clash=clash), code="already_rated")
     rated = _rate_all(start, end, scheme)
     try:
         with transaction.atomic():
@@ -258,7 +266,7 @@ def freeze_period(
                 verb="经销商评级降级",
                 before={"level": row.level_before},
                 after={"level": row.level_after},
-                reason=f"{period}评级{row.score}分",
+                reason=Said("%(period)s评级%(score)s分", period=period, score=row.score),
                 payload={"rating_id": row.pk},
             )
     audit.record(

@@ -20,6 +20,7 @@ from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.dealers import rules
 from aftersales.dealers.defaults import STOCKING
@@ -43,12 +44,12 @@ def _company(actor: Any, what: str) -> None:
     if getattr(actor, "org_kind", "company") != "company" or not (
         actor.is_superuser or actor.role_codes & REVIEWERS
     ):
-        raise PermissionDenied(f"无权{what}")
+        raise PermissionDenied(Said("无权%(what)s", what=what))
 
 
 def _dealer_actor(actor: Any, what: str) -> None:
     if getattr(actor, "org_kind", "company") != "dealer" or not getattr(actor, "dealer_id", None):
-        raise PermissionDenied(f"只有经销商可以{what}")
+        raise PermissionDenied(Said("只有经销商可以%(what)s", what=what))
 
 
 def lead_text() -> str:
@@ -80,7 +81,9 @@ def _open_plan(season: Season, dealer: Dealer, actor: Any, now: dt.datetime) -> 
                 due_at=plan_due(season.starts_on),
             )
     except IntegrityError as exc:
-        raise Conflict(f"{dealer.name}已有「{season.name}」的备货计划") from exc
+        raise Conflict(
+            Said("%(name)s已有「%(name2)s」的备货计划", name=dealer.name, name2=season.name)
+        ) from exc
     audit.record(plan, actor=actor, action="create", verb="开立备货计划", to_state=plan.state)
     deadlines.start(
         plan,
@@ -129,7 +132,7 @@ def open_season(
                 opened_by=actor,
             )
     except IntegrityError as exc:
-        raise Conflict(f"旺季编码「{code}」已存在") from exc
+        raise Conflict(Said("旺季编码「%(code)s」已存在", code=code)) from exc
     audit.record(
         season,
         actor=actor,
@@ -163,23 +166,25 @@ class LineIn:
 
 def quantity(value: Any, row: int) -> int:
     """A planned quantity: a whole number of pieces, digits only (no thousands comma)."""
-    where = f"第{row}行"
+    where = Said("第%(row)s行", row=row)
     if isinstance(value, bool | float):
-        raise ValidationFailed(f"{where}数量应为整数", field="lines")
+        raise ValidationFailed(Said("%(where)s数量应为整数", where=where), field="lines")
     text = str(value).strip()
     if len(text) > 12:
-        raise ValidationFailed(f"{where}数量过大", field="lines")
+        raise ValidationFailed(Said("%(where)s数量过大", where=where), field="lines")
     if "," in text or "，" in text:
-        raise ValidationFailed(f"{where}数量应为整数（不要带逗号）", field="lines")
+        raise ValidationFailed(
+            Said("%(where)s数量应为整数（不要带逗号）", where=where), field="lines"
+        )
     if re.fullmatch(r"-\s*[0-9]+(\.[0-9]*)?", text):
-        raise ValidationFailed(f"{where}数量不能为负数", field="lines")
+        raise ValidationFailed(Said("%(where)s数量不能为负数", where=where), field="lines")
     if not re.fullmatch(r"[0-9]+", text):
-        raise ValidationFailed(f"{where}数量应为整数", field="lines")
+        raise ValidationFailed(Said("%(where)s数量应为整数", where=where), field="lines")
     n = int(text)
     if n == 0:
-        raise ValidationFailed(f"{where}数量必须大于0", field="lines")
+        raise ValidationFailed(Said("%(where)s数量必须大于0", where=where), field="lines")
     if n > MAX_QUANTITY:
-        raise ValidationFailed(f"{where}数量过大", field="lines")
+        raise ValidationFailed(Said("%(where)s数量过大", where=where), field="lines")
     return n
 
 
@@ -190,7 +195,9 @@ def _resolve(lines: list[LineIn]) -> list[dict[str, Any]]:
     if not lines:
         raise ValidationFailed("请至少填写一行备货明细", field="lines")
     if len(lines) > MAX_LINES:
-        raise ValidationFailed(f"备货明细最多{MAX_LINES}行", field="lines")
+        raise ValidationFailed(
+            Said("备货明细最多%(MAX_LINES)s行", MAX_LINES=MAX_LINES), field="lines"
+        )
     parts = parts_by_code([ln.code for ln in lines if ln.kind == "part"])
     products = {
         code_key(m.code): m
@@ -203,17 +210,26 @@ def _resolve(lines: list[LineIn]) -> list[dict[str, Any]]:
     seen: set[tuple[str, str]] = set()
     for row, ln in enumerate(lines, start=1):
         if ln.kind not in KINDS:
-            raise ValidationFailed(f"第{row}行类别应为配件或产品", field="lines")
+            raise ValidationFailed(Said("第%(row)s行类别应为配件或产品", row=row), field="lines")
         key = code_key(ln.code)
         if not key:
-            raise ValidationFailed(f"第{row}行请填写编码", field="lines")
+            raise ValidationFailed(Said("第%(row)s行请填写编码", row=row), field="lines")
         item = (parts if ln.kind == "part" else products).get(key)
         if item is None:
             raise ValidationFailed(
-                f"第{row}行{KINDS[ln.kind]}编码「{ln.code.strip()[:50]}」不存在", field="lines"
+                Said(
+                    "第%(row)s行%(v3)s编码「%(v5)s」不存在",
+                    row=row,
+                    v3=KINDS[ln.kind],
+                    v5=ln.code.strip()[:50],
+                ),
+                field="lines",
             )
         if (ln.kind, key) in seen:
-            raise ValidationFailed(f"第{row}行与前面的行重复（{item.code}）", field="lines")
+            raise ValidationFailed(
+                Said("第%(row)s行与前面的行重复（%(code)s）", row=row, code=item.code),
+                field="lines",
+            )
         seen.add((ln.kind, key))
         out.append(
             {
@@ -249,7 +265,12 @@ def save_lines(
     now = now or timezone.now()
     plan = _own_plan(actor, plan_id)
     if plan.state not in EDITABLE_PLAN_STATES:
-        raise InvalidTransition(f"备货计划当前状态为「{plan.get_state_display()}」，不能修改")
+        raise InvalidTransition(
+            Said(
+                "备货计划当前状态为「%(get_state_display)s」，不能修改",
+                get_state_display=plan.get_state_display(),
+            )
+        )
     if plan.season.starts_on <= timezone.localdate(now):
         raise ValidationFailed("该旺季已开始，不能再修改备货计划")
     resolved = _resolve(lines)
@@ -302,7 +323,12 @@ def submit(*, actor: Any, plan_id: int, now: dt.datetime | None = None) -> Stock
     now = now or timezone.now()
     plan = _own_plan(actor, plan_id)
     if plan.state not in EDITABLE_PLAN_STATES:
-        raise InvalidTransition(f"备货计划当前状态为「{plan.get_state_display()}」，不能提交")
+        raise InvalidTransition(
+            Said(
+                "备货计划当前状态为「%(get_state_display)s」，不能提交",
+                get_state_display=plan.get_state_display(),
+            )
+        )
     if plan.season.starts_on <= timezone.localdate(now):
         raise ValidationFailed("该旺季已开始，不能再提交备货计划")
     if not plan.lines.filter(archived_at__isnull=True).exists():
@@ -326,7 +352,12 @@ def review(
     now = now or timezone.now()
     plan = _own_plan(actor, plan_id)
     if plan.state != PlanState.SUBMITTED:
-        raise InvalidTransition(f"备货计划当前状态为「{plan.get_state_display()}」，不能审核")
+        raise InvalidTransition(
+            Said(
+                "备货计划当前状态为「%(get_state_display)s」，不能审核",
+                get_state_display=plan.get_state_display(),
+            )
+        )
     note = note.strip()[:300]
     if not approve and len(note) < 4:
         raise ValidationFailed("退回须说明原因（至少4个字）", field="note")

@@ -17,6 +17,7 @@ from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.dealers.defaults import ARRANGE, CHECK
 from aftersales.dealers.models import Dealer, DealerTask
@@ -32,7 +33,7 @@ def _company_role(actor: Any, roles: frozenset[str], what: str) -> None:
     if getattr(actor, "org_kind", "company") != "company" or not (
         actor.is_superuser or actor.role_codes & roles
     ):
-        raise PermissionDenied(f"无权{what}")
+        raise PermissionDenied(Said("无权%(what)s", what=what))
 
 
 def _locked(actor: Any, task_id: int) -> DealerTask:
@@ -125,7 +126,12 @@ def arrange(
     now = now or timezone.now()
     task = _locked(actor, task_id)
     if task.state != TaskState.ASSIGNED:
-        raise InvalidTransition(f"任务当前状态为「{task.get_state_display()}」，不能确认安排")
+        raise InvalidTransition(
+            Said(
+                "任务当前状态为「%(get_state_display)s」，不能确认安排",
+                get_state_display=task.get_state_display(),
+            )
+        )
     arrangement = arrangement.strip()
     if not arrangement:
         raise ValidationFailed("请填写安排说明（人员、上门时间）", field="arrangement")
@@ -157,7 +163,12 @@ def check(
     now = now or timezone.now()
     task = _locked(actor, task_id)
     if task.state not in (TaskState.ASSIGNED, TaskState.ARRANGED):
-        raise InvalidTransition(f"任务当前状态为「{task.get_state_display()}」，不能核查")
+        raise InvalidTransition(
+            Said(
+                "任务当前状态为「%(get_state_display)s」，不能核查",
+                get_state_display=task.get_state_display(),
+            )
+        )
     if not ok and not note.strip():
         raise ValidationFailed("核查未通过须说明情况", field="note")
     task.checked_at, task.checked_by, task.check_ok = now, actor, ok
@@ -181,10 +192,17 @@ def hand_back(
     now = now or timezone.now()
     task = _locked(actor, task_id)
     if task.state not in (TaskState.ASSIGNED, TaskState.ARRANGED):
-        raise InvalidTransition(f"任务当前状态为「{task.get_state_display()}」，不能退回")
+        raise InvalidTransition(
+            Said(
+                "任务当前状态为「%(get_state_display)s」，不能退回",
+                get_state_display=task.get_state_display(),
+            )
+        )
     reason = reason.strip()
     if len(reason) < MIN_REASON:
-        raise ValidationFailed(f"退回须说明原因（至少{MIN_REASON}个字）", field="reason")
+        raise ValidationFailed(
+            Said("退回须说明原因（至少%(MIN_REASON)s个字）", MIN_REASON=MIN_REASON), field="reason"
+        )
     task.handed_back_at, task.handed_back_by, task.hand_back_reason = now, actor, reason[:300]
     _move(task, actor, TaskState.HANDED_BACK, "经销商退回", reason=task.hand_back_reason)
     task.save(

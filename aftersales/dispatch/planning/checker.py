@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aftersales.core.said import Said
 from aftersales.dispatch.planning.model import (
     Plan,
     PlanningProblem,
@@ -64,15 +65,25 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> CheckReport:
     seen.update(u.job_id for u in plan.unassigned)
     for job_id, count in seen.items():
         if job_id not in jobs:
-            violations.append(Violation("unknown_job", f"未知工单 {job_id}", job_id=job_id))
+            violations.append(
+                Violation("unknown_job", Said("未知工单 %(job_id)s", job_id=job_id), job_id=job_id)
+            )
         elif count > 1:
             violations.append(
-                Violation("duplicate_job", f"工单 {job_id} 出现 {count} 次", job_id=job_id)
+                Violation(
+                    "duplicate_job",
+                    Said("工单 %(job_id)s 出现 %(count)s 次", job_id=job_id, count=count),
+                    job_id=job_id,
+                )
             )
     for job_id in jobs:
         if job_id not in seen:
             violations.append(
-                Violation("missing_job", f"工单 {job_id} 未出现在计划中", job_id=job_id)
+                Violation(
+                    "missing_job",
+                    Said("工单 %(job_id)s 未出现在计划中", job_id=job_id),
+                    job_id=job_id,
+                )
             )
     for item in plan.unassigned:
         if not item.label:
@@ -81,9 +92,19 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> CheckReport:
     route_count = Counter(r.technician_id for r in plan.routes)
     for tech_id, count in route_count.items():
         if tech_id not in techs:
-            violations.append(Violation("unknown_technician", f"未知工程师 {tech_id}", tech_id))
+            violations.append(
+                Violation(
+                    "unknown_technician", Said("未知工程师 %(tech_id)s", tech_id=tech_id), tech_id
+                )
+            )
         elif count > 1:
-            violations.append(Violation("duplicate_route", f"{tech_id} 有 {count} 条路线", tech_id))
+            violations.append(
+                Violation(
+                    "duplicate_route",
+                    Said("%(tech_id)s 有 %(count)s 条路线", tech_id=tech_id, count=count),
+                    tech_id,
+                )
+            )
 
     travel_total = 0
     for route in plan.routes:
@@ -134,7 +155,11 @@ def _check_crews(
     for lead_id, companions in crews.items():
         if lead_id not in planned:
             found.extend(
-                Violation("crew", f"{lead_id} 未安排，随同的工程师不应出发", job_id=c)
+                Violation(
+                    "crew",
+                    Said("%(lead_id)s 未安排，随同的工程师不应出发", lead_id=lead_id),
+                    job_id=c,
+                )
                 for c in companions
                 if c in planned
             )
@@ -146,7 +171,11 @@ def _check_crews(
                 found.append(
                     Violation(
                         "crew",
-                        f"{lead_id} 需 {1 + len(companions)} 名工程师，人员不齐",
+                        Said(
+                            "%(lead_id)s 需 %(v2)s 名工程师，人员不齐",
+                            lead_id=lead_id,
+                            v2=1 + len(companions),
+                        ),
                         job_id=lead_id,
                     )
                 )
@@ -156,7 +185,11 @@ def _check_crews(
                 found.append(
                     Violation(
                         "crew",
-                        f"{lead_id} 的 {1 + len(companions)} 名工程师须为不同的人并同时开工",
+                        Said(
+                            "%(lead_id)s 的 %(v2)s 名工程师须为不同的人并同时开工",
+                            lead_id=lead_id,
+                            v2=1 + len(companions),
+                        ),
                         job_id=c,
                     )
                 )
@@ -208,29 +241,45 @@ def _check_route(
             continue
         fixed = visit.job_id in fixed_ids
         if visit.location != job.location:
-            flag("location", f"{job.id} 地点与工单不符", job.id)
+            flag("location", Said("%(id)s 地点与工单不符", id=job.id), job.id)
         leg = int(matrix[place, job.location])
         travelled += leg
         if visit.arrival < clock + leg and visit.job_id not in started:
             # (a started visit's arrival is a recorded fact, not a plan to check)
-            flag("travel_time", f"到达 {job.id} 早于行驶所需时间", job.id)
+            flag("travel_time", Said("到达 %(id)s 早于行驶所需时间", id=job.id), job.id)
         if not fixed and problem.now is not None and visit.arrival - leg < problem.now:
-            flag("before_now", f"{job.id} 的行程早于当前时刻", job.id)
+            flag("before_now", Said("%(id)s 的行程早于当前时刻", id=job.id), job.id)
         if visit.start < visit.arrival:
-            flag("start_before_arrival", f"{job.id} 开工早于到达", job.id)
+            flag("start_before_arrival", Said("%(id)s 开工早于到达", id=job.id), job.id)
         if visit.start < job.window.earliest and not fixed:
-            flag("window_early", f"{job.id} 早于时间窗开工", job.id)
+            flag("window_early", Said("%(id)s 早于时间窗开工", id=job.id), job.id)
         late = max(0, visit.start - job.window.latest)
         if late != visit.late_minutes:
-            flag("late_mismatch", f"{job.id} 迟到分钟数不符", job.id)
+            flag("late_mismatch", Said("%(id)s 迟到分钟数不符", id=job.id), job.id)
         if late and problem.hard_windows:
-            flag("window_late", f"{job.id} 晚于时间窗开工", job.id)
+            flag("window_late", Said("%(id)s 晚于时间窗开工", id=job.id), job.id)
         if visit.end != visit.start + job.service_minutes:
-            flag("service_time", f"{job.id} 服务时长不符", job.id)
+            flag("service_time", Said("%(id)s 服务时长不符", id=job.id), job.id)
         if job.required_skill is not None and job.required_skill not in tech.skills:
-            flag("skill", f"{tech.id} 不具备 {job.required_skill} 技能", job.id)
+            flag(
+                "skill",
+                Said(
+                    "%(id)s 不具备 %(required_skill)s 技能",
+                    id=tech.id,
+                    required_skill=job.required_skill,
+                ),
+                job.id,
+            )
         if job.fixed_technician is not None and job.fixed_technician != tech.id:
-            flag("pinned", f"{job.id} 指定由 {job.fixed_technician} 处理", job.id)
+            flag(
+                "pinned",
+                Said(
+                    "%(id)s 指定由 %(fixed_technician)s 处理",
+                    id=job.id,
+                    fixed_technician=job.fixed_technician,
+                ),
+                job.id,
+            )
         demand += job.demand
         place, clock = job.location, visit.end
 
@@ -241,9 +290,19 @@ def _check_route(
     if route.return_time > tech.shift.latest:
         flag("shift_end", "返回晚于班次结束")
     if route.travel_minutes != travelled:
-        flag("travel_mismatch", f"行驶时间 {route.travel_minutes} ≠ 矩阵合计 {travelled}")
+        flag(
+            "travel_mismatch",
+            Said(
+                "行驶时间 %(travel_minutes)s ≠ 矩阵合计 %(travelled)s",
+                travel_minutes=route.travel_minutes,
+                travelled=travelled,
+            ),
+        )
     if tech.capacity is not None and demand > tech.capacity:
-        flag("capacity", f"装载 {demand} 超过容量 {tech.capacity}")
+        flag(
+            "capacity",
+            Said("装载 %(demand)s 超过容量 %(capacity)s", demand=demand, capacity=tech.capacity),
+        )
     found.extend(_check_lunch(problem, tech, route))
     return travelled, found
 
@@ -284,13 +343,23 @@ def _check_fixed(
     for fixed in tech.fixed_visits:
         where = planned.get(fixed.job_id)
         if where is None or where[0] != tech.id or route is None:
-            found.append(Violation("fixed_moved", f"固定工单 {fixed.job_id} 被移走", tech.id))
+            found.append(
+                Violation(
+                    "fixed_moved", Said("固定工单 %(job_id)s 被移走", job_id=fixed.job_id), tech.id
+                )
+            )
             continue
         visit = route.visits[order.index(fixed.job_id)]
         if visit.start != fixed.start or (
             fixed.arrival is not None and visit.arrival != fixed.arrival
         ):
-            found.append(Violation("fixed_moved", f"固定工单 {fixed.job_id} 时间被改", tech.id))
+            found.append(
+                Violation(
+                    "fixed_moved",
+                    Said("固定工单 %(job_id)s 时间被改", job_id=fixed.job_id),
+                    tech.id,
+                )
+            )
         positions.append(order.index(fixed.job_id))
     if positions != sorted(positions):
         found.append(Violation("fixed_order", "固定工单顺序被改", tech.id))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aftersales.core.said import Said
 from aftersales.dispatch.planning.model import (
     FixedVisit,
     Job,
@@ -68,11 +69,20 @@ def solve_crewed(
         need = 1 + len(companions)
         able = [t for t in problem.technicians if qualified(t, lead)]
         if len(able) < need:
-            skill = f"具备{lead.required_skill}技能的" if lead.required_skill else ""
+            skill = (
+                Said("具备%(required_skill)s技能的", required_skill=lead.required_skill)
+                if lead.required_skill
+                else ""
+            )
             refused[lead_id] = Unassigned(
                 lead_id,
                 UnassignedReason.NO_CREW,
-                f"需 {need} 名{skill}工程师，当日在班仅 {len(able)} 名",
+                Said(
+                    "需 %(need)s 名%(skill)s工程师，当日在班仅 %(able)s 名",
+                    need=need,
+                    skill=skill,
+                    able=len(able),
+                ),
             )
 
     # 1. the leads, routed like any job (the companions left out, fixed ones too)
@@ -105,9 +115,12 @@ def solve_crewed(
             refused[lead_id] = Unassigned(
                 lead_id,
                 UnassignedReason.NO_CREW,
-                f"需 {1 + len(crews[lead_id])} 名工程师，"
-                f"{clock(lead.window.earliest)}–{clock(lead.window.latest)} "
-                "无其他合格工程师能同时到场",
+                Said(
+                    "需 %(v1)s 名工程师，%(clock)s–%(clock2)s 无其他合格工程师能同时到场",
+                    v1=1 + len(crews[lead_id]),
+                    clock=clock(lead.window.earliest),
+                    clock2=clock(lead.window.latest),
+                ),
             )
             continue
         start, members = crew
@@ -139,7 +152,11 @@ def solve_crewed(
     for lead_id, reason in refused.items():
         extra.append(reason)
         extra.extend(
-            Unassigned(c.id, reason.reason, f"随同 {lead_id}：{reason.detail}")
+            Unassigned(
+                c.id,
+                reason.reason,
+                Said("随同 %(lead_id)s：%(detail)s", lead_id=lead_id, detail=reason.detail),
+            )
             for c in crews[lead_id]
         )
     # the crews' pins are this planning's own, not visits fixed by anyone: they stay movable

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aftersales.core.said import Said
 from aftersales.dispatch.planning.model import (
     Job,
     Plan,
@@ -122,9 +123,15 @@ def _why_not(problem: PlanningProblem, job: Job) -> Unassigned:
     if not any(
         job.required_skill is None or job.required_skill in t.skills for t in problem.technicians
     ):
-        return Unassigned(job.id, UnassignedReason.NO_SKILL, f"所需技能：{job.required_skill}")
+        return Unassigned(
+            job.id,
+            UnassignedReason.NO_SKILL,
+            Said("所需技能：%(required_skill)s", required_skill=job.required_skill),
+        )
     if job.fixed_technician is not None and job.fixed_technician not in problem.technicians_by_id:
         return Unassigned(job.id, UnassignedReason.TECHNICIAN_ABSENT)
     return Unassigned(
-        job.id, UnassignedReason.FULLY_BOOKED, f"截止 {clock(job.window.latest)} 前无人有空"
+        job.id,
+        UnassignedReason.FULLY_BOOKED,
+        Said("截止 %(clock)s 前无人有空", clock=clock(job.window.latest)),
     )

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from pyvrp import Activity, ActivityType, Result, Solution
 from pyvrp import Route as PyvrpRoute
 
+from aftersales.core.said import Said
 from aftersales.dispatch.planning.encoding import (
     UNBOUNDED,
     ClientSpec,
@@ -356,16 +357,22 @@ def _rejection(problem: PlanningProblem, job: Job, open_techs: set[str]) -> Unas
         if job.required_skill is None or job.required_skill in t.skills
     ]
     if not skilled:
-        return Unassigned(job.id, UnassignedReason.NO_SKILL, f"所需技能：{job.required_skill}")
+        return Unassigned(
+            job.id,
+            UnassignedReason.NO_SKILL,
+            Said("所需技能：%(required_skill)s", required_skill=job.required_skill),
+        )
     if job.fixed_technician is not None:
         if job.fixed_technician not in problem.technicians_by_id:
-            detail = f"指定工程师：{job.fixed_technician}"
+            detail = Said("指定工程师：%(fixed_technician)s", fixed_technician=job.fixed_technician)
             return Unassigned(job.id, UnassignedReason.TECHNICIAN_ABSENT, detail)
         if problem.technician(job.fixed_technician) not in skilled:
             return Unassigned(job.id, UnassignedReason.NO_SKILL, "指定工程师不具备所需技能")
     able = [t for t in skilled if t.can_do(job)]
     if not able:
-        return Unassigned(job.id, UnassignedReason.OVER_CAPACITY, f"需求量：{job.demand}")
+        return Unassigned(
+            job.id, UnassignedReason.OVER_CAPACITY, Said("需求量：%(demand)s", demand=job.demand)
+        )
     if not any(t.id in open_techs for t in able):
         return Unassigned(job.id, UnassignedReason.FULLY_BOOKED, "具备技能的工程师已无空闲时段")
     return None
@@ -435,7 +442,13 @@ def _plan(
         if route is None:
             route, dropped = _make_room_for_lunch(problem, tech, _stops(problem, tech, decoded))
             if dropped:
-                notes.append(f"{tech.id}：为安排午休移出 {len(dropped)} 个工单")
+                notes.append(
+                    Said(
+                        "%(id)s：为安排午休移出 %(dropped)s 个工单",
+                        id=tech.id,
+                        dropped=len(dropped),
+                    )
+                )
         routes.append(route)
     planned = {v.job_id for r in routes for v in r.visits}
     unassigned = list(setup.rejected)
@@ -528,13 +541,21 @@ def _reason(problem: PlanningProblem, segments: Sequence[Segment], job: Job) -> 
         soonest = arrival if soonest is None else min(soonest, arrival)
     if problem.now is not None and job.window.latest < problem.now:
         # the window closed before the plan was made: say so, not "cannot reach"
-        detail = f"时间窗已于 {clock(job.window.latest)} 截止（规划时点 {clock(problem.now)}）"
+        detail: str = Said(
+            "时间窗已于 %(clock)s 截止（规划时点 %(clock2)s）",
+            clock=clock(job.window.latest),
+            clock2=clock(problem.now),
+        )
         if soonest is None:
             detail += "，当天班次内也无法补做"
     elif soonest is None:
         detail = "具备技能的工程师班次内无法完成"
     else:
-        detail = f"最早 {clock(soonest)} 到达，时间窗截止 {clock(job.window.latest)}"
+        detail = Said(
+            "最早 %(clock)s 到达，时间窗截止 %(clock2)s",
+            clock=clock(soonest),
+            clock2=clock(job.window.latest),
+        )
     return Unassigned(job.id, UnassignedReason.WINDOW_UNREACHABLE, detail)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from aftersales.core.said import Said
 from aftersales.dispatch.planning.model import (
     BreakSlot,
     FixedVisit,
@@ -85,7 +86,7 @@ def time_route(
             job = stop.job
             if stop.fixed is not None:
                 if arrival > stop.fixed.start and not stop.fixed.started and not issue:
-                    issue = f"到达 {job.id} 晚于固定开始时间"
+                    issue = Said("到达 %(id)s 晚于固定开始时间", id=job.id)
                 if stop.fixed.arrival is not None:
                     arrival = stop.fixed.arrival
                 start = stop.fixed.start

@@ -14,6 +14,7 @@ from django.utils import timezone
 from aftersales.approvals import workflow
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.installed_base.models import ProductCategory, ProductModel
 from aftersales.knowledge.models import Article, ArticleKind, Case, ReviewState
@@ -52,9 +53,12 @@ class ArticleInput:
 def _text(value: Any, field: str, label: str, max_length: int, required: bool = False) -> str:
     out = str(value or "").strip()
     if required and not out:
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
     if len(out) > max_length:
-        raise ValidationFailed(f"{label}不能超过{max_length}字", field=field)
+        raise ValidationFailed(
+            Said("%(label)s不能超过%(max_length)s字", label=label, max_length=max_length),
+            field=field,
+        )
     return out
 
 
@@ -80,7 +84,8 @@ def case_fields(data: CaseInput) -> dict[str, Any]:
             raise NotFound("产品型号不存在", field="product_model_id")
         if model.category_id != category.pk:
             raise ValidationFailed(
-                f"型号「{model.code}」不属于类别「{category.name}」", field="product_model_id"
+                Said("型号「%(code)s」不属于类别「%(name)s」", code=model.code, name=category.name),
+                field="product_model_id",
             )
     return {
         "category": category,
@@ -133,7 +138,9 @@ def _person(actor: Any) -> Any:
 
 def _may_edit(actor: Any, obj: Any, what: str) -> None:
     if obj.state == ReviewState.RETIRED:
-        raise ValidationFailed(f"已停用的{what}不能修改，请先退回草稿", code="retired")
+        raise ValidationFailed(
+            Said("已停用的%(what)s不能修改，请先退回草稿", what=what), code="retired"
+        )
     if actor is None:
         return
     roles = workflow.actor_roles(actor)
@@ -141,7 +148,7 @@ def _may_edit(actor: Any, obj: Any, what: str) -> None:
         return
     if roles & AUTHORS and obj.state == ReviewState.DRAFT:
         return
-    raise PermissionDenied(f"只有审核人能修改已审核或已发布的{what}")
+    raise PermissionDenied(Said("只有审核人能修改已审核或已发布的%(what)s", what=what))
 
 
 @transaction.atomic
@@ -184,7 +191,7 @@ def case_move(
 ) -> Case:
     """审核 / 发布 / 停用 / 退回草稿 (``transitions.REVIEW``)."""
     if action not in REVIEW:
-        raise ValidationFailed(f"未知操作「{action}」", field="action")
+        raise ValidationFailed(Said("未知操作「%(action)s」", action=action), field="action")
     now = now or timezone.now()
     case = workflow.lock(Case, case.pk)
     was_published = case.state == ReviewState.PUBLISHED
@@ -252,7 +259,7 @@ def article_move(
     *, actor: Any, article: Article, action: str, reason: str = "", now: dt.datetime | None = None
 ) -> Article:
     if action not in REVIEW:
-        raise ValidationFailed(f"未知操作「{action}」", field="action")
+        raise ValidationFailed(Said("未知操作「%(action)s」", action=action), field="action")
     now = now or timezone.now()
     article = workflow.lock(Article, article.pk)
     workflow.move(

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.exports import safe
+from aftersales.core.said import Said
 from aftersales.installed_base.models import ProductCategory, ProductModel
 from aftersales.knowledge.models import Case, ReviewState
 from aftersales.knowledge.services import entries
@@ -51,9 +52,14 @@ class ImportRefused(ValidationFailed):
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         self.problems = problems
-        shown = "；".join(f"第{n}行：{m}" for n, m in problems[:20])
-        more = f"（共{len(problems)}处错误）" if len(problems) > 20 else ""
-        super().__init__(f"导入失败，未导入任何案例。{shown}{more}", code="import_refused")
+        shown = "；".join(Said("第%(n)s行：%(m)s", n=n, m=m) for n, m in problems[:20])
+        more = (
+            Said("（共%(problems)s处错误）", problems=len(problems)) if len(problems) > 20 else ""
+        )
+        super().__init__(
+            Said("导入失败，未导入任何案例。%(shown)s%(more)s", shown=shown, more=more),
+            code="import_refused",
+        )
 
 
 def read_jsonl(stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -65,7 +71,7 @@ def read_jsonl(stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | st
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield n, f"不是有效的 JSON（第{exc.colno}列附近）"
+            yield n, Said("不是有效的 JSON（第%(colno)s列附近）", colno=exc.colno)
             continue
         yield n, obj if isinstance(obj, dict) else "每行须为一个 JSON 对象"
 
@@ -81,7 +87,7 @@ def read_xlsx(data: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
     keys = [LABEL_TO_KEY.get(str(h or "").strip(), str(h or "").strip()) for h in header]
     missing = [HEADER_LABELS[k] for k in REQUIRED if k not in keys]
     if missing:
-        yield 1, f"表头缺少列：{'、'.join(missing)}"
+        yield 1, Said("表头缺少列：%(join)s", join="、".join(missing))
         return
     for n, row in enumerate(rows, start=2):
         if all(v in (None, "") for v in row):
@@ -107,7 +113,7 @@ def _str(obj: dict[str, Any], key: str) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        raise ValueError(f"「{HEADER_LABELS.get(key, key)}」须为文字")
+        raise ValueError(Said("「%(get)s」须为文字", get=HEADER_LABELS.get(key, key)))
     return str(value).strip()
 
 
@@ -119,21 +125,23 @@ def to_input(obj: dict[str, Any], look: _Lookups) -> entries.CaseInput:
     """One object as a case input; ``ValueError`` with a Chinese message if it is not one."""
     unknown = [k for k in obj if k not in COLUMNS + OPTIONAL]
     if unknown:
-        raise ValueError(f"未知字段：{'、'.join(map(str, unknown))}")
+        raise ValueError(Said("未知字段：%(join)s", join="、".join(map(str, unknown))))
     values = {k: _str(obj, k) for k in COLUMNS + OPTIONAL if k != "is_public"}
     for k in REQUIRED:
         if not values[k]:
-            raise ValueError(f"缺少「{HEADER_LABELS[k]}」")
+            raise ValueError(Said("缺少「%(v1)s」", v1=HEADER_LABELS[k]))
     cat = look.category(values["category"])
     if cat is None:
-        raise ValueError(f"产品类别「{values['category']}」不存在")
+        raise ValueError(Said("产品类别「%(category)s」不存在", category=values["category"]))
     model = None
     if values["model"]:
         model = look.model(values["model"])
         if model is None:
-            raise ValueError(f"产品型号「{values['model']}」不存在")
+            raise ValueError(Said("产品型号「%(model)s」不存在", model=values["model"]))
         if model.category_id != cat.pk:
-            raise ValueError(f"型号「{model.code}」不属于类别「{cat.name}」")
+            raise ValueError(
+                Said("型号「%(code)s」不属于类别「%(name)s」", code=model.code, name=cat.name)
+            )
     return entries.CaseInput(
         category_id=cat.pk,
         product_model_id=model.pk if model else None,
@@ -157,7 +165,7 @@ def check(
     seen: dict[str, int] = {}
     for n, obj in rows:
         if len(good) + len(problems) >= MAX_LINES:
-            problems.append((n, f"一次最多导入{MAX_LINES}条"))
+            problems.append((n, Said("一次最多导入%(MAX_LINES)s条", MAX_LINES=MAX_LINES)))
             break
         if isinstance(obj, str):
             problems.append((n, obj))
@@ -174,7 +182,14 @@ def check(
         if data.external_id:
             if data.external_id in seen:
                 problems.append(
-                    (n, f"外部编号「{data.external_id}」与第{seen[data.external_id]}行重复")
+                    (
+                        n,
+                        Said(
+                            "外部编号「%(external_id)s」与第%(v3)s行重复",
+                            external_id=data.external_id,
+                            v3=seen[data.external_id],
+                        ),
+                    )
                 )
                 continue
             seen[data.external_id] = n
@@ -183,7 +198,9 @@ def check(
         Case.objects.filter(external_id__in=list(seen)).values_list("external_id", flat=True)
     )
     problems += [
-        (n, f"外部编号「{d.external_id}」已存在") for n, d in good if d.external_id in taken
+        (n, Said("外部编号「%(external_id)s」已存在", external_id=d.external_id))
+        for n, d in good
+        if d.external_id in taken
     ]
     problems.sort()
     return good, problems

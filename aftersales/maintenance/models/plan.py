@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 from aftersales.maintenance import rules
 
 # the field's choices, built from the one list of the planning rules
@@ -48,9 +49,13 @@ class SeasonalWindow(BusinessModel):
         ordering = ["start_month", "start_day", "code"]
 
     def __str__(self) -> str:
-        return (
-            f"{self.name}（{self.start_month}月{self.start_day}日—"
-            f"{self.end_month}月{self.end_day}日）"
+        return Said(
+            "%(name)s（%(start_month)s月%(start_day)s日—%(end_month)s月%(end_day)s日）",
+            name=self.name,
+            start_month=self.start_month,
+            start_day=self.start_day,
+            end_month=self.end_month,
+            end_day=self.end_day,
         )
 
 

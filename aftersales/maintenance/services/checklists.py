@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from aftersales.core import audit
 from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.maintenance.models import ChecklistItem, ChecklistTemplate, ItemKind
 
 
@@ -44,12 +45,12 @@ def publish(
         raise ValidationFailed("检查表至少需要一个检查项", field="items")
     for i, item in enumerate(items, start=1):
         if not item.text.strip():
-            raise ValidationFailed(f"第 {i} 项未填写检查项目", field="items")
+            raise ValidationFailed(Said("第 %(i)s 项未填写检查项目", i=i), field="items")
         if item.kind not in ItemKind.values:
-            raise ValidationFailed(f"第 {i} 项类型无效", field="items")
+            raise ValidationFailed(Said("第 %(i)s 项类型无效", i=i), field="items")
         lo, hi = item.min_value, item.max_value
         if lo is not None and hi is not None and lo > hi:
-            raise ValidationFailed(f"第 {i} 项下限大于上限", field="items")
+            raise ValidationFailed(Said("第 %(i)s 项下限大于上限", i=i), field="items")
     ChecklistTemplate.objects.select_for_update().filter(code=code).exists()
     last = ChecklistTemplate.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0
     template = ChecklistTemplate.objects.create(

@@ -31,6 +31,7 @@ from aftersales.bizcalendar.rules import periods_on
 from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.maintenance import rules
 from aftersales.maintenance.models import (
@@ -301,7 +302,9 @@ def _cancel(visit: MaintenanceVisit, *, reason: str, actor: Any = None, note: st
     visit.save(update_fields=["state", "cancel_reason", "cancel_note", "updated_at"])
     said = CancelReason(reason).label + (f"：{note}" if note else "")
     if visit.ticket is not None and visit.ticket.state in TICKET_NOT_STARTED:
-        lifecycle.cancel(actor=None, ticket=visit.ticket, reason=f"巡检任务取消：{said}"[:200])
+        lifecycle.cancel(
+            actor=None, ticket=visit.ticket, reason=Said("巡检任务取消：%(said)s", said=said)[:200]
+        )
     audit.record(
         visit,
         actor=actor,
@@ -326,12 +329,19 @@ def cancel_visit(*, actor: Any, visit: MaintenanceVisit | int, note: str) -> Mai
     if not note:
         raise ValidationFailed("取消必须填写原因", field="note")
     if len(note) > NOTE_MAX:
-        raise ValidationFailed(f"取消原因不能超过 {NOTE_MAX} 个字", field="note")
+        raise ValidationFailed(
+            Said("取消原因不能超过 %(NOTE_MAX)s 个字", NOTE_MAX=NOTE_MAX), field="note"
+        )
     found = (
         MaintenanceVisit.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=pk)
     )
     if not _movable(found):
-        raise Conflict(f"巡检任务{found.get_state_display()}，不能取消")
+        raise Conflict(
+            Said(
+                "巡检任务%(get_state_display)s，不能取消",
+                get_state_display=found.get_state_display(),
+            )
+        )
     _cancel(found, reason=CancelReason.MANUAL, actor=actor, note=note)
     return found
 
@@ -510,13 +520,23 @@ def _release(visit: MaintenanceVisit) -> None:
 
     plan = visit.plan
     equipment = list(plan.equipment.values_list("pk", flat=True)[:2])
-    engineers = f"，需 {plan.min_engineers} 名工程师" if plan.min_engineers > 1 else ""
+    engineers = (
+        Said("，需 %(min_engineers)s 名工程师", min_engineers=plan.min_engineers)
+        if plan.min_engineers > 1
+        else ""
+    )
     ticket = intake.ticket_create(
         actor=None,
         data=intake.TicketInput(
             description=(
-                f"{plan.get_kind_display()}：{plan.name}（计划 {plan.number}），"
-                f"应于 {visit.due_date:%Y-%m-%d} 完成{engineers}。"
+                Said(
+                    "%(get_kind_display)s：%(name)s（计划 %(number)s），应于 %(due_date)s 完成%(engineers)s。",
+                    get_kind_display=plan.get_kind_display(),
+                    name=plan.name,
+                    number=plan.number,
+                    due_date=format(visit.due_date, "%Y-%m-%d"),
+                    engineers=engineers,
+                )
             ),
             contact_name=plan.contact_name,
             contact_phone=plan.contact_phone,
@@ -527,7 +547,7 @@ def _release(visit: MaintenanceVisit) -> None:
             site_id=plan.site_id,
             equipment_id=equipment[0] if len(equipment) == 1 else None,
             allow_duplicate=True,
-            different_fault_reason=f"巡检计划 {plan.number}",
+            different_fault_reason=Said("巡检计划 %(number)s", number=plan.number),
         ),
     )
     before = visit.state

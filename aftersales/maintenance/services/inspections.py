@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from aftersales.core import audit, uploads
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.maintenance import rules
 from aftersales.maintenance.models import (
@@ -102,14 +103,18 @@ def start(
 ) -> MaintenanceVisit:
     v = _lock(visit, actor)
     if v.state not in (VisitState.RELEASED, VisitState.IN_PROGRESS):
-        raise Conflict(f"巡检任务{v.get_state_display()}，不能开始")
+        raise Conflict(
+            Said("巡检任务%(get_state_display)s，不能开始", get_state_display=v.get_state_display())
+        )
     _require_inspector(v, actor)
     if v.state == VisitState.IN_PROGRESS:
         return v
     if v.plan.checklist_code:
         v.checklist = checklists.current(v.plan.checklist_code)
         if v.checklist is None:
-            raise Conflict(f"检查表「{v.plan.checklist_code}」已停用")
+            raise Conflict(
+                Said("检查表「%(checklist_code)s」已停用", checklist_code=v.plan.checklist_code)
+            )
     v.state = VisitState.IN_PROGRESS
     v.started_at = now or timezone.now()
     v.save(update_fields=["state", "started_at", "checklist", "updated_at"])
@@ -159,7 +164,9 @@ def record(
         if item is None:
             raise ValidationFailed("检查项不属于本次巡检的检查表", field="item_id")
         if len(a.remark) > 200:
-            raise ValidationFailed(f"第 {item.seq} 项备注不能超过 200 个字", field="remark")
+            raise ValidationFailed(
+                Said("第 %(seq)s 项备注不能超过 200 个字", seq=item.seq), field="remark"
+            )
         if a.photo is not None:
             if getattr(a.photo, "size", 0) > MAX_PHOTO_BYTES:
                 raise ValidationFailed("照片不能超过10MB", field="photo")
@@ -172,7 +179,8 @@ def record(
             )
         except rules.AnswerError as exc:
             raise ValidationFailed(
-                f"第 {item.seq} 项「{item.text}」：{exc}", field="value"
+                Said("第 %(seq)s 项「%(text)s」：%(exc)s", seq=item.seq, text=item.text, exc=exc),
+                field="value",
             ) from None
         checked.append((item, a, result, prior))
     at = now or timezone.now()
@@ -237,14 +245,20 @@ def complete(
     if v.state == VisitState.DONE:  # a double submit: nothing more
         return Completion(v)
     if v.state != VisitState.IN_PROGRESS:
-        raise Conflict(f"巡检任务{v.get_state_display()}，不能完成")
+        raise Conflict(
+            Said("巡检任务%(get_state_display)s，不能完成", get_state_display=v.get_state_display())
+        )
     lead = _require_inspector(v, actor)
     items = _items(v)
     results = list(InspectionResult.objects.filter(visit=v).select_related("item"))
     missing = sorted(i.seq for pk, i in items.items() if pk not in {r.item_id for r in results})
     if missing:
         raise ValidationFailed(
-            f"还有 {len(missing)} 项未检查（第 {'、'.join(map(str, missing))} 项）",
+            Said(
+                "还有 %(missing)s 项未检查（第 %(join)s 项）",
+                missing=len(missing),
+                join="、".join(map(str, missing)),
+            ),
             field="items",
             details=missing,
         )
@@ -252,7 +266,8 @@ def complete(
     needed = v.plan.min_engineers
     if not v.plan.by_phone and 1 + len(co) < needed:
         raise ValidationFailed(
-            f"本次巡检至少需要 {needed} 名工程师，请登记同行工程师", field="co_engineer_ids"
+            Said("本次巡检至少需要 %(needed)s 名工程师，请登记同行工程师", needed=needed),
+            field="co_engineer_ids",
         )
     if len(remark) > 2000:
         raise ValidationFailed("巡检结论不能超过 2000 个字", field="remark")
@@ -309,8 +324,8 @@ def complete(
 
 def _summary(v: MaintenanceVisit, done: Completion) -> str:
     found = "、".join(t.number for t in done.follow_ups)
-    text = f"巡检完成（计划 {v.plan.number}）" + (
-        f"，不合格项已生成整改报修单 {found}" if found else "，各项合格"
+    text = Said("巡检完成（计划 %(number)s）", number=v.plan.number) + (
+        Said("，不合格项已生成整改报修单 %(found)s", found=found) if found else "，各项合格"
     )
     return text[:200]
 
@@ -325,7 +340,12 @@ def _follow_up(v: MaintenanceVisit, r: InspectionResult, actor: Any) -> Ticket:
         ids = list(plan.equipment.values_list("pk", flat=True)[:2])
         equipment_id = ids[0] if len(ids) == 1 else None
     measured = (
-        f"，实测 {r.value.normalize():f} {r.item.unit}（应为 {r.item.expected}）"
+        Said(
+            "，实测 %(normalize)s %(unit)s（应为 %(expected)s）",
+            normalize=format(r.value.normalize(), "f"),
+            unit=r.item.unit,
+            expected=r.item.expected,
+        )
         if r.value is not None
         else ""
     )
@@ -333,8 +353,15 @@ def _follow_up(v: MaintenanceVisit, r: InspectionResult, actor: Any) -> Ticket:
         actor=None,
         data=intake.TicketInput(
             description=(
-                f"巡检发现：{r.item.text}不合格{measured}。"
-                f"{r.remark}（计划 {plan.number}，{v.nominal_date:%Y-%m-%d} 巡检，第 {r.item.seq} 项）"
+                Said(
+                    "巡检发现：%(text)s不合格%(measured)s。%(remark)s（计划 %(number)s，%(nominal_date)s 巡检，第 %(seq)s 项）",
+                    text=r.item.text,
+                    measured=measured,
+                    remark=r.remark,
+                    number=plan.number,
+                    nominal_date=format(v.nominal_date, "%Y-%m-%d"),
+                    seq=r.item.seq,
+                )
             )[:2000],
             contact_name=plan.contact_name,
             contact_phone=plan.contact_phone,
@@ -344,7 +371,7 @@ def _follow_up(v: MaintenanceVisit, r: InspectionResult, actor: Any) -> Ticket:
             site_id=plan.site_id,
             equipment_id=equipment_id,
             allow_duplicate=True,
-            different_fault_reason=f"巡检发现：{r.item.text}"[:200],
+            different_fault_reason=Said("巡检发现：%(text)s", text=r.item.text)[:200],
         ),
     )
     audit.record(

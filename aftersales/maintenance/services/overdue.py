@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.core import audit
+from aftersales.core.said import Said
 from aftersales.maintenance.models import OPEN_VISIT_STATES, MaintenanceVisit
 from aftersales.maintenance.services.inspections import lead_technician
 from aftersales.notifications.services import notify
@@ -58,10 +59,14 @@ def mark_overdue(*, today: dt.date, now: dt.datetime | None = None) -> int:
                 notify(
                     key=f"mvisit:{v.pk}:overdue",
                     recipients=[v.plan.coordinator],
-                    subject=f"巡检逾期：{v.plan.name}",
+                    subject=Said("巡检逾期：%(name)s", name=v.plan.name),
                     body=(
-                        f"计划 {v.plan.number} 应于 {v.due_date:%Y-%m-%d} 完成的巡检尚未完成"
-                        f"（{v.get_state_display()}），请督办。"
+                        Said(
+                            "计划 %(number)s 应于 %(due_date)s 完成的巡检尚未完成（%(get_state_display)s），请督办。",
+                            number=v.plan.number,
+                            due_date=format(v.due_date, "%Y-%m-%d"),
+                            get_state_display=v.get_state_display(),
+                        )
                     ),
                     link=f"/maintenance/visits/{v.pk}/",
                 )

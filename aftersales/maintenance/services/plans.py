@@ -19,6 +19,7 @@ from aftersales.core.errors import (
     from_django_validation,
 )
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Contact, Customer, ServiceContract, Site
 from aftersales.installed_base.models import Equipment, ProductCategory
@@ -80,7 +81,7 @@ def _visible_one(model: Any, pk: int | None, actor: Any, label: str, name: str) 
     qs = visible(model, actor) if actor is not None else model.objects.active()
     obj = qs.filter(pk=pk).first()
     if obj is None:
-        raise NotFound(f"{label}不存在或无权使用", field=name)
+        raise NotFound(Said("%(label)s不存在或无权使用", label=label), field=name)
     return obj
 
 
@@ -124,11 +125,17 @@ def _check(actor: Any, data: PlanInput) -> dict[str, Any]:
         name, message = next(iter(exc.errors.items()))
         raise ValidationFailed(message, field=name, details=exc.errors) from None
     if not 0 <= data.lead_days <= MAX_LEAD_DAYS:
-        raise _fail(f"提前生成天数须在 0 到 {MAX_LEAD_DAYS} 之间", "lead_days")
+        raise _fail(
+            Said("提前生成天数须在 0 到 %(MAX_LEAD_DAYS)s 之间", MAX_LEAD_DAYS=MAX_LEAD_DAYS),
+            "lead_days",
+        )
     if not 0 <= data.release_days <= data.lead_days:
         raise _fail("提前派单天数不能超过提前生成天数", "release_days")
     if not 1 <= data.min_engineers <= MAX_ENGINEERS:
-        raise _fail(f"每次最少工程师人数须在 1 到 {MAX_ENGINEERS} 之间", "min_engineers")
+        raise _fail(
+            Said("每次最少工程师人数须在 1 到 %(MAX_ENGINEERS)s 之间", MAX_ENGINEERS=MAX_ENGINEERS),
+            "min_engineers",
+        )
     if not 1 <= data.duration_minutes <= 24 * 60:
         raise _fail("预计时长须在 1 到 1440 分钟之间", "duration_minutes")
     if (data.visit_from is None) != (data.visit_until is None):
@@ -137,7 +144,7 @@ def _check(actor: Any, data: PlanInput) -> dict[str, Any]:
         raise _fail("客户可接待结束时间须晚于开始时间", "visit_until")
     code = data.checklist_code.strip()
     if code and not ChecklistTemplate.objects.active().filter(code=code).exists():
-        raise _fail(f"检查表「{code}」不存在", "checklist_code")
+        raise _fail(Said("检查表「%(code)s」不存在", code=code), "checklist_code")
     if data.skill_id is not None and not ProductCategory.objects.filter(pk=data.skill_id).exists():
         raise NotFound("技能（产品线）不存在", field="skill_id")
     name, phone = data.contact_name.strip(), data.contact_phone.strip()
@@ -180,9 +187,13 @@ def _equipment(actor: Any, data: PlanInput, values: dict[str, Any]) -> list[Equi
         raise NotFound("设备不存在或无权使用", field="equipment_ids")
     for e in found:
         if e.site.customer_id != values["customer"].pk:
-            raise _fail(f"设备 {e.serial_no} 不属于该客户", "equipment_ids")
+            raise _fail(
+                Said("设备 %(serial_no)s 不属于该客户", serial_no=e.serial_no), "equipment_ids"
+            )
         if values["site"] is not None and e.site_id != values["site"].pk:
-            raise _fail(f"设备 {e.serial_no} 不在该项目", "equipment_ids")
+            raise _fail(
+                Said("设备 %(serial_no)s 不在该项目", serial_no=e.serial_no), "equipment_ids"
+            )
     return found
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class ReviewState(models.TextChoices):
@@ -102,7 +103,7 @@ class MonthlyAnalysis(BusinessModel):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y年%m月}补件分析"
+        return Said("%(month)s补件分析", month=format(self.month, "%Y\u5e74%m\u6708"))
 
     def get_absolute_url(self) -> str:
         return f"/parts/analyses/{self.pk}/"

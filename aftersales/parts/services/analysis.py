@@ -16,6 +16,7 @@ from aftersales.approvals.services import engine
 from aftersales.core import audit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.parts.models import (
     ChargeType,
     ClosingItem,
@@ -119,7 +120,12 @@ def prepare(
             return analysis
         if existing.state not in (ReviewState.DRAFT, ReviewState.RETURNED):
             raise ValidationFailed(
-                f"{existing}已{existing.get_state_display()}，不能重新统计", field="month"
+                Said(
+                    "%(existing)s已%(get_state_display)s，不能重新统计",
+                    existing=existing,
+                    get_state_display=existing.get_state_display(),
+                ),
+                field="month",
             )
         before = audit.snapshot(existing)
         existing.figures = data
@@ -146,7 +152,11 @@ def submit(
             actor=actor,
             document=locked,
             flow_code="parts_analysis",
-            title=f"{locked.month:%Y年%m月} 补件{locked.figures.get('requests', 0)}单",
+            title=Said(
+                "%(month)s 补件%(get)s单",
+                month=format(locked.month, "%Y\u5e74%m\u6708"),
+                get=locked.figures.get("requests", 0),
+            ),
             now=now,
         )
     return locked

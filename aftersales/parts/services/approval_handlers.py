@@ -12,6 +12,7 @@ from aftersales.approvals import workflow
 from aftersales.approvals.models import ApprovalRequest
 from aftersales.approvals.services.engine import Handler, register_handler
 from aftersales.approvals.workflow import Transition
+from aftersales.core.said import Said
 from aftersales.parts.models import ClosingRun, LoadingList, MonthlyAnalysis, PartsRequest
 from aftersales.parts.services.base import notify_roles
 from aftersales.parts.transitions import LOADING_LIST, REQUEST, REVIEW
@@ -35,17 +36,23 @@ def _outcome(model: type[Any], table: dict[str, Transition], action: str) -> Any
             notify_roles(
                 f"parts:{locked.pk}:approved",
                 ["agent"],
-                f"【补件已批准】{locked.number}",
-                f"补件单 {locked.number} 已审批通过，请下单补配组/采购部或安排成品仓发货。",
+                Said("【补件已批准】%(number)s", number=locked.number),
+                Said(
+                    "补件单 %(number)s 已审批通过，请下单补配组/采购部或安排成品仓发货。",
+                    number=locked.number,
+                ),
                 locked.get_absolute_url(),
             )
         if model is ClosingRun and action == "approve":
             notify_roles(
                 f"closing:{locked.pk}:approved",
                 ["team_leader", "coordinator"],
-                f"【收尾指令】{locked.number}",
-                f"补件收尾 {locked.number} 已审批，请向补配组、采购部下达收尾指令，宽限至 "
-                f"{timezone.localtime(locked.grace_until):%m-%d %H:%M}。",
+                Said("【收尾指令】%(number)s", number=locked.number),
+                Said(
+                    "补件收尾 %(number)s 已审批，请向补配组、采购部下达收尾指令，宽限至 %(localtime)s。",
+                    number=locked.number,
+                    localtime=format(timezone.localtime(locked.grace_until), "%m-%d %H:%M"),
+                ),
                 locked.get_absolute_url(),
             )
 

@@ -17,6 +17,7 @@ from aftersales.approvals import workflow
 from aftersales.approvals.services import deadlines, engine
 from aftersales.core import audit
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.parts.models import (
     OUTSTANDING_STATES,
     BorrowingState,
@@ -95,7 +96,7 @@ def run(*, actor: Any = None, now: dt.datetime | None = None) -> ClosingRun:
             actor=actor,
             document=closing,
             flow_code="parts_closing",
-            title=f"欠补件 {len(owed)} 单",
+            title=Said("欠补件 %(owed)s 单", owed=len(owed)),
             now=now,
         )
     return closing
@@ -149,8 +150,13 @@ def enforce(now: dt.datetime | None = None) -> int:
                 notify_roles(
                     f"closing:{closing.pk}:overdue",
                     ["team_leader", "quality_director"],
-                    f"【补件逾期】{closing.number} {len(late)} 单",
-                    f"收尾宽限期已过，以下补件仍未到位，计入责任部门：{'、'.join(late[:20])}",
+                    Said(
+                        "【补件逾期】%(number)s %(late)s 单", number=closing.number, late=len(late)
+                    ),
+                    Said(
+                        "收尾宽限期已过，以下补件仍未到位，计入责任部门：%(join)s",
+                        join="、".join(late[:20]),
+                    ),
                     closing.get_absolute_url(),
                 )
             overdue += len(late)

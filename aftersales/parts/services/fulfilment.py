@@ -17,6 +17,7 @@ from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import InvalidTransition, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.parts.models import (
     BorrowingState,
     PackBorrowing,
@@ -64,8 +65,10 @@ def borrow(
         ready = expected_ready(locked, now)
         if locked.state == PartsRequestState.IN_PRODUCTION and ready <= limit:
             raise ValidationFailed(
-                f"该补件预计 {timezone.localtime(ready):%Y-%m-%d} 可到位，能在15天内发货，"
-                "无需借用成品包",
+                Said(
+                    "该补件预计 %(localtime)s 可到位，能在15天内发货，无需借用成品包",
+                    localtime=format(timezone.localtime(ready), "%Y-%m-%d"),
+                ),
                 field="request",
             )
         borrowing = PackBorrowing.objects.create(
@@ -117,7 +120,7 @@ def _refusals(request: PartsRequest, data: ReceiptInput, qty: int) -> list[str]:
         out.append("标识的数量不正确")
     ordered = request.lines.aggregate(n=Sum("quantity"))["n"] or 0
     if qty != ordered:
-        out.append(f"到货数量{qty}与补件数量{ordered}不符")
+        out.append(Said("到货数量%(qty)s与补件数量%(ordered)s不符", qty=qty, ordered=ordered))
     outsourced = (
         data.supplier == Supplier.OUTSOURCED or request.lines.filter(outsourced=True).exists()
     )
@@ -148,7 +151,10 @@ def receive(
         )
         if borrowing is None and locked.state != PartsRequestState.IN_PRODUCTION:
             raise InvalidTransition(
-                f"补件单当前状态为「{locked.get_state_display()}」，没有待入库的补件"
+                Said(
+                    "补件单当前状态为「%(get_state_display)s」，没有待入库的补件",
+                    get_state_display=locked.get_state_display(),
+                )
             )
         refusals = _refusals(locked, data, qty)
         receipt = PartsReceipt.objects.create(
@@ -204,8 +210,11 @@ def _part_arrived(borrowing: PackBorrowing, actor: Any, now: dt.datetime) -> Non
     notify_roles(
         f"borrowing:{borrowing.pk}:qa",
         sorted(QA_ROLES),
-        f"【成品QA】{borrowing.number} 待检验",
-        f"借用的成品包 {borrowing.pack_code} 补件已到位，归还成品仓前须经成品QA检验合格。",
+        Said("【成品QA】%(number)s 待检验", number=borrowing.number),
+        Said(
+            "借用的成品包 %(pack_code)s 补件已到位，归还成品仓前须经成品QA检验合格。",
+            pack_code=borrowing.pack_code,
+        ),
         borrowing.get_absolute_url(),
     )
 
@@ -231,7 +240,10 @@ def borrowing_qa(
         b = _lock_borrowing(borrowing)
         if b.state not in (BorrowingState.PART_ARRIVED, BorrowingState.QA_FAILED):
             raise InvalidTransition(
-                f"借用单当前状态为「{b.get_state_display()}」，补件到位后才能进行QA检验"
+                Said(
+                    "借用单当前状态为「%(get_state_display)s」，补件到位后才能进行QA检验",
+                    get_state_display=b.get_state_display(),
+                )
             )
         if not passed and not (note or "").strip():
             raise ValidationFailed("检验不合格须填写原因", field="note")
@@ -263,7 +275,10 @@ def borrowing_return(
         b = _lock_borrowing(borrowing)
         if b.state != BorrowingState.QA_PASSED:
             raise InvalidTransition(
-                f"成品包须经成品QA检验合格后才能归还成品仓（当前：{b.get_state_display()}）"
+                Said(
+                    "成品包须经成品QA检验合格后才能归还成品仓（当前：%(get_state_display)s）",
+                    get_state_display=b.get_state_display(),
+                )
             )
         before = b.state
         b.state = BorrowingState.RETURNED

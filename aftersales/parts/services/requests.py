@@ -19,6 +19,7 @@ from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit
 from aftersales.core.errors import NeedsConfirmation, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.customers.models import Customer
 from aftersales.parts.models import (
@@ -64,11 +65,13 @@ def _lines(items: list[LineInput]) -> list[tuple[Part, int, LineInput]]:
     for n, item in enumerate(items, start=1):
         code = (item.part_code or "").strip()
         if not code:
-            raise ValidationFailed(f"第{n}行：请填写配件编码", field="lines")
+            raise ValidationFailed(Said("第%(n)s行：请填写配件编码", n=n), field="lines")
         part = parts.get(code_key(code))
         if part is None:
-            raise ValidationFailed(f"第{n}行：配件编码「{code}」不存在", field="lines")
-        qty = inputs.quantity(item.quantity, field="lines", label=f"第{n}行数量")
+            raise ValidationFailed(
+                Said("第%(n)s行：配件编码「%(code)s」不存在", n=n, code=code), field="lines"
+            )
+        qty = inputs.quantity(item.quantity, field="lines", label=Said("第%(n)s行数量", n=n))
         out.append((part, qty, item))
     return out
 
@@ -140,8 +143,8 @@ def create(*, actor: Any, data: RequestInput, now: dt.datetime | None = None) ->
         notify_roles(
             f"parts:{request.pk}:new",
             ["agent"],
-            f"【补件申请】{request.number} {customer.name}",
-            f"{customer.name} 提交补件申请：{reason[:80]}",
+            Said("【补件申请】%(number)s %(name)s", number=request.number, name=customer.name),
+            Said("%(name)s 提交补件申请：%(v2)s", name=customer.name, v2=reason[:80]),
             request.get_absolute_url(),
         )
     return request
@@ -218,9 +221,12 @@ def confirm(
         raise ValidationFailed("承诺交付日期不能早于今天", field="committed_date")
     if day > latest:
         raise ValidationFailed(
-            f"承诺交付日期最长不超过{deadlines.duration_text(PROMISE_RULE)}"
-            f"（最晚 {latest:%Y-%m-%d}），"
-            f"「{day:%Y-%m-%d}」已超出",
+            Said(
+                "承诺交付日期最长不超过%(duration_text)s（最晚 %(latest)s），「%(day)s」已超出",
+                duration_text=deadlines.duration_text(PROMISE_RULE),
+                latest=format(latest, "%Y-%m-%d"),
+                day=format(day, "%Y-%m-%d"),
+            ),
             field="committed_date",
         )
     note = inputs.text(note, field="note", label="电话确认记录", max_length=1000)
@@ -244,7 +250,7 @@ def confirm(
             step="delivery",
             rule_code="parts.delivery",
             starts_at=now,
-            label=f"承诺交付（{day:%m-%d}）",
+            label=Said("承诺交付（%(day)s）", day=format(day, "%m-%d")),
             due_at=rules.end_of_day(day, timezone.get_current_timezone()),
             owner=actor,
             owner_roles=["agent"],
@@ -257,11 +263,15 @@ def confirm(
             customer_contact_name=locked.contact_name or locked.customer.name,
             phone=locked.contact_phone,
             email="",
-            subject=f"补件单 {locked.number} 已确认",
+            subject=Said("补件单 %(number)s 已确认", number=locked.number),
             body=(
-                f"您的补件申请 {locked.number} 已确认（{locked.get_charge_type_display()}"
-                f"{f'，{locked.amount}元' if locked.amount else ''}），"
-                f"交付日期 {day:%Y-%m-%d}。"
+                Said(
+                    "您的补件申请 %(number)s 已确认（%(get_charge_type_display)s%(v4)s），交付日期 %(day)s。",
+                    number=locked.number,
+                    get_charge_type_display=locked.get_charge_type_display(),
+                    v4=Said("，%(amount)s元", amount=locked.amount) if locked.amount else "",
+                    day=format(day, "%Y-%m-%d"),
+                )
             ),
         )
     return locked
@@ -322,8 +332,12 @@ def release(
         if late and not confirm_late:  # after the state and authority checks; rolls back
             assert promised is not None
             raise NeedsConfirmation(
-                f"按生产周期（{cycle}）预计 {timezone.localdate(due):%Y-%m-%d} 完成，"
-                f"晚于向客户承诺的交付日期 {promised:%Y-%m-%d}。确认后再下单，并告知客户。",
+                Said(
+                    "按生产周期（%(cycle)s）预计 %(localdate)s 完成，晚于向客户承诺的交付日期 %(promised)s。确认后再下单，并告知客户。",
+                    cycle=cycle,
+                    localdate=format(timezone.localdate(due), "%Y-%m-%d"),
+                    promised=format(promised, "%Y-%m-%d"),
+                ),
                 code="production_after_promise",
                 details={"production_due": due.isoformat(), "committed_date": str(promised)},
             )
@@ -332,7 +346,7 @@ def release(
             step="production",
             rule_code=PRODUCTION_RULE,
             starts_at=now,
-            label=f"{Group(group).label}生产（{cycle}）",
+            label=Said("%(label)s生产（%(cycle)s）", label=Group(group).label, cycle=cycle),
             owner_roles=["team_leader"],
         )
     return locked

@@ -15,6 +15,7 @@ from aftersales.approvals.services import engine
 from aftersales.core import audit
 from aftersales.core.errors import InvalidTransition, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.parts.models import (
     Group,
     LoadingList,
@@ -109,7 +110,11 @@ def submit(
             actor=actor,
             document=ll,
             flow_code="fg_loading_list",
-            title=f"成品装车单 {ll.day:%Y-%m-%d}，{ll.items.count()}单",
+            title=Said(
+                "成品装车单 %(day)s，%(count)s单",
+                day=format(ll.day, "%Y-%m-%d"),
+                count=ll.items.count(),
+            ),
             now=now,
         )
     return ll

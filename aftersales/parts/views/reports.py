@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from aftersales.approvals.web import document_panels, or_404, post, run, timeline
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.exports import xlsx
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.parts import selectors
 from aftersales.parts.models import Group, MonthlyAnalysis, ReviewState
@@ -59,7 +60,7 @@ def closing_run(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.GET.get("format") == "xlsx":
         return xlsx(
-            f"补件收尾_{c.number}.xlsx",
+            Said("补件收尾_%(number)s.xlsx", number=c.number),
             "欠补件明细",
             [
                 "补件单号",

@@ -31,6 +31,7 @@ from aftersales.approvals.web import (
 from aftersales.core.exports import xlsx
 from aftersales.core.formrows import filled, posted_rows
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -100,7 +101,7 @@ def export(request: HttpRequest) -> HttpResponse:
     rows = list(qs)
     dls = list_deadlines(PartsRequest, rows, now)
     return xlsx(
-        f"补件单_{timezone.localdate():%Y%m%d}.xlsx",
+        Said("补件单_%(localdate)s.xlsx", localdate=format(timezone.localdate(), "%Y%m%d")),
         "补件单",
         [
             "补件单号",
@@ -233,7 +234,10 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 group=post(request, "group"),
                 confirm_late=flag(request, "confirm_late"),
             ),
-            f"已下单，按{duration_text(requests.PRODUCTION_RULE)}生产周期跟踪",
+            Said(
+                "已下单，按%(duration_text)s生产周期跟踪",
+                duration_text=duration_text(requests.PRODUCTION_RULE),
+            ),
         ),
         "ship_from_stock": (
             lambda: shipping.finished_goods_list(

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class OldPartSource(models.TextChoices):
@@ -82,7 +83,7 @@ class OldPartTerm(BusinessModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dealer} {self.days}天"
+        return Said("%(dealer)s %(days)s天", dealer=self.dealer, days=self.days)
 
 
 class OldPart(BusinessModel):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class ReviewState(models.TextChoices):
@@ -64,7 +65,7 @@ class QualityReview(BusinessModel):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y年%m月}质量评审"
+        return Said("%(month)s质量评审", month=format(self.month, "%Y\u5e74%m\u6708"))
 
     def get_absolute_url(self) -> str:
         return f"/quality/reviews/{self.pk}/"

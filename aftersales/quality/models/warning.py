@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class WindowKind(models.TextChoices):
@@ -61,9 +62,9 @@ class WarningThreshold(BusinessModel):
     def __str__(self) -> str:
         parts = []
         if self.min_count is not None:
-            parts.append(f"≥{self.min_count}次")
+            parts.append(Said("≥%(min_count)s次", min_count=self.min_count))
         if self.min_rate is not None:
-            parts.append(f"≥{self.min_rate}次/台")
+            parts.append(Said("≥%(min_rate)s次/台", min_rate=self.min_rate))
         scope = self.category.name if self.category else "默认"
         return f"{scope} {self.get_window_display()} {'且'.join(parts)}"
 

@@ -20,6 +20,7 @@ from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.installed_base.models import ProductModel
 from aftersales.quality.models import (
     CapaKind,
@@ -59,7 +60,9 @@ def draft_from_complaint(
         source=CapaSource.COMPLAINT,
         complaint=complaint,
         product_model=complaint.equipment.model if complaint.equipment_id else None,  # type: ignore[union-attr]
-        title=f"重大投诉 {complaint.number}：{complaint.description[:80]}",
+        title=Said(
+            "重大投诉 %(number)s：%(v3)s", number=complaint.number, v3=complaint.description[:80]
+        ),
         cause=complaint.cause,
         owner_department=complaint.responsible_department,
     )
@@ -79,7 +82,9 @@ def draft_from_warning(w: QualityWarning, *, now: dt.datetime | None = None) -> 
         source=CapaSource.WARNING,
         warning=w,
         product_model=w.product_model,
-        title=f"质量预警 {w.number}：{describe(w)}"[:200],
+        title=Said("质量预警 %(number)s：%(describe)s", number=w.number, describe=describe(w))[
+            :200
+        ],
     )
 
 
@@ -129,7 +134,7 @@ def _lock(capa: CorrectiveAction | int) -> CorrectiveAction:
 def _deadline(value: Any, now: dt.datetime, label: str = "完成期限") -> dt.date:
     day = inputs.date(value, field="deadline", label=label)
     if day < timezone.localdate(now):
-        raise ValidationFailed(f"{label}不能早于今天", field="deadline")
+        raise ValidationFailed(Said("%(label)s不能早于今天", label=label), field="deadline")
     return day
 
 

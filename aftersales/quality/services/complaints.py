@@ -21,6 +21,7 @@ from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -115,7 +116,8 @@ def _moment(value: Any, *, field: str, label: str) -> dt.datetime:
             moment = dt.datetime.fromisoformat(str(value or "").strip())
         except ValueError as exc:
             raise ValidationFailed(
-                f"{label}格式应为 YYYY-MM-DD HH:MM：「{value}」", field=field
+                Said("%(label)s格式应为 YYYY-MM-DD HH:MM：「%(value)s」", label=label, value=value),
+                field=field,
             ) from exc
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -210,14 +212,19 @@ def register(*, actor: Any, data: ComplaintInput, now: dt.datetime | None = None
     if code:
         part = parts_by_code([code]).get(code_key(code))
         if part is None:
-            raise ValidationFailed(f"配件编码「{code}」不存在", field="part_code")
+            raise ValidationFailed(Said("配件编码「%(code)s」不存在", code=code), field="part_code")
     quantity = _optional_qty(data.quantity, "数量", "quantity")
     defective = _optional_qty(data.defective_quantity, "不良数量", "defective_quantity")
     if defective is not None and quantity is None:
         raise ValidationFailed("填写不良数量时须填写数量", field="quantity")
     if defective is not None and quantity is not None and defective > quantity:
         raise ValidationFailed(
-            f"不良数量（{defective}）不能大于数量（{quantity}）", field="defective_quantity"
+            Said(
+                "不良数量（%(defective)s）不能大于数量（%(quantity)s）",
+                defective=defective,
+                quantity=quantity,
+            ),
+            field="defective_quantity",
         )
     ship_date = (
         inputs.date(data.ship_date, field="ship_date", label="发货日期") if data.ship_date else None
@@ -281,18 +288,30 @@ def register(*, actor: Any, data: ComplaintInput, now: dt.datetime | None = None
             c,
             "new",
             ["coordinator", "quality_director"],
-            f"【投诉】{c.number} {who}",
-            f"{who} 投诉（{c.get_category_display()}）：{description[:80]}。"
-            f"须于 {timezone.localtime(d.due_at):%m-%d %H:%M} 前"
-            f"{'书面答复' if complainant == Complainant.DEALER else '给出处理意见'}。",
+            Said("【投诉】%(number)s %(who)s", number=c.number, who=who),
+            Said(
+                "%(who)s 投诉（%(get_category_display)s）：%(v4)s。须于 %(localtime)s 前%(v8)s。",
+                who=who,
+                get_category_display=c.get_category_display(),
+                v4=description[:80],
+                localtime=format(timezone.localtime(d.due_at), "%m-%d %H:%M"),
+                v8="书面答复" if complainant == Complainant.DEALER else "给出处理意见",
+            ),
         )
-        notices.progress(c, "registered", f"您的投诉已登记（{c.number}），我们将在24小时内答复。")
+        notices.progress(
+            c,
+            "registered",
+            Said("您的投诉已登记（%(number)s），我们将在24小时内答复。", number=c.number),
+        )
     return c
 
 
 def _open(c: Complaint) -> None:
     if c.state in CLOSED_COMPLAINT_STATES:
-        raise Conflict(f"投诉单已{c.get_state_display()}", code="closed")
+        raise Conflict(
+            Said("投诉单已%(get_state_display)s", get_state_display=c.get_state_display()),
+            code="closed",
+        )
 
 
 def reply(
@@ -325,7 +344,9 @@ def reply(
             c, actor=actor, action="action", verb="reply", payload={"replied_at": at}, at=now
         )
         deadlines.complete(c, step=REPLY_STEP, at=at)
-        notices.progress(c, "reply", f"关于您的投诉 {c.number}：{text[:300]}")
+        notices.progress(
+            c, "reply", Said("关于您的投诉 %(number)s：%(v3)s", number=c.number, v3=text[:300])
+        )
     return c
 
 
@@ -451,7 +472,9 @@ def feed_back(
             reason=feedback,
             fields=_close_fields(actor, now, feedback),
         )
-        _finish(c, now, f"您的投诉 {c.number} 已处理：{feedback[:300]}")
+        _finish(
+            c, now, Said("您的投诉 %(number)s 已处理：%(v3)s", number=c.number, v3=feedback[:300])
+        )
     return c
 
 
@@ -500,7 +523,7 @@ def submit_handling(
             actor=actor,
             document=c,
             flow_code=FLOW,
-            title=f"重大投诉 {c.number}：{c.description[:60]}",
+            title=Said("重大投诉 %(number)s：%(v3)s", number=c.number, v3=c.description[:60]),
             departments=depts,
             now=now,
         )
@@ -524,7 +547,15 @@ def close(
             reason=feedback,
             fields=_close_fields(actor, now, feedback),
         )
-        _finish(c, now, f"您的投诉 {c.number} 已按商定方案处理完毕：{feedback[:300]}")
+        _finish(
+            c,
+            now,
+            Said(
+                "您的投诉 %(number)s 已按商定方案处理完毕：%(v3)s",
+                number=c.number,
+                v3=feedback[:300],
+            ),
+        )
     return c
 
 
@@ -544,7 +575,9 @@ def explain(
     result = inputs.text(appraisal_result, field="appraisal_result", label="鉴定结果")
     basis = inputs.text(appraisal_basis, field="appraisal_basis", label="鉴定依据")
     advice = (advice or "").strip()[:1000]
-    text = f"经鉴定：{result}。依据：{basis}。" + (f"建议：{advice}" if advice else "")
+    text = Said("经鉴定：%(result)s。依据：%(basis)s。", result=result, basis=basis) + (
+        Said("建议：%(advice)s", advice=advice) if advice else ""
+    )
     with transaction.atomic():
         c = lock(complaint)
         workflow.require_visible(c, actor)
@@ -555,7 +588,7 @@ def explain(
         fields = _close_fields(actor, now, text)
         fields.update(appraisal_result=result, appraisal_basis=basis)
         move(c, "explain", actor=actor, now=now, reason=text, fields=fields)
-        _finish(c, now, f"关于您的投诉 {c.number}：{text[:400]}")
+        _finish(c, now, Said("关于您的投诉 %(number)s：%(v3)s", number=c.number, v3=text[:400]))
     return c
 
 

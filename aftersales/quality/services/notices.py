@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from aftersales.approvals.documents import users_with_roles
+from aftersales.core.said import Said
 from aftersales.notifications.services import notify_people
 from aftersales.quality.models import Complainant, Complaint
 
@@ -24,7 +25,7 @@ def roles(c: Complaint, event: str, role_codes: list[str], subject: str, body: s
 def progress(c: Complaint, event: str, body: str) -> int:
     """Tell the complainant how his complaint stands: a dealer's users for a dealer's
     complaint (or one without a customer), otherwise the customer (portal, SMS record)."""
-    subject = f"投诉 {c.number} 处理进展"
+    subject = Said("投诉 %(number)s 处理进展", number=c.number)
     if c.complainant == Complainant.DEALER or c.customer_id is None:
         if c.dealer_id is None:
             return 0

@@ -25,6 +25,7 @@ from aftersales.catalog.models import Part
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.quality import defaults
 from aftersales.quality.models import (
     Disposition,
@@ -64,7 +65,7 @@ def _create(actor: Any, now: dt.datetime, **values: Any) -> OldPart:
         rule_code=RULE,
         starts_at=now,
         due_at=_end_of(op.due_date),
-        label=f"旧件返回 {op.part.code}",
+        label=Said("旧件返回 %(code)s", code=op.part.code),
         owner=op.technician,
         owner_roles=["coordinator"],
     )
@@ -137,7 +138,7 @@ def register(*, actor: Any, data: OldPartInput, now: dt.datetime | None = None) 
         raise ValidationFailed("配件编码不能超过40字", field="part_code")
     part = Part.objects.filter(code__iexact=code, archived_at__isnull=True).first()
     if part is None:
-        raise ValidationFailed(f"配件编码不存在：{code}", field="part_code")
+        raise ValidationFailed(Said("配件编码不存在：%(code)s", code=code), field="part_code")
     qty = inputs.quantity(data.quantity, field="quantity")
     note = (data.source_note or "").strip()
     if len(note) > 40:
@@ -235,9 +236,11 @@ def receive(
     if bin_id:
         bin_ = Bin.objects.filter(pk=bin_id, warehouse=wh, archived_at__isnull=True).first()
         if bin_ is None:
-            raise ValidationFailed(f"库位不存在（{wh.name}没有该库位）", field="bin_id")
+            raise ValidationFailed(
+                Said("库位不存在（%(name)s没有该库位）", name=wh.name), field="bin_id"
+            )
     elif Bin.objects.filter(warehouse=wh, archived_at__isnull=True).exists():
-        raise ValidationFailed(f"请选择{wh.name}的库位", field="bin_id")
+        raise ValidationFailed(Said("请选择%(name)s的库位", name=wh.name), field="bin_id")
     with transaction.atomic():
         op = _lock(old_part)
         workflow.move(
@@ -360,9 +363,13 @@ def appraise(
             at=now,
         )
         if action == "claim":
-            body = (
-                f"旧件 {op.number}（{op.part.code} {op.part.name} ×{op.quantity}）经技术鉴定为"
-                f"贵司产品质量问题：{text[:300]}。请联系我司品质办处理索赔。"
+            body = Said(
+                "旧件 %(number)s（%(code)s %(name)s ×%(quantity)s）经技术鉴定为贵司产品质量问题：%(v9)s。请联系我司品质办处理索赔。",
+                number=op.number,
+                code=op.part.code,
+                name=op.part.name,
+                quantity=op.quantity,
+                v9=text[:300],
             )
             if email:
                 from aftersales.notifications.services import notify
@@ -370,7 +377,7 @@ def appraise(
                 notify(
                     key=f"old_part:{op.pk}:supplier",
                     recipients=[Recipient(name=supplier, email=email)],
-                    subject=f"旧件索赔通知 {op.number}",
+                    subject=Said("旧件索赔通知 %(number)s", number=op.number),
                     body=body,
                     channels=["email"],
                 )
@@ -378,15 +385,15 @@ def appraise(
                 op,
                 "claim",
                 users_with_roles(["quality_director"]),
-                f"旧件 {op.number} 供应商索赔待跟进",
-                f"供应商：{supplier}。{body}",
+                Said("旧件 %(number)s 供应商索赔待跟进", number=op.number),
+                Said("供应商：%(supplier)s。%(body)s", supplier=supplier, body=body),
             )
             deadlines.start(
                 op,
                 step=CLAIM_STEP,
                 rule_code=CLAIM_RULE,
                 starts_at=now,
-                label=f"供应商索赔 {supplier}"[:100],
+                label=Said("供应商索赔 %(supplier)s", supplier=supplier)[:100],
                 owner_roles=["quality_director"],
             )
     return op
@@ -464,12 +471,24 @@ def settlement_blockers(ticket: Any) -> list[str]:
     for op in old_parts_for(ticket=ticket_id).select_related("part"):
         if op.state in (OldPartState.PENDING, OldPartState.SHIPPED):
             reasons.append(
-                f"旧件 {op.number}（{op.part.code} {op.part.name}）{op.get_state_display()}，"
-                f"应于 {op.due_date:%Y-%m-%d} 前返回"
+                Said(
+                    "旧件 %(number)s（%(code)s %(name)s）%(get_state_display)s，应于 %(due_date)s 前返回",
+                    number=op.number,
+                    code=op.part.code,
+                    name=op.part.name,
+                    get_state_display=op.get_state_display(),
+                    due_date=format(op.due_date, "%Y-%m-%d"),
+                )
             )
     if _in_warranty_id(ticket_id):
         for line in missing_lines:
-            reasons.append(f"更换配件 {line.part.code} {line.part.name} 没有旧件记录")
+            reasons.append(
+                Said(
+                    "更换配件 %(code)s %(name)s 没有旧件记录",
+                    code=line.part.code,
+                    name=line.part.name,
+                )
+            )
     return reasons
 
 

@@ -19,6 +19,7 @@ from aftersales.approvals.services import deadlines, engine
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.quality import defaults, review_figures, rules
 from aftersales.quality.models import (
     ActionState,
@@ -42,9 +43,11 @@ def parse_month(value: Any) -> dt.date:
     try:
         first = dt.date.fromisoformat(f"{text}-01")
     except ValueError as exc:
-        raise ValidationFailed(f"月份格式应为 YYYY-MM：「{text[:20]}」", field="month") from exc
+        raise ValidationFailed(
+            Said("月份格式应为 YYYY-MM：「%(v1)s」", v1=text[:20]), field="month"
+        ) from exc
     if not 2000 <= first.year <= 2100:
-        raise ValidationFailed(f"月份超出范围：「{text}」", field="month")
+        raise ValidationFailed(Said("月份超出范围：「%(text)s」", text=text), field="month")
     return first
 
 
@@ -60,10 +63,15 @@ def open_review(*, actor: Any, month: Any, now: dt.datetime | None = None) -> Qu
     _, end = rules.window("month", first)
     if end > timezone.localdate(now):
         raise ValidationFailed(
-            f"{first:%Y年%m月}尚未结束，月末之后才能评审", field="month", code="month_not_over"
+            Said("%(first)s尚未结束，月末之后才能评审", first=format(first, "%Y\u5e74%m\u6708")),
+            field="month",
+            code="month_not_over",
         )
     if QualityReview.objects.filter(month=first).exists():
-        raise Conflict(f"{first:%Y年%m月}的质量评审已开启", code="review_exists")
+        raise Conflict(
+            Said("%(first)s的质量评审已开启", first=format(first, "%Y\u5e74%m\u6708")),
+            code="review_exists",
+        )
     try:
         with transaction.atomic():
             review = QualityReview.objects.create(
@@ -74,7 +82,10 @@ def open_review(*, actor: Any, month: Any, now: dt.datetime | None = None) -> Qu
             )
             audit.record(review, actor=actor, action="create", after=audit.snapshot(review), at=now)
     except IntegrityError as exc:  # a twin opened it at the same moment
-        raise Conflict(f"{first:%Y年%m月}的质量评审已开启", code="review_exists") from exc
+        raise Conflict(
+            Said("%(first)s的质量评审已开启", first=format(first, "%Y\u5e74%m\u6708")),
+            code="review_exists",
+        ) from exc
     return review
 
 
@@ -87,7 +98,11 @@ def _lock(review: QualityReview | int) -> QualityReview:
 def _editable(review: QualityReview, label: str) -> None:
     if not review.is_editable:
         raise InvalidTransition(
-            f"月度质量评审当前状态为「{review.get_state_display()}」，不能{label}"
+            Said(
+                "月度质量评审当前状态为「%(get_state_display)s」，不能%(label)s",
+                get_state_display=review.get_state_display(),
+                label=label,
+            )
         )
 
 
@@ -170,7 +185,7 @@ def add_action(
             rule_code=ACTION_RULE,
             starts_at=now,
             due_at=_end_of(day),
-            label=f"评审改进措施 {text}"[:100],
+            label=Said("评审改进措施 %(text)s", text=text)[:100],
             owner=owner,
             owner_roles=["quality_director"],
         )
@@ -195,7 +210,13 @@ def complete_action(
         if actor is not None and a.owner_id != actor.pk:
             workflow.require_role(actor, REVIEWERS, "确认改进措施完成")
         if a.state != ActionState.OPEN:
-            raise InvalidTransition(f"改进措施{a.number}已{a.get_state_display()}")
+            raise InvalidTransition(
+                Said(
+                    "改进措施%(number)s已%(get_state_display)s",
+                    number=a.number,
+                    get_state_display=a.get_state_display(),
+                )
+            )
         a.state, a.done_at, a.done_note = ActionState.DONE, now, text
         a.done_by = actor if getattr(actor, "pk", None) else None
         a.save(update_fields=["state", "done_at", "done_note", "done_by", "updated_at"])
@@ -224,7 +245,13 @@ def cancel_action(
         a = _lock_action(action)
         _editable(_lock(a.review_id), "撤销改进措施")
         if a.state != ActionState.OPEN:
-            raise InvalidTransition(f"改进措施{a.number}已{a.get_state_display()}")
+            raise InvalidTransition(
+                Said(
+                    "改进措施%(number)s已%(get_state_display)s",
+                    number=a.number,
+                    get_state_display=a.get_state_display(),
+                )
+            )
         a.state, a.cancel_reason = ActionState.CANCELLED, text
         a.save(update_fields=["state", "cancel_reason", "updated_at"])
         audit.record(
@@ -271,7 +298,11 @@ def close_review(
             actor=actor,
             document=r,
             flow_code=FLOW,
-            title=f"{r.month:%Y年%m月}质量评审：投诉{data['complaints']['total']}件",
+            title=Said(
+                "%(month)s质量评审：投诉%(total)s件",
+                month=format(r.month, "%Y\u5e74%m\u6708"),
+                total=data["complaints"]["total"],
+            ),
             now=now,
         )
     return r

@@ -23,6 +23,7 @@ from aftersales.approvals.documents import users_with_roles
 from aftersales.core import audit
 from aftersales.core.errors import Conflict
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.customers.models import Contact
 from aftersales.installed_base.models import Equipment, ProductModel
 from aftersales.quality import faults as fault_source
@@ -158,11 +159,16 @@ def _notify_raised(w: QualityWarning) -> None:
     notify(
         key=f"qwarning:{w.pk}:raised",
         recipients=people,
-        subject=f"【质量预警】{w.number} {describe(w)}",
+        subject=Said("【质量预警】%(number)s %(describe)s", number=w.number, describe=describe(w)),
         body=(
-            f"{w.get_window_display()}（{w.period_start:%Y-%m-%d} 起）故障 {w.fault_count} 次，"
-            f"在用 {w.installed_units} 台，达到阈值 {w.threshold_text}。"
-            "请分析原因并安排同型号设备主动排查。"
+            Said(
+                "%(get_window_display)s（%(period_start)s 起）故障 %(fault_count)s 次，在用 %(installed_units)s 台，达到阈值 %(threshold_text)s。请分析原因并安排同型号设备主动排查。",
+                get_window_display=w.get_window_display(),
+                period_start=format(w.period_start, "%Y-%m-%d"),
+                fault_count=w.fault_count,
+                installed_units=w.installed_units,
+                threshold_text=w.threshold_text,
+            )
         ),
         link=w.get_absolute_url(),
     )
@@ -229,8 +235,11 @@ def create_checks(
                 actor=actor,
                 data=intake.TicketInput(
                     description=(
-                        f"质量预警 {w.number} 主动排查：{describe(w)}，"
-                        "请检查本设备是否存在同类隐患。"
+                        Said(
+                            "质量预警 %(number)s 主动排查：%(describe)s，请检查本设备是否存在同类隐患。",
+                            number=w.number,
+                            describe=describe(w),
+                        )
                     )[:2000],
                     contact_name=name,
                     contact_phone=phone,
@@ -239,7 +248,7 @@ def create_checks(
                     severity=Severity.LOW,
                     equipment_id=e.pk,
                     allow_duplicate=True,
-                    different_fault_reason=f"质量预警 {w.number} 主动排查",
+                    different_fault_reason=Said("质量预警 %(number)s 主动排查", number=w.number),
                     received_at=now,
                 ),
             )

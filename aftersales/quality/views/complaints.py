@@ -31,6 +31,7 @@ from aftersales.approvals.web import (
 )
 from aftersales.core.exports import xlsx
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Customer
 from aftersales.dealers.models import Dealer
@@ -149,7 +150,12 @@ def export(request: HttpRequest) -> HttpResponse:
                 c.cause,
             ]
         out.append(row)
-    return xlsx(f"投诉单_{timezone.localdate():%Y%m%d}.xlsx", "投诉单", head, out)
+    return xlsx(
+        Said("投诉单_%(localdate)s.xlsx", localdate=format(timezone.localdate(), "%Y%m%d")),
+        "投诉单",
+        head,
+        out,
+    )
 
 
 def _staff_people() -> Any:

@@ -20,6 +20,7 @@ from aftersales.approvals import audience, workflow
 from aftersales.approvals.web import int_or_none, list_deadlines, or_404, post, run, timeline
 from aftersales.core.exports import xlsx
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.quality import selectors
 from aftersales.quality.models import Disposition, OldPart, OldPartSource, OldPartState
 from aftersales.quality.services import old_parts
@@ -107,7 +108,12 @@ def export(request: HttpRequest) -> HttpResponse:
                 "是" if dl.get("overdue") else "",
             ]
         )
-    return xlsx(f"旧件_{timezone.localdate():%Y%m%d}.xlsx", "旧件", head, out)
+    return xlsx(
+        Said("旧件_%(localdate)s.xlsx", localdate=format(timezone.localdate(), "%Y%m%d")),
+        "旧件",
+        head,
+        out,
+    )
 
 
 @login_required

@@ -31,6 +31,7 @@ from aftersales.approvals.web import (
     timeline,
 )
 from aftersales.core.exports import download, safe
+from aftersales.core.said import Said
 from aftersales.quality import selectors
 from aftersales.quality.models import QualityReview, ReviewAction, ReviewState
 from aftersales.quality.services import reviews
@@ -285,4 +286,4 @@ def review_export(request: HttpRequest, pk: int) -> HttpResponse:
     r = or_404(lambda: selectors.review_detail(request.user, pk))
     f = selectors.review_figures_of(r)
     content = workbook(r, f, list(selectors.review_actions(r)))
-    return download(content, f"月度质量评审_{r.month:%Y-%m}.xlsx")
+    return download(content, Said("月度质量评审_%(month)s.xlsx", month=format(r.month, "%Y-%m")))

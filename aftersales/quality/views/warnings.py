@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from aftersales.approvals import workflow
 from aftersales.approvals.web import or_404, post, run, timeline
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.quality import selectors
 from aftersales.quality.models import ProactiveCheck, WarningFault, WarningState
 from aftersales.quality.services import warnings
@@ -90,7 +91,7 @@ def warning_checks(request: HttpRequest, pk: int) -> HttpResponse:
     result = run(
         request,
         lambda: warnings.create_checks(actor=request.user, warning=w),
-        lambda r: f"已生成 {len(r.created)} 张主动排查单",
+        lambda r: Said("已生成 %(created)s 张主动排查单", created=len(r.created)),
     )
     if result is not None and result.skipped:
         messages.warning(

@@ -20,6 +20,7 @@ from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import ProductCategory
@@ -98,11 +99,13 @@ def _lines(items: list[LineInput]) -> list[tuple[Part | None, str, int, str]]:
         if code:
             part = parts.get(code_key(code))
             if part is None:
-                raise ValidationFailed(f"第{n}行：配件编码「{code}」不存在", field="lines")
+                raise ValidationFailed(
+                    Said("第%(n)s行：配件编码「%(code)s」不存在", n=n, code=code), field="lines"
+                )
         description = (item.description or "").strip() or (part.name if part else "")
         if not description:
-            raise ValidationFailed(f"第{n}行：请填写品名规格或配件编码", field="lines")
-        qty = inputs.quantity(item.quantity, field="lines", label=f"第{n}行数量")
+            raise ValidationFailed(Said("第%(n)s行：请填写品名规格或配件编码", n=n), field="lines")
+        qty = inputs.quantity(item.quantity, field="lines", label=Said("第%(n)s行数量", n=n))
         out.append((part, description[:200], qty, (item.serial_no or "").strip()[:60]))
     return out
 
@@ -146,13 +149,21 @@ def apply(*, actor: Any, data: ReturnInput, now: dt.datetime | None = None) -> R
         check = {"rule": rule.name, **verdict.as_dict()}
         if verdict.repair_instead:
             raise ValidationFailed(
-                f"按「{rule.name}」，以下情况免费修理不退换：{'；'.join(verdict.reasons)}",
+                Said(
+                    "按「%(name)s」，以下情况免费修理不退换：%(join)s",
+                    name=rule.name,
+                    join="；".join(verdict.reasons),
+                ),
                 code="repair_instead",
                 details=check,
             )
         if not verdict.returnable:
             raise ValidationFailed(
-                f"按「{rule.name}」不予退换：{'；'.join(verdict.reasons)}",
+                Said(
+                    "按「%(name)s」不予退换：%(join)s",
+                    name=rule.name,
+                    join="；".join(verdict.reasons),
+                ),
                 code="not_returnable",
                 details=check,
             )
@@ -202,8 +213,13 @@ def apply(*, actor: Any, data: ReturnInput, now: dt.datetime | None = None) -> R
             ret,
             "new",
             ["coordinator"],
-            f"【退货申请】{ret.number} {customer.name}",
-            f"{customer.name} 申请{ret.get_kind_display()}：{reason[:80]}",
+            Said("【退货申请】%(number)s %(name)s", number=ret.number, name=customer.name),
+            Said(
+                "%(name)s 申请%(get_kind_display)s：%(v4)s",
+                name=customer.name,
+                get_kind_display=ret.get_kind_display(),
+                v4=reason[:80],
+            ),
         )
     return ret
 

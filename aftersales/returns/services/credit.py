@@ -14,6 +14,7 @@ from aftersales.approvals.services import deadlines, engine
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, InvalidTransition, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.returns.models import CreditNote, CreditState, Outcome, ReturnRequest, ReturnState
 from aftersales.returns.services.applications import lock as lock_return
 from aftersales.returns.services.applications import move as move_return
@@ -76,7 +77,11 @@ def submit(*, actor: Any, note: CreditNote | int, now: dt.datetime | None = None
             actor=actor,
             document=locked,
             flow_code="credit_note",
-            title=f"退货 {locked.return_request.number} 冲账 {locked.amount}元",
+            title=Said(
+                "退货 %(number)s 冲账 %(amount)s元",
+                number=locked.return_request.number,
+                amount=locked.amount,
+            ),
             amount=locked.amount,
             now=now,
         )
@@ -93,7 +98,10 @@ def book(
         locked = _lock(note)
         if locked.state != CreditState.APPROVED:
             raise InvalidTransition(
-                f"冲账申请须经主管领导批准后才能冲账（当前：{locked.get_state_display()}）"
+                Said(
+                    "冲账申请须经主管领导批准后才能冲账（当前：%(get_state_display)s）",
+                    get_state_display=locked.get_state_display(),
+                )
             )
         workflow.move(
             locked,
@@ -113,7 +121,9 @@ def book(
             fields={
                 "handled_at": now,
                 "closed_at": now,
-                "handling_note": f"冲账 {locked.amount}元，凭证 {voucher}",
+                "handling_note": Said(
+                    "冲账 %(amount)s元，凭证 %(voucher)s", amount=locked.amount, voucher=voucher
+                ),
             },
         )
         deadlines.complete(ret, step="final_handling", at=now)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from aftersales.approvals import inputs
 from aftersales.approvals.services import deadlines
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 from aftersales.returns.models import (
     CustomerResponse,
     Outcome,
@@ -65,13 +66,26 @@ def receive(
             counted = (
                 0
                 if raw in (0, "0")
-                else inputs.quantity(raw, field="counts", label=f"「{line.description}」清点数量")
+                else inputs.quantity(
+                    raw,
+                    field="counts",
+                    label=Said("「%(description)s」清点数量", description=line.description),
+                )
             )
             line.received_quantity = counted
             if counted != line.quantity:
-                differences.append(f"{line.description} 申请{line.quantity}、实收{counted}")
+                differences.append(
+                    Said(
+                        "%(description)s 申请%(quantity)s、实收%(counted)s",
+                        description=line.description,
+                        quantity=line.quantity,
+                        counted=counted,
+                    )
+                )
         if differences:
-            note = "；".join([note, *[f"数量不符：{d}" for d in differences]]).strip("；")
+            note = "；".join([note, *[Said("数量不符：%(d)s", d=d) for d in differences]]).strip(
+                "；"
+            )
         move(
             locked,
             "receive",
@@ -106,8 +120,12 @@ def receive(
             locked,
             "arrived",
             ["coordinator", "quality_director"],
-            f"【退货到厂】{locked.number} 须48小时内检验",
-            f"退货 {locked.number}（{locked.customer.name}）已到厂，请在48小时内组织成品QA检验。",
+            Said("【退货到厂】%(number)s 须48小时内检验", number=locked.number),
+            Said(
+                "退货 %(number)s（%(name)s）已到厂，请在48小时内组织成品QA检验。",
+                number=locked.number,
+                name=locked.customer.name,
+            ),
         )
     return locked
 
@@ -206,10 +224,14 @@ def send_record(
         notices.customer(
             locked,
             f"record:{now:%Y%m%d%H%M}",
-            f"退货检验记录 {locked.number} 请确认",
-            f"退货 {locked.number} 检验结果：{locked.inspection_result[:100]}；处理结果："
-            f"{locked.get_outcome_display()}。请于 {timezone.localtime(d.due_at):%Y-%m-%d %H:%M} "
-            "前确认回传，逾期未回传视为默认。",
+            Said("退货检验记录 %(number)s 请确认", number=locked.number),
+            Said(
+                "退货 %(number)s 检验结果：%(v3)s；处理结果：%(get_outcome_display)s。请于 %(localtime)s 前确认回传，逾期未回传视为默认。",
+                number=locked.number,
+                v3=locked.inspection_result[:100],
+                get_outcome_display=locked.get_outcome_display(),
+                localtime=format(timezone.localtime(d.due_at), "%Y-%m-%d %H:%M"),
+            ),
         )
     return locked
 

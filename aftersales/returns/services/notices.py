@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales.approvals.documents import users_with_roles
+from aftersales.core.said import Said
 from aftersales.notifications.services import notify_people
 from aftersales.returns.models import CreditNote, ReturnRequest
 
@@ -50,16 +51,20 @@ def approval_outcome(document: Any, action: str, comment: str) -> int:
         return notify_people(
             f"credit:{document.pk}:approved",
             users_with_roles(["finance"]),
-            f"【待冲账】{document.number} {document.amount}元",
-            f"冲账申请 {document.number} 已经主管领导批准，请财务冲账。",
+            Said(
+                "【待冲账】%(number)s %(amount)s元", number=document.number, amount=document.amount
+            ),
+            Said("冲账申请 %(number)s 已经主管领导批准，请财务冲账。", number=document.number),
             document.get_absolute_url(),
         )
     ret: ReturnRequest = document
     label = {"approve": "已批准", "refuse": "不予退货", "return": "需补充资料"}[action]
-    note = f"意见：{comment}" if comment else ""
+    note = Said("意见：%(comment)s", comment=comment) if comment else ""
     return customer(
         ret,
         f"approval:{action}:{ret.updated_at:%Y%m%d%H%M%S}",
-        f"退货申请 {ret.number} {label}",
-        f"您的退货申请 {ret.number} {label}。{note}",
+        Said("退货申请 %(number)s %(label)s", number=ret.number, label=label),
+        Said(
+            "您的退货申请 %(number)s %(label)s。%(note)s", number=ret.number, label=label, note=note
+        ),
     )

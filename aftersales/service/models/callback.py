@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class Callback(BusinessModel):
@@ -122,4 +123,8 @@ class CallbackPlan(BusinessModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} 每{self.interval_months}个月"
+        return Said(
+            "%(customer)s 每%(interval_months)s个月",
+            customer=self.customer,
+            interval_months=self.interval_months,
+        )

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class FactoryRepairState(models.TextChoices):
@@ -59,7 +60,7 @@ class FactoryRepair(BusinessModel):
     @property
     def number(self) -> str:
         """The deadlines' and messages' name: the ticket's number and the trip's id."""
-        return f"{self.ticket.number}-返厂{self.pk}"
+        return Said("%(number)s-返厂%(pk)s", number=self.ticket.number, pk=self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("service:ticket_detail", args=[self.ticket_id])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class Quote(BusinessModel):
@@ -62,7 +63,7 @@ class Quote(BusinessModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.ticket} 报价 ¥{self.total}"
+        return Said("%(ticket)s 报价 ¥%(total)s", ticket=self.ticket, total=self.total)
 
     def get_absolute_url(self) -> str:
         return f"/service/tickets/{self.ticket_id}/#quotes"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 from aftersales.core.uploads import VerifiedImageField
 
 
@@ -61,7 +62,7 @@ class ServiceReport(BusinessModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.ticket} 服务报告"
+        return Said("%(ticket)s 服务报告", ticket=self.ticket)
 
     def missing_fields(self) -> list[str]:
         """What an incomplete report lacks (SPEC §3.5: cause, solution, parts, customer opinion)."""

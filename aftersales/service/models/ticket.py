@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 from aftersales.sla.models import Severity
 
 
@@ -286,4 +287,8 @@ class LoanerTask(BusinessModel):
         verbose_name_plural = "备用机任务"
 
     def __str__(self) -> str:
-        return f"{self.ticket} 备用机 {self.get_state_display()}"
+        return Said(
+            "%(ticket)s 备用机 %(get_state_display)s",
+            ticket=self.ticket,
+            get_state_display=self.get_state_display(),
+        )

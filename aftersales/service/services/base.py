@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import InvalidTransition, NotFound, PermissionDenied
+from aftersales.core.said import Said
 from aftersales.core.visibility import visibility_q
 from aftersales.service.models import Ticket, TicketState, WorkOrder
 from aftersales.service.transitions import TRANSITIONS, Transition
@@ -41,7 +42,7 @@ def check_actor(transition: Transition, actor: Any, ticket: Ticket) -> None:
     if kind == "dealer":
         roles = roles | {"dealer"}
     if not roles & transition.roles:
-        raise PermissionDenied(f"您的角色不能执行「{transition.label}」")
+        raise PermissionDenied(Said("您的角色不能执行「%(label)s」", label=transition.label))
     if (
         roles & transition.roles == {"technician"}
         and not ticket.work_orders.filter(technician=actor).exists()
@@ -54,7 +55,13 @@ def require_transition(ticket: Ticket, action: str) -> None:
     transition = TRANSITIONS[action]
     if ticket.state not in transition.sources:
         current = TicketState(ticket.state).label
-        raise InvalidTransition(f"报修单当前状态为「{current}」，不能执行「{transition.label}」")
+        raise InvalidTransition(
+            Said(
+                "报修单当前状态为「%(current)s」，不能执行「%(label)s」",
+                current=current,
+                label=transition.label,
+            )
+        )
 
 
 def move(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, Site
 from aftersales.installed_base.selectors import site_warranty_end
@@ -52,9 +53,9 @@ def _score(value: Any, label: str) -> int:
     try:
         v = int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"{label}应为1到5的整数") from exc
+        raise ValidationFailed(Said("%(label)s应为1到5的整数", label=label)) from exc
     if not 1 <= v <= 5:
-        raise ValidationFailed(f"{label}应为1到5的整数")
+        raise ValidationFailed(Said("%(label)s应为1到5的整数", label=label))
     return v
 
 
@@ -128,7 +129,11 @@ def record_result(
         lifecycle.reopen(
             actor=actor,
             ticket=cb.ticket,  # type: ignore[arg-type]
-            cause=f"回访不满意（{cb.score}/5）：{cb.dissatisfaction_cause}",
+            cause=Said(
+                "回访不满意（%(score)s/5）：%(dissatisfaction_cause)s",
+                score=cb.score,
+                dissatisfaction_cause=cb.dissatisfaction_cause,
+            ),
         )
     elif (
         cb.ticket_id
@@ -231,7 +236,9 @@ def assign_responsibility(
         kind=FactKind.UNSATISFIED_CALLBACK, source_id=str(cb.pk)
     ).first()
     if earlier is not None and earlier.source_type.model_class() is Callback:
-        raise Conflict(f"该回访已认定责任人：{earlier.person}", code="already_assigned")
+        raise Conflict(
+            Said("该回访已认定责任人：%(person)s", person=earlier.person), code="already_assigned"
+        )
     fact = record_fact(
         actor=actor,
         person=person,
@@ -311,7 +318,9 @@ def ensure_plans(today: dt.date | None = None) -> int:
             interval_months=PROJECT_MONTHS,
             next_due=max(first, today),
             ends_on=ends,
-            reason=f"保修期内项目每半年回访（至保修期满 {ends}），首次在交接后6个月内",
+            reason=Said(
+                "保修期内项目每半年回访（至保修期满 %(ends)s），首次在交接后6个月内", ends=ends
+            ),
         )
         made += 1
     return made

@@ -16,6 +16,7 @@ from aftersales.bizcalendar.selectors import business_calendar
 from aftersales.core import audit
 from aftersales.core.cache import TimedCache
 from aftersales.core.models import Region
+from aftersales.core.said import Said
 from aftersales.service import notices
 from aftersales.service.models import LoanerTask, SlaClock, Ticket, TicketPause, TicketState
 from aftersales.service.models.ticket import PAUSE_STATES
@@ -329,8 +330,11 @@ def _loaner_rule(ticket: Ticket, now: dt.datetime) -> int:
         ticket=ticket,
         defaults={
             "note": (
-                f"{policy.loaner_after_minutes // 60}小时内未修复，需提供备用机；"
-                f"{loaners.offer_note(ticket)}"
+                Said(
+                    "%(v0)s小时内未修复，需提供备用机；%(offer_note)s",
+                    v0=policy.loaner_after_minutes // 60,
+                    offer_note=loaners.offer_note(ticket),
+                )
             )[:200]
         },
     )

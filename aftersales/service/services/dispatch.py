@@ -21,6 +21,7 @@ from aftersales.core.errors import (
     ValidationFailed,
 )
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.service import notices, ranking
 from aftersales.service.appointments import WindowLimits, late_window_message, window_problem
 from aftersales.service.models import (
@@ -245,7 +246,7 @@ def reassign(
         ticket=wo.ticket,
         technician_ids=technician_ids,
         remote=wo.remote,
-        note=f"改派：{reason}",
+        note=Said("改派：%(reason)s", reason=reason),
         window_start=wo.window_start,
         window_end=wo.window_end,
     )

@@ -27,6 +27,7 @@ from aftersales.approvals import workflow
 from aftersales.approvals.services import deadlines
 from aftersales.core import audit
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 from aftersales.service.models import FactoryRepair, FactoryRepairState, Ticket
 from aftersales.service.services.base import (
     lock_ticket,
@@ -59,9 +60,13 @@ def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
     limit = getattr(FactoryRepair._meta.get_field(field), "max_length", None) or 0
     text = (value or "").strip()
     if required and not text:
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
     if len(text) > limit:
-        raise ValidationFailed(f"{label}不能超过{limit}个字符", code="too_long", field=field)
+        raise ValidationFailed(
+            Said("%(label)s不能超过%(limit)s个字符", label=label, limit=limit),
+            code="too_long",
+            field=field,
+        )
     return text
 
 

@@ -15,6 +15,7 @@ from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.limits import column_limit
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import visibility_q
 from aftersales.customers.models import Customer, ServiceContract, Site
 from aftersales.installed_base.models import Equipment
@@ -70,7 +71,7 @@ def _get(model: Any, pk: int | None, actor: Any, label: str, field_name: str) ->
         qs = qs.filter(q)
     obj = next(iter(qs.filter(pk=pk)[:1]), None)  # by primary key: no ORDER BY needed
     if obj is None:
-        raise NotFound(f"{label}不存在或无权使用", field=field_name)
+        raise NotFound(Said("%(label)s不存在或无权使用", label=label), field=field_name)
     return obj
 
 
@@ -90,7 +91,9 @@ def _validate(data: TicketInput) -> None:
     if data.severity not in Severity.values:
         errors["severity"] = "严重程度无效"
     if len(data.different_fault_reason.strip()) > REASON_MAX:
-        errors["different_fault_reason"] = f"新故障说明不能超过 {REASON_MAX} 个字"
+        errors["different_fault_reason"] = Said(
+            "新故障说明不能超过 %(REASON_MAX)s 个字", REASON_MAX=REASON_MAX
+        )
     if errors:
         name, msg = next(iter(errors.items()))
         raise ValidationFailed(msg, field=name, details=errors)
@@ -207,7 +210,9 @@ def _duplicate_error(actor: Any, same: list[Ticket]) -> Conflict:
     check = duplicate_check_of(actor, same)
     numbers = [t.number for t in check.tickets]
     what = "该设备" if same[0].equipment_id else "该客户"
-    message = f"{what}已有同一故障未关闭的报修单" + (f"：{'、'.join(numbers)}" if numbers else "")
+    message = Said("%(what)s已有同一故障未关闭的报修单", what=what) + (
+        f"：{'、'.join(numbers)}" if numbers else ""
+    )
     if check.hidden:
         message = f"{message}。{HIDDEN_DUPLICATE_MESSAGE}" if numbers else HIDDEN_DUPLICATE_MESSAGE
     return Conflict(message, code="duplicate_ticket", details=numbers)
@@ -321,7 +326,7 @@ def ticket_claim_ownership(*, actor: Any, ticket: Ticket) -> Ticket:
     ticket = lock_ticket(ticket)
     require_visible(ticket, actor)
     if ticket.owner_id is not None:
-        raise Conflict(f"该报修单已由 {ticket.owner} 负责")
+        raise Conflict(Said("该报修单已由 %(owner)s 负责", owner=ticket.owner))
     if not actor.has_role("agent", "coordinator", "team_leader", "manager", "admin"):
         raise PermissionDenied("无权认领报修单")
     ticket.owner = actor

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.service import notices
 from aftersales.service.models import (
     Callback,
@@ -82,7 +83,9 @@ def resolve(*, actor: Any, ticket: Ticket) -> Ticket:
     missing = report.missing_fields()
     if missing:
         raise Conflict(
-            f"服务报告不完整，缺少：{'、'.join(missing)}", code="report_incomplete", details=missing
+            Said("服务报告不完整，缺少：%(join)s", join="、".join(missing)),
+            code="report_incomplete",
+            details=missing,
         )
     if report.filed_at is None:
         raise Conflict("服务报告尚未提交", code="report_not_filed")
@@ -114,7 +117,7 @@ def inspection_blocker(ticket: Ticket, *, by_phone: bool = False) -> str:
         return ""
     if ticket.state in (TicketState.DISPATCHED, TicketState.SCHEDULED):
         return "工程师尚未到场签到，不能完成巡检"
-    return f"工单当前状态为「{TicketState(ticket.state).label}」，不能完成巡检"
+    return Said("工单当前状态为「%(label)s」，不能完成巡检", label=TicketState(ticket.state).label)
 
 
 @transaction.atomic
@@ -249,5 +252,7 @@ def close(*, actor: Any, ticket: Ticket) -> Ticket:
         "close",
         actor=actor,
         fields={"closed_at": timezone.now()},
-        reason=f"回访联系不上（{last.attempts}次）" if unreachable else "",
+        reason=Said("回访联系不上（%(attempts)s次）", attempts=last.attempts)
+        if unreachable
+        else "",
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from aftersales.core.company import hotline_phrase
 from aftersales.core.errors import DomainError, NotFound, PermissionDenied
+from aftersales.core.said import Said
 from aftersales.customers.models import Contact
 from aftersales.installed_base.models import Equipment
 from aftersales.service.models import Channel, Ticket
@@ -81,7 +82,10 @@ def qr_submit(
     now = now or timezone.now()
     if not phone_matches(eq, phone):
         raise PermissionDenied(
-            f"手机号与该设备登记的联系人不符，请拨打{hotline_phrase()}报修",
+            Said(
+                "手机号与该设备登记的联系人不符，请拨打%(hotline_phrase)s报修",
+                hotline_phrase=hotline_phrase(),
+            ),
             code="phone_check_failed",
         )
     lock_equipment(eq.pk)  # the hourly limit below counts under the registration lock
@@ -89,7 +93,11 @@ def qr_submit(
         Q(equipment=eq), channel=Channel.QR, received_at__gte=now - dt.timedelta(hours=1)
     ).count()
     if recent >= MAX_PER_HOUR:
-        raise TooManyRequests(f"提交过于频繁，请稍后再试或拨打{hotline_phrase()}")
+        raise TooManyRequests(
+            Said(
+                "提交过于频繁，请稍后再试或拨打%(hotline_phrase)s", hotline_phrase=hotline_phrase()
+            )
+        )
     return ticket_create(
         actor=None,
         data=TicketInput(

@@ -19,6 +19,7 @@ from aftersales.approvals.services.deadlines import compute_due
 from aftersales.catalog.selectors import code_key, parts_by_code
 from aftersales.core import audit, uploads
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.service.models import ReportPart, ServiceReport, Ticket, TicketType, WorkOrder
 from aftersales.service.models.report import Responsibility
 from aftersales.service.services import warranty
@@ -97,7 +98,9 @@ def save(*, actor: Any, work_order: WorkOrder | int, data: ReportInput) -> Servi
         found = parts_by_code(c for c, _, _ in data.parts)
         unknown = sorted({c for c, _, _ in data.parts if code_key(c) not in found})
         if unknown:
-            raise ValidationFailed(f"配件编码不存在：{'、'.join(unknown)}", field="parts")
+            raise ValidationFailed(
+                Said("配件编码不存在：%(join)s", join="、".join(unknown)), field="parts"
+            )
         if any(q <= 0 for _, q, _ in data.parts):
             raise ValidationFailed("配件数量必须大于0", field="parts")
         report.parts.all().delete()
@@ -275,7 +278,9 @@ def submit(*, actor: Any, work_order: WorkOrder | int) -> ServiceReport:
     missing = report.missing_fields()
     if missing:
         raise Conflict(
-            f"服务报告不完整，缺少：{'、'.join(missing)}", code="report_incomplete", details=missing
+            Said("服务报告不完整，缺少：%(join)s", join="、".join(missing)),
+            code="report_incomplete",
+            details=missing,
         )
     now = timezone.now()
     visit = wo.check_out_at or wo.check_in_at or wo.dispatched_at

@@ -15,6 +15,7 @@ from aftersales.approvals.workflow import require_role
 from aftersales.bizcalendar.rules import working_day_minutes
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.service.models import SlaClock, Ticket
 from aftersales.service.models.ticket import OPEN_STATES
 from aftersales.service.services import clocks
@@ -39,9 +40,11 @@ def _text(value: str, field: str, label: str) -> str:
     limit = getattr(Ticket._meta.get_field(field), "max_length", None) or 0
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"请填写{label}", field=field)
+        raise ValidationFailed(Said("请填写%(label)s", label=label), field=field)
     if len(text) > limit:
-        raise ValidationFailed(f"{label}不能超过{limit}个字符", field=field)
+        raise ValidationFailed(
+            Said("%(label)s不能超过%(limit)s个字符", label=label, limit=limit), field=field
+        )
     return text
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from aftersales.catalog.selectors import code_key, list_prices, parts_by_code, price_list_on
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.installed_base.selectors import category_policies, policy_for
 from aftersales.installed_base.warranty_facts import facts_of, fitted_part, rule_policy
 from aftersales.service.models import Quote, QuoteLine, Ticket, WarrantyRecord
@@ -211,7 +212,12 @@ def override(*, actor: Any, ticket: Ticket, outcome: str, reason: str) -> Warran
             *(before.reasons if before else []),
             {
                 "code": "override",
-                "text": f"售后主办 {actor} 调整为「{WarrantyRecord.OUTCOME_LABELS[outcome]}」：{reason}",
+                "text": Said(
+                    "售后主办 %(actor)s 调整为「%(v3)s」：%(reason)s",
+                    actor=actor,
+                    v3=WarrantyRecord.OUTCOME_LABELS[outcome],
+                    reason=reason,
+                ),
             },
         ],
         overridden_by=actor,
@@ -256,9 +262,13 @@ def _manual_lines(lines: list[ManualLine]) -> list[tuple[str, Decimal, Decimal]]
         text = inputs.text(
             ln.description, field="manual_lines", label="手工项目内容", max_length=200
         )
-        unit = inputs.money(ln.amount, field="manual_lines", label=f"手工项目「{text}」的单价")
+        unit = inputs.money(
+            ln.amount, field="manual_lines", label=Said("手工项目「%(text)s」的单价", text=text)
+        )
         if unit <= 0:
-            raise ValidationFailed(f"手工项目「{text}」的单价必须大于0", field="manual_lines")
+            raise ValidationFailed(
+                Said("手工项目「%(text)s」的单价必须大于0", text=text), field="manual_lines"
+            )
         qty = Decimal(inputs.quantity(ln.quantity, field="manual_lines", label="手工项目数量"))
         out.append((text, unit, qty))
     return out
@@ -268,9 +278,9 @@ def _money(value: Any, label: str) -> Decimal:
     try:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"{label}应为数字（不要带逗号）") from exc
+        raise ValidationFailed(Said("%(label)s应为数字（不要带逗号）", label=label)) from exc
     if d < 0:
-        raise ValidationFailed(f"{label}不能为负数")
+        raise ValidationFailed(Said("%(label)s不能为负数", label=label))
     return d
 
 
@@ -306,13 +316,17 @@ def quote_create(
     today = timezone.localdate()
     prices = price_list_on(today)
     if prices is None:
-        raise Conflict(f"没有在 {today} 有效的收费标准，请管理员配置", code="no_price_list")
+        raise Conflict(
+            Said("没有在 %(today)s 有效的收费标准，请管理员配置", today=today), code="no_price_list"
+        )
     found = parts_by_code(p.part_code for p in parts)
     listed = list_prices(prices, [p.pk for p in found.values()])
     lines = []
     for p in parts:
         if code_key(p.part_code) not in found:
-            raise ValidationFailed(f"配件编码 {p.part_code} 不存在", field="parts")
+            raise ValidationFailed(
+                Said("配件编码 %(part_code)s 不存在", part_code=p.part_code), field="parts"
+            )
         if p.quantity <= 0:
             raise ValidationFailed("配件数量必须大于0", field="parts")
         part = found[code_key(p.part_code)]
@@ -407,7 +421,11 @@ def quote_create(
             actor=actor,
             document=quote,
             flow_code=MANUAL_FLOW,
-            title=f"{ticket.number} 报价含收费标准外项目 ¥{manual_total}",
+            title=Said(
+                "%(number)s 报价含收费标准外项目 ¥%(manual_total)s",
+                number=ticket.number,
+                manual_total=manual_total,
+            ),
             amount=manual_total,
         )
     return quote
@@ -438,7 +456,12 @@ def quote_decide(
             code="manual_line_not_approved",
         )
     if q.state != Quote.State.SENT:
-        raise Conflict(f"报价单已{q.get_state_display()}，不能再次确认")
+        raise Conflict(
+            Said(
+                "报价单已%(get_state_display)s，不能再次确认",
+                get_state_display=q.get_state_display(),
+            )
+        )
     if not by_name.strip():
         raise ValidationFailed("请填写确认人姓名", field="by_name")
     q.state = Quote.State.ACCEPTED if accept else Quote.State.REJECTED
@@ -466,4 +489,7 @@ def work_may_start(ticket: Ticket) -> str | None:
         return None
     if ticket.quotes.filter(state=Quote.State.ACCEPTED).exists():
         return None
-    return f"保修判定为「{record.outcome_label}」，需客户确认报价后才能开始工作"
+    return Said(
+        "保修判定为「%(outcome_label)s」，需客户确认报价后才能开始工作",
+        outcome_label=record.outcome_label,
+    )

@@ -16,6 +16,8 @@ from aftersales.service.services import dispatch, intake
 from aftersales.service.tests import web_world as w
 from conftest import browser_login
 
+REPORT_PHONE_MAX_HEIGHT = 3000  # px: the job page with its report form, on a 390 px phone
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
@@ -50,14 +52,22 @@ def test_technician_reports_signs_and_resolves_on_a_phone(
     page.goto(page.base_url + "/service/my-jobs/")
     page.click(f'[data-testid="job"][data-number="{wo.number}"]')
     page.wait_for_url(f"**/service/my-jobs/{wo.pk}/")
+    # the report is sections that fold (9#18): on a phone only the first is open, so the
+    # whole job page is a few screens; a tap on a section's title opens it
+    folds = page.locator("details[data-fold-phone]")
+    assert folds.count() == 3
+    assert [folds.nth(i).evaluate("d => d.open") for i in range(3)] == [True, False, False]
+    assert page.evaluate("document.documentElement.scrollHeight") <= REPORT_PHONE_MAX_HEIGHT
     page.fill("textarea[name=cause]", "模组驱动芯片损坏")
     page.select_option("select[name=cause_class]", "manufacturing")
     page.select_option("select[name=responsibility]", "product")
+    page.click('[data-testid="fold-work"] > summary')
     page.fill("textarea[name=actions]", "更换P3模组一块，测试正常")
     page.fill('#report-form input[name="part_q"]', "P3")
     page.click('[data-testid="part-add"][data-code="MOD-P3"]')
     assert page.locator('#report-form input[name="part_code"]').input_value() == "MOD-P3"
     page.fill("input[name=minutes_spent]", "45")
+    page.click('[data-testid="fold-customer"] > summary')
     page.fill("textarea[name=customer_opinion]", "处理及时，满意")
     page.check("input[name=quick_rating][value='5']")
     page.click('[data-testid="save-report"]')
@@ -224,3 +234,13 @@ def test_leaving_without_a_report_asks_why_on_the_phone(
     t.refresh_from_db()
     assert wo.state == "left" and t.state == TicketState.WAITING_PARTS
     assert "已完成" not in page.locator("main").inner_text()
+
+
+def test_report_sections_are_all_open_on_a_desktop(page: Any, world: dict[str, Any]) -> None:
+    t = w.ticket(world)
+    wo = w.on_site(world, t)
+    browser_login(page, "tech1")
+    page.goto(page.base_url + f"/service/my-jobs/{wo.pk}/")
+    folds = page.locator("details[data-fold-phone]")
+    assert folds.count() == 3
+    assert all(folds.nth(i).evaluate("d => d.open") for i in range(3))

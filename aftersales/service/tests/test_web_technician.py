@@ -312,3 +312,31 @@ def test_technician_report_cannot_be_edited_after_filing(world: dict[str, Any]) 
     resp = login(world["tech"]).post(f"/service/my-jobs/{wo.pk}/report/", REPORT)
     assert "服务报告已提交，不能修改" in html(resp)
     assert reports.ReportInput  # the form maps onto the service's input
+
+
+def test_an_english_technician_gets_english_errors_and_confirmations(
+    world: dict[str, Any],
+) -> None:
+    """9#17: a service's refusal and a view's confirmation reach an English user in English
+    (the web page and the API), a Chinese user in Chinese."""
+    t = w.ticket(world)
+    wo = dispatch.dispatch(actor=world["coordinator"], ticket=t, technician_ids=[world["tech"].pk])
+    tech = login(world["tech"])
+    tech.cookies["django_language"] = "en"
+    refused = html(tech.post(f"/service/my-jobs/{wo.pk}/act/decline/", {"reason": ""}, follow=True))
+    assert "A reason is required to decline" in refused and "拒单必须填写原因" not in refused
+    api = tech.post(
+        f"/api/v1/work-orders/{wo.pk}/decline",
+        {"reason": ""},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert api.status_code in (400, 422), api.content
+    assert "拒" not in api.json()["message"], api.json()
+    done = html(
+        tech.post(f"/service/my-jobs/{wo.pk}/act/decline/", {"reason": "在外地"}, follow=True)
+    )
+    assert "Declined" in done and "已拒单" not in done
+    chinese = login(world["coordinator"])
+    page = html(chinese.post(f"/service/tickets/{t.pk}/dispatch/", {}, follow=True))
+    assert "请选择工程师" in page

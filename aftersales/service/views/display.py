@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.service.models import TicketState, WorkOrderState
 from aftersales.service.models.report import Responsibility
 from aftersales.service.transitions import TRANSITIONS
@@ -91,29 +92,33 @@ class TimelineItem:
 def _detail(ev: Any) -> str:
     payload = ev.payload or {}
     after = ev.after or {}
-    bits = []
+    bits: list[str] = []
     if ev.verb == "dispatch" and payload.get("work_order"):
-        bits.append(f"派工单 {payload['work_order']}")
+        bits.append(Said("派工单 %(work_order)s", work_order=payload["work_order"]))
     if payload.get("late_minutes"):
-        bits.append(f"迟到 {payload['late_minutes']} 分钟")
+        bits.append(Said("迟到 %(late_minutes)s 分钟", late_minutes=payload["late_minutes"]))
     if ev.verb in ("warranty_decision", "warranty_override") and after.get("outcome"):
         from aftersales.service.models import WarrantyRecord
 
         bits.append(WarrantyRecord.OUTCOME_LABELS.get(after["outcome"], after["outcome"]))
     if ev.verb == "quote_create" and after.get("total") is not None:
-        bits.append(f"合计 ¥{after['total']}")
+        bits.append(Said("合计 ¥%(total)s", total=after["total"]))
     if ev.verb == "quote_decide":
         bits.append(f"{'接受' if ev.to_state == 'accepted' else '拒绝'}（{payload.get('by', '')}）")
     if ev.verb == "callback_done" and payload.get("score") is not None:
         bits.append(
-            f"总体评分 {payload['score']}/5，{'已解决' if payload.get('solved') else '未解决'}"
+            Said(
+                "总体评分 %(score)s/5，%(v3)s",
+                score=payload["score"],
+                v3="已解决" if payload.get("solved") else "未解决",
+            )
         )
     if ev.verb == "report_filed" and payload.get("late"):
         bits.append("逾期提交")
     if ev.verb == "report_filed" and payload.get("repeat_of"):
-        bits.append(f"重复维修（原报修单 {payload['repeat_of']}）")
+        bits.append(Said("重复维修（原报修单 %(repeat_of)s）", repeat_of=payload["repeat_of"]))
     if ev.verb in ("report_signed", "report_confirmed_by_link") and payload.get("by"):
-        bits.append(f"签字人 {payload['by']}")
+        bits.append(Said("签字人 %(by)s", by=payload["by"]))
     return "；".join(bits)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.selectors import CUSTOMER_SEARCH
@@ -173,7 +174,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             )
         ctx["duplicate_error"] = exc.code == "duplicate_ticket"
         return render(request, "service/agent/ticket_new.html", ctx, status=exc.status)
-    messages.success(request, f"已登记报修单 {ticket.number}")
+    messages.success(request, Said("已登记报修单 %(number)s", number=ticket.number))
     return redirect("service:ticket_detail", pk=ticket.pk)
 
 

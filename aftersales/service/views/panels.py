@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 from aftersales.service.models import Quote
 from aftersales.service.services import dispatch, warranty
 from aftersales.service.views.common import (
@@ -70,7 +71,9 @@ def quote_parts(request: HttpRequest) -> list[warranty.QuotePart]:
         try:
             qty = int(raw or "1")
         except ValueError as exc:
-            raise ValidationFailed(f"配件 {code} 的数量应为整数", field="part_qty") from exc
+            raise ValidationFailed(
+                Said("配件 %(code)s 的数量应为整数", code=code), field="part_qty"
+            ) from exc
         parts.append(warranty.QuotePart(code, qty))
     return parts
 
@@ -148,7 +151,12 @@ def ticket_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             confirm_late=flag(request, "confirm_late"),
         )
 
-    return run(request, call, success=f"{t.number} 已派工", back=_next(request, _ticket_url(t.pk)))
+    return run(
+        request,
+        call,
+        success=Said("%(number)s 已派工", number=t.number),
+        back=_next(request, _ticket_url(t.pk)),
+    )
 
 
 @require_POST
@@ -165,7 +173,7 @@ def work_order_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             reason=text(request, "reason"),
         ),
-        success=f"{wo.number} 已改派",
+        success=Said("%(number)s 已改派", number=wo.number),
         back=_next(request, _ticket_url(wo.ticket_id)),
     )
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.core import listfilters
 from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.customers.models import Site
 from aftersales.installed_base.models import Equipment
@@ -176,7 +177,10 @@ def portal_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error, duplicate = exc.message, exc.code == "duplicate_ticket"
         else:
-            messages.success(request, f"报修已提交，单号 {ticket.number}。我们会尽快与您联系。")
+            messages.success(
+                request,
+                Said("报修已提交，单号 %(number)s。我们会尽快与您联系。", number=ticket.number),
+            )
             return redirect("service:portal_ticket", pk=ticket.pk)
     return render(
         request,

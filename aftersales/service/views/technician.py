@@ -20,6 +20,7 @@ from aftersales.core import listfilters
 from aftersales.core.crud import search_q
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.i18n import translated
+from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.service import notices, selectors
 from aftersales.service.models import ServiceReport, WorkOrder, WorkOrderState
@@ -261,7 +262,7 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     def said(result: object) -> str:
         if action == "set_out":
             return _set_out_message(wo)
-        return f"{wo.number}：{JOB_MESSAGES[action]}"
+        return Said("%(number)s：%(done)s", number=wo.number, done=JOB_MESSAGES[action])
 
     return run(
         request,
@@ -275,7 +276,7 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _report_input(values: dict[str, Any]) -> reports.ReportInput:
     parts = []
     for p in values["parts"]:
-        qty = opt_int(p["qty"], f"配件 {p['code']} 的数量", "part_qty")
+        qty = opt_int(p["qty"], Said("配件 %(code)s 的数量", code=p["code"]), "part_qty")
         parts.append((p["code"], qty if qty is not None else 1, bool(p["keep"])))
     minutes = opt_int(values["minutes_spent"], "耗时", "minutes_spent")
     return reports.ReportInput(

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class MovementKind(models.TextChoices):
@@ -189,4 +190,9 @@ class Shortage(BusinessModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.part_id} 缺{self.short}"
+        return Said(
+            "%(reference)s %(part_id)s 缺%(short)s",
+            reference=self.reference,
+            part_id=self.part_id,
+            short=self.short,
+        )

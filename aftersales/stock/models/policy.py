@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from aftersales.core.models import BusinessModel
+from aftersales.core.said import Said
 
 
 class StockPolicy(BusinessModel):
@@ -28,7 +29,11 @@ class StockPolicy(BusinessModel):
         ]
 
     def __str__(self) -> str:
-        return f"呆滞预警：{self.slow_yellow_months}个月黄色，{self.slow_red_months}个月红色"
+        return Said(
+            "呆滞预警：%(slow_yellow_months)s个月黄色，%(slow_red_months)s个月红色",
+            slow_yellow_months=self.slow_yellow_months,
+            slow_red_months=self.slow_red_months,
+        )
 
 
 class MinStock(BusinessModel):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from aftersales.catalog.models import Part
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
     PARTS_STORES,
@@ -137,8 +138,12 @@ def _tell_keepers(shortages: list[Shortage], technician: Any) -> None:
     notify(
         key=f"shortage:{first.pk}:open",
         recipients=keepers,
-        subject=f"车载库缺料：{who}（{first.reference}）",
-        body=f"{who} 现场用料超出车载库存：{items}。报告已受理，请按建议补货。",
+        subject=Said("车载库缺料：%(who)s（%(reference)s）", who=who, reference=first.reference),
+        body=Said(
+            "%(who)s 现场用料超出车载库存：%(items)s。报告已受理，请按建议补货。",
+            who=who,
+            items=items,
+        ),
         link="/stock/shortages/",
     )
 
@@ -156,7 +161,7 @@ def report_filed(*, actor: Any, report: Any, now: dt.datetime | None = None) -> 
         wanted=wanted,
         reference=wo.ticket.number,
         source_key=f"service_report:{report.pk}",
-        reason=f"服务报告用料（{wo.ticket.number}）",
+        reason=Said("服务报告用料（%(number)s）", number=wo.ticket.number),
         now=now,
     )
 

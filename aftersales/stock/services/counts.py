@@ -18,6 +18,7 @@ from aftersales.approvals.services import engine
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
     OPEN_STATES,
@@ -117,7 +118,9 @@ def open_count(
         StockLevel.objects.filter(warehouse=wh, quantity__gt=0).values_list("pk", "quantity")
     )
     if not levels:
-        raise ValidationFailed(f"{wh.name}没有库存，无需盘点", field="warehouse_id")
+        raise ValidationFailed(
+            Said("%(name)s没有库存，无需盘点", name=wh.name), field="warehouse_id"
+        )
     try:
         with transaction.atomic():
             count = StockCount.objects.create(
@@ -128,7 +131,7 @@ def open_count(
                 note=note,
             )
     except IntegrityError as exc:
-        raise Conflict(f"{wh.name}已有进行中的盘点", code="count_open") from exc
+        raise Conflict(Said("%(name)s已有进行中的盘点", name=wh.name), code="count_open") from exc
     StockCountLine.objects.bulk_create(
         [StockCountLine(count=count, level_id=pk, book=qty) for pk, qty in levels]
     )
@@ -158,20 +161,26 @@ def enter(
     _may_count(actor, found.warehouse)
     if found.state != C.COUNTING:
         raise Conflict(
-            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能录入",
+            Said(
+                "盘点单%(number)s当前状态为「%(get_state_display)s」，不能录入",
+                number=found.number,
+                get_state_display=found.get_state_display(),
+            ),
             code="count_state",
         )
     if not entries:
         raise ValidationFailed("请至少录入一行", field="entries")
     if len(entries) > MAX_ENTRIES:
-        raise ValidationFailed(f"一次最多录入{MAX_ENTRIES}行", field="entries")
+        raise ValidationFailed(
+            Said("一次最多录入%(MAX_ENTRIES)s行", MAX_ENTRIES=MAX_ENTRIES), field="entries"
+        )
     ids = {line_id for line_id, _ in entries}
     lines = {ln.pk: ln for ln in found.lines.filter(pk__in=ids)}
     parsed: dict[int, int] = {}
     for i, (line_id, value) in enumerate(entries):
         if line_id not in lines:
             raise ValidationFailed(
-                f"第{i + 1}行：不是本盘点单的明细", field=f"entries[{i}].line_id"
+                Said("第%(v1)s行：不是本盘点单的明细", v1=i + 1), field=f"entries[{i}].line_id"
             )
         parsed[line_id] = mv.quantity(value, field=f"entries[{i}].counted", allow_zero=True)
     for line_id, counted in parsed.items():
@@ -210,7 +219,11 @@ def add_found(
     _may_count(actor, found.warehouse)
     if found.state != C.COUNTING:
         raise Conflict(
-            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能录入",
+            Said(
+                "盘点单%(number)s当前状态为「%(get_state_display)s」，不能录入",
+                number=found.number,
+                get_state_display=found.get_state_display(),
+            ),
             code="count_state",
         )
     part = mv.part_of(part_id, part_code, field="part_code")
@@ -222,13 +235,22 @@ def add_found(
         ).first()
         if by_code is None:
             raise ValidationFailed(
-                f"库位不存在（{wh.name}没有库位「{bin_code.strip()[:40]}」）", field="bin_code"
+                Said(
+                    "库位不存在（%(name)s没有库位「%(v3)s」）",
+                    name=wh.name,
+                    v3=bin_code.strip()[:40],
+                ),
+                field="bin_code",
             )
         bin_id = by_code.pk
     bin_ = mv.bin_of(wh, bin_id, field="bin_id")
     if found.lines.filter(level__part=part, level__bin=bin_).exists():
         raise Conflict(
-            f"{bin_ or wh.name}已有{part.code}的盘点行，请在该行录入实盘数量",
+            Said(
+                "%(v0)s已有%(code)s的盘点行，请在该行录入实盘数量",
+                v0=bin_ or wh.name,
+                code=part.code,
+            ),
             code="count_line_exists",
         )
     lot = Lot.objects.create(
@@ -271,12 +293,16 @@ def submit(*, actor: Any, count: StockCount | int, now: dt.datetime | None = Non
     _may_count(actor, found.warehouse)
     if found.state != C.COUNTING:
         raise Conflict(
-            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能提交",
+            Said(
+                "盘点单%(number)s当前状态为「%(get_state_display)s」，不能提交",
+                number=found.number,
+                get_state_display=found.get_state_display(),
+            ),
             code="count_state",
         )
     missing = found.lines.filter(counted__isnull=True).count()
     if missing:
-        raise ValidationFailed(f"还有{missing}行未盘点", field="entries")
+        raise ValidationFailed(Said("还有%(missing)s行未盘点", missing=missing), field="entries")
     diff = variances(found)
     if not diff:
         _move(
@@ -304,7 +330,12 @@ def submit(*, actor: Any, count: StockCount | int, now: dt.datetime | None = Non
         actor=actor,
         document=found,
         flow_code=FLOW,
-        title=f"{found.warehouse.name} 盘点差异 {len(diff)} 行，金额 {value} 元",
+        title=Said(
+            "%(name)s 盘点差异 %(diff)s 行，金额 %(value)s 元",
+            name=found.warehouse.name,
+            diff=len(diff),
+            value=value,
+        ),
         amount=abs(value),
         now=now,
     )
@@ -325,7 +356,11 @@ def cancel(
         raise ValidationFailed("作废原因不能超过200字", field="reason")
     if found.state != C.COUNTING:
         raise Conflict(
-            f"盘点单{found.number}当前状态为「{found.get_state_display()}」，不能作废",
+            Said(
+                "盘点单%(number)s当前状态为「%(get_state_display)s」，不能作废",
+                number=found.number,
+                get_state_display=found.get_state_display(),
+            ),
             code="count_state",
         )
     _move(found, C.CANCELLED, actor=actor, now=now, reason=why, closed_at=now)
@@ -344,7 +379,7 @@ def _approved(document: Any, actor: Any, request: ApprovalRequest, now: dt.datet
         actor=actor,
         warehouse=count.warehouse,
         variances=[(ln.level, (ln.counted or 0) - ln.book) for ln in diff],
-        reason=f"盘点差异（盘点单 {count.number}）",
+        reason=Said("盘点差异（盘点单 %(number)s）", number=count.number),
         reference=count.number,
         source_key=f"count:{count.pk}",
         now=now,
@@ -485,7 +520,11 @@ def monthly_deadlines(now: dt.datetime | None = None) -> int:
                 rule_code=MONTHLY_COUNT,
                 starts_at=start,
                 due_at=monthly_due(now),
-                label=f"{wh.name} {timezone.localtime(now):%Y年%m月}盘点"[:100],
+                label=Said(
+                    "%(name)s %(localtime)s盘点",
+                    name=wh.name,
+                    localtime=format(timezone.localtime(now), "%Y\u5e74%m\u6708"),
+                )[:100],
                 owner=wh.technician,
                 owner_roles=["warehouse"],
             )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible, visible
 from aftersales.installed_base.supply import PartsSupply
 from aftersales.stock.models import (
@@ -233,7 +234,7 @@ class Proposal:
 
     @property
     def action(self) -> str:
-        return f"从{self.source.name}调拨" if self.source else "需采购"
+        return Said("从%(name)s调拨", name=self.source.name) if self.source else "需采购"
 
 
 def _source(wh: Warehouse, part_id: int, quantity: int) -> Warehouse | None:
@@ -311,7 +312,12 @@ def replenish_minimum(
         raise Conflict("库存已不低于最低库存，无需补货", code="not_below_minimum")
     if proposal.source is None:
         raise Conflict(
-            f"没有可调出{proposal.quantity}{found.part.unit}的仓库，请采购入库", code="no_source"
+            Said(
+                "没有可调出%(quantity)s%(unit)s的仓库，请采购入库",
+                quantity=proposal.quantity,
+                unit=found.part.unit,
+            ),
+            code="no_source",
         )
     return movements.transfer(
         actor=actor,
@@ -337,15 +343,22 @@ def tell_below_minimum(now: dt.datetime | None = None) -> int:
     if not proposals:
         return 0
     items = "；".join(
-        f"{p.rule.warehouse.name} {p.rule.part.code} 现有{p.on_hand}（最低{p.rule.min_qty}），"
-        f"建议补{p.quantity}，{p.action}"
+        Said(
+            "%(name)s %(code)s 现有%(on_hand)s（最低%(min_qty)s），建议补%(quantity)s，%(action)s",
+            name=p.rule.warehouse.name,
+            code=p.rule.part.code,
+            on_hand=p.on_hand,
+            min_qty=p.rule.min_qty,
+            quantity=p.quantity,
+            action=p.action,
+        )
         for p in proposals[:20]
     )
-    more = f"等{len(proposals)}项" if len(proposals) > 20 else ""
+    more = Said("等%(proposals)s项", proposals=len(proposals)) if len(proposals) > 20 else ""
     notify(
         key=f"stock:minimum:{timezone.localdate(now):%Y%m%d}",
         recipients=keepers,
-        subject=f"低于最低库存：{len(proposals)}项",
+        subject=Said("低于最低库存：%(proposals)s项", proposals=len(proposals)),
         body=(items + more)[:1000],
         link="/stock/minimums/",
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from aftersales.catalog.models import Part
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.said import Said
 from aftersales.stock.models import Bin, LotSource, Movement, Warehouse, WarehouseKind
 from aftersales.stock.services import movements
 
@@ -196,7 +197,10 @@ def pack_borrowed(*, actor: Any, borrowing: Any, now: dt.datetime) -> Movement |
     pack = Part.objects.filter(code__iexact=code, archived_at__isnull=True).first()
     if pack is None:
         raise ValidationFailed(
-            f"成品包编号「{code}」不在物料档案中，无法从{fg.name}借出", field="pack_code"
+            Said(
+                "成品包编号「%(code)s」不在物料档案中，无法从%(name)s借出", code=code, name=fg.name
+            ),
+            field="pack_code",
         )
     bin_ = _bin_named(store, borrowing.storage_area)
     return movements.transfer(

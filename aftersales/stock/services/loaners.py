@@ -16,6 +16,7 @@ from aftersales.approvals import inputs
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.service.models import Ticket
 from aftersales.service.models.ticket import LoanerTask
@@ -92,7 +93,12 @@ def _unit_moves(unit: LoanerUnit, frm: str, to: str, *, actor: Any, now: dt.date
     done = LoanerUnit.objects.filter(pk=unit.pk, state=frm).update(state=to, updated_at=now)
     if done != 1:
         current = LoanerUnit.objects.get(pk=unit.pk).get_state_display()
-        raise Conflict(f"备用机{unit.code}当前状态为「{current}」，不能办理", code="loaner_state")
+        raise Conflict(
+            Said(
+                "备用机%(code)s当前状态为「%(current)s」，不能办理", code=unit.code, current=current
+            ),
+            code="loaner_state",
+        )
     audit.record(
         unit,
         actor=actor,
@@ -145,7 +151,7 @@ def lend(
                 due_back=due,
             )
     except IntegrityError as exc:  # an open loan exists: the state said otherwise
-        raise Conflict(f"备用机{unit.code}已借出", code="loaner_state") from exc
+        raise Conflict(Said("备用机%(code)s已借出", code=unit.code), code="loaner_state") from exc
     audit.record(loan, actor=actor, action="create", after=audit.snapshot(loan), at=now)
     _start_escalation(loan)
     _set_task(ticket, LoanerTask.State.LENT, actor=actor, now=now)
@@ -170,7 +176,9 @@ def _start_escalation(loan: Loan) -> None:
         step=ESCALATION_STEP,
         rule_code=LOAN_ESCALATION,
         starts_at=end_of_day,
-        label=f"收回备用机{loan.unit.code}（{loan.ticket.number}）"[:100],
+        label=Said(
+            "收回备用机%(code)s（%(number)s）", code=loan.unit.code, number=loan.ticket.number
+        )[:100],
         owner=loan.lent_by,
     )
 
@@ -273,7 +281,11 @@ def retire(
     found = _unit(actor, unit)
     if found.state not in (S.AVAILABLE, S.IN_REPAIR, S.INSPECTING):
         raise Conflict(
-            f"备用机{found.code}当前状态为「{found.get_state_display()}」，不能报废",
+            Said(
+                "备用机%(code)s当前状态为「%(get_state_display)s」，不能报废",
+                code=found.code,
+                get_state_display=found.get_state_display(),
+            ),
             code="loaner_state",
         )
     frm = found.state
@@ -281,7 +293,9 @@ def retire(
         state=S.RETIRED, note=why, updated_at=now
     )
     if done != 1:
-        raise Conflict(f"备用机{found.code}状态已变化，请刷新后重试", code="loaner_state")
+        raise Conflict(
+            Said("备用机%(code)s状态已变化，请刷新后重试", code=found.code), code="loaner_state"
+        )
     audit.record(
         found,
         actor=actor,
@@ -341,10 +355,18 @@ def sweep_overdue(now: dt.datetime | None = None) -> int:
             notify(
                 key=f"ticket:{loan.ticket_id}:loan:{loan.pk}:overdue",
                 recipients=list(people.values()),
-                subject=f"备用机逾期未还：{loan.unit.code}（{loan.ticket.number}）",
+                subject=Said(
+                    "备用机逾期未还：%(code)s（%(number)s）",
+                    code=loan.unit.code,
+                    number=loan.ticket.number,
+                ),
                 body=(
-                    f"借用单{loan.number}约定{loan.due_back:%Y-%m-%d}归还，"
-                    f"签收人{loan.signed_by}，至今未还，请联系客户收回。"
+                    Said(
+                        "借用单%(number)s约定%(due_back)s归还，签收人%(signed_by)s，至今未还，请联系客户收回。",
+                        number=loan.number,
+                        due_back=format(loan.due_back, "%Y-%m-%d"),
+                        signed_by=loan.signed_by,
+                    )
                 ),
                 link="/stock/loaners/",
             )

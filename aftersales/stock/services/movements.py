@@ -24,6 +24,7 @@ from aftersales.catalog.models import Part
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.said import Said
 from aftersales.core.visibility import get_visible
 from aftersales.stock.models import (
     PARTS_STORES,
@@ -91,7 +92,9 @@ class CountLine:
 def quantity(value: Any, *, field: str = "quantity", allow_zero: bool = False) -> int:
     text = str(value).strip() if value is not None else ""
     if "," in text or "，" in text:
-        raise ValidationFailed(f"数量格式错误：「{text}」含逗号，请填写整数，如 1000", field=field)
+        raise ValidationFailed(
+            Said("数量格式错误：「%(text)s」含逗号，请填写整数，如 1000", text=text), field=field
+        )
     if allow_zero and re.fullmatch(r"0+", text):
         return 0
     return inputs.quantity(value, field=field)
@@ -105,27 +108,30 @@ def part_of(part_id: int | None, part_code: str, *, field: str, row: str = "") -
     elif part_code.strip():
         part = qs.filter(code__iexact=part_code.strip()[:30]).first()
     else:
-        raise ValidationFailed(f"{row}请填写配件", field=field)
+        raise ValidationFailed(Said("%(row)s请填写配件", row=row), field=field)
     if part is None:
-        raise ValidationFailed(f"{row}配件不存在", field=field)
+        raise ValidationFailed(Said("%(row)s配件不存在", row=row), field=field)
     return part
 
 
 def _part(line: ReceiptLine | OutLine, index: int) -> Part:
     return part_of(
-        line.part_id, line.part_code, field=f"lines[{index}].part", row=f"第{index + 1}行："
+        line.part_id,
+        line.part_code,
+        field=f"lines[{index}].part",
+        row=Said("第%(v1)s行：", v1=index + 1),
     )
 
 
 def _warehouse(actor: Any, pk: int | None, *, field: str, label: str) -> Warehouse:
     if not pk:
-        raise ValidationFailed(f"请选择{label}", field=field)
+        raise ValidationFailed(Said("请选择%(label)s", label=label), field=field)
     try:
         wh: Warehouse = get_visible(
             Warehouse.objects.filter(archived_at__isnull=True), actor, pk=pk
         )
     except NotFound as exc:
-        raise NotFound(f"{label}不存在或无权使用", field=field) from exc
+        raise NotFound(Said("%(label)s不存在或无权使用", label=label), field=field) from exc
     return wh
 
 
@@ -134,7 +140,10 @@ def bin_of(warehouse: Warehouse, pk: int | None, *, field: str) -> Bin | None:
         return None
     found = Bin.objects.filter(pk=pk, warehouse=warehouse, archived_at__isnull=True).first()
     if found is None:
-        raise ValidationFailed(f"库位不存在（{warehouse.name}没有编号为 {pk} 的库位）", field=field)
+        raise ValidationFailed(
+            Said("库位不存在（%(name)s没有编号为 %(pk)s 的库位）", name=warehouse.name, pk=pk),
+            field=field,
+        )
     return found
 
 
@@ -192,8 +201,15 @@ def _take(
         n = min(n, available)
     elif available < n:
         raise InsufficientStock(
-            f"库存不足：{warehouse.name} 的 {part.code} {part.name} 现有 {available}{part.unit}，"
-            f"需要 {n}{part.unit}",
+            Said(
+                "库存不足：%(name)s 的 %(code)s %(name2)s 现有 %(available)s%(unit)s，需要 %(n)s%(unit)s",
+                name=warehouse.name,
+                code=part.code,
+                name2=part.name,
+                available=available,
+                unit=part.unit,
+                n=n,
+            ),
             field="quantity",
             details={"part": part.code, "available": available, "needed": n},
         )
@@ -207,7 +223,10 @@ def _take(
             quantity=F("quantity") - k
         )
         if done != 1:  # cannot happen under the row lock; refuse rather than go negative
-            raise InsufficientStock(f"库存不足：{part.code} {part.name}", field="quantity")
+            raise InsufficientStock(
+                Said("库存不足：%(code)s %(name)s", code=part.code, name=part.name),
+                field="quantity",
+            )
         taken.append((row, k))
         left -= k
     return taken
@@ -560,7 +579,9 @@ def adjust(
         counted = quantity(ln.counted, field=f"lines[{i}].counted", allow_zero=True)
         lot = Lot.objects.filter(pk=ln.lot_id).first()
         if lot is None:
-            raise ValidationFailed(f"第{i + 1}行：批次不存在", field=f"lines[{i}].lot_id")
+            raise ValidationFailed(
+                Said("第%(v1)s行：批次不存在", v1=i + 1), field=f"lines[{i}].lot_id"
+            )
         parsed.append((lot, bin_of(wh, ln.bin_id, field=f"lines[{i}].bin_id"), counted))
     mv = _document(MovementKind.ADJUSTMENT, doc, from_wh=wh, to_wh=wh)
     out = []
@@ -635,8 +656,12 @@ def post_count(
                 rows = rows.filter(quantity__gte=-delta)
             if rows.update(quantity=F("quantity") + delta) != 1:
                 raise InsufficientStock(
-                    f"{level.part.code} 批次{level.lot.number}：库存已变动，现有数量不足以"
-                    f"过账盘亏 {-delta}，请重新盘点"
+                    Said(
+                        "%(code)s 批次%(number)s：库存已变动，现有数量不足以过账盘亏 %(v4)s，请重新盘点",
+                        code=level.part.code,
+                        number=level.lot.number,
+                        v4=-delta,
+                    )
                 )
             out.append(_signed_line(mv, level.lot, delta, level.bin))
         if not out:

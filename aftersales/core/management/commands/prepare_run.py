@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from aftersales.core.said import Said
+
 
 def pending_migrations() -> int:
     executor = MigrationExecutor(connection)
@@ -32,12 +34,16 @@ class Command(BaseCommand):
         self.stdout.flush()
         started = time.perf_counter()
         yield
-        self.stdout.write(f"  完成（{time.perf_counter() - started:.1f} 秒）")
+        self.stdout.write(
+            Said("  完成（%(v1)s 秒）", v1=format(time.perf_counter() - started, ".1f"))
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         pending = pending_migrations()
         if pending:
-            with self._step(f"正在迁移数据库：{pending} 个迁移待执行（首次约需 20 秒）"):
+            with self._step(
+                Said("正在迁移数据库：%(pending)s 个迁移待执行（首次约需 20 秒）", pending=pending)
+            ):
                 call_command("migrate", interactive=False, verbosity=0)
         else:
             self.stdout.write("数据库结构已是最新。")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from aftersales.core.said import Said
 from aftersales.knowledge.models import ReviewState
 from aftersales.knowledge.services import transfer
 
@@ -31,4 +32,4 @@ class Command(BaseCommand):
         else:
             with path.open("w", encoding="utf-8") as out:
                 n = transfer.export_jsonl(qs, out)
-        self.stdout.write(f"已导出{n}条案例：{path}")
+        self.stdout.write(Said("已导出%(n)s条案例：%(path)s", n=n, path=path))

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aftersales.core.errors import DomainError
+from aftersales.core.said import Said
 from aftersales.knowledge.services import transfer
 
 
@@ -27,12 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"文件不存在：{path}")
+            raise CommandError(Said("文件不存在：%(path)s", path=path))
         actor = None
         if options.get("user"):
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None:
-                raise CommandError(f"用户「{options['user']}」不存在")
+                raise CommandError(Said("用户「%(user)s」不存在", user=options["user"]))
         try:
             if path.suffix.lower() == ".xlsx":
                 with path.open("rb") as fh:
@@ -52,14 +53,20 @@ class Command(BaseCommand):
                     )
         except transfer.ImportRefused as exc:
             for n, message in exc.problems:
-                self.stderr.write(f"第{n}行：{message}")
-            raise CommandError(f"导入失败：{len(exc.problems)}处错误，未导入任何案例") from exc
+                self.stderr.write(Said("第%(n)s行：%(message)s", n=n, message=message))
+            raise CommandError(
+                Said("导入失败：%(problems)s处错误，未导入任何案例", problems=len(exc.problems))
+            ) from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         except UnicodeDecodeError as exc:
             raise CommandError("文件不是 UTF-8 编码的文本") from exc
         if options["dry_run"]:
-            self.stdout.write(f"检查通过：{result.lines}条，未写入（--dry-run）")
+            self.stdout.write(
+                Said("检查通过：%(lines)s条，未写入（--dry-run）", lines=result.lines)
+            )
             return
         state = "已发布" if result.published else "草稿，待审核"
-        self.stdout.write(f"已导入{len(result.created)}条案例（{state}）")
+        self.stdout.write(
+            Said("已导入%(created)s条案例（%(state)s）", created=len(result.created), state=state)
+        )
