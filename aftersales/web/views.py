@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.services import login_check
-from aftersales.core import audit, listfilters
+from aftersales.core import listfilters
 from aftersales.core.crud import SearchField, search_q
 from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.visibility import get_visible, visible
@@ -23,6 +23,7 @@ from aftersales.customers.selectors import CUSTOMER_SEARCH
 from aftersales.installed_base.expiry import announced_units
 from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import EQUIPMENT_SEARCH, supply_of, warranty_status
+from aftersales.web import history
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,7 +99,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "obj": customer,
             "sites": sites,
             "contacts": customer.contacts.filter(archived_at__isnull=True),
-            "history": audit.history(customer)[:50],
+            "history": history.rows(customer),
         },
     )
 
@@ -126,7 +127,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "obj": site,
             "equipment": equipment,
             "documents": site.documents.filter(archived_at__isnull=True),
-            "history": audit.history(site)[:50],
+            "history": history.rows(site),
         },
     )
 
@@ -170,7 +171,7 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warranty": warranty_status(eq),
             "parts_supply": supply_of(eq.model),
             "components": eq.components.filter(archived_at__isnull=True),
-            "history": audit.history(eq)[:50],
+            "history": history.rows(eq),
         },
     )
 
