@@ -35,6 +35,19 @@ def _fresh_process_caches():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _chinese_by_default():  # type: ignore[no-untyped-def]
+    """Every test starts in the product's language: a request of an English client activates
+    English for its thread (LocaleMiddleware), and messages are said when raised, so without
+    this a later test in the same worker would read English refusals."""
+    from django.conf import settings as conf
+    from django.utils import translation
+
+    translation.activate(conf.LANGUAGE_CODE)
+    yield
+    translation.activate(conf.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     # argon2 is slow on purpose; tests that check it override this explicitly

@@ -17,6 +17,7 @@ from aftersales.approvals.services import deadlines
 from aftersales.approvals.workflow import Transition
 from aftersales.core import formvalues
 from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.said import Said
 
 VERBS = {
     "create": "创建",
@@ -83,8 +84,10 @@ def timeline(
         label = tr.label if tr and e.action == "transition" else VERBS.get(e.verb, e.verb)
         change = ""
         if e.from_state or e.to_state:
-            change = (
-                f"{labels.get(e.from_state, e.from_state)} → {labels.get(e.to_state, e.to_state)}"
+            change = Said(
+                "%(before)s → %(after)s",
+                before=labels.get(e.from_state, e.from_state),
+                after=labels.get(e.to_state, e.to_state),
             )
         step = (e.payload or {}).get("step", "")
         dept = (e.payload or {}).get("department", "")

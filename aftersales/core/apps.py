@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from aftersales.core.i18n import translate_choice_labels
 
         translate_choice_labels()
+
+        from aftersales.core.said import install_template_saying
+
+        install_template_saying()

@@ -153,7 +153,7 @@ class CardCheck:
     @property
     def reason(self) -> str:
         """The stored (Chinese) text; a page translates ``template`` instead."""
-        return self.template % self.params
+        return Said(self.template, **self.params)
 
 
 def card_timing(*, sale: date, received: date | None, limit: int, today: date) -> CardCheck:
@@ -286,7 +286,7 @@ class ChargeFlags:
         }[self.parts]
         labour = "免收人工费" if self.labour is Charge.WAIVED else "收取人工费"
         travel = "免收差旅费" if self.travel is Charge.WAIVED else "收取差旅费"
-        return f"{parts}、{labour}、{travel}"
+        return Said("%(parts)s、%(labour)s、%(travel)s", parts=parts, labour=labour, travel=travel)
 
 
 FREE_OF_CHARGE = ChargeFlags(Charge.WAIVED, Charge.WAIVED, Charge.WAIVED)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from aftersales.catalog.selectors import code_key, list_prices, parts_by_code, price_list_on
 from aftersales.core import audit
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from aftersales.core.said import Said
+from aftersales.core.said import Said, stored
 from aftersales.installed_base.selectors import category_policies, policy_for
 from aftersales.installed_base.warranty_facts import facts_of, fitted_part, rule_policy
 from aftersales.service.models import Quote, QuoteLine, Ticket, WarrantyRecord
@@ -161,7 +161,7 @@ def decide(
         provisional=decision.provisional,
         contract_no=decision.contract_no or "",
         cause=cause or "",
-        reasons=[{"code": r.code, "text": r.text} for r in decision.reasons],
+        reasons=[{"code": r.code, **stored(r.text)} for r in decision.reasons],
     )
     ticket.prefetched_warranty = [record]  # type: ignore[attr-defined]
     audit.record(
@@ -212,11 +212,13 @@ def override(*, actor: Any, ticket: Ticket, outcome: str, reason: str) -> Warran
             *(before.reasons if before else []),
             {
                 "code": "override",
-                "text": Said(
-                    "售后主办 %(actor)s 调整为「%(v3)s」：%(reason)s",
-                    actor=actor,
-                    v3=WarrantyRecord.OUTCOME_LABELS[outcome],
-                    reason=reason,
+                **stored(
+                    Said(
+                        "售后主办 %(actor)s 调整为「%(v3)s」：%(reason)s",
+                        actor=actor,
+                        v3=WarrantyRecord.OUTCOME_LABELS[outcome],
+                        reason=reason,
+                    )
                 ),
             },
         ],

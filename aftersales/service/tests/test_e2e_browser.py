@@ -129,5 +129,6 @@ def test_technician_attaches_photos_to_the_report(
     page.click('[data-testid="fold-customer"] > summary')
     page.set_input_files('[data-testid="photos"]', str(img))
     page.click('[data-testid="save-report"]')
-    page.wait_for_selector('[data-testid="photo-list"] img')
+    # the saved page folds the photo section again on a phone: the image is there, unseen
+    page.wait_for_selector('[data-testid="photo-list"] img', state="attached")
     assert ServiceReport.objects.get(work_order=wo).photos.count() == 1

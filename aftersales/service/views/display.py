@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aftersales.core.i18n import translated
-from aftersales.core.said import Said
+from aftersales.core.said import Said, say
 from aftersales.service.models import TicketState, WorkOrderState
 from aftersales.service.models.report import Responsibility
 from aftersales.service.transitions import TRANSITIONS
@@ -104,7 +104,8 @@ def _detail(ev: Any) -> str:
     if ev.verb == "quote_create" and after.get("total") is not None:
         bits.append(Said("合计 ¥%(total)s", total=after["total"]))
     if ev.verb == "quote_decide":
-        bits.append(f"{'接受' if ev.to_state == 'accepted' else '拒绝'}（{payload.get('by', '')}）")
+        decision = "接受" if ev.to_state == "accepted" else "拒绝"
+        bits.append(Said("%(decision)s（%(by)s）", decision=decision, by=payload.get("by", "")))
     if ev.verb == "callback_done" and payload.get("score") is not None:
         bits.append(
             Said(
@@ -119,7 +120,7 @@ def _detail(ev: Any) -> str:
         bits.append(Said("重复维修（原报修单 %(repeat_of)s）", repeat_of=payload["repeat_of"]))
     if ev.verb in ("report_signed", "report_confirmed_by_link") and payload.get("by"):
         bits.append(Said("签字人 %(by)s", by=payload["by"]))
-    return "；".join(bits)
+    return "；".join(say(b) for b in bits)  # said here: a join keeps no template
 
 
 def timeline_items(events: list[Any]) -> list[TimelineItem]:
@@ -137,7 +138,11 @@ def timeline_items(events: list[Any]) -> list[TimelineItem]:
             label = VERB_LABELS.get(ev.verb, ev.get_action_display())
         change = ""
         if ev.from_state and ev.to_state and ev.content_type_id == ticket_ct:
-            change = f"{state_label(ev.from_state)} → {state_label(ev.to_state)}"
+            change = Said(
+                "%(before)s → %(after)s",
+                before=state_label(ev.from_state),
+                after=state_label(ev.to_state),
+            )
         items.append(
             TimelineItem(
                 at=ev.at,
