@@ -448,7 +448,7 @@ def _require_valid(plan: DispatchPlan) -> None:
 def published_summary(plan: DispatchPlan) -> str:
     """What publishing ``plan`` changed, in one sentence."""
     counts = plan.metrics.get("published") or {}
-    text = Said(
+    text: str = Said(
         "方案已发布：新派工 %(get)s 单，改派 %(get2)s 单，维持原工程师 %(get3)s 单",
         get=counts.get("dispatched", 0),
         get2=counts.get("reassigned", 0),
@@ -507,7 +507,7 @@ def publish(*, actor: Any, plan: DispatchPlan | int) -> DispatchPlan:
         if "+" in item.job_id:
             continue
         start, end = _plan_window(item, config.appointment_window_minutes)
-        note = Said("智能派工方案#%(pk)s", pk=plan.pk)
+        note: str = Said("智能派工方案#%(pk)s", pk=plan.pk)
         if item.job_id in crew:
             note += "，同行工程师：" + "、".join(str(c.technician) for c in crew[item.job_id])
         try:
