@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from aftersales.core import limits
+from aftersales.core.said import say
 from aftersales.core.schemas import In
 from aftersales.service.models import Callback, Quote, ServiceReport, Ticket
 
@@ -41,6 +42,11 @@ class ClockOut(Schema):
     paused_minutes: int
 
 
+class WarrantyReasonOut(Schema):
+    code: str
+    text: str  # in the requester's language (kept with its template, core.said.stored)
+
+
 class WarrantyOut(Schema):
     outcome: str
     outcome_label: str
@@ -54,8 +60,13 @@ class WarrantyOut(Schema):
     replace_unit: bool
     provisional: bool
     contract_no: str
-    reasons: list[dict[str, str]]
+    reasons: list[WarrantyReasonOut]
     override_reason: str
+
+    @staticmethod
+    def resolve_reasons(obj: Any) -> list[dict[str, str]]:
+        rows = obj.get("reasons") if isinstance(obj, dict) else obj.reasons
+        return [{"code": r.get("code", ""), "text": str(say(r))} for r in rows or []]
 
 
 class WorkOrderOut(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -338,5 +339,11 @@ def test_an_english_technician_gets_english_errors_and_confirmations(
     )
     assert "Declined" in done and "已拒单" not in done
     chinese = login(world["coordinator"])
+    # the stored warranty reasons are said from their templates, per requester
+    english = login(world["coordinator"]).get(f"/api/v1/tickets/{t.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    reasons = [r["text"] for r in english.json()["warranty"]["reasons"]]
+    assert reasons and not any(re.search(r"[\u4e00-\u9fff]", r) for r in reasons), reasons
+    zh = chinese.get(f"/api/v1/tickets/{t.pk}").json()["warranty"]["reasons"]
+    assert all(re.search(r"[\u4e00-\u9fff]", r["text"]) for r in zh), zh
     page = html(chinese.post(f"/service/tickets/{t.pk}/dispatch/", {}, follow=True))
     assert "请选择工程师" in page
