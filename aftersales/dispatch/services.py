@@ -359,6 +359,8 @@ def move_item(
     before = {"technician": item.technician_id, "sequence": item.sequence}
     current = _pure_plan(plan)
     data = snapshot.with_pin(plan.problem, item.job_id, tech_id)
+    if item.remote:  # remote work goes with the technician: done from his base
+        data = snapshot.as_remote_of(data, item.job_id, tech_id)
     moved, data = _moved(data, current, item, tech_id, position)
     pinned = snapshot.problem_from_json(data)
     changed = {

@@ -183,6 +183,17 @@ def with_pin(data: JSON, job_id: str, tech_id: str) -> JSON:
     return {**data, "jobs": jobs}
 
 
+def as_remote_of(data: JSON, job_id: str, tech_id: str) -> JSON:
+    """The stored model with remote work ``job_id`` done from ``tech_id``'s base (a
+    dispatcher's move): at his start location, no longer a fixed block of anybody's day."""
+    start = next(t["start"] for t in data["technicians"] if t["id"] == tech_id)
+    jobs = [{**j, "location": start} if j["id"] == job_id else j for j in data["jobs"]]
+    techs = [
+        {**t, "fixed": [v for v in t["fixed"] if v["job"] != job_id]} for t in data["technicians"]
+    ]
+    return {**data, "jobs": jobs, "technicians": techs}
+
+
 def without_lunch(data: JSON, tech_id: str, warning: str) -> JSON:
     """The stored model with ``tech_id``'s lunch break waived (a dispatcher's move that
     leaves no room for it), and the warning that says so."""

@@ -182,3 +182,28 @@ def test_the_ticket_page_ranks_a_remote_ticket_without_distance() -> None:
     far = _far_ticket(w)
     ranked = dispatch.candidates(far)
     assert ranked and all("可远程服务，不计路程" in c.reasons for c in ranked)
+
+
+@pytest.mark.django_db
+def test_remote_work_moved_to_another_technician_is_done_from_his_base() -> None:
+    w = W.build()
+    _remote_hvac(w)
+    far = _far_ticket(w)
+    plan = services.plan_day(
+        actor=w.coordinator, day=w.day, region=w.region, time_budget_seconds=BUDGET
+    )
+    item = plan.items.get(ticket=far)
+    other = w.tech_c if item.technician == w.tech_b else w.tech_b
+    services.move_item(
+        actor=w.coordinator, plan=plan, technician=other, job_id=item.job_id, position=0
+    )
+    plan.refresh_from_db()
+    item.refresh_from_db()
+    assert item.technician == other and item.remote
+    problem = snapshot.problem_from_json(plan.problem)
+    tech = problem.technician(f"U{other.pk}")
+    assert problem.jobs_by_id[item.job_id].location == tech.start_location
+    assert check_plan(problem, services._pure_plan(plan)).feasible
+    services.publish(actor=w.coordinator, plan=plan)
+    wo = far.work_orders.get()
+    assert wo.remote and wo.technician == other
