@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.said import Said
@@ -89,8 +90,10 @@ def parse(params: Mapping[str, str], *, today: dt.date | None = None) -> ReportF
                 "月份格式不正确，应为 年-月（如 2026-03）", code="bad_month"
             ) from None
     else:
-        start = _date(params["start"], "开始日期") if params.get("start") else today.replace(day=1)
-        end = _date(params["end"], "结束日期") if params.get("end") else today
+        start = (
+            _date(params["start"], _("开始日期")) if params.get("start") else today.replace(day=1)
+        )
+        end = _date(params["end"], _("结束日期")) if params.get("end") else today
     if end < start:
         raise ValidationFailed("结束日期不能早于开始日期", code="end_before_start")
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
@@ -106,11 +109,11 @@ def parse(params: Mapping[str, str], *, today: dt.date | None = None) -> ReportF
     return ReportFilters(
         start=start,
         end=end,
-        region_id=_ref(params.get("region"), Region, "片区"),
-        team_id=_ref(params.get("team"), Department, "班组"),
-        category_id=_ref(params.get("category"), ProductCategory, "产品类别"),
+        region_id=_ref(params.get("region"), Region, _("片区")),
+        team_id=_ref(params.get("team"), Department, _("班组")),
+        category_id=_ref(params.get("category"), ProductCategory, _("产品类别")),
         tier=tier,
-        dealer_id=_ref(params.get("dealer"), Dealer, "经销商"),
+        dealer_id=_ref(params.get("dealer"), Dealer, _("经销商")),
     )
 
 

@@ -191,3 +191,14 @@ def test_the_export_speaks_the_users_language(world) -> None:  # type: ignore[no
     wb = load_workbook(io.BytesIO(c.get(f"/reports/export/sla.xlsx?{MARCH}").content))
     assert wb.sheetnames == ["SLA达成率"]
     assert next(wb.worksheets[0].iter_rows(values_only=True))[0] == "目标"
+
+
+def test_a_bad_filter_is_said_in_the_users_language() -> None:
+    """The field named in the message is in the reader's language too (not 片区 in English)."""
+    c = client_for(t.user("manager"))
+    c.cookies["django_language"] = "en"
+    body = c.get("/reports/?region=999999").content.decode()
+    assert "Unknown Region: 999999" in body
+    assert "Start date is not valid" in c.get("/reports/?start=2026-13-01").content.decode()
+    c.cookies["django_language"] = "zh-hans"
+    assert "未知的片区：999999" in c.get("/reports/?region=999999").content.decode()
