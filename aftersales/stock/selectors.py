@@ -93,6 +93,14 @@ def levels(user: Any, f: LevelFilters) -> QuerySet[StockLevel]:
     )
 
 
+def levels_by_ids(ids: list[int]) -> list[StockLevel]:
+    """The stock rows of ``ids`` (already chosen from the user's ``levels``), in that order,
+    with their location, bin, part and lot. A page sorts its ids alone first: sorting every
+    row with all the columns of five tables had made the unfiltered first page 3× slower."""
+    found = StockLevel.objects.select_related("warehouse", "bin", "part", "lot").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 SEARCH_IDS = 500  # beyond this many matching parts (or lots) the match stays a subquery
 
 

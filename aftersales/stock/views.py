@@ -65,8 +65,11 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         q=(g.get("q") or "").strip()[:50] or None,
     )
     qs = selectors.levels(request.user, f)
-    page = Paginator(qs, 50).get_page(g.get("page"))
-    flags.flags_for_levels(list(page.object_list))
+    # the page's ids first (a narrow sort across the joins), then those rows in full
+    page = Paginator(qs.values_list("pk", flat=True), 50).get_page(g.get("page"))
+    rows = selectors.levels_by_ids(list(page.object_list))
+    page.object_list = rows  # type: ignore[assignment]
+    flags.flags_for_levels(rows)
     return render(
         request,
         "stock/list.html",
