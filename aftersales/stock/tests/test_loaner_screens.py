@@ -186,3 +186,22 @@ def test_retire_keeps_the_unit_and_refuses_a_lent_one(loaner_world) -> None:  # 
     assert w["far"].state == "retired" and w["far"].archived_at is None
     tk = web_world.ticket(w)
     assert w["far"] not in loaners.offer(tk, limit=20)
+
+
+def test_an_open_loan_lent_before_its_deadline_existed_gets_it_from_the_sweep(loaner_world) -> None:  # type: ignore[no-untyped-def]
+    from aftersales.approvals.models import Deadline
+
+    w = loaner_world
+    tk = web_world.ticket(w, severity="urgent")
+    due = timezone.localdate() + dt.timedelta(days=2)
+    loan = loaners.lend(
+        actor=w["keeper"], unit_id=w["near"].pk, ticket_id=tk.pk, signed_by="王", due_back=due
+    )
+    # as a loan lent before the escalation was on the deadline engine: no such step
+    Deadline.objects.filter(object_id=loan.pk, step=loaners.ESCALATION_STEP).update(step="old")
+    loaners.sweep_overdue()
+    got = Deadline.objects.get(object_id=loan.pk, step=loaners.ESCALATION_STEP)
+    midnight = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time()))
+    assert got.due_at == midnight + dt.timedelta(days=3) and got.owner == w["keeper"]
+    loaners.sweep_overdue()
+    assert Deadline.objects.filter(object_id=loan.pk, step=loaners.ESCALATION_STEP).count() == 1
