@@ -40,6 +40,10 @@
       charts.push(chart);
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    // a panel folded on a phone (details[data-fold-phone]) draws its chart at its size when opened
+    document.addEventListener("toggle", function (evt) {
+      if (evt.target.open) charts.forEach(function (c) { c.resize(); });
+    }, true);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
