@@ -243,6 +243,13 @@ RULE_BY_CODE = {r.code: r for r in RULES}
 def ensure_defaults(apps: Any = None) -> None:
     """Create the missing default flows, steps and deadline rules (idempotent). ``apps`` is
     the migration state registry when called from a data migration."""
+    ensure_flows_and_rules(FLOWS, RULES, apps)
+
+
+def ensure_flows_and_rules(flows: Any, rules: Any, apps: Any = None) -> None:
+    """The one way an app's default flows, steps and deadline rules are created (idempotent;
+    an administrator's edits are kept): approvals' own and those of quality, dealers and
+    stock. ``apps`` is the migration state registry when called from a data migration."""
     if apps is None:
         from django.apps import apps as live_apps
 
@@ -250,7 +257,7 @@ def ensure_defaults(apps: Any = None) -> None:
     flow_model = apps.get_model("approvals", "ApprovalFlow")
     step_model = apps.get_model("approvals", "ApprovalStep")
     rule_model = apps.get_model("approvals", "DeadlineRule")
-    for f in FLOWS:
+    for f in flows:
         flow, _ = flow_model.objects.get_or_create(
             code=f.code,
             defaults={
@@ -269,7 +276,7 @@ def ensure_defaults(apps: Any = None) -> None:
                     "departments_from_document": s.departments_from_document,
                 },
             )
-    for r in RULES:
+    for r in rules:
         rule_model.objects.get_or_create(
             code=r.code,
             defaults={

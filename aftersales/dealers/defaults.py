@@ -51,20 +51,4 @@ def register() -> None:
 
 
 def ensure_defaults(apps: Any = None) -> None:
-    if apps is None:
-        from django.apps import apps as live_apps
-
-        apps = live_apps
-    rule_model = apps.get_model("approvals", "DeadlineRule")
-    for r in RULES:
-        rule_model.objects.get_or_create(
-            code=r.code,
-            defaults={
-                "label": r.label,
-                "amount": r.amount,
-                "unit": r.unit,
-                "remind_before_minutes": r.remind_before_minutes,
-                "escalate_roles": list(r.escalate_roles),
-                "source": r.source,
-            },
-        )
+    approval_defaults.ensure_flows_and_rules((), RULES, apps)

@@ -106,44 +106,7 @@ def register() -> None:
 
 
 def ensure_defaults(apps: Any = None) -> None:
-    if apps is None:
-        from django.apps import apps as live_apps
-
-        apps = live_apps
-    flow_model = apps.get_model("approvals", "ApprovalFlow")
-    step_model = apps.get_model("approvals", "ApprovalStep")
-    rule_model = apps.get_model("approvals", "DeadlineRule")
-    for f in FLOWS:
-        flow, _ = flow_model.objects.get_or_create(
-            code=f.code,
-            defaults={
-                "name": f.name,
-                "document_type": f.document_type,
-                "description": f.description,
-            },
-        )
-        for s in f.steps:
-            step_model.objects.get_or_create(
-                flow=flow,
-                order=s.order,
-                defaults={
-                    "name": s.name,
-                    "role_codes": list(s.roles),
-                    "departments_from_document": s.departments_from_document,
-                },
-            )
-    for r in RULES:
-        rule_model.objects.get_or_create(
-            code=r.code,
-            defaults={
-                "label": r.label,
-                "amount": r.amount,
-                "unit": r.unit,
-                "remind_before_minutes": r.remind_before_minutes,
-                "escalate_roles": list(r.escalate_roles),
-                "source": r.source,
-            },
-        )
+    approval_defaults.ensure_flows_and_rules(FLOWS, RULES, apps)
 
 
 def ensure_flow(code: str) -> None:
