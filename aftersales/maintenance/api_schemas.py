@@ -103,16 +103,12 @@ class VisitOut(Schema):
         return "" if request is None or is_external(request.user) else obj.cancel_note
 
 
-class ResultOut(Schema):
-    item_id: int
+class _ItemResult(Schema):
+    """A checklist result with its item's facts (the staff's and the portal's answer)."""
+
     seq: int
     text: str
     expected: str
-    outcome: str
-    value: Decimal | None
-    out_of_range: bool
-    remark: str
-    follow_up_id: int | None
 
     @staticmethod
     def resolve_seq(obj: InspectionResult) -> int:
@@ -125,6 +121,15 @@ class ResultOut(Schema):
     @staticmethod
     def resolve_expected(obj: InspectionResult) -> str:
         return obj.item.expected
+
+
+class ResultOut(_ItemResult):
+    item_id: int
+    outcome: str
+    value: Decimal | None
+    out_of_range: bool
+    remark: str
+    follow_up_id: int | None
 
 
 class VisitDetailOut(VisitOut):
@@ -276,10 +281,7 @@ class PortalFollowUpOut(Schema):
         return ticket_progress(obj.state)
 
 
-class PortalResultOut(Schema):
-    seq: int
-    text: str
-    expected: str
+class PortalResultOut(_ItemResult):
     outcome: str
     outcome_label: str
     value: Decimal | None
@@ -287,18 +289,6 @@ class PortalResultOut(Schema):
     out_of_range: bool
     remark: str
     follow_up: PortalFollowUpOut | None
-
-    @staticmethod
-    def resolve_seq(obj: InspectionResult) -> int:
-        return obj.item.seq
-
-    @staticmethod
-    def resolve_text(obj: InspectionResult) -> str:
-        return obj.item.text
-
-    @staticmethod
-    def resolve_expected(obj: InspectionResult) -> str:
-        return obj.item.expected
 
     @staticmethod
     def resolve_unit(obj: InspectionResult) -> str:
