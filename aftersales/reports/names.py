@@ -4,6 +4,7 @@ table."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -12,6 +13,16 @@ from django.utils.translation import gettext as _
 
 def _choices(choices: Any) -> dict[str, str]:
     return {str(v): str(_(str(label))) for v, label in choices}
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """A survey question as a table shows it: its survey, its text, its kind, where it sorts."""
+
+    survey: str
+    text: str
+    kind: str
+    order: tuple[str, int, int]
 
 
 class Names:
@@ -94,6 +105,21 @@ class Names:
         pk = int(pk) if str(pk).isdigit() else 0
         return self._people.get(pk, self._none())
 
+    @cached_property
+    def _questions(self) -> dict[int, QuestionInfo]:
+        from aftersales.surveys.models import SurveyQuestion
+
+        wanted = {int(i) for i in self.ids.get("survey_question", set()) if str(i).isdigit()}
+        return {
+            q.pk: QuestionInfo(str(q.survey), q.text, q.kind, (q.survey.code, q.position, q.pk))
+            for q in SurveyQuestion.objects.filter(pk__in=wanted).select_related("survey")
+        }
+
+    def survey_question(self, pk: Any) -> QuestionInfo:
+        pk = int(pk) if str(pk).isdigit() else 0
+        found = self._questions.get(pk)
+        return found or QuestionInfo(self._none(), self._none(), "", ("", 0, pk))
+
     def tier(self, code: str) -> str:
         from aftersales.customers.models import Customer
 
@@ -106,6 +132,7 @@ class Names:
         from aftersales.service.models import Channel, TicketType
         from aftersales.service.models.report import Responsibility
         from aftersales.sla.models import Metric, Severity
+        from aftersales.staff.models import FactKind
         from aftersales.stock.models import WarehouseKind
         from aftersales.warranty.rules import CAUSE_LABELS
 
@@ -142,6 +169,7 @@ class Names:
             "complainant": _choices(Complainant.choices),
             "plan_kind": _choices(PlanKind.choices),
             "warehouse_kind": _choices(WarehouseKind.choices),
+            "fact_kind": _choices(FactKind.choices),
         }
 
     def label(self, kind: str, code: str) -> str:

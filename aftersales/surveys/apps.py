@@ -7,6 +7,7 @@ class SurveysConfig(AppConfig):
     verbose_name = "满意度调查"
 
     def ready(self) -> None:
-        from aftersales.surveys import roles
+        from aftersales.surveys import report, roles
 
         roles.register()
+        report.register_panel()
