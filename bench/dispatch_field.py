@@ -15,6 +15,7 @@ setting (a must-do job that cannot be reached in time is still planned, late);
     .venv/bin/python bench/dispatch_field.py --no-ortools    # without the peer
     .venv/bin/python bench/dispatch_field.py --quick         # 1 day, 5 s; scaling 50/200
     .venv/bin/python bench/dispatch_field.py --only or-tools --days 1 --sizes   # one solver
+    .venv/bin/python bench/dispatch_field.py --only ours --ab --sizes   # ours vs run D's search
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ from aftersales.dispatch.planning.checker import PlanMetrics, check_plan  # noqa
 from aftersales.dispatch.planning.greedy import greedy_plan  # noqa: E402
 from aftersales.dispatch.planning.model import Plan, PlanningProblem  # noqa: E402
 from aftersales.dispatch.planning.scenarios import field_day  # noqa: E402
-from aftersales.dispatch.planning.solver import solve  # noqa: E402
+from aftersales.dispatch.planning.solver import SearchSettings, solve  # noqa: E402
+
+# ``--ab``: the search as it was before the exchange repair (issue #11, run D), side by side
+ROUND_D = SearchSettings(exchange=False)
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,24 @@ def run_greedy(problem: PlanningProblem) -> Measured:
     return measure(problem, plan, time.perf_counter() - started)
 
 
-def run_solver(problem: PlanningProblem, budget: float, seed: int) -> Measured:
+def run_solver(
+    problem: PlanningProblem, budget: float, seed: int, settings: SearchSettings | None = None
+) -> Measured:
     started = time.perf_counter()
-    plan = solve(problem, time_budget_seconds=budget, seed=seed, cpu_aware=False)
+    plan = solve(problem, time_budget_seconds=budget, seed=seed, cpu_aware=False, settings=settings)
     return measure(problem, plan, time.perf_counter() - started)
 
 
 def run_solver_hard(problem: PlanningProblem, budget: float, seed: int) -> Measured:
     return run_solver(replace(problem, schedule_late_visits=False), budget, seed)
+
+
+def run_round_d(problem: PlanningProblem, budget: float, seed: int) -> Measured:
+    return run_solver(problem, budget, seed, ROUND_D)
+
+
+def run_round_d_hard(problem: PlanningProblem, budget: float, seed: int) -> Measured:
+    return run_solver(replace(problem, schedule_late_visits=False), budget, seed, ROUND_D)
 
 
 def run_ortools(problem: PlanningProblem, budget: float, seed: int) -> Measured:
@@ -86,14 +100,14 @@ def row(label: str, m: Measured) -> str:
     x = m.metrics
     per_visit = x.total_travel / x.visits if x.visits else 0.0
     return (
-        f"{label:<10}{x.weighted_breaches:>8}{x.breached_jobs:>8}{x.late_visits:>6}"
+        f"{label:<12}{x.weighted_breaches:>8}{x.breached_jobs:>8}{x.late_visits:>6}"
         f"{m.late_minutes:>9}{x.unassigned_must_do:>7}{x.visits:>8}{x.total_travel:>9}"
         f"{per_visit:>8.1f}{'yes' if m.feasible else 'NO':>6}{m.seconds:>8.1f}"
     )
 
 
 HEADER = (
-    f"{'':<10}{'w.brch':>8}{'breach':>8}{'late':>6}{'late min':>9}{'unasg':>7}{'visits':>8}"
+    f"{'':<12}{'w.brch':>8}{'breach':>8}{'late':>6}{'late min':>9}{'unasg':>7}{'visits':>8}"
     f"{'travel':>9}{'min/vis':>8}{'ok':>6}{'s':>8}"
 )
 
@@ -101,7 +115,13 @@ Runner = Callable[[PlanningProblem, float, int], Measured]
 
 
 def compare_days(
-    jobs: int, days: int, budget: float, first_seed: int, peer: bool, only: str | None = None
+    jobs: int,
+    days: int,
+    budget: float,
+    first_seed: int,
+    peer: bool,
+    only: str | None = None,
+    ab: bool = False,
 ) -> bool:
     print(f"## {days} field days × {jobs} jobs, budget {budget:g} s\n", flush=True)
     runners: dict[str, Runner] = {"greedy": lambda p, _b, _s: run_greedy(p)}
@@ -110,8 +130,14 @@ def compare_days(
     runners["ours"] = run_solver
     if peer:
         runners["ours·hard"] = run_solver_hard
+    if ab:
+        runners["ours·D"] = run_round_d
+        runners["ours·D·hard"] = run_round_d_hard
     if only is not None:  # one solver alone (a process per solver, e.g. to time them apart)
         runners = {only: runners[only]}
+        if ab and only in ("ours", "ours·hard"):  # … against its run-D self, alternately
+            old = "ours·D" if only == "ours" else "ours·D·hard"
+            runners[old] = run_round_d if only == "ours" else run_round_d_hard
     totals = {label: [0, 0, 0, 0] for label in runners}
     feasible = True
     for seed in range(first_seed, first_seed + days):
@@ -123,7 +149,10 @@ def compare_days(
         )
         print(HEADER)
         results: dict[str, Measured] = {}
-        for label, runner in runners.items():
+        order = list(runners.items())
+        if ab and seed % 2:  # the old and new search take turns at going first
+            order = _swap_ab(order)
+        for label, runner in order:
             measured = runner(problem, budget, seed)
             results[label] = measured
             print(row(label, measured), flush=True)
@@ -136,9 +165,17 @@ def compare_days(
             feasible = feasible and measured.feasible
         print()
     print("all days:")
-    print(f"{'':<10}{'w.brch':>8}{'late min':>9}{'visits':>8}{'travel':>9}")
+    print(f"{'':<12}{'w.brch':>8}{'late min':>9}{'visits':>8}{'travel':>9}")
     for label, (b, t, v, late) in totals.items():
-        print(f"{label:<10}{b:>8}{late:>9}{v:>8}{t:>9}")
+        print(f"{label:<12}{b:>8}{late:>9}{v:>8}{t:>9}")
+    for new, old in (("ours", "ours·D"), ("ours·hard", "ours·D·hard")):
+        if new in totals and old in totals:
+            b, t = totals[new][0], totals[new][1]
+            ob, ot = totals[old][0], totals[old][1]
+            print(
+                f"{new} vs {old}: weighted breaches {b} vs {ob} (ratio {ratio(b, ob)}), "
+                f"travel ratio {ratio(t, ot)}"
+            )
     if only is not None:
         print(f"all plans feasible: {'yes' if feasible else 'NO'}\n", flush=True)
         return feasible
@@ -158,6 +195,17 @@ def compare_days(
             )
     print(f"all plans feasible: {'yes' if feasible else 'NO'}\n", flush=True)
     return feasible
+
+
+def _swap_ab(order: list[tuple[str, Runner]]) -> list[tuple[str, Runner]]:
+    """``order`` with each new search and its run-D self swapped."""
+    labels = [label for label, _ in order]
+    swapped = list(order)
+    for new, old in (("ours", "ours·D"), ("ours·hard", "ours·D·hard")):
+        if new in labels and old in labels:
+            i, j = labels.index(new), labels.index(old)
+            swapped[i], swapped[j] = swapped[j], swapped[i]
+    return swapped
 
 
 def scaling(sizes: list[int], budget: float, seed: int) -> bool:
@@ -198,11 +246,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=["greedy", "or-tools", "ours", "ours·hard"], help="one solver alone"
     )
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="also run the search of run D (no exchange repair) as ours·D / ours·D·hard, "
+        "taking turns with ours at going first (with --only ours: just the two)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.days, args.sizes = 5.0, 1, [50, 200]
     peer = not args.no_ortools or args.only in ("or-tools", "ours·hard")
-    ok = compare_days(args.jobs, args.days, args.seconds, args.seed, peer, args.only)
+    ok = compare_days(args.jobs, args.days, args.seconds, args.seed, peer, args.only, args.ab)
     if args.sizes:
         ok = scaling(args.sizes, args.seconds, args.seed) and ok
     return 0 if ok else 1

@@ -8,11 +8,16 @@ process by default, at most twice the budget of wall-clock time):
    the prize of a must-do job (weight × a unit larger than any possible total travel) makes
    serving it on time lexicographically more important than travel. What cannot be served
    on time is left out rather than planned late. The search starts from the dispatcher's
-   greedy plan (its on-time visits), so it never ends with more weighted breaches.
+   greedy plan (its on-time visits), so it never ends with more weighted breaches. Then
+   the **exchange repair** (``exchange.py``): a left-out job takes the place of a lighter
+   served one (which moves to another technician if it fits anywhere), the lunch break
+   moved if need be — the move PyVRP's local search never makes, and the one that left
+   heavier breaches than necessary.
 2. **Polish** (to 85 % of the budget when late visits are to be planned, else to the end).
    Every visit planned on time is required; every job still left out keeps its on-time
    prize, so it can still be served on time — the first objective stays in play for the
-   whole budget — and travel is optimised.
+   whole budget — and travel is optimised. The exchange repair is tried again on the
+   result (in the tier-1 model, where no served job is required).
 3. **Late** (the rest, when ``schedule_late_visits`` is set and a must-do job is still
    missed). The visits planned on time stay required and on time; each job left out is
    offered on time (its full prize) and late by up to 15, 30, 60, 120, 240 minutes or to
@@ -32,7 +37,7 @@ the jobs of undisturbed routes on their technician, and re-optimises the rest.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pyvrp import Activity, ActivityType, Result, Solution
 from pyvrp import Route as PyvrpRoute
@@ -48,6 +53,7 @@ from aftersales.dispatch.planning.encoding import (
     fixed_items,
     segments_of,
 )
+from aftersales.dispatch.planning.exchange import exchange
 from aftersales.dispatch.planning.greedy import greedy_plan
 from aftersales.dispatch.planning.model import (
     BreakSlot,
@@ -92,12 +98,26 @@ LATE_BOUNDS = (15, 30, 60, 120, 240, 480)
 LATE_STEP = 15
 
 
+@dataclass(frozen=True)
+class SearchSettings:
+    """The search's phases and rules (defaults: the module's constants). A parameter so
+    that a benchmark can compare variants in one run; the product uses the defaults."""
+
+    tier_one_until: float = field(default_factory=lambda: TIER_ONE_UNTIL)
+    tier_one_patience: float | None = field(default_factory=lambda: TIER_ONE_PATIENCE)
+    polish_until: float = field(default_factory=lambda: POLISH_UNTIL)
+    polish_requires_served: bool = True
+    exchange: bool = True
+    rounds_patience: float | None = None
+
+
 def solve(
     problem: PlanningProblem,
     time_budget_seconds: float = 30.0,
     seed: int = 0,
     *,
     cpu_aware: bool = True,
+    settings: SearchSettings | None = None,
 ) -> Plan:
     """Plan ``problem`` within about ``time_budget_seconds`` (deterministic for a seed,
     up to the time limit). ``cpu_aware``: the budget counts this process's CPU seconds,
@@ -105,6 +125,7 @@ def solve(
     # leave time to turn the routes into a plan (about a millisecond per job)
     reserve = min(0.1 * time_budget_seconds, 0.05 + 0.001 * len(problem.jobs))
     budget = Budget(max(0.0, time_budget_seconds - reserve), cpu_aware=cpu_aware)
+    settings = settings or SearchSettings()
     setup = _Setup.of(problem)
     if not setup.candidates:
         return _plan(problem, setup, None, None)
@@ -118,20 +139,43 @@ def solve(
 
     late_visits = problem.schedule_late_visits and not problem.hard_windows
     first = encode(problem, setup.segments, setup.specs(unit, hard=False), prize_unit=unit)
-    stop = budget.phase(TIER_ONE_UNTIL, patience=TIER_ONE_PATIENCE, unit=unit)
+    stop = budget.phase(settings.tier_one_until, patience=settings.tier_one_patience, unit=unit)
     result = _run(first, stop, seed, _greedy_start(problem, first))
     best, encoding = result.best, first
+    if settings.exchange:
+        best = exchange(first, best, lambda: budget.used() >= 1.0)
 
-    late_share = max(1.0 - POLISH_UNTIL, LATE_MIN_SECONDS / max(budget.seconds, 1e-9))
+    late_share = max(1.0 - settings.polish_until, LATE_MIN_SECONDS / max(budget.seconds, 1e-9))
     late_left = late_visits and setup.missed(encoding, best)
-    if budget.left() > 0.2 + (late_share * budget.seconds if late_left else 0.0):
+    reserve_late = late_share * budget.seconds if late_left else 0.0
+    round_no = 0
+    while settings.rounds_patience is not None and budget.left() > 0.2 + reserve_late:
+        until = 1.0 - late_share if late_left else 1.0
+        stop = budget.phase(until, patience=settings.rounds_patience, unit=unit)
+        cycle = _run(first, stop, seed + 3 + round_no, best)
+        round_no += 1
+        if cycle.is_feasible() and _lost(first, cycle.best) < _lost(first, best):
+            best = cycle.best
+        if settings.exchange:
+            best = exchange(first, best, lambda: budget.used() >= 1.0)
+    if budget.left() > 0.2 + reserve_late:
         # what is served stays; every job left out keeps its on-time prize
         until = 1.0 - late_share if late_left else 1.0
-        specs = setup.late_specs(unit, unit, encoding.served_specs(best), late=False)
+        specs = setup.late_specs(
+            unit,
+            unit,
+            encoding.served_specs(best),
+            late=False,
+            keep=settings.polish_requires_served,
+        )
         polish = encode(problem, setup.segments, specs, prize_unit=unit)
         final = _run(polish, budget.phase(until), seed + 2, polish.warm_start(best, encoding))
         if final.is_feasible():
             best, encoding = final.best, polish
+            if settings.exchange:  # in the first encoding, where nothing is required
+                again = exchange(first, first.warm_start(best, polish))
+                if _lost(first, again) < _lost(first, best, polish):
+                    best, encoding = again, first
 
     if late_visits and setup.missed(encoding, best) and budget.left() > 0:
         late_unit = setup.late_unit(unit)
@@ -141,6 +185,14 @@ def solve(
         if tier_late.is_feasible():
             best, encoding = tier_late.best, late
     return _plan(problem, setup, encoding, best)
+
+
+def _lost(first: Encoding, solution: Solution, of: Encoding | None = None) -> tuple[int, int]:
+    """The on-time prizes (in ``first``) of the jobs ``solution`` (of encoding ``of``,
+    default ``first``) leaves out, then its travel: comparable across the encodings."""
+    served = (of or first).served_jobs(solution)
+    lost = sum(spec.prize for spec in first.specs if spec.job.id not in served)
+    return lost, solution.distance()
 
 
 def replan(
@@ -301,6 +353,7 @@ class _Setup:
         served: Mapping[str, ClientSpec],
         *,
         late: bool = True,
+        keep: bool = True,
     ) -> list[ClientSpec]:
         """What is served stays served (a late visit no later than it is); every job not
         served keeps its prize: on time worth ``weight × late_unit``; late (when ``late``)
@@ -308,6 +361,8 @@ class _Setup:
         specs: list[ClientSpec] = []
         for job in self.candidates:
             spec = served.get(job.id)
+            if spec is not None and not keep:
+                spec = None  # served on time, but free to leave again
             if spec is not None and spec.tw_late <= job.window.latest:
                 specs.append(ClientSpec(job, spec.tw_early, spec.tw_late, 0, True))
             elif spec is not None:
