@@ -5,6 +5,8 @@ Every selector starts from ``visible(Model, user)``. The rule per organisation:
 * company staff see everything, except a user whose only company role is 维修工程师
   (technician), who sees the records tied to him (``technician`` lookups, plus any
   extra scopes other apps register, such as work orders assigned to him);
+* a company user of a department also sees the records given to his department (a model's
+  ``department`` lookup, e.g. the service tasks given to it);
 * a dealer user sees the records of the customers that dealer serves;
 * a customer user sees only its own customer's records.
 
@@ -71,17 +73,25 @@ def visibility_q(model: type[models.Model], user: Any) -> Q | None:
         return Q(**{customer if customer != "pk" else "pk": user.customer_id})
     if user.is_superuser or user.role_codes & BROAD_COMPANY_ROLES:
         return None
+    department = lookups.get("department")
+    own_department = (
+        Q(**{department: user.department_id})
+        if department and getattr(user, "department_id", None)
+        else None
+    )
     if "technician" in user.role_codes:
-        if not customer and not lookups.get("technician"):
+        if not customer and not lookups.get("technician") and not department:
             return None  # reference data (product models, parts, calendars…)
         q = Q(pk__in=[])
         if lookups.get("technician"):
             q |= Q(**{lookups["technician"]: user.pk})
+        if own_department is not None:
+            q |= own_department
         for scope in _technician_scopes.get(model._meta.label_lower, []):
             q |= scope(user)
         # several OR-ed joins may repeat rows: filter by primary keys instead
         return Q(pk__in=model._default_manager.filter(q).values("pk"))
-    return Q(pk__in=[])
+    return own_department if own_department is not None else Q(pk__in=[])
 
 
 def visible(model_or_qs: type[M] | models.QuerySet[M], user: Any) -> models.QuerySet[M]:

@@ -155,30 +155,38 @@ def card_import(
 # ---- dealer-handled service tasks -------------------------------------------------------
 
 
-@router.get("/dealer-tasks", response=list[DealerTaskOut], summary="经销商服务任务列表")
+@router.get("/dealer-tasks", response=list[DealerTaskOut], summary="服务任务列表（经销商/部门）")
 @paginate(Page)
 def task_list(
     request: HttpRequest,
     state: str | None = Query(None, max_length=15),  # type: ignore[call-overload]
     dealer_id: int | None = None,
+    department_id: int | None = None,
 ) -> Any:
-    return selectors.task_list(request.user, state=state, dealer_id=dealer_id)
+    return selectors.task_list(
+        request.user, state=state, dealer_id=dealer_id, department_id=department_id
+    )
 
 
-@router.get("/dealer-tasks/{int:pk}", response=DealerTaskOut, summary="经销商服务任务详情")
+@router.get("/dealer-tasks/{int:pk}", response=DealerTaskOut, summary="服务任务详情")
 def task_get(request: HttpRequest, pk: int) -> Any:
     return selectors.task_detail(request.user, pk)
 
 
-@router.post("/dealer-tasks", response={201: DealerTaskOut}, summary="报修交经销商处理")
+@router.post("/dealer-tasks", response={201: DealerTaskOut}, summary="报修交经销商或部门处理")
 def task_assign(request: HttpRequest, payload: TaskAssignIn) -> Any:
     task = tasks.assign(
-        actor=request.user, ticket_id=payload.ticket_id, dealer_id=payload.dealer_id
+        actor=request.user,
+        ticket_id=payload.ticket_id,
+        dealer_id=payload.dealer_id,
+        department_id=payload.department_id,
     )
     return 201, selectors.task_detail(request.user, task.pk)
 
 
-@router.post("/dealer-tasks/{int:pk}/arrange", response=DealerTaskOut, summary="经销商确认安排")
+@router.post(
+    "/dealer-tasks/{int:pk}/arrange", response=DealerTaskOut, summary="经销商/部门确认安排"
+)
 def task_arrange(request: HttpRequest, pk: int, payload: TaskArrangeIn) -> Any:
     tasks.arrange(
         actor=request.user,
@@ -189,7 +197,7 @@ def task_arrange(request: HttpRequest, pk: int, payload: TaskArrangeIn) -> Any:
     return selectors.task_detail(request.user, pk)
 
 
-@router.post("/dealer-tasks/{int:pk}/check", response=DealerTaskOut, summary="主办核查经销商安排")
+@router.post("/dealer-tasks/{int:pk}/check", response=DealerTaskOut, summary="主办核查服务任务安排")
 def task_check(request: HttpRequest, pk: int, payload: TaskCheckIn) -> Any:
     tasks.check(actor=request.user, task_id=pk, ok=payload.ok, note=payload.note)
     return selectors.task_detail(request.user, pk)
@@ -198,7 +206,7 @@ def task_check(request: HttpRequest, pk: int, payload: TaskCheckIn) -> Any:
 @router.post(
     "/dealer-tasks/{int:pk}/hand-back",
     response=DealerTaskOut,
-    summary="经销商退回任务（须说明原因）",
+    summary="经销商/部门退回任务（须说明原因）",
 )
 def task_hand_back(request: HttpRequest, pk: int, payload: TaskHandBackIn) -> Any:
     tasks.hand_back(actor=request.user, task_id=pk, reason=payload.reason)

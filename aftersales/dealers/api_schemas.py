@@ -57,7 +57,8 @@ class CardImportOut(Schema):
 
 class TaskAssignIn(In):
     ticket_id: int
-    dealer_id: int | None = None
+    dealer_id: int | None = Field(None, description="交经销商处理（缺省为报修单/客户的经销商）")
+    department_id: int | None = Field(None, description="交公司部门处理（与经销商二选一）")
 
 
 class TaskArrangeIn(In):
@@ -82,8 +83,11 @@ class DealerTaskOut(Schema):
     number: str
     ticket_id: int
     ticket_number: str = Field(..., alias="ticket.number")
-    dealer_id: int
-    dealer_name: str = Field(..., alias="dealer.name")
+    dealer_id: int | None
+    department_id: int | None
+    assignee_name: str = Field(..., description="交办对象：经销商或部门的名称")
+    dealer_name: str | None = None
+    department_name: str | None = None
     state: str
     state_label: str = Field(..., alias="get_state_display")
     in_warranty: bool
@@ -97,6 +101,15 @@ class DealerTaskOut(Schema):
     hand_back_reason: str
     arrange_due_at: dt.datetime | None
     arrange_overdue: bool
+    check_due_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_dealer_name(obj: DealerTask) -> str | None:
+        return obj.dealer.name if obj.dealer is not None else None
+
+    @staticmethod
+    def resolve_department_name(obj: DealerTask) -> str | None:
+        return obj.department.name if obj.department is not None else None
 
 
 class ClaimPartIn(In):

@@ -11,27 +11,29 @@ from aftersales.approvals.defaults import RuleDefault
 
 ARRANGE = "dealers.arrange"
 CHECK = "dealers.coordinator_check"
+# the company's leaders an unarranged task is reported to (003: 未予落实的，应该上报公司领导协调)
+LEADERS = ("manager",)
 # the rule's amount is the lead time: a plan is due that long *before* the season starts
 STOCKING = "dealers.stocking_plan"
 
 RULES: tuple[RuleDefault, ...] = (
     RuleDefault(
         ARRANGE,
-        "经销商安排服务",
+        "承办方安排服务任务",
         Decimal(2),
         "hours",
         30,
         ("coordinator",),
-        "SPEC §3.3 交经销商处理的报修，经销商须在2小时内确认安排并告知客户",
+        "SPEC §3.3 / 003 交经销商或公司部门处理的报修，承办方须在2小时内确认安排并告知客户",
     ),
     RuleDefault(
         CHECK,
-        "主办核查经销商安排",
+        "主办核查服务任务安排",
         Decimal(4),
         "hours",
         0,
-        (),
-        "SPEC §3.3 售后主办在4小时后核查经销商是否已安排",
+        LEADERS,
+        "SPEC §3.3 / 003 售后主办在4小时后核查承办方是否已安排；逾期未核查或未落实的上报公司领导",
     ),
     RuleDefault(
         STOCKING,

@@ -73,22 +73,31 @@ def card_detail(user: Any, pk: int, today: dt.date | None = None) -> WarrantyCar
 
 
 def _tasks(user: Any) -> QuerySet[DealerTask]:
-    return visible(DealerTask, user).select_related("ticket", "dealer")
+    return visible(DealerTask, user).select_related("ticket", "dealer", "department")
 
 
 def _with_clock(task: DealerTask, now: dt.datetime) -> DealerTask:
     from aftersales.approvals.services import deadlines
-    from aftersales.dealers.services.tasks import STEP_ARRANGE
+    from aftersales.dealers.services.tasks import STEP_ARRANGE, STEP_CHECK
 
-    arrange = next((d for d in deadlines.of(task) if d.step == STEP_ARRANGE), None)
+    clocks = deadlines.of(task)
+    arrange = next((d for d in clocks if d.step == STEP_ARRANGE), None)
+    check = next((d for d in clocks if d.step == STEP_CHECK), None)
     task.arrange_due_at = arrange.due_at if arrange else None  # type: ignore[attr-defined]
     task.arrange_overdue = bool(arrange and arrange.is_overdue(now))  # type: ignore[attr-defined]
+    task.check_due_at = check.due_at if check else None  # type: ignore[attr-defined]
     return task
 
 
 def task_list(
-    user: Any, *, state: str | None = None, dealer_id: int | None = None
+    user: Any,
+    *,
+    state: str | None = None,
+    dealer_id: int | None = None,
+    department_id: int | None = None,
 ) -> list[DealerTask]:
+    """The service tasks the user sees (a dealer its own, a department member his
+    department's), with their clocks."""
     now = timezone.now()
     qs = _tasks(user).filter(archived_at__isnull=True)
     if state == "open":
@@ -97,7 +106,16 @@ def task_list(
         qs = qs.filter(state=state)
     if dealer_id:
         qs = qs.filter(dealer_id=dealer_id)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
     return [_with_clock(t, now) for t in qs.order_by("-assigned_at", "-id")[:500]]
+
+
+def active_departments() -> QuerySet[Any]:
+    """The departments a ticket can be given to (not archived), in code order."""
+    from aftersales.accounts.models import Department
+
+    return Department.objects.filter(archived_at__isnull=True).order_by("code")
 
 
 def task_detail(user: Any, pk: int) -> DealerTask:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from aftersales.approvals.web import flag, int_or_none, or_404, post, run
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.exports import xlsx
+from aftersales.core.formvalues import opt_int
 from aftersales.core.i18n import translated
 from aftersales.core.said import Said
 from aftersales.core.visibility import visible
@@ -196,9 +197,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "state": state,
             "states": [("open", _("未完成")), ("all", _("全部")), *translated(TaskState.choices)],
-            "dealer": getattr(request.user, "org_kind", "") == "dealer",
+            "mine": {t.pk for t in rows if tasks.may_act(request.user, t)},
             "checker": _company(request.user) and bool(roles & tasks.CHECKERS),
             "assigner": _company(request.user) and bool(roles & tasks.ASSIGNERS),
+            "departments": selectors.active_departments() if _company(request.user) else [],
             "hand_backs": tasks.hand_back_counts() if _company(request.user) else {},
         },
     )
@@ -210,7 +212,16 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     if action == "assign":
         ticket_id = int_or_none(post(request, "ticket_id")) or 0
-        run(request, lambda: tasks.assign(actor=user, ticket_id=ticket_id), "已交经销商处理")
+        raw_department = post(request, "department_id")
+        run(
+            request,
+            lambda: tasks.assign(
+                actor=user,
+                ticket_id=ticket_id,
+                department_id=opt_int(raw_department, "承办部门", "department_id"),
+            ),
+            "已交部门处理" if raw_department else "已交经销商处理",
+        )
         return redirect("dealers:tasks")
     or_404(lambda: selectors.task_detail(user, pk))
     calls: dict[str, tuple[Callable[[], Any], str]] = {

@@ -55,7 +55,7 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
     ),
     (
         "dealers:tasks",
-        _("经销商任务"),
+        _("服务任务"),
         frozenset({"agent", "coordinator", "team_leader", "manager", "admin", "dealer"}),
     ),
     (
@@ -158,14 +158,21 @@ NAV: list[tuple[str, Any, frozenset[str]]] = [
 ]
 
 
+# pages a company department's members see whatever their role (the tasks given to it)
+DEPARTMENT_NAV = frozenset({"dealers:tasks"})
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
     roles = user.role_codes
     items = []
+    in_department = user.org_kind == "company" and bool(getattr(user, "department_id", None))
     for name, label, allowed in NAV:
-        if allowed and not (user.is_superuser or roles & allowed):
+        if allowed and not (
+            user.is_superuser or roles & allowed or (in_department and name in DEPARTMENT_NAV)
+        ):
             continue
         try:
             url = reverse(name)

@@ -141,7 +141,7 @@ def coordinator(user: Any, now: dt.datetime) -> Content:
             Figure("approvals", _("待我审批"), approvals, _url("approvals:inbox")),
             Figure(
                 "dealer_unarranged",
-                _("经销商未安排"),
+                _("服务任务未安排"),
                 tasks,
                 _url("dealers:tasks", "state=assigned"),
                 _tone(tasks, "warn"),

@@ -89,7 +89,10 @@ def facts(start: dt.date, end: dt.date) -> dict[int, rules.DealerFacts]:
     since, until = _bounds(start, end)
     tasks = list(
         DealerTask.objects.filter(
-            assigned_at__gte=since, assigned_at__lt=until, archived_at__isnull=True
+            dealer__isnull=False,  # a department's tasks are not the dealer's record
+            assigned_at__gte=since,
+            assigned_at__lt=until,
+            archived_at__isnull=True,
         ).values_list("pk", "dealer_id", "arranged_at")
     )
     from aftersales.dealers.services.tasks import STEP_ARRANGE
