@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from aftersales.reports import collectors
+from aftersales.reports import collectors, satisfaction
 from aftersales.reports.registry import (
     Agg,
     Chart,
@@ -351,57 +351,6 @@ def costs_chart(aggs: list[Agg], names: Any) -> Chart:
     )
 
 
-# -- callbacks and satisfaction ----------------------------------------------------------------
-
-
-QUESTION_ORDER = {q: i for i, q in enumerate(collectors.QUESTIONS)}
-
-
-def _callback_value(a: Agg) -> Any:
-    if a["key1"] in ("solved", "unreachable"):
-        return pct(a.hits, a.n)
-    return mean(a.total, a.n)
-
-
-def callbacks_table(aggs: list[Agg], names: Any) -> Table:
-    t = Table(
-        [
-            Column(_l("月份")),
-            Column(_l("问题")),
-            Column(_l("回答数"), "int"),
-            Column(_l("平均分(1-5) / 比例%"), "number"),
-            Column(_l("低于3分"), "int"),
-        ]
-    )
-    for a in sorted(aggs, key=lambda a: (a["month"], QUESTION_ORDER.get(a["key1"], 9))):
-        t.rows.append(
-            [
-                a["month"],
-                names.label("question", a["key1"]),
-                a.n,
-                _callback_value(a),
-                a.hits if a["key1"] == "score" else "",
-            ]
-        )
-    return t
-
-
-def callbacks_chart(aggs: list[Agg], names: Any) -> Chart:
-    months = sorted({a["month"] for a in aggs})
-    by = {(a["month"], a["key1"]): a for a in aggs}
-    return Chart(
-        "line",
-        months,
-        [
-            (
-                names.label("question", q),
-                [_f(mean(by[(m, q)].total, by[(m, q)].n)) if (m, q) in by else 0.0 for m in months],
-            )
-            for q in ("attitude", "quality", "score")
-        ],
-    )
-
-
 # -- parts requests and returns on time ----------------------------------------------------------
 
 
@@ -715,11 +664,14 @@ PANELS = (
     Panel(
         "callbacks",
         _l("回访结果与满意度趋势"),
-        _l("按回访完成日统计各问题的平均分、问题解决比例与联系不上比例"),
-        ("month", "key1"),
+        _l(
+            "按回访完成日统计各问题的平均分、问题解决比例与联系不上比例：每月合计，"
+            "并按片区、产品类别（报修设备的类别）分列"
+        ),
+        ("month", "key1", "region_id", "category_id"),
         collectors.callbacks,
-        callbacks_table,
-        callbacks_chart,
+        satisfaction.callbacks_table,
+        satisfaction.callbacks_chart,
         order=90,
     ),
     Panel(
