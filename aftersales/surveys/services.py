@@ -121,6 +121,11 @@ def send(*, actor: Any, survey_id: int) -> Survey:
     return survey
 
 
+def is_over(survey: Survey, today: Any) -> bool:
+    """Closed, or past its closing date (the last day to answer)."""
+    return survey.state == SurveyState.CLOSED or bool(survey.closes_on and today > survey.closes_on)
+
+
 def invitation_by_token(token: str) -> SurveyInvitation:
     inv = (
         SurveyInvitation.objects.select_related("survey", "customer")
@@ -148,8 +153,7 @@ def answer(*, token: str, values: dict[str, str]) -> SurveyInvitation:
     survey = inv.survey
     if inv.answered_at is not None:
         raise ValidationFailed("您已提交过本次调查，谢谢！", field="token")
-    today = timezone.localdate()
-    if survey.state == SurveyState.CLOSED or (survey.closes_on and today > survey.closes_on):
+    if is_over(survey, timezone.localdate()):
         raise ValidationFailed("本次调查已结束，谢谢您的关注", field="token")
     rows = []
     for q in survey.questions.all():

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, NotFound, ValidationFailed
 from aftersales.core.i18n import translated
 from aftersales.core.said import Said
 from aftersales.surveys import selectors, services
-from aftersales.surveys.models import QuestionKind, SurveyState
+from aftersales.surveys.models import QuestionKind
 
 
 def _staff_only(user: Any) -> None:
@@ -82,7 +83,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     error, values = "", dict[str, str]()
-    closed = inv.answered_at is not None or inv.survey.state == SurveyState.CLOSED
+    closed = inv.answered_at is not None or services.is_over(inv.survey, timezone.localdate())
     if request.method == "POST" and not closed:
         values = {k: str(v) for k, v in request.POST.items() if k.startswith("q")}
         try:

@@ -163,3 +163,29 @@ def test_pages_are_for_company_staff_and_bad_grouping_is_a_message(world: dict[s
         assert c.get("/surveys/").status_code == 404
         assert c.get(f"/surveys/{survey.pk}/results/").status_code == 404
     assert Client().get("/survey/not-a-token/").status_code == 404
+
+
+def test_a_survey_past_its_closing_date_shows_no_form_and_takes_no_answer(
+    world: dict[str, Any],
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    survey, (q_score, q_yes, _q_text) = world["survey"], world["q"]
+    services.send(actor=world["coordinator"], survey_id=survey.pk)
+    inv = SurveyInvitation.objects.first()
+    assert inv is not None
+    today = timezone.localdate()
+    Survey.objects.filter(pk=survey.pk).update(closes_on=today)  # today is the last day
+    page = Client().get(f"/survey/{inv.token}/").content.decode()
+    assert 'data-testid="question"' in page and "survey-closed" not in page
+    Survey.objects.filter(pk=survey.pk).update(closes_on=today - dt.timedelta(days=1))
+    page = Client().get(f"/survey/{inv.token}/").content.decode()
+    assert "survey-closed" in page and 'data-testid="question"' not in page
+    resp = Client().post(f"/survey/{inv.token}/", {f"q{q_score.pk}": "5", f"q{q_yes.pk}": "yes"})
+    assert "survey-closed" in resp.content.decode()
+    with pytest.raises(ValidationFailed, match="本次调查已结束"):
+        services.answer(token=inv.token, values={f"q{q_score.pk}": "5"})
+    inv.refresh_from_db()
+    assert inv.answered_at is None and not inv.answers.exists()
