@@ -73,7 +73,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int = 2) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LOG_LEVEL": "ERROR"}
     proc = subprocess.Popen(
         [
@@ -84,11 +84,13 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--threads",
             "4",
             "--worker-class",
             "gthread",
+            "--timeout",
+            "120",  # as scripts/run.py: a worker's warm-up under load is not a hung worker
             "--log-level",
             "error",
         ],

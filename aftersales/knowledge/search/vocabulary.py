@@ -5,6 +5,7 @@ synonym groups and the product model codes — read from the admin-edited rows, 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,3 +102,19 @@ def current() -> Vocabulary:
 
 def clear() -> None:
     _cache.clear()
+
+
+WARM_TEXT = "空调不制冷，外机显示E4，吹出来的风不凉 CL-WSC-500"
+
+
+def warm_up() -> float:
+    """Pay what the first suggestion of a fresh process would pay — rjieba's base
+    dictionary and the domain words added to it, pypinyin's dictionaries, the synonym groups'
+    keys and phrases, the product model codes — once at worker start (``aftersales.wsgi``),
+    not in an agent's request (it took ~12 s under load). Returns the seconds it took."""
+    from aftersales.knowledge.search import engine  # the engine imports this module
+
+    started = time.perf_counter()
+    vocab = current()
+    engine.analyse(WARM_TEXT, vocab)
+    return time.perf_counter() - started
