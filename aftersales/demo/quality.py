@@ -20,6 +20,7 @@ from aftersales.installed_base.models import Equipment
 from aftersales.installed_base.selectors import warranty_status
 from aftersales.quality.models import Complaint, CorrectiveAction, OldPart
 from aftersales.quality.services import capa, complaints, old_parts, warnings
+from aftersales.service.models import WorkOrder, WorkOrderState
 from aftersales.service.services import dispatch, intake, lifecycle, reports, warranty
 from aftersales.stock.models import Bin, Warehouse, WarehouseKind
 
@@ -78,7 +79,9 @@ def _repair(users: dict[str, Any], equipment: Equipment, tech: Any, part: Part) 
     )
     report = reports.request_link_confirmation(actor=tech, work_order=wo)
     reports.confirm_by_link(token=report.confirm_token, name="现场联系人")
-    return reports.submit(actor=tech, work_order=wo)
+    filed = reports.submit(actor=tech, work_order=wo)
+    dispatch.check_out(actor=tech, work_order=wo)  # the report filed: the visit is done
+    return filed
 
 
 def _old_parts_in_every_state(users: dict[str, Any], made: list[OldPart], part: Part) -> int:
@@ -229,7 +232,13 @@ def load_quality(*, users: dict[str, Any]) -> QualityReport:
     needed = ("agent", "coordinator", "quality_director", "warehouse")
     if Complaint.objects.exists() or any(users.get(n) is None for n in needed):
         return report
-    techs = users_with_roles(["technician"])
+    # the repairs are done one after the other by a technician not on site elsewhere now
+    busy = set(
+        WorkOrder.objects.filter(state=WorkOrderState.ON_SITE).values_list(
+            "technician_id", flat=True
+        )
+    )
+    techs = [t for t in users_with_roles(["technician"]) if t.pk not in busy]
     part = Part.objects.active().order_by("code").first()
     if not techs or part is None:
         return report

@@ -152,9 +152,14 @@ def _work_this_month(
         stage = index % 4  # done with a failure, in progress, dispatched only, left released
         if stage == 3 or visit.ticket is None:
             continue
-        tech = techs[index % len(techs)]
+        # a technician is on site at one customer at a time: a visit to start goes to one
+        # who is free, else it stays dispatched only
+        turn = techs[index:] + techs[:index]
+        site_id = visit.ticket.site_id
+        free = [t for t in turn if dispatch.open_visit_elsewhere(t.pk, site_id) is None]
+        tech = free[0] if free and stage < 2 else turn[0]
         wo = dispatch.dispatch(actor=coordinator, ticket=visit.ticket, technician_ids=[tech.pk])
-        if stage == 2:
+        if stage == 2 or not free:
             continue
         dispatch.accept(actor=tech, work_order=wo)
         dispatch.check_in(actor=tech, work_order=wo)

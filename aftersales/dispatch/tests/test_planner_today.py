@@ -20,7 +20,7 @@ from aftersales.dispatch.building import tech_id_of, to_minute
 from aftersales.dispatch.models import DispatchPlan, PlanState
 from aftersales.dispatch.planning.checker import check_plan
 from aftersales.dispatch.tests import world as W
-from aftersales.service.models import WorkOrder
+from aftersales.service.models import Ticket, TicketState, WorkOrder, WorkOrderState
 from aftersales.service.services import dispatch
 
 pytestmark = pytest.mark.django_db
@@ -248,13 +248,25 @@ def test_a_published_plan_always_passes_the_checker(  # type: ignore[no-untyped-
         pass
 
 
+def legacy_open_check_in(w, ticket, tech, hour: int, minute: int = 0) -> WorkOrder:  # type: ignore[no-untyped-def]
+    """A second open check-in at another site, as recorded before the check-in refused it
+    (or imported): written straight to the rows, since the service no longer allows it."""
+    wo = dispatch.dispatch(actor=w.coordinator, ticket=ticket, technician_ids=[tech.pk])
+    dispatch.accept(actor=tech, work_order=wo)
+    WorkOrder.objects.filter(pk=wo.pk).update(
+        state=WorkOrderState.ON_SITE, check_in_at=W.at(w.day, hour, minute)
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.ON_SITE)
+    return wo
+
+
 def test_two_open_check_ins_put_the_technician_at_one_site_at_a_time(w) -> None:  # type: ignore[no-untyped-def]
     # tech_a forgot to check out at 10:00 and checked in elsewhere at 10:30; tech_b has two
-    # check-ins recorded at the same minute (both open)
+    # check-ins recorded at the same minute (both open) — old rows: check_in refuses this now
     first = check_in(w, W.ticket(w, 0, hour=9), w.tech_a, 10)
-    second = check_in(w, W.ticket(w, 4, hour=9), w.tech_a, 10, 30)
+    second = legacy_open_check_in(w, W.ticket(w, 4, hour=9), w.tech_a, 10, 30)
     third = check_in(w, W.ticket(w, 1, hour=9), w.tech_b, 10, 30)
-    fourth = check_in(w, W.ticket(w, 2, hour=9), w.tech_b, 10, 30)
+    fourth = legacy_open_check_in(w, W.ticket(w, 2, hour=9), w.tech_b, 10, 30)
     for index in (3, 5):
         W.ticket(w, index, severity="urgent", hour=10, minute=30)
     plan = services.plan_day(

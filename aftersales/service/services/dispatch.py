@@ -327,6 +327,34 @@ def set_out(*, actor: Any, work_order: WorkOrder | int) -> WorkOrder:
     return wo
 
 
+def open_visit_elsewhere(technician_id: int, site_id: int | None) -> WorkOrder | None:
+    """The technician's open visit (签到未离场) at another site than ``site_id``, if any."""
+    return (
+        WorkOrder.objects.filter(technician_id=technician_id, state=WorkOrderState.ON_SITE)
+        .exclude(ticket__site_id=site_id)
+        .select_related("ticket__site")
+        .order_by("check_in_at", "pk")
+        .first()
+    )
+
+
+def _refuse_second_site(wo: WorkOrder, actor: Any, site_id: int | None) -> None:
+    """A technician is at one site at a time: a check-in elsewhere while another visit is
+    open is refused — lateness, the planner's current position and the visit's hours all
+    read the open visit. Several tickets at the same site may be open together."""
+    other = open_visit_elsewhere(actor.pk, site_id)
+    if other is not None:
+        site = other.ticket.site
+        raise Conflict(
+            Said(
+                "您在%(site)s（报修单%(number)s）的到场尚未离场，请先离场再签到",
+                site=site.name if site else "",
+                number=other.ticket.number,
+            ),
+            code="open_visit_elsewhere",
+        )
+
+
 @transaction.atomic
 def check_in(
     *,
@@ -341,6 +369,7 @@ def check_in(
     if wo.state != WorkOrderState.ACCEPTED:
         raise Conflict("请先接单再签到" if wo.state == WorkOrderState.OFFERED else "该工单不能签到")
     ticket = lock_ticket(wo.ticket_id)
+    _refuse_second_site(wo, actor, ticket.site_id)
     now = timezone.now()
     wo.state, wo.check_in_at, wo.check_in_lat, wo.check_in_lng = (
         WorkOrderState.ON_SITE,

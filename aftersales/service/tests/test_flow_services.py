@@ -518,3 +518,43 @@ def test_decision_reads_the_equipment_history_repairs_and_fitted_parts(world) ->
     record = warranty.decide(fresh, actor=None, component_code="PSU")
     assert record is not None and record.warranty_end == dt.date(2029, 9, 1)
     assert any("新件保修期36个月" in r["text"] for r in record.reasons)
+
+
+def test_check_in_elsewhere_while_a_visit_is_open_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    """A technician is at one site at a time: the second site's check-in is refused until he
+    has checked out of the first; a second ticket at the same site may be checked in."""
+    from aftersales import testing as t
+    from aftersales.service.models import WorkOrder, WorkOrderState
+
+    first = new_ticket(world)
+    wo1 = dispatch.dispatch(actor=world.coordinator, ticket=first, technician_ids=[world.tech1.id])
+    dispatch.accept(actor=world.tech1, work_order=wo1)
+    dispatch.check_in(actor=world.tech1, work_order=wo1)
+
+    other_site = t.site(
+        world.customer, name="会展中心二号馆", lat=Decimal("31.1"), lng=Decimal("121.4")
+    )
+    other_eq = t.equipment(other_site, world.model, serial_no="LED2025002")
+    elsewhere = new_ticket(world, equipment_id=other_eq.id, description="二号馆屏幕花屏")
+    wo2 = dispatch.dispatch(
+        actor=world.coordinator, ticket=elsewhere, technician_ids=[world.tech1.id]
+    )
+    dispatch.accept(actor=world.tech1, work_order=wo2)
+    with pytest.raises(Conflict) as refused:
+        dispatch.check_in(actor=world.tech1, work_order=wo2)
+    assert refused.value.code == "open_visit_elsewhere"
+    assert "会展中心一号馆" in refused.value.message and first.number in refused.value.message
+    assert WorkOrder.objects.get(pk=wo2.pk).state == WorkOrderState.ACCEPTED
+    assert Ticket.objects.get(pk=elsewhere.pk).state != TicketState.ON_SITE
+
+    same_site_eq = t.equipment(world.site, world.model, serial_no="LED2025003")
+    same_site = new_ticket(world, equipment_id=same_site_eq.id, description="副屏不亮")
+    wo3 = dispatch.dispatch(
+        actor=world.coordinator, ticket=same_site, technician_ids=[world.tech1.id]
+    )
+    dispatch.accept(actor=world.tech1, work_order=wo3)
+    assert dispatch.check_in(actor=world.tech1, work_order=wo3).state == WorkOrderState.ON_SITE
+
+    dispatch.check_out(actor=world.tech1, work_order=wo1, reason="report_later")
+    dispatch.check_out(actor=world.tech1, work_order=wo3, reason="report_later")
+    assert dispatch.check_in(actor=world.tech1, work_order=wo2).state == WorkOrderState.ON_SITE
