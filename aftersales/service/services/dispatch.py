@@ -329,13 +329,12 @@ def set_out(*, actor: Any, work_order: WorkOrder | int) -> WorkOrder:
 
 def open_visit_elsewhere(technician_id: int, site_id: int | None) -> WorkOrder | None:
     """The technician's open visit (签到未离场) at another site than ``site_id``, if any."""
-    return (
-        WorkOrder.objects.filter(technician_id=technician_id, state=WorkOrderState.ON_SITE)
-        .exclude(ticket__site_id=site_id)
-        .select_related("ticket__site")
-        .order_by("check_in_at", "pk")
-        .first()
+    open_visits = WorkOrder.objects.filter(
+        technician_id=technician_id, state=WorkOrderState.ON_SITE
     )
+    if site_id is not None:
+        open_visits = open_visits.exclude(ticket__site_id=site_id)
+    return open_visits.select_related("ticket__site").order_by("check_in_at", "pk").first()
 
 
 def _refuse_second_site(wo: WorkOrder, actor: Any, site_id: int | None) -> None:
