@@ -194,6 +194,10 @@ DISPATCH_INLINE_MAX_SECONDS = float(os.environ.get("DISPATCH_INLINE_MAX_SECONDS"
 JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALLED_AFTER_SECONDS = float(os.environ.get("JOB_STALLED_AFTER_SECONDS", "30"))
 JOB_STALLED_CHECK_CRON = os.environ.get("JOB_STALLED_CHECK_CRON", "* * * * *")
+# a job whose worker died this many times is not run again (a job that kills its worker —
+# out of memory, a native crash — would otherwise take down every worker in turn): it is
+# marked failed and logged for the administrator
+JOB_STALLED_MAX_RETRIES = int(os.environ.get("JOB_STALLED_MAX_RETRIES", "3"))
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": JOB_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": JOB_STALLED_AFTER_SECONDS,

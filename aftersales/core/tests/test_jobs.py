@@ -76,3 +76,43 @@ def test_jobs_of_a_worker_with_a_stale_heartbeat_go_back_to_the_queue() -> None:
     assert (statuses[dead], statuses[alive]) == ("todo", "doing")
     run_workers(1)  # the re-queued job now runs (exactly once)
     assert WorkerHeartbeat.objects.filter(token="dead").count() == 1
+
+
+def test_a_job_whose_worker_died_too_often_is_failed_not_retried() -> None:
+    """A job that kills its worker would take down every worker in turn: after
+    JOB_STALLED_MAX_RETRIES re-queues it is marked failed instead (the others still retry)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import async_to_sync
+    from django.db import connection
+
+    from aftersales.core.tasks import retry_stalled
+
+    with transaction.atomic():
+        request_heartbeat("poison")
+        request_heartbeat("unlucky")
+    poison, unlucky = (
+        ProcrastinateJob.objects.get(args__token=t).pk for t in ("poison", "unlucky")
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) "
+            "VALUES (now() - interval '1 minute') RETURNING id"
+        )
+        (worker_id,) = cur.fetchone()
+        for job_id, attempts in ((poison, 3), (unlucky, 2)):
+            cur.execute(
+                "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s, attempts = %s "
+                "WHERE id = %s",
+                [worker_id, attempts, job_id],
+            )
+    with ThreadPoolExecutor(1) as pool:
+        requeued = pool.submit(
+            async_to_sync(retry_stalled), seconds_since_heartbeat=30, max_retries=3
+        ).result()
+    assert requeued == [unlucky]
+    statuses = dict(ProcrastinateJob.objects.values_list("id", "status"))
+    assert (statuses[poison], statuses[unlucky]) == ("failed", "todo")
+    run_workers(1)
+    assert not WorkerHeartbeat.objects.filter(token="poison").exists()
+    assert WorkerHeartbeat.objects.filter(token="unlucky").count() == 1
