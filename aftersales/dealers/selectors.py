@@ -95,6 +95,7 @@ def task_list(
     state: str | None = None,
     dealer_id: int | None = None,
     department_id: int | None = None,
+    ticket_id: int | None = None,
 ) -> list[DealerTask]:
     """The service tasks the user sees (a dealer its own, a department member his
     department's), with their clocks."""
@@ -108,6 +109,8 @@ def task_list(
         qs = qs.filter(dealer_id=dealer_id)
     if department_id:
         qs = qs.filter(department_id=department_id)
+    if ticket_id:
+        qs = qs.filter(ticket_id=ticket_id)
     return [_with_clock(t, now) for t in qs.order_by("-assigned_at", "-id")[:500]]
 
 

@@ -25,7 +25,7 @@ from aftersales.core.i18n import translated
 from aftersales.core.said import Said
 from aftersales.core.visibility import visible
 from aftersales.dealers import selectors
-from aftersales.dealers.models import ClaimState, Dealer, NoticeState, TaskState
+from aftersales.dealers.models import OPEN_TASK_STATES, ClaimState, Dealer, NoticeState, TaskState
 from aftersales.dealers.services import cards, claims, tasks
 from aftersales.warranty.rules import CARD_TIMING_LABELS
 
@@ -202,8 +202,40 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "assigner": _company(request.user) and bool(roles & tasks.ASSIGNERS),
             "departments": selectors.active_departments() if _company(request.user) else [],
             "hand_backs": tasks.hand_back_counts() if _company(request.user) else {},
+            **_task_durations(),
         },
     )
+
+
+def ticket_task_context(user: Any, ticket: Any) -> dict[str, Any]:
+    """The ticket page's service-task panel: the ticket's tasks the user sees, with their
+    clocks, and for an assigner while none is open the form that gives the ticket to its
+    dealer or to a company department (the same call as the task list's)."""
+    rows = selectors.task_list(user, ticket_id=ticket.pk)
+    can_give = (
+        _company(user)
+        and (user.is_superuser or bool(_roles(user) & tasks.ASSIGNERS))
+        and ticket.is_open
+        and not any(r.state in OPEN_TASK_STATES for r in rows)
+    )
+    return {
+        "service_tasks": rows,
+        "can_give_task": can_give,
+        "task_departments": selectors.active_departments() if can_give else [],
+        "task_dealer": ticket.dealer or ticket.customer.dealer,
+        **_task_durations(),
+    }
+
+
+def _task_durations() -> dict[str, str]:
+    """The arrangement and check times as configured (deadline rules), for the pages' hints."""
+    from aftersales.approvals.services import deadlines
+    from aftersales.dealers.defaults import ARRANGE, CHECK
+
+    return {
+        "arrange_within": deadlines.duration_said(ARRANGE),
+        "check_after": deadlines.duration_said(CHECK),
+    }
 
 
 @login_required
@@ -222,6 +254,8 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             ),
             "已交部门处理" if raw_department else "已交经销商处理",
         )
+        if post(request, "back") == "ticket" and ticket_id:
+            return redirect("service:ticket_detail", pk=ticket_id)
         return redirect("dealers:tasks")
     or_404(lambda: selectors.task_detail(user, pk))
     calls: dict[str, tuple[Callable[[], Any], str]] = {

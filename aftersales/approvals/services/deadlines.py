@@ -51,6 +51,22 @@ def duration_text(code: str) -> str:
     return f"{r.amount_text}{DURATION_UNITS.get(r.unit, r.get_unit_display())}"
 
 
+DURATION_TEMPLATES = {
+    rules.WORKING_DAYS: "%(n)s个工作日",
+    rules.CALENDAR_DAYS: "%(n)s天",
+    rules.HOURS: "%(n)s小时",
+}
+
+
+def duration_said(code: str) -> str:
+    """The configured duration of rule ``code`` in the reader's language (a page's text:
+    「2小时」 / "2 hours")."""
+    from django.utils.translation import gettext
+
+    r = rule(code)
+    return gettext(DURATION_TEMPLATES.get(r.unit, "%(n)s")) % {"n": r.amount_text}
+
+
 def compute_due(code: str, start: dt.datetime) -> dt.datetime:
     """The due time of rule ``code`` started at ``start``. Working days count on the SLA
     engine's business calendar; an installation without working hours configured counts

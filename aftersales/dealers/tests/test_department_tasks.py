@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from aftersales import testing as t
@@ -300,3 +301,33 @@ def test_the_task_page_gives_a_ticket_to_a_department(d) -> None:  # type: ignor
         {"arrangement": "张工明早上门", "customer_informed": "1"},
     )
     assert DealerTask.objects.get(pk=task.pk).state == "arranged"
+
+
+def test_the_ticket_page_gives_the_ticket_to_its_dealer_or_a_department(d) -> None:  # type: ignore[no-untyped-def]
+    tk = ticket(d)
+    url = reverse("service:ticket_detail", args=[tk.pk])
+    coordinator, dealer = Client(), Client()
+    coordinator.force_login(d.coordinator)
+    dealer.force_login(d.dealer_user_a)
+    page = coordinator.get(url).content.decode()
+    assert 'data-testid="give-task"' in page
+    assert (
+        "所属经销商：杭州经销商" in page
+        and f'<option value="{d.tech.pk}">工艺技术部</option>' in page
+    )
+    assert "承办方须在 2小时 内确认安排" in page and "售后主办在 4小时 后核查" in page
+    # the hint is the configured rule, not a number in the page
+    DeadlineRule.objects.filter(code=ARRANGE).update(amount=Decimal(3))
+    assert "承办方须在 3小时 内确认安排" in coordinator.get(url).content.decode()
+    assert 'data-testid="give-task"' not in dealer.get(url).content.decode()
+
+    resp = coordinator.post(
+        "/dealers/tasks/0/act/assign/",
+        {"ticket_id": tk.pk, "department_id": d.tech.pk, "back": "ticket"},
+    )
+    assert resp.status_code == 302 and resp["Location"] == url
+    task = DealerTask.objects.get(ticket=tk)
+    page = coordinator.get(url).content.decode()
+    assert task.number in page and "工艺技术部" in page
+    assert 'data-testid="give-task"' not in page  # one open task per ticket
+    assert task.number not in dealer.get(url).content.decode()

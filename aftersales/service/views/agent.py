@@ -257,6 +257,9 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and t.sla_policy_id is not None
         and has_any(user, frozenset(targets.COMPLEX_ROLES)),
     }
+    from aftersales.dealers.views import ticket_task_context
+
+    ctx |= ticket_task_context(user, t)
     return render(request, "service/agent/ticket.html", ctx)
 
 
@@ -291,17 +294,9 @@ ACTION_MESSAGES = {
 }
 
 
-DURATIONS = {
-    "working_days": _("%(n)s个工作日"),
-    "calendar_days": _("%(n)s天"),
-    "hours": _("%(n)s小时"),
-}
-
-
 def _duration(code: str) -> str:
     """A deadline rule's configured duration in the reader's language."""
-    rule = deadlines.rule(code)
-    return str(DURATIONS.get(rule.unit, "%(n)s")) % {"n": rule.amount_text}
+    return deadlines.duration_said(code)
 
 
 def _open_repair(user: Any, t: Ticket) -> FactoryRepair:
