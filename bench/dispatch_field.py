@@ -37,8 +37,8 @@ from aftersales.dispatch.planning.model import Plan, PlanningProblem  # noqa: E4
 from aftersales.dispatch.planning.scenarios import field_day  # noqa: E402
 from aftersales.dispatch.planning.solver import SearchSettings, solve  # noqa: E402
 
-# ``--ab``: the search as it was before the exchange repair (issue #11, run D), side by side
-ROUND_D = SearchSettings(exchange=False)
+# ``--ab``: the search as it was in run D (no exchange repair, no rounds), side by side
+ROUND_D = SearchSettings(exchange=False, rounds_patience=None)
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ab",
         action="store_true",
-        help="also run the search of run D (no exchange repair) as ours·D / ours·D·hard, "
+        help="also run the search of run D (no exchange repair, no rounds) as ours·D / ours·D·hard, "
         "taking turns with ours at going first (with --only ours: just the two)",
     )
     args = parser.parse_args(argv)

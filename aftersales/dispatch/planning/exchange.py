@@ -8,7 +8,8 @@ That move is what an ejection chain of depth one is, and it is exactly what leav
 with heavier breaches than necessary: a weight-2 job blocks the only technician who could
 reach a weight-4 one in time.
 
-``exchange`` applies such moves (and plain insertions that move the lunch break) as long
+``exchange`` applies such moves (V no heavier than U; of equal weight only when V is
+served elsewhere or travel drops) and plain insertions that move the lunch break, as long
 as one lowers the cost of the encoding's objective — the prizes come first, so a move is
 taken when it serves more weight, and among equal weight the one with the least travel.
 Only feasible routes are ever built (PyVRP's own check: windows, skills, capacity, one
@@ -178,7 +179,7 @@ class _Exchange:
             if plain is not None:
                 best = _best(best, old - plain[0], {k: plain[1]})
             for v in route.clients:
-                if v >= self.jobs or self.clients[v].required or self.clients[v].prize >= prize:
+                if v >= self.jobs or self.clients[v].required or self.clients[v].prize > prize:
                     continue
                 without = _Route(route.vehicle_type, [c for c in route.clients if c != v])
                 option = self._with(without, u)

@@ -13,11 +13,15 @@ process by default, at most twice the budget of wall-clock time):
    served one (which moves to another technician if it fits anywhere), the lunch break
    moved if need be — the move PyVRP's local search never makes, and the one that left
    heavier breaches than necessary.
-2. **Polish** (to 85 % of the budget when late visits are to be planned, else to the end).
-   Every visit planned on time is required; every job still left out keeps its on-time
-   prize, so it can still be served on time — the first objective stays in play for the
-   whole budget — and travel is optimised. The exchange repair is tried again on the
-   result (in the tier-1 model, where no served job is required).
+2. **Rounds** (to 85 % of the budget when late visits are to be planned, else to the end).
+   The same model, nothing required: the search restarts from the best plan so far with a
+   new seed, each round until the fewest weighted breaches have not improved for 5 % of
+   the budget, and each round is followed by the exchange repair. A served job can still
+   make way for a heavier one and a left-out job can still be served on time — the first
+   objective stays in play for the whole budget — while travel (the second objective) is
+   optimised all along. (``SearchSettings(rounds_patience=None)`` is the search before
+   the rounds, as measured in run D: one polish in which every visit planned on time is
+   required, then the exchange repair.)
 3. **Late** (the rest, when ``schedule_late_visits`` is set and a must-do job is still
    missed). The visits planned on time stay required and on time; each job left out is
    offered on time (its full prize) and late by up to 15, 30, 60, 120, 240 minutes or to
@@ -82,14 +86,16 @@ from aftersales.dispatch.planning.timeline import (
 
 # Phases of the budget (shares of it, measured by ``search.Budget``). Tier 1 (on time) runs
 # until its first objective has not improved for TIER_ONE_PATIENCE of the budget, and at
-# most until TIER_ONE_UNTIL; the on-time polish then runs until POLISH_UNTIL when late
-# visits are to be planned (else to the end), and the late phase takes the rest. Unserved
-# jobs keep their on-time prizes in every phase, so a job can still be served on time after
-# tier 1 has ended. In ``hard_windows`` mode the all-required attempt gives up when it has
+# most until TIER_ONE_UNTIL; rounds of ROUNDS_PATIENCE each (restarts from the best plan,
+# each followed by the exchange repair) then run until POLISH_UNTIL when late visits are to
+# be planned (else to the end), and the late phase takes the rest. Unserved jobs keep their
+# on-time prizes in every phase, so a job can still be served on time after tier 1 has
+# ended. In ``hard_windows`` mode the all-required attempt gives up when it has
 # no feasible solution at HARD_GIVE_UP, leaving the rest to the prize model.
 TIER_ONE_UNTIL = 0.6
 TIER_ONE_PATIENCE = 0.15
 POLISH_UNTIL = 0.85
+ROUNDS_PATIENCE = 0.05
 LATE_MIN_SECONDS = 0.2  # the late phase's least share of a short budget, in seconds
 HARD_GIVE_UP = 0.4
 # Late visits: a missed job may be served late by up to each bound (minutes past its
@@ -101,14 +107,17 @@ LATE_STEP = 15
 @dataclass(frozen=True)
 class SearchSettings:
     """The search's phases and rules (defaults: the module's constants). A parameter so
-    that a benchmark can compare variants in one run; the product uses the defaults."""
+    that a benchmark can compare variants in one run (``bench/dispatch_field.py --ab``);
+    the product uses the defaults. ``rounds_patience=None``: no rounds, one polish instead
+    (in which the served visits are required when ``polish_requires_served``);
+    ``exchange=False``: no exchange repair. Both off is the search of run D."""
 
     tier_one_until: float = field(default_factory=lambda: TIER_ONE_UNTIL)
     tier_one_patience: float | None = field(default_factory=lambda: TIER_ONE_PATIENCE)
     polish_until: float = field(default_factory=lambda: POLISH_UNTIL)
     polish_requires_served: bool = True
     exchange: bool = True
-    rounds_patience: float | None = None
+    rounds_patience: float | None = field(default_factory=lambda: ROUNDS_PATIENCE)
 
 
 def solve(

@@ -117,3 +117,48 @@ def test_cpu_aware_budget_counts_cpu_seconds_with_a_wall_cap() -> None:
     assert 0.5 < budget.used() < 1.0
     time.sleep(0.2)
     assert budget.used() >= 1.0
+
+
+def blocker() -> PlanningProblem:
+    """The greedy dispatcher gives V (weight 2, due first) to A, the nearest; then only A
+    could reach U (weight 4) in time, but not after V. The optimum: U on A, V on B."""
+    d = [
+        [0, 50, 10, 10],
+        [50, 0, 50, 20],
+        [10, 50, 0, 10],
+        [10, 20, 10, 0],
+    ]
+    return PlanningProblem(
+        jobs=(
+            Job("U", 2, 60, TimeWindow(0, 30), weight=4),
+            Job("V", 3, 60, TimeWindow(0, 25), weight=2),
+        ),
+        technicians=(
+            Technician("A", 0, 0, TimeWindow(0, 400)),
+            Technician("B", 1, 1, TimeWindow(0, 400)),
+        ),
+        travel=TravelMatrix.from_rows(d),
+        schedule_late_visits=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        solver.SearchSettings(tier_one_until=0.0, exchange=False),  # the rounds alone
+        solver.SearchSettings(tier_one_until=0.0, rounds_patience=None),  # the exchange alone
+    ],
+    ids=["rounds", "exchange"],
+)
+def test_a_served_job_makes_way_for_a_heavier_one_after_tier_one(
+    search: solver.SearchSettings,
+) -> None:
+    problem = blocker()
+    greedy = greedy_plan(problem)
+    assert greedy.assignment().get("V") == "A"
+    assert check_plan(problem, greedy).metrics.weighted_breaches == 4  # U missed
+    plan = solver.solve(problem, time_budget_seconds=1.0, seed=0, settings=search)
+    report = check_plan(problem, plan)
+    assert report.feasible, report.violations
+    assert report.metrics.weighted_breaches == 0
+    assert plan.assignment() == {"U": "A", "V": "B"}
