@@ -80,3 +80,20 @@ def test_api_and_equipment_page_show_whether_parts_are_still_guaranteed() -> Non
     )
     assert resp.status_code == 200 and resp.json()["parts_supply_guaranteed"]
     assert "备件保证供应至 2045-01-01" in c.get(f"/equipment/{eq.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_model_list_in_the_back_office_shows_the_supply_the_years_decide() -> None:
+    from django.urls import reverse
+
+    from aftersales.core.services import update_record
+
+    admin = t.user("admin", is_staff=True)
+    model = t.product_model(t.category(), discontinued_on=D(2015, 1, 1), parts_supply_years=5)
+    c = Client()
+    c.force_login(admin)
+    url = reverse("admin:installed_base_productmodel_changelist")
+    assert "备件保证供应期已于 2020-01-01 届满" in c.get(url).content.decode()
+    update_record(model, actor=admin, changes={"parts_supply_years": 30})
+    page = c.get(url).content.decode()
+    assert "备件保证供应至 2045-01-01" in page and "2020-01-01 届满" not in page
