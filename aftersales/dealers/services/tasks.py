@@ -176,7 +176,7 @@ def assign(
         at=now,
     )
     people = _assignee_people(task)
-    deadlines.start(
+    arrange = deadlines.start(
         task, step=STEP_ARRANGE, rule_code=ARRANGE, starts_at=now, owner=next(iter(people), None)
     )
     deadlines.start(
@@ -187,7 +187,31 @@ def assign(
         owner=actor,
         owner_roles=["coordinator"],
     )
+    _tell_assignee(task, people, arrange.due_at)
     return task
+
+
+def _tell_assignee(task: DealerTask, people: list[Any], due: dt.datetime) -> int:
+    """Everyone who may arrange the task hears of it at once (the dealer's users, or the
+    department's members), through the outbox, once per task."""
+    from aftersales.notifications.services import notify_people
+
+    return notify_people(
+        f"service_task:{task.pk}:assigned",
+        people,
+        Said(
+            "【服务任务】%(number)s 报修单 %(ticket)s",
+            number=task.number,
+            ticket=task.ticket.number,
+        ),
+        Said(
+            "报修单 %(ticket)s 已交%(assignee)s处理，请于 %(due)s 前安排并告知客户。",
+            ticket=task.ticket.number,
+            assignee=task.assignee_name,
+            due=timezone.localtime(due).strftime("%m-%d %H:%M"),
+        ),
+        documents.link(task),
+    )
 
 
 def _state_refused(task: DealerTask, what: str) -> InvalidTransition:

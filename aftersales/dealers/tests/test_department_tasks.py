@@ -85,6 +85,10 @@ def test_a_department_arranges_in_time_and_the_coordinator_checks(d) -> None:  #
     assert timezone.localtime(arrange.due_at, TZ).strftime("%H:%M") == "12:00"
     assert check.due_at == T10 + 4 * H
     assert arrange.owner.department_id == d.tech.pk  # a member of the department
+    # every member hears of it at once, nobody outside the department
+    told = Notification.objects.filter(key=f"service_task:{task.pk}:assigned")
+    assert set(told.values_list("recipient", flat=True)) == {d.tech_rep.pk, d.member.pk}
+    assert "12:00" in told.first().body  # type: ignore[union-attr]
 
     # only the department's members act on it
     with pytest.raises(PermissionDenied):  # sees every task (agent), is not a member
@@ -152,6 +156,8 @@ def test_unarranged_at_the_check_is_reported_to_the_leaders(d) -> None:  # type:
 
 def test_a_dealer_task_found_not_arranged_is_reported_too(d) -> None:  # type: ignore[no-untyped-def]
     task = tasks.assign(actor=d.coordinator, ticket_id=ticket(d, d.eq_a2).pk, now=T10)
+    told = Notification.objects.filter(key=f"service_task:{task.pk}:assigned")
+    assert list(told.values_list("recipient", flat=True)) == [d.dealer_user_a.pk]
     tasks.check(actor=d.coordinator, task_id=task.pk, ok=False, note="经销商未接电话", now=T10)
     reported = Notification.objects.filter(key=f"service_task:{task.pk}:not_arranged")
     assert list(reported.values_list("recipient", flat=True)) == [d.manager.pk]
