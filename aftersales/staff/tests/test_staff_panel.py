@@ -26,7 +26,7 @@ from aftersales.core.models import Region
 from aftersales.reports import registry
 from aftersales.reports.filters import ReportFilters
 from aftersales.reports.selectors import run_all
-from aftersales.reports.services import summary, workbook
+from aftersales.reports.services import packs, summary, workbook
 from aftersales.reports.tests.test_web import Tables, same
 from aftersales.staff.models import AssessmentFact, FactKind, StaffProfile
 
@@ -172,14 +172,20 @@ def test_the_staff_panel_counts_what_the_facts_say_and_exports_its_table(world) 
     assert not any(sheet[len(rows)])  # and nothing more before the period line
 
 
-def test_the_monthly_pack_has_the_staff_panel() -> None:
+def test_the_monthly_pack_has_the_staff_panel(world) -> None:  # type: ignore[no-untyped-def]
     """The pack is every registered panel (reports.services.packs.generate runs run_all): the
-    staff panel is registered and its sheet is in the month's workbook."""
+    staff panel is registered, its sheet is in the month's workbook and its page in the PDF."""
     assert "staff" in [p.key for p in registry.panels()]
     f = ReportFilters(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
-    wb = load_workbook(io.BytesIO(workbook.build(run_all(f), f)))
+    results = run_all(f)
+    wb = load_workbook(io.BytesIO(workbook.build(results, f)))
     assert "人员考核事实" in wb.sheetnames
-    assert next(wb["人员考核事实"].iter_rows(values_only=True)) == tuple(HEADER)
+    sheet = list(wb["人员考核事实"].iter_rows(values_only=True))
+    assert sheet[0] == tuple(HEADER)
+    assert ("合计", None, 12, 6, 3, 3) in sheet
+    html = packs.pack_html(results, f)
+    section = html[html.index("人员考核事实") :]
+    assert "<svg" in section and "王工" in section and "李工" in section
 
 
 def test_the_board_filters_narrow_the_staff_panel(world) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from aftersales.accounts.models import Department
 from aftersales.customers.models import Contact
 from aftersales.reports.filters import ReportFilters
 from aftersales.reports.selectors import run_all
-from aftersales.reports.services import summary, workbook
+from aftersales.reports.services import packs, summary, workbook
 from aftersales.reports.tests.test_web import Tables, same
 from aftersales.surveys import services
 from aftersales.surveys.models import Survey, SurveyInvitation, SurveyQuestion
@@ -193,7 +193,12 @@ def test_the_filters_and_the_scope_narrow_the_survey_panel(world) -> None:  # ty
 def test_the_monthly_pack_has_the_survey_panel(world) -> None:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     f = ReportFilters(start=today.replace(day=1), end=today)
-    wb = load_workbook(io.BytesIO(workbook.build(run_all(f), f)))
+    results = run_all(f)
+    wb = load_workbook(io.BytesIO(workbook.build(results, f)))
     sheet = [r for r in wb["满意度调查结果（按问题、片区、产品）"].iter_rows(values_only=True)]
     assert list(sheet[0]) == HEADER
     assert (SCORE_Q, ALL, ALL) in {(r[1], r[2], r[3]) for r in sheet[1:]}
+    # and the PDF's page of it: its table and its chart drawn as SVG
+    html = packs.pack_html(results, f)
+    section = html[html.index("满意度调查结果（按问题、片区、产品）") :]
+    assert "<svg" in section and SCORE_Q in section and "3.50" in section
