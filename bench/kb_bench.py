@@ -6,22 +6,25 @@
    kind, for the search engine and side by side for a character-overlap baseline (what a
    ``LIKE '%…%'`` search over the case text amounts to: the share of the query's character
    bigrams and ASCII tokens found in the case, ties by id);
-2. **latency** of ``GET /api/v1/kb/similar`` against a real server (gunicorn) with
-   100 000 published cases in the database (the 240 plus generated ones), p50/p95 over the
-   queries of the set sent one after the other (an agent typing);
-3. **at scale, old vs new candidate query** in-process in the same run: ``engine.search``
-   without the row budget (``budget=None``: the 24 rarest keys, every matching row ranked)
-   and with it (``engine.ROW_BUDGET``), p50/p95 and success@5 / success@1 — a hit is a case
-   whose title comes from a relevant case of the set (the generated cases are recombined
-   from the set's cases, so at 100 000 each of them has hundreds of near-copies and recall
-   of the original ids alone says nothing).
+2. **at scale, old vs new candidate query** in-process in the same run, with 100 000
+   published cases in the database (the 240 plus generated ones): ``engine.search`` with
+   the ``ts_rank`` query (``postings=False``; without and with ``engine.ROW_BUDGET``) and with
+   the postings (with ``engine.POSTING_BUDGET`` and without a budget), p50/p95 and
+   success@5 / success@1 — a hit is a case whose title comes from a relevant case of the set
+   (the generated cases are recombined from the set's cases, so at 100 000 each of them has
+   hundreds of near-copies and recall of the original ids alone says nothing);
+3. **a fresh worker's first suggestion**: a one-worker gunicorn without and with the
+   knowledge base's warm-up (``KB_WARMUP``), once it answers at all;
+4. **latency** of ``GET /api/v1/kb/similar`` against a real server (gunicorn, 2 workers ×
+   4 threads), p50/p95 over the queries of the set sent one after the other (an agent
+   typing), ``--server-runs`` times (the machine is shared: each run says its load).
 
 recall@k of a query = |relevant ∩ top k| / min(|relevant|, k) (so recall@1 is "the first
 suggestion is a right one"); MRR@10 = 1 / rank of the first relevant case in the top 10.
 
 Run: ``make bench`` or
 ``.venv/bin/python scripts/with_db.py -- .venv/bin/python bench/kb_bench.py [--quick]
-[--cases N] [--skip-latency]``
+[--cases N] [--skip-latency] [--server-runs N]``
 """
 
 from __future__ import annotations
@@ -225,7 +228,7 @@ def generate(cases: list[EvalCase], n: int, seed: int = 13) -> int:
     from aftersales.knowledge.models import Case, ReviewState
     from aftersales.knowledge.search import text as tx
     from aftersales.knowledge.search import vocabulary
-    from aftersales.knowledge.services.index import rebuild_frequencies
+    from aftersales.knowledge.services.index import rebuild_statistics
 
     rng = random.Random(seed)
     vocab = vocabulary.current()
@@ -289,13 +292,14 @@ def generate(cases: list[EvalCase], n: int, seed: int = 13) -> int:
         if batch:
             Case.objects.bulk_create(batch)
             made += len(batch)
-        rebuild_frequencies()
+        rebuild_statistics()
     with connection.cursor() as cur:
         # what autovacuum does to a collection that has been in use: the GIN index's pending
         # list merged, the visibility map and hint bits set — not the first minutes after a
         # bulk load, when every query also scans the pending list and dirties pages
         cur.execute("VACUUM ANALYZE knowledge_case")
         cur.execute("VACUUM ANALYZE knowledge_termstat")
+        cur.execute("VACUUM ANALYZE knowledge_posting")
     return made
 
 
@@ -319,7 +323,7 @@ def sources(cases: list[EvalCase]) -> dict[int, set[str]]:
 
 
 def at_scale(
-    queries: list[EvalQuery], src: dict[int, set[str]], budget: int | None
+    queries: list[EvalQuery], src: dict[int, set[str]], budget: int | None, postings: bool
 ) -> dict[str, float]:
     from aftersales.knowledge.search import engine
 
@@ -327,7 +331,9 @@ def at_scale(
     hit5 = hit1 = 0
     for q in queries:
         t0 = time.perf_counter()
-        hits = engine.search(q.text, scope=engine.Scope(), limit=5, budget=budget)
+        hits = engine.search(
+            q.text, scope=engine.Scope(), limit=5, budget=budget, postings=postings
+        )
         times.append(time.perf_counter() - t0)
         found = [src.get(h.id, set()) & q.relevant for h in hits]
         hit5 += any(found)
@@ -342,30 +348,83 @@ def at_scale(
     }
 
 
-def latency(queries: list[EvalQuery], rounds: int) -> dict[str, float]:
+def _client(port: int, key: str) -> Any:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Authorization": f"Bearer {key}"}
+
+    def get(text: str) -> float:
+        t0 = time.perf_counter()
+        conn.request("GET", f"/api/v1/kb/similar?limit=5&text={quote(text)}", headers=headers)
+        resp = conn.getresponse()
+        body = resp.read()
+        assert resp.status == 200, (resp.status, body[:200])
+        return time.perf_counter() - t0
+
+    return get
+
+
+def _booted(port: int) -> float:
+    """Wait until a worker answers a request that needs no search (401 without a token):
+    the worker has imported the application and run its warm-ups. Returns the seconds."""
+    t0 = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request("GET", "/api/v1/kb/similar?text=x")
+    resp = conn.getresponse()
+    resp.read()
+    assert resp.status == 401, resp.status
+    conn.close()
+    return time.perf_counter() - t0
+
+
+def _agent_key() -> str:
     from aftersales import testing as t
+    from aftersales.accounts.models import User
     from aftersales.accounts.services import issue_token
+
+    agent = User.objects.filter(username="kb-bench-agent").first()
+    agent = agent or t.user("agent", username="kb-bench-agent")
+    return issue_token(user=agent)[1]
+
+
+def first_request(queries: list[EvalQuery], warm_up: bool) -> dict[str, float]:
+    """A fresh one-worker server (``KB_WARMUP=0``: without the knowledge base's warm-up):
+    how long until it answers at all, then its first and second suggestion requests (the
+    first is what an agent met after a restart)."""
     from bench.service_bench import free_port, start_server
 
-    agent = t.user("agent", username="kb-bench-agent")
-    _, key = issue_token(user=agent)
+    key = _agent_key()
+    port = free_port()
+    os.environ["KB_WARMUP"] = "1" if warm_up else "0"
+    try:
+        proc = start_server(port, workers=1)
+    finally:
+        os.environ.pop("KB_WARMUP")
+    try:
+        boot = _booted(port)
+        get = _client(port, key)
+        return {
+            "boot": boot * 1000,
+            "first": get(queries[1].text) * 1000,
+            "second": get(queries[2].text) * 1000,
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def latency(queries: list[EvalQuery], rounds: int) -> dict[str, float]:
+    from bench.service_bench import free_port, start_server
+
+    key = _agent_key()
     port = free_port()
     proc = start_server(port)
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Authorization": f"Bearer {key}"}
-
-        def get(text: str) -> float:
-            t0 = time.perf_counter()
-            conn.request("GET", f"/api/v1/kb/similar?limit=5&text={quote(text)}", headers=headers)
-            resp = conn.getresponse()
-            body = resp.read()
-            assert resp.status == 200, (resp.status, body[:200])
-            return time.perf_counter() - t0
-
-        first = [get(q.text) for q in queries[:40]]  # warm both workers' caches
+        boot = _booted(port)
+        get = _client(port, key)
+        first = [get(q.text) for q in queries[:40]]  # both workers' threads connected
         print(
-            f"warm-up: first request {first[0] * 1000:.0f} ms, slowest {max(first) * 1000:.0f} ms"
+            f"server answers after {boot * 1000:.0f} ms; then first suggestion "
+            f"{first[0] * 1000:.0f} ms, slowest of 40 {max(first) * 1000:.0f} ms"
         )
         samples = [get(q.text) for _ in range(rounds) for q in queries]
         samples.sort()
@@ -378,6 +437,10 @@ def latency(queries: list[EvalQuery], rounds: int) -> dict[str, float]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def uptime() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def table(*runs: tuple[str, dict[str, dict[str, float]]]) -> str:
@@ -403,7 +466,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print the engine's misses")
+    parser.add_argument("--server-runs", type=int, default=2, help="server measurements")
     args = parser.parse_args()
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load {uptime()}")
     setup_django()
     cases, queries = load_set()
     print(f"evaluation set: {len(cases)} cases, {len(queries)} queries")
@@ -435,15 +500,32 @@ def main() -> None:
 
     src = sources(cases)
     engine_rank(queries[0].text, by_pk)  # warm the vocabulary
-    print("\nin-process at scale | p50 ms | p95 ms | success@5 | success@1")
-    for name, budget in (("old: no row budget", None), ("new: ROW_BUDGET", engine.ROW_BUDGET)):
-        s = at_scale(queries, src, budget)
+    print(f"\n{time.strftime('%H:%M:%S', time.gmtime())} UTC, load {uptime()}")
+    print("in-process at scale | p50 ms | p95 ms | success@5 | success@1")
+    variants: list[tuple[str, int | None, bool]] = [
+        ("before: ts_rank, no row budget", None, False),
+        (f"before: ts_rank, ROW_BUDGET {engine.ROW_BUDGET}", engine.ROW_BUDGET, False),
+        (f"now: postings, POSTING_BUDGET {engine.POSTING_BUDGET}", engine.POSTING_BUDGET, True),
+        ("postings, no row budget", None, True),
+    ]
+    for name, budget, postings in variants:
+        s = at_scale(queries, src, budget, postings)
         print(f"{name} | {s['p50']:.1f} | {s['p95']:.1f} | {s['s5']:.3f} | {s['s1']:.3f}")
-    lat = latency(queries, 1 if args.quick else args.rounds)
-    print(
-        f"GET /api/v1/kb/similar with {made + len(cases)} cases: p50 {lat['p50']:.1f} ms, "
-        f"p95 {lat['p95']:.1f} ms (target ≤ 50), max {lat['max']:.1f} ms, {lat['n']:.0f} requests"
-    )
+    for warm in (False, True):
+        fresh = first_request(queries, warm)
+        print(
+            f"fresh one-worker server, KB_WARMUP={warm:d}: answers after {fresh['boot']:.0f} ms, "
+            f"first suggestion {fresh['first']:.1f} ms, second {fresh['second']:.1f} ms"
+        )
+    for run in range(1, args.server_runs + 1):
+        lat = latency(queries, 1 if args.quick else args.rounds)
+        print(
+            f"run {run}, {time.strftime('%H:%M:%S', time.gmtime())} UTC, load {uptime()}: "
+            f"GET /api/v1/kb/similar with {made + len(cases)} cases: p50 {lat['p50']:.1f} ms, "
+            f"p95 {lat['p95']:.1f} ms (target ≤ 50), max {lat['max']:.1f} ms, "
+            f"{lat['n']:.0f} requests"
+        )
+    print(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC, load {uptime()}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ rest is absent from lists and searches, and 404 on direct access)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -102,9 +103,35 @@ def article_detail(user: Any, pk: int) -> Article:
     return found
 
 
+@dataclass(frozen=True)
+class SuggestedCase:
+    """What a suggestion shows of a case (read as plain values: building five ``Case``
+    instances with their category and model took more than the query itself)."""
+
+    pk: int
+    external_id: str
+    title: str
+    category_id: int
+    category_name: str
+    product_model_id: int | None
+    product_model_code: str | None
+    phenomenon: str
+    cause: str
+    solution: str
+    solved_count: int
+
+
+SUGGESTED = tuple(f.name for f in dataclass_fields(SuggestedCase))
+_SUGGESTED_COLUMNS = {
+    "pk": "pk",
+    "category_name": "category__name",
+    "product_model_code": "product_model__code",
+}
+
+
 @dataclass
 class Suggestion:
-    case: Case
+    case: SuggestedCase
     score: float
 
 
@@ -128,11 +155,11 @@ def similar_cases(
             Feedback.objects.filter(ticket_id=ticket_id).values_list("case_id", "verdict")
         )
     hits = engine.search(text, scope=sc, limit=limit, feedback=verdicts)
-    cases = (
-        Case.objects.select_related("category", "product_model")
-        .defer(*SEARCH_DOCUMENT)
-        .in_bulk([h.id for h in hits])
-    )
+    if not hits:
+        return []
+    columns = [_SUGGESTED_COLUMNS.get(name, name) for name in SUGGESTED]
+    rows = Case.objects.filter(pk__in=[h.id for h in hits]).values_list(*columns)
+    cases = {row[0]: SuggestedCase(*row) for row in rows}
     return [Suggestion(cases[h.id], h.score) for h in hits if h.id in cases]
 
 

@@ -265,3 +265,33 @@ class TermStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.df}"
+
+
+class Posting(models.Model):
+    """One search key of one published, live case (an inverted index of ``keys_main`` /
+    ``keys_more``), kept by ``knowledge.services.index`` in the same transaction as the
+    case's search document. The candidate query sums its weights per case from the primary
+    key's index alone (``key, case`` with ``main, category, is_public`` included: an
+    index-only scan, no row of the case read and no ``ts_rank``)."""
+
+    pk = models.CompositePrimaryKey("key", "case")
+    key = models.CharField(max_length=60)
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    main = models.BooleanField(default=True)  # in the title / phenomenon / codes (else more)
+    category = models.ForeignKey(
+        "installed_base.ProductCategory",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    is_public = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "检索倒排项"
+        verbose_name_plural = "检索倒排项"
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.case_id}"

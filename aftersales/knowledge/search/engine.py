@@ -1,23 +1,32 @@
 """Similar cases (and articles) for a free text: the query's keys and synonym groups, the
-selective keys (by document frequency) OR-ed into a ``tsquery`` over the GIN index, the best
-``CANDIDATES`` by ``ts_rank`` fetched with their key arrays and trigram similarity, then
-re-ranked in Python (``rank``). Callers pass the audience (the selectors decide it).
+selective keys (by document frequency), the best candidates fetched with the query keys they
+carry and their trigram similarity, then re-ranked in Python (``rank``). Callers pass the
+audience (the selectors decide it).
 
-The candidate query costs one ``ts_rank`` per row that carries any chosen key, so the keys
-are chosen within a *row budget* (``ROW_BUDGET``: the sum of their document frequencies):
-codes first, then by the weight the re-ranking gives them (kind × idf), a key that would
-overrun the budget skipped for rarer ones. A small collection never reaches the budget (all
-the selective keys are taken, as before); at 100 000 cases it bounds the rows ranked to a
-few thousand instead of tens of thousands."""
+Published cases — every suggestion — are found through their *postings*
+(``knowledge_posting``: key, case, in the title / phenomenon or not, category, public): the
+chosen keys' postings summed per case with the weight the re-ranking gives each key (kind ×
+idf, a synonym group's other wordings at ``EXPANSION``), an index-only scan of the postings'
+primary key and one hash aggregate, no case row read until the best ``POSTING_CANDIDATES``.
+Other states and articles use the GIN-indexed ``tsvector`` and ``ts_rank``, which reads every
+matching row.
+
+The cost grows with the rows summed (or ranked), so the keys are chosen within a *row budget*
+(the sum of their document frequencies; ``POSTING_BUDGET``, ``ROW_BUDGET`` for ``ts_rank``):
+codes first, then by their weight in the re-ranking, a key that would overrun the budget
+skipped for rarer ones. A small collection never reaches the budget (all the selective keys
+are taken); at 100 000 cases it bounds the rows to some thousands instead of tens of
+thousands."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import connection
 
+from aftersales.core.cache import TimedCache
 from aftersales.knowledge.search import rank as rk
 from aftersales.knowledge.search import text as tx
 from aftersales.knowledge.search.vocabulary import Vocabulary, current
@@ -26,9 +35,13 @@ CANDIDATES = 150
 SELECTIVE_KEYS = 24
 COMMON_SHARE = 0.15  # keys in more than this share of the cases only re-rank
 ROW_BUDGET = 3000  # at most about this many rows ranked in SQL (Σ df of the chosen keys)
+POSTING_BUDGET = 15000  # the same for the postings (summed from an index, no ts_rank)
+POSTING_CANDIDATES = 100  # their sum is the re-ranking's lexical score: fewer suffice
 EXPANSION = 0.4  # a synonym group's other wordings, against the query's own words
 TOTAL_KEY = "__total__"
 MAX_QUERY = 500
+FREQUENCY_SECONDS = 60.0
+_frequencies: TimedCache[dict[str, int]] = TimedCache(seconds=FREQUENCY_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -84,17 +97,26 @@ def _expansion(q: rk.Query, vocab: Vocabulary) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def document_frequencies(keys: list[str], table: str) -> tuple[dict[str, int], int]:
-    stat = "knowledge_termstat" if table == "knowledge_case" else None
-    if stat is None:
-        return {}, 0
+def _all_frequencies() -> dict[str, int]:
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT key, df FROM knowledge_termstat WHERE key = ANY(%s)", [[*keys, TOTAL_KEY]]
-        )
-        dfs = dict(cur.fetchall())
-    total = int(dfs.pop(TOTAL_KEY, 0))
-    return dfs, total
+        cur.execute("SELECT key, df FROM knowledge_termstat WHERE df > 0")
+        return dict(cur.fetchall())
+
+
+def document_frequencies(keys: list[str], table: str) -> tuple[dict[str, int], int]:
+    """The frequencies of ``keys`` among the published cases, from this process's copy of
+    ``knowledge_termstat`` (a few thousand rows; one round trip less per suggestion, which
+    costs milliseconds on a loaded machine). The services drop it on every change here;
+    other processes see a new key within ``FREQUENCY_SECONDS``."""
+    if table != "knowledge_case":
+        return {}, 0
+    every = _frequencies.get("all", _all_frequencies)
+    dfs = {k: every[k] for k in keys if k in every}
+    return dfs, int(every.get(TOTAL_KEY, 0))
+
+
+def forget_frequencies() -> None:
+    _frequencies.clear()
 
 
 def _quote(key: str) -> str:
@@ -138,12 +160,21 @@ def selective(
     return out
 
 
-def _candidates(
-    table: str, tsquery: str, text: str, scope: Scope, extra: str, limit: int
+def _gin_candidates(
+    table: str,
+    keys: list[str],
+    weights: list[tuple[float, float]],
+    query_keys: list[str],
+    text: str,
+    scope: Scope,
+    extra: str,
+    limit: int,
 ) -> list[tuple[Any, ...]]:
+    """Any state, cases or articles: the chosen keys OR-ed into a ``tsquery`` over the GIN
+    index, the best ``limit`` by ``ts_rank`` (one per matching row, read from the heap)."""
     where = ["search_doc @@ %(q)s::tsquery", "archived_at IS NULL", "state = ANY(%(states)s)"]
     params: dict[str, Any] = {
-        "q": tsquery,
+        "q": " | ".join(_quote(k) for k in keys),
         "states": list(scope.states),
         "text": tx.normalize(text)[:MAX_QUERY],
         "n": limit,
@@ -169,6 +200,82 @@ def _candidates(
         return list(cur.fetchall())
 
 
+def posting_query(
+    table: str,
+    keys: list[str],
+    weights: list[tuple[float, float]],
+    query_keys: list[str],
+    text: str,
+    scope: Scope,
+    extra: str,
+    limit: int,
+) -> tuple[str, dict[str, Any]]:
+    """Published cases: the chosen keys' postings (``knowledge_posting``, an index-only scan
+    of its primary key) summed per case with the weights the re-ranking gives the keys (in
+    the title / phenomenon, in the cause / solution), the best ``limit`` read with the query keys
+    they carry (not their whole key arrays)."""
+    where = []
+    params: dict[str, Any] = {
+        "keys": keys,
+        "wm": [m for m, _ in weights],
+        "wx": [x for _, x in weights],
+        "qk": query_keys,
+        "text": tx.normalize(text)[:MAX_QUERY],
+        "n": limit,
+    }
+    if scope.public_only:
+        where.append("p.is_public")
+    if scope.category_id is not None:
+        where.append("p.category_id = %(cat)s")
+        params["cat"] = scope.category_id
+    if scope.exclude_ids:
+        where.append("NOT (p.case_id = ANY(%(ex)s))")
+        params["ex"] = list(scope.exclude_ids)
+    sql = f"""
+        SELECT c.id,
+               ARRAY(SELECT unnest(c.keys_main) INTERSECT SELECT unnest(%(qk)s::varchar[])),
+               ARRAY(SELECT unnest(c.keys_more) INTERSECT SELECT unnest(%(qk)s::varchar[])),
+               c.search_pinyin, {extra}, similarity(c.search_text, %(text)s), c.search_text
+        FROM (SELECT p.case_id AS id, sum(CASE WHEN p.main THEN q.wm ELSE q.wx END) AS r
+              FROM unnest(%(keys)s::varchar[], %(wm)s::float8[], %(wx)s::float8[])
+                   AS q(key, wm, wx)
+              JOIN knowledge_posting p ON p.key = q.key
+              {"WHERE " + " AND ".join(where) if where else ""}
+              GROUP BY p.case_id ORDER BY r DESC, p.case_id LIMIT %(n)s) s
+        JOIN {table} c ON c.id = s.id
+        WHERE c.state = 'published' AND c.archived_at IS NULL
+        ORDER BY s.r DESC, c.id
+    """
+    return sql, params
+
+
+def _posting_candidates(*args: Any) -> list[tuple[Any, ...]]:
+    sql, params = posting_query(*args)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+
+
+def key_weights(
+    keys: list[str], kinds: dict[str, str], dfs: dict[str, int], total: int
+) -> list[tuple[float, float]]:
+    """What each key adds to a case's score in the re-ranking (``rank.score``), in the
+    title / phenomenon / codes and in the cause / solution; a synonym group's other wordings
+    at ``EXPANSION``."""
+    weight = {"word": rk.WORD, "bigram": rk.BIGRAM, "code": rk.CODE, "expansion": EXPANSION}
+    out = []
+    for k in keys:
+        kind = kinds.get(k, "word")
+        w = weight[kind] * rk.idf(dfs.get(k, 0), total)
+        out.append((w + (rk.CODE_BOOST if kind == "code" else 0.0), w * rk.MORE))
+    return out
+
+
+def uses_postings(table: str, scope: Scope) -> bool:
+    """The postings hold the published, live cases: what every suggestion searches."""
+    return table == "knowledge_case" and tuple(scope.states) == ("published",)
+
+
 def search(
     text: str,
     *,
@@ -178,9 +285,12 @@ def search(
     feedback: dict[int, str] | None = None,
     vocab: Vocabulary | None = None,
     timings: dict[str, float] | None = None,
-    budget: int | None = ROW_BUDGET,
+    budget: int | Literal["default"] | None = "default",
+    postings: bool = True,
 ) -> list[Hit]:
-    """Ranked hits; ``feedback`` maps case ids to this ticket's verdicts."""
+    """Ranked hits; ``feedback`` maps case ids to this ticket's verdicts. ``budget`` and
+    ``postings=False`` (the ``ts_rank`` query even where the postings could answer) are for
+    the benchmark's side-by-side runs."""
     t0 = time.perf_counter()
     vocab = vocab or current()
     q = analyse(text, vocab, scope.category_id)
@@ -190,14 +300,19 @@ def search(
     all_keys = [*q.keys, *expansion]
     dfs, total = document_frequencies(all_keys, table)
     kinds = {**{k: "expansion" for k in expansion}, **q.keys}
+    fast = postings and uses_postings(table, scope)
+    if budget == "default":
+        budget = POSTING_BUDGET if fast else ROW_BUDGET
     chosen = selective(all_keys, kinds, dfs, total, budget)
     if not chosen:
         return []
-    tsquery = " | ".join(_quote(k) for k in chosen)
     t1 = time.perf_counter()
     is_case = table == "knowledge_case"
     extra = "c.product_model_id, c.solved_count, c.not_relevant_count" if is_case else "NULL, 0, 0"
-    rows = _candidates(table, tsquery, text, scope, extra, CANDIDATES)
+    fetch = _posting_candidates if fast else _gin_candidates
+    weights = key_weights(chosen, kinds, dfs, total)
+    n = POSTING_CANDIDATES if fast else CANDIDATES
+    rows = fetch(table, chosen, weights, list(q.keys), text, scope, extra, n)
     t2 = time.perf_counter()
     feedback = feedback or {}
     candidates = []
