@@ -21,6 +21,7 @@ from conftest import browser_login
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 MARCH = "start=2026-03-01&end=2026-03-31"
 PHONE_WIDTH = 390
+PHONE_MAX_HEIGHT = 6000
 # the fixture month has figures for these panels (reports/tests/test_web.py)
 WITH_DATA = ("sla", "first_fix", "repeats", "times", "backlog", "contacts")
 
@@ -54,6 +55,9 @@ def test_the_board_on_a_desktop_and_a_phone(open_page: Any, world: Any) -> None:
         panels = pg.locator('[data-testid="panel"]')
         expect(panels).to_have_count(len(registry.panels()))
         first = panels.first.get_attribute("data-panel")
+        if phone:  # folded: a few screens, as the every-role walk wants a page (6 000 px)
+            height = pg.evaluate("document.documentElement.scrollHeight")
+            assert height <= PHONE_MAX_HEIGHT, height
         for key in WITH_DATA:
             section = pg.locator(f'[data-panel="{key}"]')
             if phone and key != first:  # folded on a phone: opened, its chart drawn then
