@@ -114,6 +114,7 @@ def load_dealer_work(*, users: dict[str, Any], seed: int = 2026) -> DealerWorkRe
                     actor=u, task_id=task.pk, reason="需要厂家专用检测设备，本店无法处理"
                 )
             )
+    report.tasks += _department_tasks(coordinator)
     # claims: one per state, on the dealers' tickets; the first with its signed repair
     # record filed and its old part waived, so that it can be settled
     parts = list(Part.objects.active().order_by("code")[:3])
@@ -228,3 +229,44 @@ def _filed_repair(dealer_users: dict[int, Any], qd: Any, parts: list[Part]) -> T
 
 
 __all__ = ["DealerWorkReport", "WarrantyCard", "load_dealer_work"]
+
+
+def _department_tasks(coordinator: Any) -> int:
+    """Two open tickets of direct customers given to company departments (003: 公司各部门…
+    2小时做好具体安排): the warehouse has arranged its one, the quality office not yet."""
+    from aftersales.accounts.models import Department
+
+    made = 0
+    tickets = (
+        Ticket.objects.filter(customer__dealer__isnull=True, dealer_tasks__isnull=True)
+        .exclude(state__in=("resolved", "closed", "cancelled"))
+        .order_by("pk")
+    )
+    for code, tk in zip(("CC", "PZB"), tickets[:2], strict=False):
+        department = Department.objects.filter(code=code).first()
+        member = (
+            get_user_model()
+            .objects.filter(department=department, is_active=True, org_kind="company")
+            .order_by("pk")
+            .first()
+        )
+        if department is None or member is None:
+            continue
+        task = _try(
+            lambda tk=tk, department=department: tasks.assign(
+                actor=coordinator, ticket_id=tk.pk, department_id=department.pk
+            )
+        )
+        if task is None:
+            continue
+        made += 1
+        if code == "CC":
+            _try(
+                lambda task=task, member=member: tasks.arrange(
+                    actor=member,
+                    task_id=task.pk,
+                    arrangement="仓储部今天发出备件，已电话告知客户",
+                    customer_informed=True,
+                )
+            )
+    return made

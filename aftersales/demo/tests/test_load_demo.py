@@ -299,6 +299,19 @@ def test_demo_has_receipts_a_credit_note_expenses_and_every_card_state() -> None
     }
 
 
+def test_demo_has_service_tasks_of_dealers_and_of_departments() -> None:
+    from aftersales.dealers.models import DealerTask
+
+    load(size="small")
+    given = DealerTask.objects.filter(department__isnull=False)
+    assert {(t.department.code, t.state) for t in given} == {
+        ("CC", "arranged"),
+        ("PZB", "assigned"),
+    }
+    assert all(t.ticket.customer.dealer_id is None for t in given)
+    assert DealerTask.objects.filter(dealer__isnull=False).exists()
+
+
 def test_demo_has_stocking_plans_in_time_late_and_reviewed() -> None:
     from django.utils import timezone
 
