@@ -195,6 +195,10 @@ def test_a_department_hands_back_with_a_reason_not_counted_against_a_dealer(d) -
     assert all(not c.is_open for c in deadlines.of(task))
     assert tasks.hand_back_counts() == {}
     assert _moves(task)[-1] == ("assigned", "handed_back")
+    # nor does a department's task count in any dealer's rating
+    from aftersales.dealers.services.rating import facts
+
+    assert facts(dt.date(2026, 11, 1), dt.date(2026, 12, 1)) == {}
 
 
 def test_a_bad_department_changes_nothing(d) -> None:  # type: ignore[no-untyped-def]
