@@ -91,3 +91,15 @@ def test_the_candidate_query_reads_the_postings_index_only(kb):  # type: ignore[
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "Index Only Scan using knowledge_posting_pk on knowledge_posting" in plan, plan
+
+
+def test_a_case_published_here_is_found_by_its_new_words_at_once(kb):  # type: ignore[no-untyped-def]
+    """The process's copy of the document frequencies is dropped when a case is published:
+    a word no case had before is searched for at once (not only after the copy expires)."""
+    case(kb, title="压缩机不启动", phenomenon="室外机压缩机不启动")
+    query = "压缩机旁边的蜂鸣器一直长鸣"
+    before = engine.search(query, scope=engine.Scope())
+    buzzer = case(kb, title="控制板蜂鸣器长鸣", phenomenon="上电后蜂鸣器长鸣不停")
+    after = engine.search(query, scope=engine.Scope())
+    assert buzzer.pk not in [h.id for h in before]
+    assert buzzer.pk in [h.id for h in after]
