@@ -71,10 +71,11 @@ def test_start_event_edited_by_the_administrator_decides(admin) -> None:  # type
     )
 
 
-def test_a_fitted_parts_own_warranty_months_extend_its_cover() -> None:
+def test_a_fitted_parts_own_warranty_months_extend_its_cover(admin) -> None:  # type: ignore[no-untyped-def]
     """A 12-month unit (accepted 2025-06-01, to 2026-06-01) whose power supply was replaced in
     a warranty repair on 2026-04-01 with its own 3 months: the supply is covered to
-    2026-07-01; without its own months it would get the component's 12."""
+    2026-07-01; without its own months it would get the component's 12. The months are
+    edited through the service an administrator's edit goes through."""
     cat = t.category("led", "LED显示屏")
     t.policy(cat, months=12)
     eq = t.equipment(
@@ -105,8 +106,12 @@ def test_a_fitted_parts_own_warranty_months_extend_its_cover() -> None:
     assert decide(dt.date(2026, 6, 20)).warranty_end == dt.date(2026, 7, 1)
     assert decide(dt.date(2026, 7, 1)).outcome is rules.Outcome.FREE
     assert decide(dt.date(2026, 7, 2)).outcome is rules.Outcome.CHARGEABLE
-    EquipmentComponent.objects.filter(pk=part.pk).update(warranty_months=None)
+    from aftersales.core.services import update_record
+
+    update_record(part, actor=admin, changes={"warranty_months": None})
     assert decide(dt.date(2026, 7, 2)).warranty_end == dt.date(2027, 4, 1)
+    update_record(part, actor=admin, changes={"warranty_months": 3})
+    assert decide(dt.date(2026, 7, 2)).outcome is rules.Outcome.CHARGEABLE
 
 
 @pytest.fixture
