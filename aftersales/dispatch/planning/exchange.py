@@ -34,17 +34,23 @@ class _Route:
 
 
 def exchange(
-    encoding: Encoding, solution: Solution, out_of_time: Callable[[], bool] | None = None
+    encoding: Encoding,
+    solution: Solution,
+    out_of_time: Callable[[], bool] | None = None,
+    *,
+    pairs: bool = False,
 ) -> Solution:
     """``solution`` improved by exchange moves (unchanged when none helps or it is
-    infeasible). ``out_of_time`` is asked between moves."""
+    infeasible). ``out_of_time`` is asked between moves. ``pairs``: also take two jobs
+    out of a route for one heavier job."""
     if not solution.is_feasible():
         return solution
-    return _Exchange(encoding, solution).run(out_of_time or (lambda: False))
+    return _Exchange(encoding, solution, pairs=pairs).run(out_of_time or (lambda: False))
 
 
 class _Exchange:
-    def __init__(self, encoding: Encoding, solution: Solution) -> None:
+    def __init__(self, encoding: Encoding, solution: Solution, *, pairs: bool = False) -> None:
+        self.pairs = pairs
         self.encoding = encoding
         self.data = encoding.data
         self.jobs = len(encoding.jobs)
@@ -192,19 +198,59 @@ class _Exchange:
                     gain += again[0]
                     changed[again[1]] = again[2]
                 best = _best(best, gain, changed)
+            if self.pairs:
+                best = self._pairs(k, route, u, old, best)
         if best is None or best[0] <= 0:
             return False
         for k, clients in best[1].items():
             self.routes[k] = _Route(self.routes[k].vehicle_type, clients)
         return True
 
-    def _reinsert(self, skip: int, v: int) -> tuple[int, int, list[int]] | None:
-        """The cheapest feasible insertion of ``v`` into another route than ``skip``:
-        (gain, route index, clients)."""
+    def _pairs(
+        self,
+        k: int,
+        route: _Route,
+        u: int,
+        old: int,
+        best: tuple[int, dict[int, list[int]]] | None,
+    ) -> tuple[int, dict[int, list[int]]] | None:
+        """``best`` or better: ``u`` in place of two jobs of the route, each no heavier,
+        each put on another route if it fits (the second after the first)."""
+        prize = self.clients[u].prize
+        light = [
+            v
+            for v in route.clients
+            if v < self.jobs and not self.clients[v].required and self.clients[v].prize <= prize
+        ]
+        for i, v1 in enumerate(light):
+            for v2 in light[i + 1 :]:
+                without = _Route(
+                    route.vehicle_type, [c for c in route.clients if c not in (v1, v2)]
+                )
+                option = self._with(without, u)
+                if option is None:
+                    continue
+                gain = old - option[0]
+                changed = {k: option[1]}
+                for v in (v1, v2):
+                    again = self._reinsert(k, v, changed)
+                    if again is not None:
+                        gain += again[0]
+                        changed[again[1]] = again[2]
+                best = _best(best, gain, changed)
+        return best
+
+    def _reinsert(
+        self, skip: int, v: int, changed: dict[int, list[int]] | None = None
+    ) -> tuple[int, int, list[int]] | None:
+        """The cheapest feasible insertion of ``v`` into another route than ``skip``
+        (routes as ``changed`` has them): (gain, route index, clients)."""
         best: tuple[int, int, list[int]] | None = None
-        for k, route in enumerate(self.routes):
-            if k == skip or not self._can_carry(route.vehicle_type, v):
+        changed = changed or {}
+        for k, plain in enumerate(self.routes):
+            if k == skip or not self._can_carry(plain.vehicle_type, v):
                 continue
+            route = _Route(plain.vehicle_type, changed.get(k, plain.clients))
             old = self._cost(route.vehicle_type, route.clients)
             assert old is not None
             option = self._with(route, v)

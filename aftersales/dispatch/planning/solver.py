@@ -117,6 +117,7 @@ class SearchSettings:
     polish_until: float = field(default_factory=lambda: POLISH_UNTIL)
     polish_requires_served: bool = True
     exchange: bool = True
+    exchange_pairs: bool = False
     rounds_patience: float | None = field(default_factory=lambda: ROUNDS_PATIENCE)
 
 
@@ -152,7 +153,7 @@ def solve(
     result = _run(first, stop, seed, _greedy_start(problem, first))
     best, encoding = result.best, first
     if settings.exchange:
-        best = exchange(first, best, lambda: budget.used() >= 1.0)
+        best = exchange(first, best, lambda: budget.used() >= 1.0, pairs=settings.exchange_pairs)
 
     late_share = max(1.0 - settings.polish_until, LATE_MIN_SECONDS / max(budget.seconds, 1e-9))
     late_left = late_visits and setup.missed(encoding, best)
@@ -166,7 +167,9 @@ def solve(
         if cycle.is_feasible() and _lost(first, cycle.best) < _lost(first, best):
             best = cycle.best
         if settings.exchange:
-            best = exchange(first, best, lambda: budget.used() >= 1.0)
+            best = exchange(
+                first, best, lambda: budget.used() >= 1.0, pairs=settings.exchange_pairs
+            )
     if budget.left() > 0.2 + reserve_late:
         # what is served stays; every job left out keeps its on-time prize
         until = 1.0 - late_share if late_left else 1.0
@@ -182,7 +185,9 @@ def solve(
         if final.is_feasible():
             best, encoding = final.best, polish
             if settings.exchange:  # in the first encoding, where nothing is required
-                again = exchange(first, first.warm_start(best, polish))
+                again = exchange(
+                    first, first.warm_start(best, polish), pairs=settings.exchange_pairs
+                )
                 if _lost(first, again) < _lost(first, best, polish):
                     best, encoding = again, first
 

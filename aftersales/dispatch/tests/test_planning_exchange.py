@@ -121,3 +121,33 @@ def test_a_served_job_is_never_given_up_for_one_no_heavier() -> None:
     problem = replace(problem, jobs=(replace(problem.jobs[0], weight=2), problem.jobs[1]))
     encoding, solution = solution_of(problem, {"A": ["V"]})
     assert served_by(encoding, exchange(encoding, solution)) == {"V": "A"}
+
+
+def test_two_lighter_jobs_make_way_for_a_heavier_one_when_pairs_are_tried() -> None:
+    """A's day is V1 then V2 (weight 1 each); U (weight 4) fits on A only without both.
+    B can take V1 and then V2."""
+    d = [
+        [0, 50, 10, 10, 10],
+        [50, 0, 50, 20, 50],
+        [10, 50, 0, 10, 10],
+        [10, 20, 10, 0, 10],
+        [10, 50, 10, 10, 0],
+    ]
+    problem = PlanningProblem(
+        jobs=(
+            Job("U", 2, 60, TimeWindow(0, 20), weight=4),
+            Job("V1", 3, 30, TimeWindow(0, 30), weight=1),
+            Job("V2", 4, 30, TimeWindow(0, 75), weight=1),
+        ),
+        technicians=(
+            Technician("A", 0, 0, TimeWindow(0, 400)),
+            Technician("B", 1, 1, TimeWindow(0, 400)),
+        ),
+        travel=TravelMatrix.from_rows(d),
+        schedule_late_visits=False,
+    )
+    encoding, solution = solution_of(problem, {"A": ["V1", "V2"]})
+    assert served_by(encoding, exchange(encoding, solution)) == {"V1": "A", "V2": "A"}
+    better = exchange(encoding, solution, pairs=True)
+    assert better.is_feasible()
+    assert served_by(encoding, better) == {"U": "A", "V1": "B", "V2": "B"}
