@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aftersales import testing as t
@@ -21,6 +22,16 @@ DAY0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
 def day(n: float, hour: int = 9) -> dt.datetime:
     """Day ``n`` of a scenario at ``hour`` o'clock (fractions of a day allowed)."""
     return DAY0.replace(hour=hour) + dt.timedelta(days=n)
+
+
+def edit_rule(code: str, **changes: Any) -> Any:
+    """An administrator's edit of deadline rule ``code`` (时限规则), through the audited record
+    service the back office's edits go through — not a bare queryset update."""
+    from aftersales.approvals.services.deadlines import rule
+    from aftersales.core.services import update_record
+
+    admin = t.user("admin", is_staff=True, is_superuser=True)
+    return update_record(rule(code), actor=admin, changes=changes)
 
 
 def build() -> SimpleNamespace:

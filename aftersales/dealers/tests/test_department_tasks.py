@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from aftersales import testing as t
 from aftersales.accounts.models import Department
-from aftersales.approvals.models import Deadline, DeadlineRule
+from aftersales.approvals.models import Deadline
 from aftersales.approvals.services import deadlines
-from aftersales.approvals.testing import TZ
+from aftersales.approvals.testing import TZ, edit_rule
 from aftersales.core import audit
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aftersales.dealers import selectors
@@ -173,10 +173,8 @@ def test_a_check_left_undone_at_4h_goes_to_the_leaders_and_the_rules_are_data(d)
     assert {d.manager.pk, d.coordinator.pk} <= set(fired.values_list("recipient", flat=True))
 
     # an administrator edits the durations and the leaders: the next task follows them
-    DeadlineRule.objects.filter(code=ARRANGE).update(amount=Decimal(3))
-    DeadlineRule.objects.filter(code=CHECK).update(
-        amount=Decimal(5), escalate_roles=["team_leader"]
-    )
+    edit_rule(ARRANGE, amount=Decimal(3))
+    edit_rule(CHECK, amount=Decimal(5), escalate_roles=["team_leader"])
     second = _give(d, at=T10 + 24 * H, equipment=d.eq_a2)
     assert _clock(second, tasks.STEP_ARRANGE).due_at == T10 + 27 * H
     assert _clock(second, tasks.STEP_CHECK).due_at == T10 + 29 * H
@@ -327,7 +325,7 @@ def test_the_ticket_page_gives_the_ticket_to_its_dealer_or_a_department(d) -> No
     )
     assert "承办方须在 2小时 内确认安排" in page and "售后主办在 4小时 后核查" in page
     # the hint is the configured rule, not a number in the page
-    DeadlineRule.objects.filter(code=ARRANGE).update(amount=Decimal(3))
+    edit_rule(ARRANGE, amount=Decimal(3))
     assert "承办方须在 3小时 内确认安排" in coordinator.get(url).content.decode()
     assert 'data-testid="give-task"' not in dealer.get(url).content.decode()
 

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from aftersales import testing as t
-from aftersales.approvals.models import DeadlineRule
-from aftersales.approvals.services.deadlines import rule
+from aftersales.approvals.testing import edit_rule
 from aftersales.installed_base import expiry
 from aftersales.installed_base.selectors import warranty_status
 from aftersales.notifications.models import Notification
@@ -55,8 +54,7 @@ def test_sales_is_told_once_per_unit_within_the_period() -> None:
 def test_the_period_is_the_administrators_rule() -> None:
     _world()
     t.user("sales")
-    rule(expiry.NOTICE_RULE)
-    DeadlineRule.objects.filter(code=expiry.NOTICE_RULE).update(amount=90)
+    edit_rule(expiry.NOTICE_RULE, amount=90)
     assert expiry.announce_expiring(TODAY) == 2
     assert _notices("AC-LATER")
 

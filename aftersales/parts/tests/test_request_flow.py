@@ -78,11 +78,9 @@ def test_phone_confirmation_commits_a_date_at_most_15_days_ahead(w) -> None:  # 
 
 def test_the_longest_promise_is_the_administrators_rule(w) -> None:  # type: ignore[no-untyped-def]
     """时限规则 ``parts.promise_max`` (default 15 days) bounds the committed date."""
-    from aftersales.approvals.models import DeadlineRule
-    from aftersales.approvals.services.deadlines import rule
+    from aftersales.approvals.testing import edit_rule
 
-    rule("parts.promise_max")
-    DeadlineRule.objects.filter(code="parts.promise_max").update(amount=20)
+    edit_rule("parts.promise_max", amount=20)
     r = file_request(w)
     requests.analyse(actor=w.agent, request=r, cause="process", now=day(0))
     with pytest.raises(ValidationFailed, match="最长不超过20天"):

@@ -220,11 +220,9 @@ def test_responsibility_through_the_api(world, client) -> None:  # type: ignore[
 
 def test_the_filing_period_is_the_administrators_rule(world) -> None:  # type: ignore[no-untyped-def]
     """时限规则 ``service.report_filing`` (default 5 days) decides what is filed late."""
-    from aftersales.approvals.models import DeadlineRule
-    from aftersales.approvals.services.deadlines import rule
+    from aftersales.approvals.testing import edit_rule
 
-    rule("service.report_filing")
-    DeadlineRule.objects.filter(code="service.report_filing").update(amount=1)
+    edit_rule("service.report_filing", amount=1)
     ticket = new_ticket(world)
     wo = _visit(world, ticket, world.tech1)
     WorkOrder.objects.filter(pk=wo.pk).update(check_out_at=timezone.now() - dt.timedelta(days=2))
