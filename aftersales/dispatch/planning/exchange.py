@@ -41,8 +41,8 @@ def exchange(
     pairs: bool = False,
 ) -> Solution:
     """``solution`` improved by exchange moves (unchanged when none helps or it is
-    infeasible). ``out_of_time`` is asked between moves. ``pairs``: also take two jobs
-    out of a route for one heavier job."""
+    infeasible). ``out_of_time`` is asked before each left-out job is tried (a big day
+    can have hundreds). ``pairs``: also take two jobs out of a route for one heavier job."""
     if not solution.is_feasible():
         return solution
     return _Exchange(encoding, solution, pairs=pairs).run(out_of_time or (lambda: False))
@@ -160,7 +160,7 @@ class _Exchange:
                 c for c in range(self.jobs) if c not in self.served and self.clients[c].prize > 0
             ]
             left.sort(key=lambda c: -self.clients[c].prize)
-            if not any(self._improve(u) for u in left):
+            if not any(not out_of_time() and self._improve(u) for u in left):
                 break
             moved = True
         if not moved:

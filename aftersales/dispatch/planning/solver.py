@@ -40,7 +40,7 @@ the jobs of undisturbed routes on their technician, and re-optimises the rest.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pyvrp import Activity, ActivityType, Result, Solution
@@ -96,6 +96,7 @@ TIER_ONE_UNTIL = 0.6
 TIER_ONE_PATIENCE = 0.15
 POLISH_UNTIL = 0.85
 ROUNDS_PATIENCE = 0.05
+EXCHANGE_SHARE = 0.05  # the most one exchange repair may take (a big day has many misses)
 LATE_MIN_SECONDS = 0.2  # the late phase's least share of a short budget, in seconds
 HARD_GIVE_UP = 0.4
 # Late visits: a missed job may be served late by up to each bound (minutes past its
@@ -153,7 +154,7 @@ def solve(
     result = _run(first, stop, seed, _greedy_start(problem, first))
     best, encoding = result.best, first
     if settings.exchange:
-        best = exchange(first, best, lambda: budget.used() >= 1.0, pairs=settings.exchange_pairs)
+        best = exchange(first, best, _cap(budget), pairs=settings.exchange_pairs)
 
     late_share = max(1.0 - settings.polish_until, LATE_MIN_SECONDS / max(budget.seconds, 1e-9))
     late_left = late_visits and setup.missed(encoding, best)
@@ -167,9 +168,7 @@ def solve(
         if cycle.is_feasible() and _lost(first, cycle.best) < _lost(first, best):
             best = cycle.best
         if settings.exchange:
-            best = exchange(
-                first, best, lambda: budget.used() >= 1.0, pairs=settings.exchange_pairs
-            )
+            best = exchange(first, best, _cap(budget, until), pairs=settings.exchange_pairs)
     if budget.left() > 0.2 + reserve_late:
         # what is served stays; every job left out keeps its on-time prize
         until = 1.0 - late_share if late_left else 1.0
@@ -186,7 +185,10 @@ def solve(
             best, encoding = final.best, polish
             if settings.exchange:  # in the first encoding, where nothing is required
                 again = exchange(
-                    first, first.warm_start(best, polish), pairs=settings.exchange_pairs
+                    first,
+                    first.warm_start(best, polish),
+                    _cap(budget),
+                    pairs=settings.exchange_pairs,
                 )
                 if _lost(first, again) < _lost(first, best, polish):
                     best, encoding = again, first
@@ -199,6 +201,12 @@ def solve(
         if tier_late.is_feasible():
             best, encoding = tier_late.best, late
     return _plan(problem, setup, encoding, best)
+
+
+def _cap(budget: Budget, until: float = 1.0) -> Callable[[], bool]:
+    """Whether an exchange repair begun now has used its share of the budget."""
+    deadline = min(until, budget.used() + EXCHANGE_SHARE)
+    return lambda: budget.used() >= deadline
 
 
 def _lost(first: Encoding, solution: Solution, of: Encoding | None = None) -> tuple[int, int]:

@@ -151,3 +151,8 @@ def test_two_lighter_jobs_make_way_for_a_heavier_one_when_pairs_are_tried() -> N
     better = exchange(encoding, solution, pairs=True)
     assert better.is_feasible()
     assert served_by(encoding, better) == {"U": "A", "V1": "B", "V2": "B"}
+
+
+def test_out_of_time_leaves_the_solution_as_it_was() -> None:
+    encoding, solution = solution_of(day(), {"A": ["V"]})
+    assert served_by(encoding, exchange(encoding, solution, lambda: True)) == {"V": "A"}
