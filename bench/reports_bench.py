@@ -143,13 +143,49 @@ def warm(port: int, path: str) -> None:
     loaded machine the first answers take longer than the measuring client's timeout."""
     import http.client
 
+    from aftersales.reports import registry
+
     for _ in range(4):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         conn.request("GET", path, headers=HEADERS)
         resp = conn.getresponse()
-        resp.read()
+        body = resp.read().decode()
         assert resp.status == 200, resp.status
         conn.close()
+    # the measured page is the whole board: every registered panel, none left out
+    keys = [p.key for p in registry.panels()]
+    missing = [k for k in keys if f'data-panel="{k}"' not in body]
+    assert not missing, f"the board left out {missing}"
+    print(f"board: {len(keys)} panels ({', '.join(keys)})", flush=True)
+
+
+def profile(month: str) -> None:
+    """Each panel as the board reads it for the manager, in this process: how many queries,
+    how many fact groups summed, how many milliseconds (best of 3) — which panels have figures
+    and where a board request's time goes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.accounts.models import User
+    from aftersales.reports import filters as rf
+    from aftersales.reports import registry, selectors
+
+    user = User.objects.get(username="bench-manager")
+    f = rf.scoped(rf.parse({"month": month}), user)
+    total_q = 0
+    parts = []
+    for panel in registry.panels():
+        groups = len(selectors.aggregate(panel, f, user))
+        best = float("inf")
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as seen:
+                t0 = time.perf_counter()
+                selectors.run(panel, f, user)
+                best = min(best, (time.perf_counter() - t0) * 1000)
+        queries = len(seen.captured_queries)
+        total_q += queries
+        parts.append(f"{panel.key} {queries}q {groups}g {best:.0f}ms")
+    print(f"  panels ({total_q} queries in all): " + "; ".join(parts), flush=True)
 
 
 def board_and_pack(port: int, label: str, n: int) -> tuple[list[float], float, float]:
@@ -167,6 +203,7 @@ def board_and_pack(port: int, label: str, n: int) -> tuple[list[float], float, f
     warm(port, path)
     latencies(port, path, 10)
     board = latencies(port, path, n)
+    profile(f"{last:%Y-%m}")
     packs.generate(packs.previous_month(last))  # the process's first PDF pays WeasyPrint's start
     MonthlyPack.objects.filter(month=last).update(generated_at=None)  # as if not yet made
     t0 = time.perf_counter()
