@@ -6,7 +6,6 @@ months' edges in local time — its chart's monthly trend, and its export equal 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,11 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from aftersales import testing as t
 from aftersales.reports.services import summary
-from aftersales.reports.tests.test_web import Tables, same
+from aftersales.reports.tests.tables import Tables, assert_export_is_table
 from aftersales.service.models import Callback, Ticket, TicketState
 
 pytestmark = pytest.mark.django_db
@@ -155,15 +153,7 @@ def test_the_callbacks_panel_by_month_question_region_and_product(world) -> None
         float(want[(month, "总体评分", ALL, ALL)][1]) for month in spec["categories"]
     ]
     # the Excel export is the table on the screen
-    resp = c.get(f"/reports/export/callbacks.xlsx?{PERIOD}")
-    sheet = [
-        list(r)
-        for r in load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True)
-    ]
-    assert [str(v) for v in sheet[0]] == rows[0]
-    for s_row, x_row in zip(rows[1:], sheet[1 : len(rows)], strict=True):
-        assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (s_row, x_row)
-    assert not any(sheet[len(rows)])
+    assert_export_is_table(c, f"/reports/export/callbacks.xlsx?{PERIOD}", rows)
 
 
 def test_a_regions_manager_sees_his_regions_callbacks(world) -> None:  # type: ignore[no-untyped-def]

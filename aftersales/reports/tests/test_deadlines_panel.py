@@ -7,7 +7,6 @@ due overdue — the export equal to the table, and a dealer seeing its customers
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -18,14 +17,13 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from aftersales import testing as t
 from aftersales.approvals.models import Deadline
 from aftersales.approvals.testing import build
 from aftersales.parts.tests.helpers import file_request
 from aftersales.reports.services import summary
-from aftersales.reports.tests.test_web import Tables, same
+from aftersales.reports.tests.tables import Tables, assert_export_is_table
 from aftersales.returns.tests.helpers import apply
 
 pytestmark = pytest.mark.django_db
@@ -133,15 +131,7 @@ def test_parts_and_returns_deadlines_on_time_and_overdue(world) -> None:  # type
     assert want[("退货", "收货")][:4] == ["1", "1", "0", "100.0"]
     assert want[("退货", "检验")][4] == pytest.approx(70 / 60)
     # the export is the table on the screen
-    resp = c.get(f"/reports/export/deadlines.xlsx?{JUNE}")
-    sheet = [
-        list(r)
-        for r in load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True)
-    ]
-    assert [str(v) for v in sheet[0]] == rows[0]
-    for s_row, x_row in zip(rows[1:], sheet[1 : len(rows)], strict=True):
-        assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (s_row, x_row)
-    assert not any(sheet[len(rows)])
+    assert_export_is_table(c, f"/reports/export/deadlines.xlsx?{JUNE}", rows)
 
 
 def test_a_dealer_sees_its_customers_deadlines_only(world) -> None:  # type: ignore[no-untyped-def]

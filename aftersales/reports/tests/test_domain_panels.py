@@ -5,7 +5,6 @@ and a region's manager seeing their own only."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +12,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from aftersales import testing as t
 from aftersales.maintenance.models import MaintenanceVisit
@@ -22,7 +20,7 @@ from aftersales.maintenance.tests import world as mworld
 from aftersales.quality.models import Complaint
 from aftersales.reports.models import PanelFact
 from aftersales.reports.services import summary
-from aftersales.reports.tests.test_web import Tables, same
+from aftersales.reports.tests.tables import Tables, assert_export_is_table
 from aftersales.stock.models import MinStock, Shortage
 from aftersales.stock.tests import helpers as sh
 
@@ -144,17 +142,7 @@ def test_the_domain_panels_count_what_the_rows_say(world) -> None:  # type: igno
     # and every one exported as shown
     for key in DOMAIN:
         screen = p.tables[key]
-        resp = c.get(f"/reports/export/{key}.xlsx?{period()}")
-        assert resp.status_code == 200, key
-        sheet = [
-            list(r)
-            for r in load_workbook(io.BytesIO(resp.content))
-            .worksheets[0]
-            .iter_rows(values_only=True)
-        ]
-        assert [str(v) for v in sheet[0]] == screen[0], key
-        for s_row, x_row in zip(screen[1:], sheet[1 : len(screen)], strict=True):
-            assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (key, s_row, x_row)
+        assert_export_is_table(c, f"/reports/export/{key}.xlsx?{period()}", screen, key)
 
 
 def test_a_dealer_sees_its_own_complaints_and_no_stock(world) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,6 @@ Excel export equal to its table on the screen."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -17,12 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from aftersales import testing as t
 from aftersales.catalog.models import Part
 from aftersales.reports.services import summary
-from aftersales.reports.tests.test_web import Tables, same
+from aftersales.reports.tests.tables import Tables, assert_export_is_table, same
 from aftersales.service.models import (
     Quote,
     ReportPart,
@@ -225,14 +223,4 @@ def test_the_repair_statistics_count_what_the_rows_say(world) -> None:  # type: 
     # each exported as it is shown
     for key in want:
         screen = p.tables[key]
-        resp = c.get(f"/reports/export/{key}.xlsx?{MARCH}")
-        sheet = [
-            list(r)
-            for r in load_workbook(io.BytesIO(resp.content))
-            .worksheets[0]
-            .iter_rows(values_only=True)
-        ]
-        assert [str(v) for v in sheet[0]] == screen[0], key
-        for s_row, x_row in zip(screen[1:], sheet[1 : len(screen)], strict=True):
-            assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (key, s_row, x_row)
-        assert not any(sheet[len(screen)]), key
+        assert_export_is_table(c, f"/reports/export/{key}.xlsx?{MARCH}", screen, key)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from aftersales import testing as t
 from aftersales.reports import registry
 from aftersales.reports.services import summary
 from aftersales.reports.tests import fixture_month as fm
+from aftersales.reports.tests.tables import Tables, assert_export_is_table
 
 pytestmark = pytest.mark.django_db
 MARCH = "start=2026-03-01&end=2026-03-31"
@@ -35,49 +34,6 @@ def client_for(user: Any) -> Client:
     return c
 
 
-class Tables(HTMLParser):
-    """Each panel's table as the screen shows it: {panel key: [[cell text, …], …]}."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.panel = ""
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "section" and a.get("data-panel"):
-            self.panel = a["data-panel"] or ""
-        elif tag == "table" and a.get("data-testid") == "table":
-            self.tables[self.panel] = []
-        elif tag == "tr" and self.panel in self.tables:
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self.row is not None and self.cell is not None:
-            self.row.append("".join(self.cell).strip())
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.tables[self.panel].append(self.row)
-            self.row = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def same(screen: str, cell: Any) -> bool:
-    if cell is None:
-        return screen == ""
-    try:
-        return Decimal(screen) == Decimal(str(cell))
-    except InvalidOperation:
-        return screen == str(cell)
-
-
 def test_every_panels_export_equals_its_table_on_screen(world) -> None:  # type: ignore[no-untyped-def]
     manager = t.user("manager")
     c = client_for(manager)
@@ -91,18 +47,8 @@ def test_every_panels_export_equals_its_table_on_screen(world) -> None:  # type:
         if panel.key not in parser.tables:
             continue
         screen = parser.tables[panel.key]
-        resp = c.get(f"/reports/export/{panel.key}.xlsx?{MARCH}")
-        assert resp.status_code == 200, panel.key
-        ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
-        sheet = [list(r) for r in ws.iter_rows(values_only=True)][: len(screen)]
-        assert [str(v) for v in sheet[0]] == screen[0], panel.key
-        assert len(sheet) == len(screen), panel.key
-        for s_row, x_row in zip(screen[1:], sheet[1:], strict=True):
-            assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (
-                panel.key,
-                s_row,
-                x_row,
-            )
+        url = f"/reports/export/{panel.key}.xlsx?{MARCH}"
+        assert_export_is_table(c, url, screen, panel.key)
 
 
 @pytest.mark.parametrize(

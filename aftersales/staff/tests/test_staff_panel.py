@@ -27,7 +27,7 @@ from aftersales.reports import registry
 from aftersales.reports.filters import ReportFilters
 from aftersales.reports.selectors import run_all
 from aftersales.reports.services import packs, summary, workbook
-from aftersales.reports.tests.test_web import Tables, same
+from aftersales.reports.tests.tables import Tables, assert_export_is_table
 from aftersales.staff.models import AssessmentFact, FactKind, StaffProfile
 
 pytestmark = pytest.mark.django_db
@@ -160,16 +160,7 @@ def test_the_staff_panel_counts_what_the_facts_say_and_exports_its_table(world) 
     )
     assert [sum(s["data"]) for s in spec["series"]] == [6.0, 3.0, 3.0]
     # the Excel export is the table on the screen
-    resp = c.get(f"/reports/export/staff.xlsx?{MARCH}")
-    assert resp.status_code == 200
-    sheet = [
-        list(r)
-        for r in load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True)
-    ]
-    assert [str(v) for v in sheet[0]] == rows[0]
-    for s_row, x_row in zip(rows[1:], sheet[1 : len(rows)], strict=True):
-        assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (s_row, x_row)
-    assert not any(sheet[len(rows)])  # and nothing more before the period line
+    assert_export_is_table(c, f"/reports/export/staff.xlsx?{MARCH}", rows)
 
 
 def test_the_monthly_pack_has_the_staff_panel(world) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from aftersales.customers.models import Contact
 from aftersales.reports.filters import ReportFilters
 from aftersales.reports.selectors import run_all
 from aftersales.reports.services import packs, summary, workbook
-from aftersales.reports.tests.test_web import Tables, same
+from aftersales.reports.tests.tables import Tables, assert_export_is_table
 from aftersales.surveys import services
 from aftersales.surveys.models import Survey, SurveyInvitation, SurveyQuestion
 
@@ -155,16 +155,7 @@ def test_the_board_shows_the_results_by_question_region_and_product(world) -> No
                 key = (q.text, name, ALL) if col == 2 else (q.text, ALL, name)
                 assert want[key] == [str(cell.answers), str(cell.value)], key
     # the Excel export is the table on the screen
-    resp = c.get(f"/reports/export/surveys.xlsx?{today_query()}")
-    assert resp.status_code == 200
-    sheet = [
-        list(r)
-        for r in load_workbook(io.BytesIO(resp.content)).worksheets[0].iter_rows(values_only=True)
-    ]
-    assert [str(v) for v in sheet[0]] == rows[0]
-    for s_row, x_row in zip(rows[1:], sheet[1 : len(rows)], strict=True):
-        assert all(same(s, x) for s, x in zip(s_row, x_row, strict=True)), (s_row, x_row)
-    assert not any(sheet[len(rows)])
+    assert_export_is_table(c, f"/reports/export/surveys.xlsx?{today_query()}", rows)
 
 
 def test_the_filters_and_the_scope_narrow_the_survey_panel(world) -> None:  # type: ignore[no-untyped-def]
