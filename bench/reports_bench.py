@@ -192,8 +192,8 @@ def profile(month: str) -> None:
 
 def padded(port: int, n: int) -> list[float]:
     """The read side with no panel empty: each panel that has no facts for the last month gets
-    a copy of the SLA panel's month rows (its ~100 groups: dimensions and keys) under its own
-    key — synthetic facts, not figures, only to measure the board rendering 18 full panels."""
+    a copy of the SLA panel's month rows (~100 rows: its dimensions and keys) under its own
+    key — synthetic facts, not figures, only to measure the board rendering every panel full."""
     from django.db import connection
     from django.utils import timezone
 
