@@ -38,7 +38,7 @@ from aftersales.dispatch.planning.scenarios import field_day  # noqa: E402
 from aftersales.dispatch.planning.solver import SearchSettings, solve  # noqa: E402
 
 # ``--ab``: the search as it was in run D (no exchange repair, no rounds), side by side
-ROUND_D = SearchSettings(exchange=False, rounds_patience=None)
+ROUND_D = SearchSettings(exchange=False, rounds_patience=None, final_polish=0.0)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,17 @@ process by default, at most twice the budget of wall-clock time):
    served one (which moves to another technician if it fits anywhere), the lunch break
    moved if need be — the move PyVRP's local search never makes, and the one that left
    heavier breaches than necessary.
-2. **Rounds** (to 85 % of the budget when late visits are to be planned, else to the end).
+2. **Rounds** (to 75 % of the budget when late visits are to be planned, else to 90 %).
    The same model, nothing required: the search restarts from the best plan so far with a
    new seed, each round until the fewest weighted breaches have not improved for 5 % of
    the budget, and each round is followed by the exchange repair. A served job can still
    make way for a heavier one and a left-out job can still be served on time — the first
    objective stays in play for the whole budget — while travel (the second objective) is
-   optimised all along. (``SearchSettings(rounds_patience=None)`` is the search before
-   the rounds, as measured in run D: one polish in which every visit planned on time is
-   required, then the exchange repair.)
+   optimised all along. Then a **final polish** (the next 10 %, to 85 % or the end):
+   every visit planned on time is required, every job left out keeps its on-time prize
+   (so travel is what moves), and the exchange repair once more. (With
+   ``SearchSettings(rounds_patience=None)`` — the search of run D — that polish follows
+   tier 1 directly.)
 3. **Late** (the rest, when ``schedule_late_visits`` is set and a must-do job is still
    missed). The visits planned on time stay required and on time; each job left out is
    offered on time (its full prize) and late by up to 15, 30, 60, 120, 240 minutes or to
@@ -87,8 +89,9 @@ from aftersales.dispatch.planning.timeline import (
 # Phases of the budget (shares of it, measured by ``search.Budget``). Tier 1 (on time) runs
 # until its first objective has not improved for TIER_ONE_PATIENCE of the budget, and at
 # most until TIER_ONE_UNTIL; rounds of ROUNDS_PATIENCE each (restarts from the best plan,
-# each followed by the exchange repair) then run until POLISH_UNTIL when late visits are to
-# be planned (else to the end), and the late phase takes the rest. Unserved jobs keep their
+# each followed by the exchange repair) then run until FINAL_POLISH before POLISH_UNTIL when
+# late visits are to be planned (else before the end), the polish with the served visits
+# required takes that last FINAL_POLISH, and the late phase the rest. Unserved jobs keep their
 # on-time prizes in every phase, so a job can still be served on time after tier 1 has
 # ended. In ``hard_windows`` mode the all-required attempt gives up when it has
 # no feasible solution at HARD_GIVE_UP, leaving the rest to the prize model.
@@ -96,6 +99,7 @@ TIER_ONE_UNTIL = 0.6
 TIER_ONE_PATIENCE = 0.15
 POLISH_UNTIL = 0.85
 ROUNDS_PATIENCE = 0.05
+FINAL_POLISH = 0.1  # the rounds' last tenth: a polish with the served visits required
 EXCHANGE_SHARE = 0.05  # the most one exchange repair may take (a big day has many misses)
 LATE_MIN_SECONDS = 0.2  # the late phase's least share of a short budget, in seconds
 HARD_GIVE_UP = 0.4
@@ -119,6 +123,7 @@ class SearchSettings:
     polish_requires_served: bool = True
     exchange: bool = True
     exchange_pairs: bool = False
+    final_polish: float = field(default_factory=lambda: FINAL_POLISH)
     rounds_patience: float | None = field(default_factory=lambda: ROUNDS_PATIENCE)
 
 
@@ -160,8 +165,12 @@ def solve(
     late_left = late_visits and setup.missed(encoding, best)
     reserve_late = late_share * budget.seconds if late_left else 0.0
     round_no = 0
-    while settings.rounds_patience is not None and budget.left() > 0.2 + reserve_late:
-        until = 1.0 - late_share if late_left else 1.0
+    rounds_until = (1.0 - late_share if late_left else 1.0) - settings.final_polish
+    reserve_polish = settings.final_polish * budget.seconds
+    while (
+        settings.rounds_patience is not None and budget.left() > 0.2 + reserve_late + reserve_polish
+    ):
+        until = rounds_until
         stop = budget.phase(until, patience=settings.rounds_patience, unit=unit)
         cycle = _run(first, stop, seed + 3 + round_no, best)
         round_no += 1
