@@ -22,6 +22,7 @@ from aftersales.quality.models import Complaint, CorrectiveAction, OldPart
 from aftersales.quality.services import capa, complaints, old_parts, warnings
 from aftersales.service.models import WorkOrder, WorkOrderState
 from aftersales.service.services import dispatch, intake, lifecycle, reports, warranty
+from aftersales.staff.models import StaffProfile
 from aftersales.stock.models import Bin, Warehouse, WarehouseKind
 
 COMPONENT = "DEMO-MOD"
@@ -85,14 +86,16 @@ def _repair(users: dict[str, Any], equipment: Equipment, tech: Any, part: Part) 
 
 
 def _old_parts_in_every_state(users: dict[str, Any], made: list[OldPart], part: Part) -> int:
-    keeper, qd, tech = users["warehouse"], users["quality_director"], made[0].technician
+    keeper, qd = users["warehouse"], users["quality_director"]
     store = Warehouse.objects.filter(kind=WarehouseKind.MAIN, archived_at=None).first()
     if store is None:
         store = Warehouse.objects.create(code="DEMO-MAIN", name="售后总库", kind="main")
     bin_ = Bin.objects.filter(warehouse=store, archived_at=None).order_by("pk").first()
 
     def receive(op: OldPart) -> None:
-        old_parts.ship(actor=tech or users["coordinator"], old_part=op, waybill="SF1000000001")
+        old_parts.ship(
+            actor=op.technician or users["coordinator"], old_part=op, waybill="SF1000000001"
+        )
         old_parts.receive(
             actor=keeper, old_part=op, warehouse_id=store.pk, bin_id=bin_.pk if bin_ else None
         )
@@ -119,7 +122,9 @@ def _old_parts_in_every_state(users: dict[str, Any], made: list[OldPart], part: 
         )
 
     def shipped(op: OldPart) -> None:
-        old_parts.ship(actor=tech, old_part=op, waybill="YT2000000002")
+        old_parts.ship(
+            actor=op.technician or users["coordinator"], old_part=op, waybill="YT2000000002"
+        )
 
     def pending(op: OldPart) -> None:  # due back within the rule's 15 days
         return None
@@ -252,6 +257,9 @@ def load_quality(*, users: dict[str, Any]) -> QualityReport:
     if not by_model:
         return report
     pool = max(by_model.values(), key=len)
+    region_of = dict(
+        StaffProfile.objects.filter(user__in=techs).values_list("user_id", "region_id")
+    )
     filed: list[Any] = []
     # repairs on most of the model's units, leaving some for the proactive checks
     limit = min(6, max(3, len(pool) - 2))
@@ -262,7 +270,12 @@ def load_quality(*, users: dict[str, Any]) -> QualityReport:
         status = warranty_status(e, today)
         if status.end is None or status.end < today:
             continue  # out of warranty: no old part would come back (no ticket left behind)
-        r = _repair(users, e, techs[0], part)
+        # each repair by a technician of the site's region (the planner reads today's
+        # visits as facts: no one crosses the country between two check-ins)
+        tech = next((t for t in techs if region_of.get(t.pk) == e.site.region_id), None)
+        if tech is None:
+            continue
+        r = _repair(users, e, tech, part)
         if r is not None:
             filed.append(r)
     made = [op for r in filed for op in OldPart.objects.filter(report=r)]

@@ -27,7 +27,7 @@ from aftersales.quality import selectors
 from aftersales.quality.models import OldPart, OldPartState, OldPartTerm
 from aftersales.quality.services import old_parts
 from aftersales.service.models import WarrantyRecord
-from aftersales.service.services import reports
+from aftersales.service.services import dispatch, reports
 from aftersales.service.tests import web_world
 from aftersales.stock.models import Bin, LotSource, StockLevel, Warehouse, WarehouseKind
 
@@ -51,7 +51,10 @@ def old_part_world() -> dict[str, Any]:
 def repaired(w: dict[str, Any], equipment: str = "e1") -> Any:
     """A warranty repair of ``equipment`` whose report (MOD-P3 ×1, keep old part) is filed."""
     tk = web_world.ticket(w, equipment=equipment)
-    return web_world.filed_report(w, web_world.on_site(w, tk))
+    wo = web_world.on_site(w, tk)
+    report = web_world.filed_report(w, wo)
+    dispatch.check_out(actor=w["tech"], work_order=wo)  # the visit is done
+    return report
 
 
 def the_old_part(report: Any) -> OldPart:
@@ -93,6 +96,7 @@ def test_no_old_part_out_of_warranty_or_when_not_kept(w: dict[str, Any]) -> None
     report = reports.request_link_confirmation(actor=w["tech"], work_order=wo)
     reports.confirm_by_link(token=report.confirm_token, name="王经理")
     report = reports.submit(actor=w["tech"], work_order=wo)
+    dispatch.check_out(actor=w["tech"], work_order=wo)
     assert [(o.part.code, o.quantity) for o in OldPart.objects.all()] == [("MOD-P3", 2)]
     # a repair that is not under warranty keeps no old part for the company
     other = repaired(w, "e2")

@@ -14,6 +14,7 @@ from aftersales import testing as t
 from aftersales.core.services import archive_record
 from aftersales.quality.models import WarningThreshold
 from aftersales.service.models import ServiceReport
+from aftersales.service.services import dispatch
 from aftersales.service.tests import web_world
 
 
@@ -48,6 +49,7 @@ def fault(w: dict[str, Any], *, equipment: str = "e1", at: dt.datetime | None = 
     tk = web_world.ticket(w, equipment=equipment)
     wo = web_world.on_site(w, tk)
     report = web_world.filed_report(w, wo)
+    dispatch.check_out(actor=w["tech"], work_order=wo)  # the report filed, the visit is done
     if at is not None:
         ServiceReport.objects.filter(pk=report.pk).update(filed_at=at)
     return report
