@@ -42,7 +42,7 @@ def test_a_found_part_is_posted_with_the_approved_count(s) -> None:  # type: ign
         ({"part_code": "NOPE", "bin_code": "A-01-1", "counted": 1}, "配件不存在"),
         ({"part_code": "RCV-CARD", "bin_code": "Z-9-9", "counted": 1}, "库位不存在"),
         ({"part_code": "RCV-CARD", "bin_code": "A-01-1", "counted": "1,000"}, "逗号"),
-        ({"part_code": "RCV-CARD", "bin_code": "A-01-1", "counted": -2}, ""),
+        ({"part_code": "RCV-CARD", "bin_code": "A-01-1", "counted": -2}, "须为正整数，不能为-2"),
     ):
         with pytest.raises(ValidationFailed, match=match):
             counts.add_found(actor=s.keeper, count=count, **bad)
