@@ -334,11 +334,42 @@ def lunch_room_left(problem: PlanningProblem, tech: Technician) -> bool:
     if rule is None:
         return False
     busy = []
+    stops: list[tuple[int, int, int]] = []  # (start, end, location) of the fixed visits
     for fixed in tech.fixed_visits:
         job = problem.jobs_by_id.get(fixed.job_id)
         if job is not None:
             busy.append((fixed.start, fixed.start + job.service_minutes))
-    return any(
+            stops.append((fixed.start, fixed.start + job.service_minutes, job.location))
+    if not any(
         all(start + rule.duration <= begin or start >= end for begin, end in busy)
         for start in range(rule.window.earliest, rule.window.latest + 1)
-    )
+    ):
+        return False
+    return _break_fits_between_fixed(problem, tech, sorted(stops))
+
+
+def _break_fits_between_fixed(
+    problem: PlanningProblem, tech: Technician, stops: Sequence[tuple[int, int, int]]
+) -> bool:
+    """Whether some gap between the fixed visits (the shift's start and end around them)
+    holds the break with the travel across the gap, starting in the window and not before
+    ``now``: else no plan can keep it (the facts of the day leave no room), and it is
+    waived — e.g. the last started visit is so far from the end location that getting back
+    by the end of the shift leaves no 90 minutes."""
+    rule = tech.lunch
+    assert rule is not None
+    place, free_from = tech.start_location, tech.shift.earliest
+    gaps = []
+    for start, end, location in stops:
+        gaps.append((place, free_from, location, start))
+        place, free_from = location, max(free_from, end)
+    gaps.append((place, free_from, tech.end_location, tech.shift.latest))
+    for origin, begin, target, due in gaps:
+        earliest = max(begin, rule.window.earliest)
+        if problem.now is not None:
+            earliest = max(earliest, problem.now)
+        if earliest <= rule.window.latest and (
+            earliest + rule.duration + problem.travel(origin, target) <= due
+        ):
+            return True
+    return False

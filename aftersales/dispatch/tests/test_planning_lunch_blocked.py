@@ -80,3 +80,47 @@ def test_a_fixed_visit_that_leaves_room_still_requires_the_break() -> None:
     assert check_plan(problem, plan).feasible
     t0 = next(r for r in plan.routes if r.technician_id == "T0")
     assert t0.lunch is not None and t0.lunch.start >= 691 + 40
+
+
+def _far_problem(way_home: int, now: int | None = 660) -> PlanningProblem:
+    """T0 checked in at 10:30 at a site ``way_home`` minutes from his base (a started visit
+    of 30 minutes); lunch 90 minutes starting 11:30–12:30, shift until 17:30."""
+    travel = np.zeros((3, 3), dtype=int)
+    travel[1, 0] = travel[0, 1] = way_home
+    lunch = LunchBreak(TimeWindow(690, 750), 90, None, None)
+    tech = Technician(
+        id="T0",
+        start_location=0,
+        end_location=0,
+        shift=TimeWindow(510, 1050),
+        skills=frozenset({"led"}),
+        lunch=lunch,
+        fixed_visits=(FixedVisit("J0", 630, arrival=630, started=True),),
+    )
+    return PlanningProblem(
+        jobs=(_job("J0", 1, 30, 600, 660),),
+        technicians=(tech,),
+        travel=TravelMatrix(travel),
+        now=now,
+    )
+
+
+def test_a_break_that_no_longer_fits_before_the_way_home_is_waived() -> None:
+    # free at 11:00 (now) at the site: 90 minutes of lunch + 320 minutes home = 18:50 > 17:30
+    problem = _far_problem(320)
+    assert not lunch_room_left(problem, problem.technicians[0])
+    plan = solve(problem, time_budget_seconds=0.3, seed=1)
+    report = check_plan(problem, plan)
+    assert report.feasible, report.violations
+    # 200 minutes home: 11:00 + 90 + 200 = 15:50, the break fits and is still required
+    problem = _far_problem(200)
+    assert lunch_room_left(problem, problem.technicians[0])
+    plan = solve(problem, time_budget_seconds=0.3, seed=1)
+    assert check_plan(problem, plan).feasible
+    assert all(r.lunch is not None for r in plan.routes)
+
+
+def test_a_lunch_window_already_past_is_waived() -> None:
+    problem = _far_problem(10, now=760)  # 12:40: no start left in 11:30–12:30
+    assert not lunch_room_left(problem, problem.technicians[0])
+    assert lunch_room_left(_far_problem(10, now=700), problem.technicians[0])
