@@ -156,10 +156,14 @@ def _work_this_month(
         # who is free, else it stays dispatched only
         turn = techs[index:] + techs[:index]
         site_id = visit.ticket.site_id
-        free = [t for t in turn if dispatch.open_visit_elsewhere(t.pk, site_id) is None]
-        tech = free[0] if free and stage < 2 else turn[0]
+        free = None
+        if stage < 2:  # the first technician in turn not on site elsewhere (one query each)
+            free = next(
+                (t for t in turn if dispatch.open_visit_elsewhere(t.pk, site_id) is None), None
+            )
+        tech = free or turn[0]
         wo = dispatch.dispatch(actor=coordinator, ticket=visit.ticket, technician_ids=[tech.pk])
-        if stage == 2 or not free:
+        if free is None:
             continue
         dispatch.accept(actor=tech, work_order=wo)
         dispatch.check_in(actor=tech, work_order=wo)

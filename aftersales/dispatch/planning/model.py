@@ -333,15 +333,13 @@ def lunch_room_left(problem: PlanningProblem, tech: Technician) -> bool:
     rule = tech.lunch
     if rule is None:
         return False
-    busy = []
     stops: list[tuple[int, int, int]] = []  # (start, end, location) of the fixed visits
     for fixed in tech.fixed_visits:
         job = problem.jobs_by_id.get(fixed.job_id)
         if job is not None:
-            busy.append((fixed.start, fixed.start + job.service_minutes))
             stops.append((fixed.start, fixed.start + job.service_minutes, job.location))
     if not any(
-        all(start + rule.duration <= begin or start >= end for begin, end in busy)
+        all(start + rule.duration <= begin or start >= end for begin, end, _ in stops)
         for start in range(rule.window.earliest, rule.window.latest + 1)
     ):
         return False

@@ -179,14 +179,7 @@ def _gin_candidates(
         "text": tx.normalize(text)[:MAX_QUERY],
         "n": limit,
     }
-    if scope.public_only:
-        where.append("is_public")
-    if scope.category_id is not None:
-        where.append("category_id = %(cat)s")
-        params["cat"] = scope.category_id
-    if scope.exclude_ids:
-        where.append("NOT (id = ANY(%(ex)s))")
-        params["ex"] = list(scope.exclude_ids)
+    where += _scope_filters(scope, params, alias="", id_column="id")
     sql = f"""
         SELECT c.id, c.keys_main, c.keys_more, c.search_pinyin, {extra},
                similarity(c.search_text, %(text)s), c.search_text
@@ -198,6 +191,23 @@ def _gin_candidates(
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())
+
+
+def _scope_filters(
+    scope: Scope, params: dict[str, Any], *, alias: str, id_column: str
+) -> list[str]:
+    """The scope's conditions (public only, category, excluded cases) on the columns of the
+    case table or the postings (``alias``), their values added to ``params``."""
+    where = []
+    if scope.public_only:
+        where.append(f"{alias}is_public")
+    if scope.category_id is not None:
+        where.append(f"{alias}category_id = %(cat)s")
+        params["cat"] = scope.category_id
+    if scope.exclude_ids:
+        where.append(f"NOT ({alias}{id_column} = ANY(%(ex)s))")
+        params["ex"] = list(scope.exclude_ids)
+    return where
 
 
 def posting_query(
@@ -214,7 +224,6 @@ def posting_query(
     of its primary key) summed per case with the weights the re-ranking gives the keys (in
     the title / phenomenon, in the cause / solution), the best ``limit`` read with the query keys
     they carry (not their whole key arrays)."""
-    where = []
     params: dict[str, Any] = {
         "keys": keys,
         "wm": [m for m, _ in weights],
@@ -223,14 +232,7 @@ def posting_query(
         "text": tx.normalize(text)[:MAX_QUERY],
         "n": limit,
     }
-    if scope.public_only:
-        where.append("p.is_public")
-    if scope.category_id is not None:
-        where.append("p.category_id = %(cat)s")
-        params["cat"] = scope.category_id
-    if scope.exclude_ids:
-        where.append("NOT (p.case_id = ANY(%(ex)s))")
-        params["ex"] = list(scope.exclude_ids)
+    where = _scope_filters(scope, params, alias="p.", id_column="case_id")
     sql = f"""
         SELECT c.id,
                ARRAY(SELECT unnest(c.keys_main) INTERSECT SELECT unnest(%(qk)s::varchar[])),
